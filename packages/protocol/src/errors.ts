@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * Error codes travel to clients; the web app maps each to a Russian sentence
+ * (locale files), while `message` is English and meant for logs and developers.
+ */
+export const errorCodes = [
+  'bad_request', // the message did not match its schema
+  'payload_too_large',
+  'unknown_event',
+  'invalid_token', // a link that is malformed, forged or expired
+  'not_joined', // a room request before `join`
+  'already_joined',
+  'room_closed',
+  'forbidden', // the role may not do this
+  'not_found', // an id the peer does not own (never says whose it is)
+  'rate_limited',
+  'sfu_unavailable',
+  'media_error', // mediasoup refused the parameters
+  'internal',
+] as const;
+export const ErrorCode = z.enum(errorCodes);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorBody = z.object({ code: ErrorCode, message: z.string() });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Every socket.io acknowledgement has this shape. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+export class ProtocolError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+    this.code = code;
+  }
+}
+
+/** Largest accepted socket.io payload (a full SDP-free mediasoup parameter set is ~6 KB). */
+export const MAX_MESSAGE_BYTES = 64 * 1024;

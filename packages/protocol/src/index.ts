@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './media.ts';
+export * from './room-events.ts';
+export * from './sfu-rpc.ts';
+export * from './validate.ts';

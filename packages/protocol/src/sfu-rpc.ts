@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { DtlsParameters, Id, MediaKind, MediaSource, RtpCapabilities, RtpParameters, TransportOptions } from './media.ts';
+
+// The request/response channel between signalling and an SFU node: a WebSocket
+// (never open to browsers) authenticated with a shared secret. Frames are JSON:
+//   { t: 'req', id, method, data }  →  { t: 'res', id, ok: true, data } | { t: 'res', id, ok: false, error }
+//   { t: 'evt', event, data }       (SFU → signalling notifications)
+
+const room = { roomId: Id };
+const peer = { roomId: Id, peerId: Id };
+
+export const sfuMethods = {
+  /** Gets or creates the room's router (on the least loaded worker). */
+  openRouter: { request: z.object(room), response: z.object({ rtpCapabilities: RtpCapabilities, workerPid: z.number() }) },
+  closeRouter: { request: z.object(room), response: z.object({ closed: z.boolean() }) },
+  createWebRtcTransport: {
+    request: z.object({ ...peer, direction: z.enum(['send', 'recv']), forceTcp: z.boolean() }),
+    response: TransportOptions,
+  },
+  connectTransport: { request: z.object({ ...peer, transportId: Id, dtlsParameters: DtlsParameters }), response: z.object({}) },
+  produce: {
+    request: z.object({ ...peer, transportId: Id, kind: MediaKind, rtpParameters: RtpParameters, source: MediaSource }),
+    response: z.object({ producerId: Id }),
+  },
+  consume: {
+    request: z.object({ ...peer, transportId: Id, producerId: Id, rtpCapabilities: RtpCapabilities }),
+    response: z.object({ consumerId: Id, kind: MediaKind, rtpParameters: RtpParameters, producerPaused: z.boolean() }),
+  },
+  setProducerPaused: { request: z.object({ ...peer, producerId: Id, paused: z.boolean() }), response: z.object({}) },
+  closeProducer: { request: z.object({ ...peer, producerId: Id }), response: z.object({}) },
+  /** Resuming also asks the producer for a key frame, so video shows at once. */
+  setConsumerPaused: { request: z.object({ ...peer, consumerId: Id, paused: z.boolean() }), response: z.object({}) },
+  /** Closes every transport (and so producer and consumer) of the peer. */
+  closePeer: { request: z.object(peer), response: z.object({}) },
+  roomState: {
+    request: z.object(room),
+    response: z.object({ exists: z.boolean(), transports: z.number(), producers: z.number(), consumers: z.number() }),
+  },
+  nodeInfo: {
+    request: z.object({}),
+    response: z.object({
+      nodeId: z.string(),
+      workers: z.array(z.object({ pid: z.number(), routers: z.number(), workerBin: z.string() })),
+    }),
+  },
+} as const;
+
+export type SfuMethod = keyof typeof sfuMethods;
+export type SfuRequest<M extends SfuMethod> = z.infer<(typeof sfuMethods)[M]['request']>;
+export type SfuResponse<M extends SfuMethod> = z.infer<(typeof sfuMethods)[M]['response']>;
+
+export const sfuEvents = {
+  /** The router is gone (its worker died): signalling tells the room's clients to reconnect. */
+  routerClosed: z.object({ roomId: Id, reason: z.enum(['worker_died']) }),
+  consumerClosed: z.object({ roomId: Id, peerId: Id, consumerId: Id }),
+  consumerPaused: z.object({ roomId: Id, peerId: Id, consumerId: Id, paused: z.boolean() }),
+  workerReplaced: z.object({ oldPid: z.number(), newPid: z.number() }),
+} as const;
+export type SfuEventName = keyof typeof sfuEvents;
+export type SfuEvent<E extends SfuEventName> = z.infer<(typeof sfuEvents)[E]>;
+
+export const RpcFrame = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('req'), id: z.number().int(), method: z.string().max(64), data: z.unknown() }),
+  z.object({ t: z.literal('res'), id: z.number().int(), ok: z.literal(true), data: z.unknown() }),
+  z.object({
+    t: z.literal('res'),
+    id: z.number().int(),
+    ok: z.literal(false),
+    error: z.object({ code: z.string(), message: z.string() }),
+  }),
+  z.object({ t: z.literal('evt'), event: z.string().max(64), data: z.unknown() }),
+]);
+export type RpcFrame = z.infer<typeof RpcFrame>;
