@@ -13,5 +13,6 @@ export default {
       },
     ],
   },
+  testResultsProcessor: new URL('./infra/scripts/jest-results.cjs', import.meta.url).pathname,
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
 };

@@ -45,9 +45,19 @@ describe('room request validation', () => {
     const codec = { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 };
     const base = { transportId: 't', kind: 'video', source: 'camera' };
     expect(() => parseOrThrow(clientRequests.produce.payload, { ...base, rtpParameters: { codecs: [codec] } }, 'produce')).not.toThrow();
-    expect(codeOf(() => parseOrThrow(clientRequests.produce.payload, { ...base, rtpParameters: { codecs: [{ ...codec, payloadType: 300 }] } }, 'produce'))).toBe('bad_request');
-    expect(codeOf(() => parseOrThrow(clientRequests.produce.payload, { ...base, rtpParameters: { codecs: [] } }, 'produce'))).toBe('bad_request');
-    expect(codeOf(() => parseOrThrow(clientRequests.produce.payload, { ...base, source: 'keylogger', rtpParameters: { codecs: [codec] } }, 'produce'))).toBe('bad_request');
+    expect(
+      codeOf(() =>
+        parseOrThrow(clientRequests.produce.payload, { ...base, rtpParameters: { codecs: [{ ...codec, payloadType: 300 }] } }, 'produce'),
+      ),
+    ).toBe('bad_request');
+    expect(codeOf(() => parseOrThrow(clientRequests.produce.payload, { ...base, rtpParameters: { codecs: [] } }, 'produce'))).toBe(
+      'bad_request',
+    );
+    expect(
+      codeOf(() =>
+        parseOrThrow(clientRequests.produce.payload, { ...base, source: 'keylogger', rtpParameters: { codecs: [codec] } }, 'produce'),
+      ),
+    ).toBe('bad_request');
   });
 });
 

@@ -21,7 +21,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, wha
 function byteSize(input: unknown): number {
   if (input === undefined) return 0;
   try {
-    return new TextEncoder().encode(JSON.stringify(input) ?? "").length;
+    return new TextEncoder().encode(JSON.stringify(input) ?? '').length;
   } catch {
     return Number.POSITIVE_INFINITY; // cyclic or not serialisable: refuse
   }

@@ -1,0 +1,188 @@
+import { ProtocolError, type SfuRequest, type SfuResponse } from '@dp/protocol';
+import type { types } from 'mediasoup';
+import type { WorkerSlot } from './worker-pool.ts';
+
+/** The media objects one participant owns; closing the peer closes all of them. */
+interface PeerMedia {
+  transports: Map<string, types.WebRtcTransport>;
+  producers: Map<string, types.Producer>;
+  consumers: Map<string, types.Consumer>;
+}
+
+export interface MediaRoomEvents {
+  consumerClosed(peerId: string, consumerId: string): void;
+  consumerPaused(peerId: string, consumerId: string, paused: boolean): void;
+}
+
+/**
+ * One room's router and every transport, producer and consumer in it, indexed by
+ * the peer that owns them. Every request names its peer, and an id that peer does
+ * not own answers `not_found` — a peer can never touch another peer's objects,
+ * whatever signalling forwards.
+ */
+export class MediaRoom {
+  readonly id: string;
+  readonly router: types.Router;
+  readonly slot: WorkerSlot;
+  /** The signalling instance that opened the room (rooms die with their owner). */
+  readonly owner: string;
+  private readonly peers = new Map<string, PeerMedia>();
+  private readonly events: MediaRoomEvents;
+  private readonly initialBitrate: number;
+
+  constructor(id: string, router: types.Router, slot: WorkerSlot, owner: string, events: MediaRoomEvents, initialBitrate: number) {
+    this.id = id;
+    this.router = router;
+    this.slot = slot;
+    this.owner = owner;
+    this.events = events;
+    this.initialBitrate = initialBitrate;
+  }
+
+  get closed(): boolean {
+    return this.router.closed;
+  }
+
+  close(): void {
+    this.router.close(); // closes every transport, producer and consumer with it
+    this.peers.clear();
+  }
+
+  async createWebRtcTransport(req: SfuRequest<'createWebRtcTransport'>): Promise<SfuResponse<'createWebRtcTransport'>> {
+    const peer = this.peer(req.peerId, true);
+    const transport = await this.router.createWebRtcTransport({
+      webRtcServer: this.slot.webRtcServer,
+      enableUdp: !req.forceTcp,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: this.initialBitrate,
+      appData: { peerId: req.peerId, direction: req.direction },
+    });
+    peer.transports.set(transport.id, transport);
+    transport.observer.once('close', () => peer.transports.delete(transport.id));
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(req: SfuRequest<'connectTransport'>): Promise<void> {
+    const transport = this.transportOf(req.peerId, req.transportId);
+    await media(() => transport.connect({ dtlsParameters: req.dtlsParameters }));
+  }
+
+  async produce(req: SfuRequest<'produce'>): Promise<SfuResponse<'produce'>> {
+    const transport = this.transportOf(req.peerId, req.transportId);
+    if (transport.appData.direction !== 'send') throw new ProtocolError('forbidden', 'produce on a receive transport');
+    const peer = this.peer(req.peerId);
+    const producer = await media(() =>
+      transport.produce({ kind: req.kind, rtpParameters: req.rtpParameters as types.RtpParameters, appData: { source: req.source } }),
+    );
+    peer.producers.set(producer.id, producer);
+    producer.observer.once('close', () => peer.producers.delete(producer.id));
+    return { producerId: producer.id };
+  }
+
+  async consume(req: SfuRequest<'consume'>): Promise<SfuResponse<'consume'>> {
+    const transport = this.transportOf(req.peerId, req.transportId);
+    if (transport.appData.direction !== 'recv') throw new ProtocolError('forbidden', 'consume on a send transport');
+    if (!this.findProducer(req.producerId)) throw new ProtocolError('not_found', 'no such producer in this room');
+    const rtpCapabilities = req.rtpCapabilities as types.RtpCapabilities;
+    if (!this.router.canConsume({ producerId: req.producerId, rtpCapabilities })) {
+      throw new ProtocolError('media_error', 'the receiver cannot decode this producer');
+    }
+    const peer = this.peer(req.peerId);
+    // Created paused: it is resumed once the browser has set up its side, and the
+    // resume asks for a key frame, so the first frame is decodable (join time).
+    const consumer = await media(() => transport.consume({ producerId: req.producerId, rtpCapabilities, paused: true }));
+    peer.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => this.events.consumerClosed(req.peerId, consumer.id));
+    consumer.on('producerpause', () => this.events.consumerPaused(req.peerId, consumer.id, true));
+    consumer.on('producerresume', () => this.events.consumerPaused(req.peerId, consumer.id, false));
+    return {
+      consumerId: consumer.id,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters as SfuResponse<'consume'>['rtpParameters'],
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
+  async setProducerPaused(req: SfuRequest<'setProducerPaused'>): Promise<void> {
+    const producer = this.peer(req.peerId).producers.get(req.producerId);
+    if (!producer) throw new ProtocolError('not_found', 'no such producer for this peer');
+    await (req.paused ? producer.pause() : producer.resume());
+  }
+
+  closeProducer(req: SfuRequest<'closeProducer'>): void {
+    const producer = this.peer(req.peerId).producers.get(req.producerId);
+    if (!producer) throw new ProtocolError('not_found', 'no such producer for this peer');
+    producer.close();
+  }
+
+  async setConsumerPaused(req: SfuRequest<'setConsumerPaused'>): Promise<void> {
+    const consumer = this.peer(req.peerId).consumers.get(req.consumerId);
+    if (!consumer) throw new ProtocolError('not_found', 'no such consumer for this peer');
+    if (req.paused) {
+      await consumer.pause();
+    } else {
+      await consumer.resume();
+      if (consumer.kind === 'video') await consumer.requestKeyFrame();
+    }
+  }
+
+  closePeer(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    for (const t of [...peer.transports.values()]) t.close();
+    this.peers.delete(peerId);
+  }
+
+  counts(): { transports: number; producers: number; consumers: number } {
+    let transports = 0;
+    let producers = 0;
+    let consumers = 0;
+    for (const p of this.peers.values()) {
+      transports += p.transports.size;
+      producers += p.producers.size;
+      consumers += p.consumers.size;
+    }
+    return { transports, producers, consumers };
+  }
+
+  private findProducer(producerId: string): types.Producer | undefined {
+    for (const p of this.peers.values()) {
+      const producer = p.producers.get(producerId);
+      if (producer) return producer;
+    }
+    return undefined;
+  }
+
+  private peer(peerId: string, create = false): PeerMedia {
+    let peer = this.peers.get(peerId);
+    if (!peer && create) {
+      peer = { transports: new Map(), producers: new Map(), consumers: new Map() };
+      this.peers.set(peerId, peer);
+    }
+    if (!peer) throw new ProtocolError('not_found', 'no media for this peer');
+    return peer;
+  }
+
+  private transportOf(peerId: string, transportId: string): types.WebRtcTransport {
+    const transport = this.peers.get(peerId)?.transports.get(transportId);
+    if (!transport) throw new ProtocolError('not_found', 'no such transport for this peer');
+    return transport;
+  }
+}
+
+/** mediasoup's own refusals (bad DTLS role, unsupported codec…) become `media_error`. */
+async function media<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ProtocolError) throw e;
+    throw new ProtocolError('media_error', (e as Error).message);
+  }
+}

@@ -1,0 +1,152 @@
+import { EventEmitter } from 'node:events';
+import { ProtocolError, type SfuEvent, type SfuEventName, type SfuMethod, type SfuRequest, type SfuResponse } from '@dp/protocol';
+import type { SfuConfig } from './config.ts';
+import type { Logger } from './logger.ts';
+import { mediaCodecs } from './media-codecs.ts';
+import { MediaRoom } from './media-room.ts';
+import type { WorkerPool } from './worker-pool.ts';
+
+type Handlers = { [M in SfuMethod]: (req: SfuRequest<M>, caller: string) => Promise<SfuResponse<M>> };
+export type SfuEmitter = EventEmitter<{ [E in SfuEventName]: [SfuEvent<E>] }>;
+
+/**
+ * Everything the SFU node can be asked to do, independent of the wire. Signalling
+ * owns every decision (who may join, roles, limits); this only keeps media objects
+ * and refuses ids a peer does not own.
+ */
+export class SfuService {
+  readonly events: SfuEmitter = new EventEmitter();
+  private readonly rooms = new Map<string, MediaRoom>();
+  private readonly opening = new Map<string, Promise<MediaRoom>>();
+  private readonly pool: WorkerPool;
+  private readonly config: SfuConfig;
+  private readonly log: Logger;
+
+  constructor(pool: WorkerPool, config: SfuConfig, log: Logger) {
+    this.pool = pool;
+    this.config = config;
+    this.log = log;
+    pool.on('workerReplaced', (_slot, oldPid, newPid) => this.events.emit('workerReplaced', { oldPid, newPid }));
+  }
+
+  readonly handlers: Handlers = {
+    openRouter: async ({ roomId }, caller) => {
+      const room = await this.openRoom(roomId, caller);
+      return {
+        rtpCapabilities: room.router.rtpCapabilities as SfuResponse<'openRouter'>['rtpCapabilities'],
+        workerPid: room.slot.worker.pid,
+      };
+    },
+    closeRouter: async ({ roomId }) => {
+      const room = this.rooms.get(roomId);
+      if (room) this.closeRoom(room, 'closed by signalling');
+      return { closed: room !== undefined };
+    },
+    createWebRtcTransport: async (req) => this.room(req.roomId).createWebRtcTransport(req),
+    connectTransport: async (req) => {
+      await this.room(req.roomId).connectTransport(req);
+      return {};
+    },
+    produce: async (req) => this.room(req.roomId).produce(req),
+    consume: async (req) => this.room(req.roomId).consume(req) as Promise<SfuResponse<'consume'>>,
+    setProducerPaused: async (req) => {
+      await this.room(req.roomId).setProducerPaused(req);
+      return {};
+    },
+    closeProducer: async (req) => {
+      this.room(req.roomId).closeProducer(req);
+      return {};
+    },
+    setConsumerPaused: async (req) => {
+      await this.room(req.roomId).setConsumerPaused(req);
+      return {};
+    },
+    closePeer: async ({ roomId, peerId }) => {
+      this.rooms.get(roomId)?.closePeer(peerId);
+      return {};
+    },
+    roomState: async ({ roomId }) => {
+      const room = this.rooms.get(roomId);
+      if (!room) return { exists: false, transports: 0, producers: 0, consumers: 0 };
+      return { exists: true, ...room.counts() };
+    },
+    nodeInfo: async () => ({
+      nodeId: this.config.nodeId,
+      workers: this.pool
+        .list()
+        .map((s) => ({ pid: s.worker.pid, routers: s.routers, workerBin: this.config.workerBin ?? '(mediasoup default)' })),
+    }),
+  };
+
+  /** Rooms opened by a signalling instance that is gone for good are closed: no zombies. */
+  closeRoomsOwnedBy(owner: string): number {
+    const owned = [...this.rooms.values()].filter((r) => r.owner === owner);
+    for (const room of owned) this.closeRoom(room, 'owner signalling instance gone');
+    return owned.length;
+  }
+
+  roomCount(): number {
+    return this.rooms.size;
+  }
+
+  close(): void {
+    for (const room of [...this.rooms.values()]) this.closeRoom(room, 'sfu shutting down');
+  }
+
+  private async openRoom(roomId: string, owner: string): Promise<MediaRoom> {
+    const existing = this.rooms.get(roomId);
+    if (existing && !existing.closed) return existing;
+    // Two peers joining at once must share one router, not race to create two.
+    let pending = this.opening.get(roomId);
+    if (!pending) {
+      pending = this.createRoom(roomId, owner).finally(() => this.opening.delete(roomId));
+      this.opening.set(roomId, pending);
+    }
+    return pending;
+  }
+
+  private async createRoom(roomId: string, owner: string): Promise<MediaRoom> {
+    let slot;
+    try {
+      slot = this.pool.pick();
+    } catch {
+      throw new ProtocolError('sfu_unavailable', 'no live mediasoup worker on this node');
+    }
+    const router = await slot.worker.createRouter({ mediaCodecs, appData: { roomId } });
+    const room = new MediaRoom(
+      roomId,
+      router,
+      slot,
+      owner,
+      {
+        consumerClosed: (peerId, consumerId) => this.events.emit('consumerClosed', { roomId, peerId, consumerId }),
+        consumerPaused: (peerId, consumerId, paused) => this.events.emit('consumerPaused', { roomId, peerId, consumerId, paused }),
+      },
+      this.config.initialAvailableOutgoingBitrate,
+    );
+    slot.routers++;
+    this.rooms.set(roomId, room);
+    router.observer.once('close', () => {
+      slot.routers--;
+      if (this.rooms.get(roomId) === room) this.rooms.delete(roomId);
+    });
+    // A dead worker closes its routers with it: tell signalling, which tells the clients.
+    router.once('workerclose', () => {
+      this.log.warn({ roomId }, 'room lost with its worker');
+      this.events.emit('routerClosed', { roomId, reason: 'worker_died' });
+    });
+    this.log.info({ roomId, workerPid: slot.worker.pid }, 'router opened');
+    return room;
+  }
+
+  private closeRoom(room: MediaRoom, why: string): void {
+    room.close();
+    this.log.info({ roomId: room.id, why }, 'router closed');
+  }
+
+  private room(roomId: string): MediaRoom {
+    const room = this.rooms.get(roomId);
+    if (!room || room.closed) throw new ProtocolError('not_found', 'no such room on this SFU node');
+    return room;
+  }
+}

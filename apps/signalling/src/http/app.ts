@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ProtocolError } from '@dp/protocol';
+import type { Logger } from 'pino';
+import type { LinkSigner } from '../links/link-token.ts';
+import type { SfuClient } from '../sfu/sfu-client.ts';
+
+export interface AppDeps {
+  links: LinkSigner;
+  sfu: SfuClient;
+  webDist: string | undefined;
+  log: Logger;
+}
+
+/** REST API and the built web app, from one origin. */
+export function createApp({ links, sfu, webDist, log }: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+
+  app.get('/api/health', (_req, res) => {
+    res.status(sfu.connected ? 200 : 503).json({ ok: sfu.connected, sfu: sfu.connected ? 'connected' : 'disconnected' });
+  });
+
+  /** What a link is for (the link page's first question); no personal data. */
+  app.get('/api/links/:token', (req, res) => {
+    const claims = links.verify(req.params.token);
+    res.json({ consultationId: claims.consultationId, role: claims.role, expiresAt: claims.expiresAt.toISOString() });
+  });
+
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });
+  });
+
+  if (webDist && existsSync(join(webDist, 'index.html'))) {
+    app.use(express.static(webDist, { index: false, maxAge: '1h' }));
+    // The single-page app owns every other path (/join/<token>, …).
+    app.get(/.*/, (_req, res) => res.sendFile(join(webDist, 'index.html')));
+  }
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof ProtocolError) {
+      const status = err.code === 'invalid_token' || err.code === 'not_found' ? 404 : err.code === 'forbidden' ? 403 : 400;
+      res.status(status).json({ error: { code: err.code, message: err.message } });
+      return;
+    }
+    const e = err as { status?: number; type?: string; message?: string };
+    if (e.status && e.status >= 400 && e.status < 500) {
+      res
+        .status(e.status)
+        .json({ error: { code: e.status === 413 ? 'payload_too_large' : 'bad_request', message: e.message ?? 'bad request' } });
+      return;
+    }
+    log.error({ err: e.message }, 'unhandled error in http handler');
+    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+  });
+  return app;
+}

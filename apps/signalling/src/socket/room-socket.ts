@@ -1,0 +1,98 @@
+import { NewConsumer, ProtocolError, ROOM_NAMESPACE } from '@dp/protocol';
+import type { Logger } from 'pino';
+import type { Server, Socket } from 'socket.io';
+import type { LinkSigner } from '../links/link-token.ts';
+import type { Peer, PeerChannel } from '../rooms/peer.ts';
+import type { Room } from '../rooms/room.ts';
+import type { RoomRegistry } from '../rooms/room-registry.ts';
+import { bindRequests } from './request-dispatch.ts';
+
+const CONSUMER_ACK_TIMEOUT_MS = 10_000;
+
+/** socket.io adapter for `/room`: one socket = at most one peer in one room. */
+export function attachRoomNamespace(io: Server, rooms: RoomRegistry, links: LinkSigner, log: Logger): void {
+  io.of(ROOM_NAMESPACE).on('connection', (socket: Socket) => {
+    let session: { room: Room; peer: Peer; forceTcp: boolean } | undefined;
+    const current = () => {
+      if (!session) throw new ProtocolError('not_joined', 'join the room first');
+      return session;
+    };
+
+    const channel: PeerChannel = {
+      emit: (event, ...args) => socket.emit(event, ...args),
+      offerConsumer: async (data: NewConsumer) => {
+        try {
+          const res = (await socket.timeout(CONSUMER_ACK_TIMEOUT_MS).emitWithAck('newConsumer', data)) as { ok?: unknown };
+          return res?.ok === true;
+        } catch {
+          return false;
+        }
+      },
+    };
+
+    bindRequests(
+      socket,
+      {
+        join: async ({ token, forceTcp }) => {
+          if (session && session.room.state === 'open') throw new ProtocolError('already_joined', 'this connection is already in a room');
+          const claims = links.verify(token);
+          const room = rooms.getOrCreate(claims.consultationId, 'one_to_one');
+          const { peer, result } = await room.join(claims.participantId, claims.role, channel);
+          session = { room, peer, forceTcp: forceTcp ?? false };
+          return result;
+        },
+        createTransports: async () => {
+          const s = current();
+          return s.room.createTransports(s.peer, s.forceTcp);
+        },
+        connectTransport: async ({ transportId, dtlsParameters }) => {
+          const s = current();
+          await s.room.connectTransport(s.peer, transportId, dtlsParameters);
+          return {};
+        },
+        ready: async ({ rtpCapabilities }) => {
+          const s = current();
+          await s.room.ready(s.peer, rtpCapabilities);
+          return {};
+        },
+        produce: async ({ transportId, kind, rtpParameters, source }) => {
+          const s = current();
+          return { producerId: await s.room.produce(s.peer, transportId, kind, rtpParameters, source) };
+        },
+        pauseProducer: async ({ producerId }) => {
+          const s = current();
+          await s.room.setProducerPaused(s.peer, producerId, true);
+          return {};
+        },
+        resumeProducer: async ({ producerId }) => {
+          const s = current();
+          await s.room.setProducerPaused(s.peer, producerId, false);
+          return {};
+        },
+        closeProducer: async ({ producerId }) => {
+          const s = current();
+          await s.room.closeProducer(s.peer, producerId);
+          return {};
+        },
+        setAudioOnly: async ({ audioOnly }) => {
+          const s = current();
+          await s.room.setAudioOnly(s.peer, audioOnly);
+          return {};
+        },
+        leave: async () => {
+          const s = current();
+          session = undefined;
+          await s.room.leave(s.peer);
+          return {};
+        },
+      },
+      log,
+    );
+
+    socket.on('disconnect', () => {
+      const s = session;
+      session = undefined;
+      if (s) void s.room.leave(s.peer);
+    });
+  });
+}

@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { PeerInfo, RequestResult, TransportOptions } from '@dp/protocol';
+import { connectPeer, errorCode, ok, opusRtpParameters, startStack, tokenFor, type Stack, type TestPeer } from './harness.ts';
+
+// Real mediasoup worker + real signalling; socket.io clients play the browsers.
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack(43000);
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+type Joined = RequestResult<'join'>;
+const roomState = (roomId: string) => stack.sfu.service.handlers.roomState({ roomId }, 'test');
+
+async function joinedPeer(
+  room: string,
+  role: 'specialist' | 'client',
+): Promise<{ peer: TestPeer; joined: Joined; send: TransportOptions; recv: TransportOptions }> {
+  const peer = await connectPeer(stack);
+  const joined = ok(await peer.request<Joined>('join', { token: tokenFor(stack, room, role) }));
+  const { send, recv } = ok(await peer.request<{ send: TransportOptions; recv: TransportOptions }>('createTransports'));
+  return { peer, joined, send, recv };
+}
+
+describe('join and room lifecycle', () => {
+  it('opens a router with the first participant and closes it with the last', async () => {
+    const a = await joinedPeer('room-life', 'specialist');
+    expect(a.joined.self.role).toBe('specialist');
+    expect(a.joined.peers).toEqual([]);
+    expect(a.joined.routerRtpCapabilities.codecs?.map((c) => c.mimeType)).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
+
+    const joinedSeen = a.peer.next('peerJoined');
+    const b = await joinedPeer('room-life', 'client');
+    expect(b.joined.peers.map((p) => p.role)).toEqual(['specialist']);
+    expect(((await joinedSeen) as PeerInfo).role).toBe('client');
+    expect(await roomState('room-life')).toMatchObject({ exists: true, transports: 4 });
+
+    const leftSeen = b.peer.next('peerLeft');
+    ok(await a.peer.request('leave'));
+    expect(await leftSeen).toEqual({ peerId: a.joined.self.id });
+    expect(await roomState('room-life')).toMatchObject({ exists: true, transports: 2 });
+
+    b.peer.close(); // a lost connection counts as leaving
+    await waitFor(async () => !(await roomState('room-life')).exists);
+    expect(stack.signalling.rooms.get('room-life')).toBeUndefined();
+  });
+
+  it('offers a producer to the other peer and relays audio-only state', async () => {
+    const a = await joinedPeer('room-media', 'specialist');
+    const b = await joinedPeer('room-media', 'client');
+    ok(await b.peer.request('ready', { rtpCapabilities: b.joined.routerRtpCapabilities }));
+    const offered = b.peer.next('newConsumer');
+    const { producerId } = ok(
+      await a.peer.request<{ producerId: string }>('produce', {
+        transportId: a.send.id,
+        kind: 'audio',
+        rtpParameters: opusRtpParameters(1111),
+        source: 'mic',
+      }),
+    );
+    expect(await offered).toMatchObject({ producerId, peerId: a.joined.self.id, kind: 'audio', source: 'mic' });
+
+    const updated = a.peer.next('peerUpdated');
+    ok(await b.peer.request('setAudioOnly', { audioOnly: true }));
+    expect(await updated).toMatchObject({ id: b.joined.self.id, audioOnly: true });
+
+    const paused = b.peer.next('consumerPaused');
+    ok(await a.peer.request('pauseProducer', { producerId }));
+    await paused;
+    const closed = b.peer.next('consumerClosed');
+    ok(await a.peer.request('closeProducer', { producerId }));
+    await closed;
+    a.peer.close();
+    b.peer.close();
+  });
+});
+
+describe('bad input gets an error ack, never a crash', () => {
+  let healthyA: Awaited<ReturnType<typeof joinedPeer>>;
+  let healthyB: Awaited<ReturnType<typeof joinedPeer>>;
+  beforeAll(async () => {
+    healthyA = await joinedPeer('room-healthy', 'specialist');
+    healthyB = await joinedPeer('room-healthy', 'client');
+  });
+  afterAll(() => {
+    healthyA.peer.close();
+    healthyB.peer.close();
+  });
+
+  it('refuses room requests before join (out of order)', async () => {
+    const p = await connectPeer(stack);
+    for (const [event, payload] of [
+      ['createTransports', {}],
+      ['ready', { rtpCapabilities: {} }],
+      ['produce', { transportId: 'x', kind: 'audio', rtpParameters: opusRtpParameters(5), source: 'mic' }],
+      ['leave', {}],
+    ] as const) {
+      expect(errorCode(await p.request(event, payload))).toBe('not_joined');
+    }
+    p.close();
+  });
+
+  it('refuses malformed, unknown and oversized messages', async () => {
+    const p = await connectPeer(stack);
+    expect(errorCode(await p.request('join', 42))).toBe('bad_request');
+    expect(errorCode(await p.request('join', { token: 'short' }))).toBe('bad_request');
+    expect(errorCode(await p.request('join', { token: 'a'.repeat(40), extra: 1 }))).toBe('bad_request');
+    expect(errorCode(await p.request('becomeAdmin', {}))).toBe('unknown_event');
+    expect(errorCode(await p.request('join', { token: 'x'.repeat(100_000) }))).toBe('payload_too_large');
+    p.socket.emit('join', { token: 'no ack function given' }); // must not crash anything
+    expect(p.socket.connected).toBe(true);
+    p.close();
+  });
+
+  it('refuses forged, expired and foreign-room tokens', async () => {
+    const p = await connectPeer(stack);
+    const good = tokenFor(stack, 'room-x', 'client');
+    const forged = good.slice(0, -4) + (good.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    expect(errorCode(await p.request('join', { token: forged }))).toBe('invalid_token');
+    expect(errorCode(await p.request('join', { token: tokenFor(stack, 'room-x', 'client', 'c1', -1000) }))).toBe('invalid_token');
+    const res = await fetch(`${stack.url}/api/links/${forged}`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'invalid_token' } });
+    p.close();
+  });
+
+  it("refuses another peer's transport and producer ids", async () => {
+    const intruder = await joinedPeer('room-healthy', 'client');
+    const produceOnForeign = await intruder.peer.request('produce', {
+      transportId: healthyA.send.id,
+      kind: 'audio',
+      rtpParameters: opusRtpParameters(7),
+      source: 'mic',
+    });
+    expect(errorCode(produceOnForeign)).toBe('not_found');
+    expect(
+      errorCode(
+        await intruder.peer.request('connectTransport', {
+          transportId: healthyB.recv.id,
+          dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB' }] },
+        }),
+      ),
+    ).toBe('not_found');
+    const { producerId } = ok(
+      await healthyA.peer.request<{ producerId: string }>('produce', {
+        transportId: healthyA.send.id,
+        kind: 'audio',
+        rtpParameters: opusRtpParameters(9),
+        source: 'mic',
+      }),
+    );
+    expect(errorCode(await intruder.peer.request('closeProducer', { producerId }))).toBe('not_found');
+    expect(
+      errorCode(
+        await intruder.peer.request('produce', {
+          transportId: intruder.recv.id,
+          kind: 'audio',
+          rtpParameters: opusRtpParameters(8),
+          source: 'mic',
+        }),
+      ),
+    ).toBe('not_found');
+    expect(
+      errorCode(
+        await intruder.peer.request('produce', {
+          transportId: intruder.send.id,
+          kind: 'video',
+          rtpParameters: opusRtpParameters(8),
+          source: 'mic',
+        }),
+      ),
+    ).toBe('bad_request');
+    expect(errorCode(await intruder.peer.request('createTransports'))).toBe('forbidden');
+    intruder.peer.close();
+    // The SFU checks ownership too, whatever signalling forwards.
+    await expect(
+      stack.sfu.service.handlers.closeProducer({ roomId: 'room-healthy', peerId: intruder.joined.self.id, producerId }, 'test'),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      stack.sfu.service.handlers.createWebRtcTransport({ roomId: 'no-such-room', peerId: 'p', direction: 'send', forceTcp: false }, 'test'),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('leaves the healthy room working', async () => {
+    const seen = healthyA.peer.next('peerUpdated');
+    ok(await healthyB.peer.request('setAudioOnly', { audioOnly: true }));
+    expect(await seen).toMatchObject({ id: healthyB.joined.self.id, audioOnly: true });
+    expect(await roomState('room-healthy')).toMatchObject({ exists: true, transports: 4, producers: 1 });
+    expect((await fetch(`${stack.url}/api/health`)).status).toBe(200);
+  });
+});
+
+describe('a dying worker', () => {
+  it('is replaced, and its rooms are told to reconnect', async () => {
+    const a = await joinedPeer('room-crash', 'specialist');
+    const before = (await stack.sfu.service.handlers.nodeInfo({}, 'test')).workers.map((w) => w.pid);
+    const reset = a.peer.next('mediaReset');
+    process.kill(before[0]!, 'SIGKILL');
+    expect(await reset).toEqual({ reason: 'worker_died' });
+    await waitFor(async () => {
+      const now = (await stack.sfu.service.handlers.nodeInfo({}, 'test')).workers;
+      return now.length === 1 && now[0]!.pid !== before[0];
+    });
+    expect(stack.signalling.rooms.get('room-crash')).toBeUndefined();
+    expect((await roomState('room-crash')).exists).toBe(false);
+    // Re-joining on the same connection works and lands on the new worker.
+    const again = ok(await a.peer.request<Joined>('join', { token: tokenFor(stack, 'room-crash', 'specialist') }));
+    expect(again.self.role).toBe('specialist');
+    expect((await roomState('room-crash')).exists).toBe(true);
+    a.peer.close();
+  }, 20_000);
+});
+
+async function waitFor(cond: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not met in time');
+}
