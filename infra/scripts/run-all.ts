@@ -5,6 +5,7 @@ import { createConnection } from 'node:net';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { prettyFactory } from 'pino-pretty';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const env = { ...process.env };
@@ -31,17 +32,12 @@ function run(name: string, script: string): ChildProcess {
   return child;
 }
 
+const pretty = prettyFactory({ colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' });
+
 /** pino's JSON lines, made readable for a person watching the terminal. */
 function format(name: string, line: string): string {
-  try {
-    const { level, msg, time: _t, pid: _p, hostname: _h, name: _n, ...rest } = JSON.parse(line) as Record<string, unknown>;
-    const lvl =
-      ({ 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' } as Record<string, string>)[String(level)] ?? '';
-    const extra = Object.keys(rest).length ? ' ' + JSON.stringify(rest) : '';
-    return `[${name}] ${lvl} ${String(msg)}${extra}`;
-  } catch {
-    return line.startsWith('  ') || line === '' ? line : `[${name}] ${line}`;
-  }
+  if (!line.startsWith('{')) return line.startsWith('  ') || line === '' ? line : `[${name}] ${line}`;
+  return pretty(line).trimEnd();
 }
 
 function stop(code: number): void {

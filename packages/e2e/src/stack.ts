@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LinkSigner, SfuClient, randomId } from '@dp/signalling';
+import type { RoomRole } from '@dp/protocol';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** The product as it runs in production: an SFU process and a signalling process serving the built web app. */
+export interface Product {
+  url: string;
+  link(consultationId: string, role: RoomRole, query?: string): string;
+  /** An RPC client of the SFU node, to look at what the server really holds. */
+  sfu: SfuClient;
+  stop(): Promise<void>;
+  logs: string[];
+}
+
+async function freeTcpPort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function udpFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const s = createSocket('udp4');
+    s.once('error', () => res(false));
+    s.bind(port, '127.0.0.1', () => s.close(() => res(true)));
+  });
+}
+
+async function freeRtcPort(): Promise<number> {
+  for (;;) {
+    const port = await freeTcpPort();
+    if (port < 65000 && (await udpFree(port))) return port;
+  }
+}
+
+export async function startProduct(opts: { workers?: number } = {}): Promise<Product> {
+  const workerBin = process.env.MEDIASOUP_WORKER_BIN;
+  if (!workerBin) throw new Error('MEDIASOUP_WORKER_BIN is not set: run the tests through ./pnpm test');
+  const sfuSecret = `e2e-${randomId(16)}`;
+  const linkSecret = `e2e-${randomId(32)}`;
+  const [rpcPort, httpPort, rtcPort] = [await freeTcpPort(), await freeTcpPort(), await freeRtcPort()];
+  const env = {
+    ...process.env,
+    SFU_RPC_SECRET: sfuSecret,
+    SFU_RPC_PORT: String(rpcPort),
+    SFU_LISTEN_IP: '127.0.0.1',
+    SFU_RTC_PORT: String(rtcPort),
+    SFU_WORKERS: String(opts.workers ?? 1),
+    SFU_URL: `ws://127.0.0.1:${rpcPort}`,
+    LINK_SECRET: linkSecret,
+    HOST: '127.0.0.1',
+    PORT: String(httpPort),
+    WEB_DIST: resolve(repoRoot, 'apps/web/dist'),
+    MEDIASOUP_WORKER_BIN: workerBin,
+    DEMO: '0',
+  };
+  const logs: string[] = [];
+  const children: ChildProcess[] = [];
+  const run = (name: string, script: string) => {
+    const child = spawn(process.execPath, [resolve(repoRoot, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => logs.push(`[${name}] ${d.toString()}`));
+    child.stderr!.on('data', (d: Buffer) => logs.push(`[${name}] ${d.toString()}`));
+    children.push(child);
+  };
+  run('sfu', 'apps/sfu/src/main.ts');
+  await waitFor(`tcp://127.0.0.1:${rpcPort}`, logs);
+  run('signalling', 'apps/signalling/src/main.ts');
+  const url = `http://127.0.0.1:${httpPort}`;
+  await waitFor(`${url}/api/health`, logs);
+  const sfu = new SfuClient({ url: `ws://127.0.0.1:${rpcPort}`, secret: sfuSecret });
+  await sfu.connect();
+  const signer = new LinkSigner(linkSecret);
+  return {
+    url,
+    logs,
+    sfu,
+    link: (consultationId, role, query = '') =>
+      `${url.replace('127.0.0.1', 'localhost')}/join/${signer.sign({ consultationId, participantId: `${role}-${randomId(4)}`, role, expiresAt: new Date(Date.now() + 3600_000) })}${query}`,
+    async stop() {
+      sfu.close();
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((res) => {
+              if (c.exitCode !== null) return res();
+              c.once('exit', () => res());
+              c.kill('SIGTERM');
+              setTimeout(() => c.kill('SIGKILL'), 3000).unref();
+            }),
+        ),
+      );
+    },
+  };
+}
+
+const tcpOpen = (host: string, port: number) =>
+  new Promise<boolean>((res) => {
+    const c = createConnection({ host, port }, () => (c.end(), res(true)));
+    c.on('error', () => res(false));
+  });
+
+/** Waits until a TCP port accepts connections (`tcp://host:port`) or a URL answers 2xx. */
+async function waitFor(target: string, logs: string[], timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (target.startsWith('tcp://')) {
+      const [host, port] = target.slice(6).split(':');
+      if (await tcpOpen(host!, Number(port))) return;
+    } else if (
+      await fetch(target).then(
+        (r) => r.ok,
+        () => false,
+      )
+    ) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${target} did not come up:\n${logs.join('')}`);
+}
