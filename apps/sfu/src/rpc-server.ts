@@ -77,7 +77,7 @@ export class RpcServer {
           this.orphanTimers.delete(instance);
           const n = this.service.closeRoomsOwnedBy(instance);
           if (n > 0) this.log.warn({ instance, rooms: n }, 'closed rooms of a signalling instance that did not come back');
-        }, this.opts.ownerGraceMs),
+        }, this.opts.ownerGraceMs).unref(),
       );
     });
   }

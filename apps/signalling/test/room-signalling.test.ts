@@ -81,9 +81,18 @@ describe('join and room lifecycle', () => {
 describe('bad input gets an error ack, never a crash', () => {
   let healthyA: Awaited<ReturnType<typeof joinedPeer>>;
   let healthyB: Awaited<ReturnType<typeof joinedPeer>>;
+  let producerId: string;
   beforeAll(async () => {
     healthyA = await joinedPeer('room-healthy', 'specialist');
     healthyB = await joinedPeer('room-healthy', 'client');
+    ({ producerId } = ok(
+      await healthyA.peer.request<{ producerId: string }>('produce', {
+        transportId: healthyA.send.id,
+        kind: 'audio',
+        rtpParameters: opusRtpParameters(9),
+        source: 'mic',
+      }),
+    ));
   });
   afterAll(() => {
     healthyA.peer.close();
@@ -144,14 +153,6 @@ describe('bad input gets an error ack, never a crash', () => {
         }),
       ),
     ).toBe('not_found');
-    const { producerId } = ok(
-      await healthyA.peer.request<{ producerId: string }>('produce', {
-        transportId: healthyA.send.id,
-        kind: 'audio',
-        rtpParameters: opusRtpParameters(9),
-        source: 'mic',
-      }),
-    );
     expect(errorCode(await intruder.peer.request('closeProducer', { producerId }))).toBe('not_found');
     expect(
       errorCode(
@@ -174,10 +175,12 @@ describe('bad input gets an error ack, never a crash', () => {
       ),
     ).toBe('bad_request');
     expect(errorCode(await intruder.peer.request('createTransports'))).toBe('forbidden');
+    const intruderGone = healthyA.peer.next('peerLeft');
     intruder.peer.close();
+    await intruderGone;
     // The SFU checks ownership too, whatever signalling forwards.
     await expect(
-      stack.sfu.service.handlers.closeProducer({ roomId: 'room-healthy', peerId: intruder.joined.self.id, producerId }, 'test'),
+      stack.sfu.service.handlers.closeProducer({ roomId: 'room-healthy', peerId: healthyB.joined.self.id, producerId }, 'test'),
     ).rejects.toMatchObject({ code: 'not_found' });
     await expect(
       stack.sfu.service.handlers.createWebRtcTransport({ roomId: 'no-such-room', peerId: 'p', direction: 'send', forceTcp: false }, 'test'),

@@ -61,12 +61,12 @@ export type SfuEvent<E extends SfuEventName> = z.infer<(typeof sfuEvents)[E]>;
 
 export const RpcFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('req'), id: z.number().int(), method: z.string().max(64), data: z.unknown() }),
-  z.object({ t: z.literal('res'), id: z.number().int(), ok: z.literal(true), data: z.unknown() }),
   z.object({
     t: z.literal('res'),
     id: z.number().int(),
-    ok: z.literal(false),
-    error: z.object({ code: z.string(), message: z.string() }),
+    ok: z.boolean(),
+    data: z.unknown().optional(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
   }),
   z.object({ t: z.literal('evt'), event: z.string().max(64), data: z.unknown() }),
 ]);

@@ -117,7 +117,7 @@ export class SfuClient extends EventEmitter<Events> {
       this.pending.delete(frame.id);
       clearTimeout(p.timer);
       if (frame.ok) p.resolve(frame.data);
-      else p.reject(new ProtocolError(frame.error.code as ErrorCode, frame.error.message));
+      else p.reject(new ProtocolError((frame.error?.code ?? 'internal') as ErrorCode, frame.error?.message ?? 'media server error'));
     } else if (frame.t === 'evt') {
       const schema = sfuEvents[frame.event as SfuEventName];
       const parsed = schema?.safeParse(frame.data);
