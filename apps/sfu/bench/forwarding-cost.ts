@@ -11,7 +11,7 @@ import { writeBenchSection } from '@dp/infra-scripts/bench-report';
 const workerBin = process.env.MEDIASOUP_WORKER_BIN;
 if (!workerBin) throw new Error('MEDIASOUP_WORKER_BIN is not set: run through ./pnpm bench');
 const counts = (process.env.BENCH_CONSUMERS ?? '200,400').split(',').map(Number);
-const WARMUP_S = 4;
+const WARMUP_S = 6;
 const MEASURE_S = 10;
 const SSRC = 22222222;
 const PT = 101;
@@ -54,38 +54,16 @@ async function measure(consumers: number): Promise<{ consumers: number; cpu: num
     transports.push(t);
   }
 
+  // CBR (min = max = target) so every run feeds the worker the same ~800 kbit/s.
+  const encode = '-c:v libvpx -b:v 800k -minrate 800k -maxrate 800k -bufsize 400k -deadline realtime -cpu-used 8 -g 60';
+  const rtpOut = `rtp://127.0.0.1:${ingress.tuple.localPort}?rtcpport=${ingress.rtcpTuple?.localPort ?? ingress.tuple.localPort + 1}&pkt_size=1200`;
   const ffmpeg = spawn(
     'ffmpeg',
     [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=640x360:rate=30',
-      '-c:v',
-      'libvpx',
-      '-b:v',
-      '800k',
-      '-maxrate',
-      '800k',
-      '-bufsize',
-      '400k',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-g',
-      '60',
-      '-f',
-      'rtp',
-      '-ssrc',
-      String(SSRC),
-      '-payload_type',
-      String(PT),
-      `rtp://127.0.0.1:${ingress.tuple.localPort}?rtcpport=${ingress.rtcpTuple?.localPort ?? ingress.tuple.localPort + 1}&pkt_size=1200`,
+      ...'-hide_banner -loglevel error -re -f lavfi -i testsrc2=size=640x360:rate=30'.split(' '),
+      ...encode.split(' '),
+      ...`-f rtp -ssrc ${SSRC} -payload_type ${PT}`.split(' '),
+      rtpOut,
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
