@@ -1,0 +1,79 @@
+import { useEffect, useState } from 'react';
+import { useParams, useSearchParams } from 'react-router';
+import type { RoomClient } from '../room/room-client.ts';
+import { EndScreen } from '../room/EndScreen.tsx';
+import { RoomScreen } from '../room/RoomScreen.tsx';
+import { useRoomState } from '../room/useRoomClient.ts';
+import { AppHeader } from '../ui/AppHeader.tsx';
+import { StatusLine } from '../ui/StatusLine.tsx';
+import { PreJoin } from './PreJoin.tsx';
+import classes from './JoinPage.module.css';
+
+declare global {
+  interface Window {
+    /** The live RoomClient, for end-to-end tests and the join-time benchmark. */
+    __roomClient?: RoomClient;
+  }
+}
+
+const loadRoomClient = () => import('../room/room-client.ts');
+
+/** `/join/:token` — one consultation link: preview → room → end, all on one page. */
+export function JoinPage() {
+  const { token = '' } = useParams();
+  const [search] = useSearchParams();
+  const forceTcp = search.get('tcp') === '1';
+  const [client, setClient] = useState<RoomClient | null>(null);
+  const [loadFailed, setLoadFailed] = useState(false);
+
+  useEffect(() => {
+    let c: RoomClient | null = null;
+    let cancelled = false;
+    // The media stack (mediasoup-client, socket.io, protocol schemas) is a separate chunk:
+    // on a slow link the page paints first and the rest arrives while the user looks at
+    // the preview. A failed load (connection dropped) leaves the page usable for a reload.
+    void loadRoomClient().then(
+      ({ RoomClient }) => {
+        if (cancelled) return;
+        c = new RoomClient({ token, forceTcp });
+        setClient(c);
+        window.__roomClient = c;
+        void c.preparePreview();
+      },
+      (e: unknown) => {
+        console.error('[join] could not load the room code', e);
+        if (!cancelled) setLoadFailed(true);
+      },
+    );
+    return () => {
+      cancelled = true;
+      if (c) {
+        c.dispose();
+        if (window.__roomClient === c) delete window.__roomClient;
+      }
+      setClient(null);
+    };
+  }, [token, forceTcp]);
+
+  const state = useRoomState(client);
+  const inRoom = state.phase === 'joined' || state.phase === 'reconnecting';
+  const ended = state.phase === 'left' || state.phase === 'closed' || state.phase === 'failed';
+
+  return (
+    <div className={inRoom ? classes.roomPage : classes.page}>
+      <AppHeader />
+      <StatusLine status={state.status} visible={!ended} />
+      {client && inRoom && <RoomScreen client={client} state={state} />}
+      {client && ended && <EndScreen state={state} onRejoin={() => void client.join()} />}
+      {!inRoom && !ended && (
+        <PreJoin
+          state={state}
+          ready={client !== null}
+          loadFailed={loadFailed}
+          onJoin={() => void client?.join()}
+          onRetryDevices={() => void client?.retryDevices()}
+        />
+      )}
+    </div>
+  );
+}

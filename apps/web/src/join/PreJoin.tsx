@@ -1,0 +1,101 @@
+import { Alert, Button, Container, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { DeviceStatus } from '../media/device-status.ts';
+import type { RoomState } from '../room/room-state.ts';
+import { CheckIcon, RefreshIcon, WarningIcon } from '../ui/icons.tsx';
+import { SelfView } from '../ui/SelfView.tsx';
+import bigButton from '../ui/BigButton.module.css';
+
+interface Props {
+  state: RoomState;
+  /** The room code has loaded; until then the button cannot do anything yet. */
+  ready: boolean;
+  loadFailed: boolean;
+  onJoin: () => void;
+  onRetryDevices: () => void;
+}
+
+function DeviceLine({ kind, status }: { kind: 'camera' | 'mic'; status: DeviceStatus }) {
+  const { t } = useTranslation();
+  const ok = status === 'ok';
+  const pending = status === 'pending';
+  return (
+    <Group gap="xs" wrap="nowrap" align="flex-start">
+      <Text component="span" c={ok ? 'green.9' : pending ? 'gray.7' : 'orange.9'} style={{ display: 'flex', paddingTop: 2 }}>
+        {ok || pending ? <CheckIcon /> : <WarningIcon />}
+      </Text>
+      <Text data-testid={`device-${kind}`} data-status={status}>
+        {t(`prejoin.${kind}.${status}`)}
+      </Text>
+    </Group>
+  );
+}
+
+/** The waiting step before the room: see yourself, read what works, press one big button. */
+export function PreJoin({ state, ready, loadFailed, onJoin, onRetryDevices }: Props) {
+  const { t } = useTranslation();
+  const { mic, camera, previewStream } = state.local;
+  const joining = state.phase === 'connecting';
+  const unsupported = mic === 'unsupported' && camera === 'unsupported';
+  const problem = !unsupported && ((mic !== 'ok' && mic !== 'pending') || (camera !== 'ok' && camera !== 'pending'));
+  const checking = mic === 'pending' || camera === 'pending';
+
+  return (
+    <Container size={620} px="sm" py="lg" component="main" w="100%">
+      <Paper withBorder radius="lg" p={{ base: 'md', sm: 'xl' }} shadow="xs">
+        <Stack gap="md">
+          <div>
+            <Title order={1}>{t('prejoin.title')}</Title>
+            <Text c="gray.7">{t('app.subtitle')}</Text>
+          </div>
+          <SelfView stream={previewStream} variant="large" {...(checking ? { offText: t('prejoin.loading') } : {})} />
+          {unsupported ? (
+            <Alert color="orange" variant="light" icon={<WarningIcon />}>
+              <Text>{t('prejoin.unsupported')}</Text>
+            </Alert>
+          ) : (
+            <Stack gap={6}>
+              <DeviceLine kind="camera" status={camera} />
+              <DeviceLine kind="mic" status={mic} />
+            </Stack>
+          )}
+          {!checking && !unsupported && camera !== 'ok' && (
+            <Text fw={600}>{mic === 'ok' ? t('prejoin.audioOnlyJoin') : t('prejoin.noneJoin')}</Text>
+          )}
+          {problem && (
+            <Button
+              variant="subtle"
+              size="md"
+              leftSection={<RefreshIcon size={20} />}
+              onClick={onRetryDevices}
+              style={{ alignSelf: 'flex-start' }}
+            >
+              {t('prejoin.retryDevices')}
+            </Button>
+          )}
+          {loadFailed && (
+            <Alert color="orange" variant="light" icon={<WarningIcon />}>
+              <Text>{t('errors.network')}</Text>
+            </Alert>
+          )}
+          <Button
+            data-testid="join-button"
+            size="xl"
+            fullWidth
+            loading={joining}
+            disabled={!ready}
+            onClick={onJoin}
+            loaderProps={{ type: 'dots' }}
+            classNames={bigButton}
+          >
+            {t('prejoin.join')}
+          </Button>
+          {joining && <Text ta="center">{t('prejoin.joining')}</Text>}
+          <Text c="gray.7" size="sm">
+            {t('prejoin.weakHint')}
+          </Text>
+        </Stack>
+      </Paper>
+    </Container>
+  );
+}

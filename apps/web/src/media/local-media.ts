@@ -1,0 +1,52 @@
+import { AUDIO_CONSTRAINTS, VIDEO_CONSTRAINTS } from './constraints.ts';
+import { classifyMediaError, type DeviceStatus } from './device-status.ts';
+
+export interface LocalCapture {
+  audio: MediaStreamTrack | null;
+  video: MediaStreamTrack | null;
+  mic: DeviceStatus;
+  camera: DeviceStatus;
+}
+
+function errorName(e: unknown): string | undefined {
+  return e instanceof Error || e instanceof DOMException ? e.name : undefined;
+}
+
+async function single(kind: 'audio' | 'video'): Promise<{ track: MediaStreamTrack | null; status: DeviceStatus }> {
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia(
+      kind === 'audio' ? { audio: AUDIO_CONSTRAINTS } : { video: VIDEO_CONSTRAINTS },
+    );
+    const track = (kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0] ?? null;
+    return { track, status: track ? 'ok' : 'missing' };
+  } catch (e) {
+    return { track: null, status: classifyMediaError(errorName(e)) };
+  }
+}
+
+/**
+ * Camera and microphone together (one permission prompt), and if that fails each one
+ * alone, so that a missing or blocked camera still lets the parent join with sound.
+ */
+export async function captureLocalMedia(): Promise<LocalCapture> {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    return { audio: null, video: null, mic: 'unsupported', camera: 'unsupported' };
+  }
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: AUDIO_CONSTRAINTS, video: VIDEO_CONSTRAINTS });
+    const audio = stream.getAudioTracks()[0] ?? null;
+    const video = stream.getVideoTracks()[0] ?? null;
+    return { audio, video, mic: audio ? 'ok' : 'missing', camera: video ? 'ok' : 'missing' };
+  } catch {
+    // Sequential, not parallel: two prompts at once confuse people more than a second's wait.
+    const a = await single('audio');
+    const v = await single('video');
+    return { audio: a.track, video: v.track, mic: a.status, camera: v.status };
+  }
+}
+
+/** A fresh camera track, for turning video back on after audio-only mode. */
+export function captureCamera(): Promise<{ track: MediaStreamTrack | null; status: DeviceStatus }> {
+  if (!navigator.mediaDevices?.getUserMedia) return Promise.resolve({ track: null, status: 'unsupported' });
+  return single('video');
+}

@@ -1,0 +1,48 @@
+import { useEffect, useMemo, useRef } from 'react';
+import classes from './RoomScreen.module.css';
+
+interface Props {
+  peerId: string;
+  track: MediaStreamTrack;
+  hidden: boolean;
+  label: string;
+  onFirstFrame: () => void;
+}
+
+/**
+ * The other participant's camera. The element stays mounted while their video is paused
+ * (a placeholder covers it) so that resuming shows the picture without re-attaching.
+ */
+export function RemoteVideo({ peerId, track, hidden, label, onFirstFrame }: Props) {
+  const ref = useRef<HTMLVideoElement>(null);
+  const stream = useMemo(() => new MediaStream([track]), [track]);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.srcObject = stream;
+    // The first *rendered* frame is what the join-time benchmark measures; `loadeddata`
+    // is the fallback for browsers without requestVideoFrameCallback.
+    if ('requestVideoFrameCallback' in el) {
+      const handle = el.requestVideoFrameCallback(() => onFirstFrame());
+      return () => el.cancelVideoFrameCallback(handle);
+    }
+    const onLoaded = () => onFirstFrame();
+    (el as HTMLVideoElement).addEventListener('loadeddata', onLoaded, { once: true });
+    return () => (el as HTMLVideoElement).removeEventListener('loadeddata', onLoaded);
+  }, [stream, onFirstFrame]);
+
+  return (
+    <video
+      ref={ref}
+      data-testid="remote-video"
+      data-peer-id={peerId}
+      className={classes.remoteVideo}
+      style={hidden ? { visibility: 'hidden' } : undefined}
+      autoPlay
+      playsInline
+      muted
+      aria-label={label}
+    />
+  );
+}

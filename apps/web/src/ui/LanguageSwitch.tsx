@@ -1,0 +1,20 @@
+import { SegmentedControl } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { setLanguage, type Language } from '../i18n.ts';
+
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  const value: Language = i18n.resolvedLanguage === 'en' ? 'en' : 'ru';
+  return (
+    <SegmentedControl
+      aria-label={t('lang.label')}
+      size="sm"
+      value={value}
+      onChange={(v) => setLanguage(v === 'en' ? 'en' : 'ru')}
+      data={[
+        { value: 'ru', label: <span lang="ru">RU</span> },
+        { value: 'en', label: <span lang="en">EN</span> },
+      ]}
+    />
+  );
+}
