@@ -29,6 +29,7 @@ export function setLanguage(lng: Language): void {
 
 i18n.on('languageChanged', (lng) => {
   document.documentElement.lang = lng;
+  document.title = i18n.t('app.title');
 });
 
 // Resources are bundled (two small JSON files): no extra request before the first paint

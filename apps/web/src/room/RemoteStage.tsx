@@ -29,7 +29,11 @@ export function RemoteStage({ peer, media, selfAudioOnly, onFirstFrame }: Props)
   const label = peer ? peerLabel(peer, t) : '';
 
   const micText = peer?.mic ? t('room.sentence.micOn') : t('room.sentence.micOff');
-  const videoText = peer?.audioOnly ? t('room.sentence.audioOnly') : peer?.camera ? t('room.sentence.cameraOn') : t('room.sentence.cameraOff');
+  const videoText = peer?.audioOnly
+    ? t('room.sentence.audioOnly')
+    : peer?.camera
+      ? t('room.sentence.cameraOn')
+      : t('room.sentence.cameraOff');
 
   return (
     <>

@@ -51,7 +51,7 @@ export function RoomView({ state, actions }: { state: RoomState; actions: RoomAc
           </div>
         )}
         <div className={classes.selfCorner}>
-          <SelfView stream={state.local.previewStream} variant="corner" />
+          <SelfView stream={state.local.cameraOn ? state.local.previewStream : null} variant="corner" />
         </div>
         {reconnecting && (
           <div className={classes.reconnecting}>
