@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import * as mediasoup from 'mediasoup';
 import { ProtocolError, type SfuEvent, type SfuEventName, type SfuMethod, type SfuRequest, type SfuResponse } from '@dp/protocol';
 import type { SfuConfig } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -30,6 +31,10 @@ export class SfuService {
   }
 
   readonly handlers: Handlers = {
+    // Routers are made from the same codec list, so their capabilities are known up front.
+    capabilities: async () => ({
+      rtpCapabilities: mediasoup.ortc.generateRouterRtpCapabilities(mediaCodecs) as SfuResponse<'capabilities'>['rtpCapabilities'],
+    }),
     openRouter: async ({ roomId }, caller) => {
       const room = await this.openRoom(roomId, caller);
       return {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { PeerInfo, RequestResult, TransportOptions } from '@dp/protocol';
+import { MediaCapabilities, type PeerInfo, type RequestResult, type TransportOptions } from '@dp/protocol';
 import { connectPeer, errorCode, ok, opusRtpParameters, startStack, tokenFor, type Stack, type TestPeer } from './harness.ts';
 
 // Real mediasoup worker + real signalling; socket.io clients play the browsers.
@@ -13,16 +13,20 @@ afterAll(async () => {
 });
 
 type Joined = RequestResult<'join'>;
+const capabilities = async () => MediaCapabilities.parse(await (await fetch(`${stack.url}/api/media/capabilities`)).json());
 const roomState = (roomId: string) => stack.sfu.service.handlers.roomState({ roomId }, 'test');
 
 async function joinedPeer(
   room: string,
   role: 'specialist' | 'client',
+  withCapabilities = false,
 ): Promise<{ peer: TestPeer; joined: Joined; send: TransportOptions; recv: TransportOptions }> {
   const peer = await connectPeer(stack);
-  const joined = ok(await peer.request<Joined>('join', { token: tokenFor(stack, room, role) }));
-  const { send, recv } = ok(await peer.request<{ send: TransportOptions; recv: TransportOptions }>('createTransports'));
-  return { peer, joined, send, recv };
+  const rtpCapabilities = withCapabilities ? (await capabilities()).routerRtpCapabilities : undefined;
+  const joined = ok(
+    await peer.request<Joined>('join', { token: tokenFor(stack, room, role), ...(rtpCapabilities ? { rtpCapabilities } : {}) }),
+  );
+  return { peer, joined, send: joined.transports.send, recv: joined.transports.recv };
 }
 
 describe('join and room lifecycle', () => {
@@ -78,6 +82,37 @@ describe('join and room lifecycle', () => {
   });
 });
 
+describe('joining in one round trip', () => {
+  it("serves the routers' capabilities before any room exists, identical to a real router's", async () => {
+    const res = await fetch(`${stack.url}/api/media/capabilities`);
+    expect(res.status).toBe(200);
+    const { routerRtpCapabilities } = MediaCapabilities.parse(await res.json());
+    const a = await joinedPeer('room-caps', 'specialist');
+    expect(a.joined.routerRtpCapabilities).toEqual(routerRtpCapabilities);
+    a.peer.close();
+  });
+
+  it('offers existing producers right after a join that carried rtpCapabilities (no ready needed)', async () => {
+    const a = await joinedPeer('room-fast', 'specialist');
+    const { producerId } = ok(
+      await a.peer.request<{ producerId: string }>('produce', {
+        transportId: a.send.id,
+        kind: 'audio',
+        rtpParameters: opusRtpParameters(4242),
+        source: 'mic',
+      }),
+    );
+    const b = await connectPeer(stack);
+    const offered = b.next('newConsumer');
+    const caps = (await capabilities()).routerRtpCapabilities;
+    const joined = ok(await b.request<Joined>('join', { token: tokenFor(stack, 'room-fast', 'client'), rtpCapabilities: caps }));
+    expect(joined.transports.recv.id).toBeTruthy();
+    expect(await offered).toMatchObject({ producerId, kind: 'audio' });
+    a.peer.close();
+    b.close();
+  });
+});
+
 describe('bad input gets an error ack, never a crash', () => {
   let healthyA: Awaited<ReturnType<typeof joinedPeer>>;
   let healthyB: Awaited<ReturnType<typeof joinedPeer>>;
@@ -102,7 +137,7 @@ describe('bad input gets an error ack, never a crash', () => {
   it('refuses room requests before join (out of order)', async () => {
     const p = await connectPeer(stack);
     for (const [event, payload] of [
-      ['createTransports', {}],
+      ['connectTransport', { transportId: 'x', dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] } }],
       ['ready', { rtpCapabilities: {} }],
       ['produce', { transportId: 'x', kind: 'audio', rtpParameters: opusRtpParameters(5), source: 'mic' }],
       ['leave', {}],
@@ -174,7 +209,7 @@ describe('bad input gets an error ack, never a crash', () => {
         }),
       ),
     ).toBe('bad_request');
-    expect(errorCode(await intruder.peer.request('createTransports'))).toBe('forbidden');
+    expect(errorCode(await intruder.peer.request('join', { token: tokenFor(stack, 'room-healthy', 'client') }))).toBe('already_joined');
     const intruderGone = healthyA.peer.next('peerLeft');
     intruder.peer.close();
     await intruderGone;

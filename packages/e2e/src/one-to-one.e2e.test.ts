@@ -134,4 +134,22 @@ describe('one-to-one consultation between two browsers', () => {
     await specialist.browserContext().close();
     await client.browserContext().close();
   }, 120_000);
+
+  it('recovers by itself when the media worker dies: both sides reconnect and see each other again', async () => {
+    const roomId = `e2e-crash-${Date.now()}`;
+    const { specialist, client } = await callBothWays(roomId);
+    const before = await product.sfu.request('nodeInfo', {});
+    process.kill(before.workers[0]!.pid, 'SIGKILL');
+    // A fresh worker takes the slot, and the clients join again with their links.
+    await waitUntil(
+      async () => (await product.sfu.request('nodeInfo', {})).workers[0]?.pid !== before.workers[0]!.pid,
+      'a replacement worker',
+    );
+    await waitUntil(async () => (await roomState(roomId)).transports === 4, 'both clients back on the new worker', 20_000);
+    for (const page of [specialist, client]) {
+      await waitForMedia(page, (m) => m.videoFramesDecoded > 30 && m.audioPacketsReceived > 50, 20_000);
+    }
+    await specialist.browserContext().close();
+    await client.browserContext().close();
+  }, 120_000);
 });

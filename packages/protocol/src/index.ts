@@ -3,3 +3,4 @@ export * from './media.ts';
 export * from './room-events.ts';
 export * from './sfu-rpc.ts';
 export * from './validate.ts';
+export * from './rest.ts';

@@ -30,24 +30,27 @@ const token = z.string().min(16).max(2048);
 
 /** Client → server: payload schema and result schema of every request. */
 export const clientRequests = {
+  /**
+   * One round trip into the room. A page that loaded its mediasoup Device beforehand
+   * (GET /api/media/capabilities) sends its `rtpCapabilities` here, and the server
+   * starts offering consumers right after this acknowledgement; otherwise it sends
+   * `ready` once its Device is loaded. Every round trip saved is 100–300 ms on 3G.
+   */
   join: {
-    payload: z.object({ token, forceTcp: z.boolean().optional() }).strict(),
+    payload: z.object({ token, forceTcp: z.boolean().optional(), rtpCapabilities: RtpCapabilities.optional() }).strict(),
     result: z.object({
       self: PeerInfo,
       room: z.object({ id: Id, kind: RoomKind, endsAt: z.string().nullable() }),
       peers: z.array(PeerInfo),
       routerRtpCapabilities: RtpCapabilities,
+      transports: z.object({ send: TransportOptions, recv: TransportOptions }),
     }),
-  },
-  createTransports: {
-    payload: empty,
-    result: z.object({ send: TransportOptions, recv: TransportOptions }),
   },
   connectTransport: {
     payload: z.object({ transportId: Id, dtlsParameters: DtlsParameters }).strict(),
     result: empty,
   },
-  /** After the recv transport exists: the server starts pushing `newConsumer`. */
+  /** For a page that joined without `rtpCapabilities`: the server starts pushing `newConsumer`. */
   ready: {
     payload: z.object({ rtpCapabilities: RtpCapabilities }).strict(),
     result: empty,

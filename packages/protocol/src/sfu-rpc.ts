@@ -10,6 +10,8 @@ const room = { roomId: Id };
 const peer = { roomId: Id, peerId: Id };
 
 export const sfuMethods = {
+  /** The RTP capabilities every router of this node has (they follow from its codec list). */
+  capabilities: { request: z.object({}), response: z.object({ rtpCapabilities: RtpCapabilities }) },
   /** Gets or creates the room's router (on the least loaded worker). */
   openRouter: { request: z.object(room), response: z.object({ rtpCapabilities: RtpCapabilities, workerPid: z.number() }) },
   closeRouter: { request: z.object(room), response: z.object({ closed: z.boolean() }) },

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ProtocolError } from '@dp/protocol';
+import { ProtocolError, type LinkInfo, type MediaCapabilities } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { LinkSigner } from '../links/link-token.ts';
 import type { SfuClient } from '../sfu/sfu-client.ts';
@@ -23,10 +23,19 @@ export function createApp({ links, sfu, webDist, log }: AppDeps): express.Expres
     res.status(sfu.connected ? 200 : 503).json({ ok: sfu.connected, sfu: sfu.connected ? 'connected' : 'disconnected' });
   });
 
+  // Lets the page load its mediasoup Device while the camera preview shows (join time).
+  let capabilities: Promise<MediaCapabilities> | undefined;
+  sfu.on('disconnected', () => (capabilities = undefined));
+  app.get('/api/media/capabilities', async (_req, res) => {
+    capabilities ??= sfu.request('capabilities', {}).then((c) => ({ routerRtpCapabilities: c.rtpCapabilities }));
+    res.json(await capabilities.catch((e: unknown) => ((capabilities = undefined), Promise.reject(e))));
+  });
+
   /** What a link is for (the link page's first question); no personal data. */
   app.get('/api/links/:token', (req, res) => {
     const claims = links.verify(req.params.token);
-    res.json({ consultationId: claims.consultationId, role: claims.role, expiresAt: claims.expiresAt.toISOString() });
+    const body: LinkInfo = { consultationId: claims.consultationId, role: claims.role, expiresAt: claims.expiresAt.toISOString() };
+    res.json(body);
   });
 
   app.use('/api', (_req, res) => {
@@ -41,7 +50,7 @@ export function createApp({ links, sfu, webDist, log }: AppDeps): express.Expres
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ProtocolError) {
-      const status = err.code === 'invalid_token' || err.code === 'not_found' ? 404 : err.code === 'forbidden' ? 403 : 400;
+      const status = { invalid_token: 404, not_found: 404, forbidden: 403, sfu_unavailable: 503 }[err.code as string] ?? 400;
       res.status(status).json({ error: { code: err.code, message: err.message } });
       return;
     }

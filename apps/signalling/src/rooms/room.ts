@@ -46,14 +46,36 @@ export class Room {
     return [...this.peers.values()].map((p) => p.info());
   }
 
-  async join(peerId: string, role: Peer['role'], channel: PeerChannel): Promise<{ peer: Peer; result: RequestResult<'join'> }> {
+  /**
+   * Admits a participant: opens (or finds) the router and creates both of its
+   * transports in the same step, so the browser needs a single round trip. With
+   * `rtpCapabilities` the peer is ready to receive as soon as the caller has
+   * acknowledged the join (see `offerExisting`).
+   */
+  async join(
+    peerId: string,
+    role: Peer['role'],
+    channel: PeerChannel,
+    opts: { forceTcp: boolean; rtpCapabilities: RtpCapabilities | undefined },
+  ): Promise<{ peer: Peer; result: RequestResult<'join'> }> {
     this.assertOpen();
     // The same participant again (a reload, a second tab): the newer one wins.
     const previous = this.peers.get(peerId);
     if (previous) await this.leave(previous, { keepRoom: true });
-    const { rtpCapabilities } = await this.sfu.request('openRouter', { roomId: this.id });
-    this.assertOpen();
+    const { rtpCapabilities: routerRtpCapabilities } = await this.sfu.request('openRouter', { roomId: this.id });
+    const base = { roomId: this.id, peerId, forceTcp: opts.forceTcp };
+    const [send, recv] = await Promise.all([
+      this.sfu.request('createWebRtcTransport', { ...base, direction: 'send' }),
+      this.sfu.request('createWebRtcTransport', { ...base, direction: 'recv' }),
+    ]);
+    if (this.state !== 'open') {
+      await this.sfu.request('closePeer', { roomId: this.id, peerId }).catch(() => undefined);
+      throw new ProtocolError('room_closed', 'the room is closed');
+    }
     const peer = new Peer(peerId, role, channel);
+    peer.sendTransportId = send.id;
+    peer.recvTransportId = recv.id;
+    peer.rtpCapabilities = opts.rtpCapabilities;
     const others = this.peerInfos();
     this.peers.set(peerId, peer);
     this.broadcast(peer, 'peerJoined', peer.info());
@@ -64,22 +86,10 @@ export class Room {
         self: peer.info(),
         room: { id: this.id, kind: this.kind, endsAt: null },
         peers: others,
-        routerRtpCapabilities: rtpCapabilities,
+        routerRtpCapabilities,
+        transports: { send, recv },
       },
     };
-  }
-
-  async createTransports(peer: Peer, forceTcp: boolean): Promise<RequestResult<'createTransports'>> {
-    this.assertMember(peer);
-    if (peer.sendTransportId || peer.recvTransportId) throw new ProtocolError('forbidden', 'transports already created');
-    const base = { roomId: this.id, peerId: peer.id, forceTcp };
-    const [send, recv] = await Promise.all([
-      this.sfu.request('createWebRtcTransport', { ...base, direction: 'send' }),
-      this.sfu.request('createWebRtcTransport', { ...base, direction: 'recv' }),
-    ]);
-    peer.sendTransportId = send.id;
-    peer.recvTransportId = recv.id;
-    return { send, recv };
   }
 
   async connectTransport(peer: Peer, transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
@@ -88,11 +98,16 @@ export class Room {
     await this.sfu.request('connectTransport', { roomId: this.id, peerId: peer.id, transportId, dtlsParameters });
   }
 
-  /** The peer can receive: offer it everything already being sent in the room. */
+  /** The peer can receive (its Device is loaded): offer it everything already being sent. */
   async ready(peer: Peer, rtpCapabilities: RtpCapabilities): Promise<void> {
     this.assertMember(peer);
-    if (!peer.recvTransportId) throw new ProtocolError('forbidden', 'create transports before ready');
     peer.rtpCapabilities = rtpCapabilities;
+    this.offerExisting(peer);
+  }
+
+  /** Offers the peer every producer of the others; called once it can receive. */
+  offerExisting(peer: Peer): void {
+    if (this.peers.get(peer.id) !== peer || !peer.rtpCapabilities) return;
     for (const other of this.peers.values()) {
       if (other === peer) continue;
       for (const producer of other.producers.values()) void this.offerConsumer(peer, other, producer);

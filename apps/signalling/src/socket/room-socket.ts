@@ -12,7 +12,7 @@ const CONSUMER_ACK_TIMEOUT_MS = 10_000;
 /** socket.io adapter for `/room`: one socket = at most one peer in one room. */
 export function attachRoomNamespace(io: Server, rooms: RoomRegistry, links: LinkSigner, log: Logger): void {
   io.of(ROOM_NAMESPACE).on('connection', (socket: Socket) => {
-    let session: { room: Room; peer: Peer; forceTcp: boolean } | undefined;
+    let session: { room: Room; peer: Peer } | undefined;
     const current = () => {
       if (!session) throw new ProtocolError('not_joined', 'join the room first');
       return session;
@@ -33,17 +33,19 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, links: Link
     bindRequests(
       socket,
       {
-        join: async ({ token, forceTcp }) => {
+        join: async ({ token, forceTcp, rtpCapabilities }) => {
           if (session && session.room.state === 'open') throw new ProtocolError('already_joined', 'this connection is already in a room');
           const claims = links.verify(token);
           const room = rooms.getOrCreate(claims.consultationId, 'one_to_one');
-          const { peer, result } = await room.join(claims.participantId, claims.role, channel);
-          session = { room, peer, forceTcp: forceTcp ?? false };
+          const { peer, result } = await room.join(claims.participantId, claims.role, channel, {
+            forceTcp: forceTcp ?? false,
+            rtpCapabilities,
+          });
+          session = { room, peer };
+          // Consumers are offered after the acknowledgement has left (setImmediate runs
+          // after the ack's microtask), so the browser already has its receive transport.
+          if (rtpCapabilities) setImmediate(() => room.offerExisting(peer));
           return result;
-        },
-        createTransports: async () => {
-          const s = current();
-          return s.room.createTransports(s.peer, s.forceTcp);
         },
         connectTransport: async ({ transportId, dtlsParameters }) => {
           const s = current();

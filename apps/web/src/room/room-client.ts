@@ -1,5 +1,12 @@
 import { Device, type types as ms } from 'mediasoup-client';
-import { MediaSource, type NewConsumer, type PeerInfo, type RoomClosedReason, type TransportOptions } from '@dp/protocol';
+import {
+  MediaCapabilities,
+  MediaSource,
+  type NewConsumer,
+  type PeerInfo,
+  type RoomClosedReason,
+  type TransportOptions,
+} from '@dp/protocol';
 import { CAMERA_ENCODINGS } from '../media/constraints.ts';
 import { captureCamera, captureLocalMedia } from '../media/local-media.ts';
 import {
@@ -37,6 +44,10 @@ interface ConsumerEntry {
   paused: boolean;
 }
 
+/** How long the preview may spend fetching the media capabilities before joining goes without them. */
+const PRELOAD_TIMEOUT_MS = 5_000;
+/** Longest wait for the receive path before our own media start anyway. */
+const RECEIVE_FIRST_GRACE_MS = 400;
 /** How long one attempt waits for the socket before counting as a network failure. */
 const CONNECT_TIMEOUT_MS = 15_000;
 /** After this long without success, recovery gives up and offers a button instead. */
@@ -92,6 +103,9 @@ export class RoomClient {
 
   private socket: RoomSocket | null = null;
   private device: Device | null = null;
+  /** Loaded during the preview from GET /api/media/capabilities, so joining is one round trip. */
+  private preloaded: Device | null = null;
+  private preloading: Promise<void> | null = null;
   private sendTransport: ms.Transport | null = null;
   private recvTransport: ms.Transport | null = null;
   private producers: { mic?: ms.Producer; camera?: ms.Producer } = {};
@@ -147,9 +161,31 @@ export class RoomClient {
 
   // --- public actions --------------------------------------------------------------------
 
-  /** Turns on camera and microphone for the pre-join preview. */
+  /**
+   * Turns on camera and microphone for the pre-join preview, and meanwhile opens the
+   * socket and loads the mediasoup Device: on a 3G link each of those is a round trip
+   * the person would otherwise wait for after pressing «Войти».
+   */
   preparePreview(): Promise<void> {
+    void this.preload();
     return this.ensureLocalMedia();
+  }
+
+  private preload(): Promise<void> {
+    this.preloading ??= (async () => {
+      try {
+        this.ensureSocket();
+        const res = await fetch('/api/media/capabilities', { signal: AbortSignal.timeout(PRELOAD_TIMEOUT_MS) });
+        if (!res.ok) return;
+        const { routerRtpCapabilities } = MediaCapabilities.parse(await res.json());
+        const device = await Device.factory();
+        await device.load({ routerRtpCapabilities: toMsRtpCapabilities(routerRtpCapabilities) });
+        if (!this.disposed) this.preloaded = device;
+      } catch {
+        // Not fatal: joining then loads the Device itself and sends `ready` (one round trip more).
+      }
+    })();
+    return this.preloading;
   }
 
   /** Retries the capture after the user fixed a permission or plugged a device in. */
@@ -303,22 +339,35 @@ export class RoomClient {
 
   private async joinOnce(session: number): Promise<void> {
     const socket = this.ensureSocket();
-    await waitForConnect(socket, CONNECT_TIMEOUT_MS);
+    await Promise.all([waitForConnect(socket, CONNECT_TIMEOUT_MS), this.preload()]);
     if (!this.alive(session)) return;
 
-    const joined = await request(socket, 'join', this.forceTcp ? { token: this.token, forceTcp: true } : { token: this.token });
+    const preloaded = this.preloaded;
+    const joined = await request(socket, 'join', {
+      token: this.token,
+      ...(this.forceTcp ? { forceTcp: true } : {}),
+      ...(preloaded ? { rtpCapabilities: toProtocolRtpCapabilities(preloaded.recvRtpCapabilities) } : {}),
+    });
     this.mark('joinAck');
     if (!this.alive(session)) return;
 
-    let device: Device;
-    try {
-      device = await Device.factory();
-      await device.load({ routerRtpCapabilities: toMsRtpCapabilities(joined.routerRtpCapabilities) });
-    } catch (e) {
-      throw new RoomError('unsupported_browser', `mediasoup Device: ${toRoomError(e).message}`);
+    // With a preloaded Device nothing below awaits before the transports exist: the
+    // server offers consumers right after the acknowledgement, and they must find the
+    // receive transport in place.
+    let device = preloaded;
+    if (!device) {
+      try {
+        device = await Device.factory();
+        await device.load({ routerRtpCapabilities: toMsRtpCapabilities(joined.routerRtpCapabilities) });
+      } catch (e) {
+        throw new RoomError('unsupported_browser', `mediasoup Device: ${toRoomError(e).message}`);
+      }
+      if (!this.alive(session)) return;
     }
-    if (!this.alive(session)) return;
     this.device = device;
+    this.recvTransport = this.createTransport('recv', device, joined.transports.recv, socket, session);
+    this.sendTransport = this.createTransport('send', device, joined.transports.send, socket, session);
+    this.mark('transportsCreated');
     this.set({
       phase: 'joined',
       joined: true,
@@ -330,15 +379,20 @@ export class RoomClient {
       error: null,
     });
 
-    const opts = await request(socket, 'createTransports', {});
-    this.mark('transportsCreated');
-    if (!this.alive(session)) return;
-    this.recvTransport = this.createTransport('recv', device, opts.recv, socket, session);
-    this.sendTransport = this.createTransport('send', device, opts.send, socket, session);
-
-    // `ready` first: the server starts pushing the other side's consumers while our own
-    // producers are still being negotiated — that overlap is where join time is won.
-    const ready = request(socket, 'ready', { rtpCapabilities: toProtocolRtpCapabilities(device.recvRtpCapabilities) });
+    const ready = preloaded
+      ? undefined
+      : request(socket, 'ready', { rtpCapabilities: toProtocolRtpCapabilities(device.recvRtpCapabilities) });
+    // Seeing and hearing the other side comes first: when someone is already sending,
+    // our own camera and microphone start once the receive path is connected (or after
+    // a short grace), so both do not fight over an old laptop's CPU at the same moment.
+    const recvTransport = this.recvTransport;
+    if (joined.peers.some((p) => p.mic || p.camera)) {
+      await Promise.race([
+        new Promise<void>((resolve) => recvTransport.on('connectionstatechange', (st) => st === 'connected' && resolve())),
+        sleep(RECEIVE_FIRST_GRACE_MS),
+      ]);
+      if (!this.alive(session)) return;
+    }
     await Promise.all([ready, this.produceAll(session, socket)]);
   }
 

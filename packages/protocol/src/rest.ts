@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { ErrorCode } from './errors.ts';
+import { RtpCapabilities } from './media.ts';
+import { RoomRole } from './room-events.ts';
+
+// REST bodies (responses) of the signalling server's /api.
+
+export const ApiError = z.object({ error: z.object({ code: ErrorCode, message: z.string() }) });
+export type ApiError = z.infer<typeof ApiError>;
+
+/** GET /api/media/capabilities — lets a page load its mediasoup Device before joining. */
+export const MediaCapabilities = z.object({ routerRtpCapabilities: RtpCapabilities });
+export type MediaCapabilities = z.infer<typeof MediaCapabilities>;
+
+/** GET /api/links/:token — what a link is for; no personal data. */
+export const LinkInfo = z.object({ consultationId: z.string(), role: RoomRole, expiresAt: z.string() });
+export type LinkInfo = z.infer<typeof LinkInfo>;
