@@ -84,9 +84,10 @@ version="$(sed -n 's/^[[:space:]]*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".
 [ -n "$version" ] || die "cannot read the version from $mediasoup_dir/package.json"
 
 # --- Cache key and location ---------------------------------------------------
-# mediasoup version + sha256 over every file of this folder (paths and
-# contents, sorted), so any change to a patch, shim or script rebuilds.
-tree_hash="$(cd "$here" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+# mediasoup version + sha256 over what goes into the binary: this script, the
+# patches and the replacement subprojects (paths and contents). Documentation and
+# the check/smoke scripts are left out, so editing them does not cost a rebuild.
+tree_hash="$(cd "$here" && find build.sh patches subprojects -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
 key="${version}-${tree_hash}"
 
 cache_root="${MEDIASOUP_WORKER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/distpriem/mediasoup-worker}"
