@@ -68,7 +68,7 @@ done
 if [ -z "$mediasoup_dir" ]; then
   command -v node >/dev/null 2>&1 ||
     die "node is not on PATH: cannot find the mediasoup package; pass --mediasoup-dir DIR"
-  if ! mediasoup_dir="$(node -p "require('path').dirname(require.resolve('mediasoup/package.json', {paths: [process.argv[1]]}))" "$repo/apps/sfu" 2>/dev/null)"; then
+  if ! mediasoup_dir="$(node -p "require('path').resolve(require('path').dirname(require.resolve('mediasoup', {paths: [process.argv[1]]})), '../..')" "$repo/apps/sfu" 2>/dev/null)"; then
     die "the mediasoup package is not installed for apps/sfu.
        Install the workspace dependencies first (from the repository root), or
        pass --mediasoup-dir DIR, DIR being an unpacked mediasoup npm package
