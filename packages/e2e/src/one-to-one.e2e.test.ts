@@ -34,9 +34,12 @@ async function waitUntil(cond: () => Promise<boolean>, what: string, timeoutMs =
 const attr = (page: Page, testId: string, name: string) =>
   page.$eval(`[data-testid="${testId}"]`, (el, n) => el.getAttribute(n), name).catch(() => null);
 
+// The client is on a phone-sized screen (the families often are).
+const PHONE = { width: 360, height: 640 };
+
 async function callBothWays(roomId: string, query = ''): Promise<{ specialist: Page; client: Page }> {
   const specialist = await openParticipant(browser, product.link(roomId, 'specialist', query));
-  const client = await openParticipant(browser, product.link(roomId, 'client', query));
+  const client = await openParticipant(browser, product.link(roomId, 'client', query), PHONE);
   await join(specialist);
   await join(client);
   // Each side must decode the other's video frames and receive its audio packets.
@@ -59,7 +62,7 @@ describe('one-to-one consultation between two browsers', () => {
       expect(m.tlsVersion).toBeTruthy();
     }
     await screenshot(specialist, 'one-to-one-specialist');
-    await screenshot(client, 'one-to-one-client');
+    await screenshot(client, 'one-to-one-client-phone');
 
     // The client switches to audio-only: the specialist sees it, and no video reaches the client.
     await client.click('[data-testid="audio-only-toggle"]');
