@@ -32,7 +32,7 @@ function run(name: string, script: string): ChildProcess {
   return child;
 }
 
-const pretty = prettyFactory({ colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' });
+const pretty = prettyFactory({ colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss', singleLine: true });
 
 /** pino's JSON lines, made readable for a person watching the terminal. */
 function format(name: string, line: string): string {
