@@ -12,6 +12,9 @@ export const errorCodes = [
   'not_joined', // a room request before `join`
   'already_joined',
   'room_closed',
+  'not_open_yet', // the consultation's room opens later (details.opensAt)
+  'consultation_over', // past its 60-minute limit, or ended
+  'cancelled', // cancelled or failed (rescheduled consultations get a new time)
   'forbidden', // the role may not do this
   'not_found', // an id the peer does not own (never says whose it is)
   'rate_limited',
@@ -22,7 +25,12 @@ export const errorCodes = [
 export const ErrorCode = z.enum(errorCodes);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-export const ErrorBody = z.object({ code: ErrorCode, message: z.string() });
+export const ErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** Machine-readable specifics a screen may show (e.g. `opensAt` for a countdown). */
+  details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** Every socket.io acknowledgement has this shape. */
@@ -30,10 +38,12 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
 export class ProtocolError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly details: Record<string, string | number> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, string | number>) {
     super(message);
     this.name = 'ProtocolError';
     this.code = code;
+    this.details = details;
   }
 }
 

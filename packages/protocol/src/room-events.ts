@@ -98,4 +98,6 @@ export interface ServerEvents {
   /** The media server lost this room (its worker died): join again with the same link. */
   mediaReset: (data: { reason: 'worker_died' | 'sfu_disconnected' }) => void;
   roomClosed: (data: { reason: RoomClosedReason }) => void;
+  /** «10 / 5 minutes left» before the 60-minute limit (the room closes itself at `endsAt`). */
+  timeWarning: (data: { minutesLeft: number; endsAt: string }) => void;
 }

@@ -41,7 +41,9 @@ export function bindRequests(socket: Socket, handlers: RequestHandlers, log: Log
     } catch (e) {
       const known = e instanceof ProtocolError;
       if (!known) log.error({ event: event.slice(0, 64), err: (e as Error).message }, 'request failed');
-      reply = { ok: false, error: { code: known ? e.code : 'internal', message: known ? e.message : 'internal error' } };
+      reply = known
+        ? { ok: false, error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }
+        : { ok: false, error: { code: 'internal', message: 'internal error' } };
     }
     ack?.(reply);
   }

@@ -585,6 +585,11 @@ export class RoomClient {
     socket.on('consumerResumed', ({ consumerId }) => this.onConsumerPaused(consumerId, false));
     socket.on('mediaReset', () => void this.recover('media'));
     socket.on('roomClosed', ({ reason }) => this.onRoomClosed(reason));
+    socket.on('timeWarning', ({ minutesLeft, endsAt }) => {
+      const room = this._state.room;
+      if (room) this.set({ room: { ...room, endsAt } });
+      this.announce('status.timeWarning', { minutes: String(minutesLeft) });
+    });
     return socket;
   }
 
