@@ -1,0 +1,90 @@
+// What a job does when it fires — judged at firing time, not at planning time, because jobs
+// fire late (a worker restart, a Redis hiccup, a queue backlog) and sometimes out of order,
+// while the consultation's state has moved on. Each decision depends only on (kind, the
+// consultation now, now), so a job that fires twice does no harm.
+//
+// Order of judgement:
+//  1. a finished consultation: nothing to do;
+//  2. at or after the hard limit (T+60): close, whatever the job — a late job must never
+//     let a room outlive its limit (the room's own timer closes it too);
+//  3. before the job's due time (clock skew between nodes): wait until it is due;
+//  4. the job's own rule, which skips what a later job has superseded.
+import { FINISHED_STATES, type BookingState } from './booking.ts';
+import { jobDueAt, NO_SHOW_AFTER_MINUTES, type JobKind } from './job-plan.ts';
+import { hardLimit } from './limits.ts';
+
+export interface ConsultationSnapshot {
+  state: BookingState;
+  /** The planned start T. */
+  start: Date;
+  /** Set when the specialist's equipment check has passed. */
+  precheckPassed: boolean;
+  /** When the room was actually opened to clients (state `open` or later); T if unknown. */
+  openedAt?: Date;
+}
+
+export type SkipReason =
+  | 'finished' // ended, no-show, failed or cancelled
+  | 'already_done' // an earlier job (or a person) already did it
+  | 'precheck_passed' // the alert is needed only if the pre-check has not passed
+  | 'late' // a later job does this job's work now (room_open after precheck_open, warn_5 after warn_10)
+  | 'room_not_open'; // nobody to warn
+
+export type FireDecision =
+  | { action: 'open_precheck' } // open the room for the specialist to prepare
+  | { action: 'alert_precheck' } // tell the specialist and the head: equipment not checked yet
+  | { action: 'open_room' } // admit clients
+  | { action: 'mark_no_show' }
+  | { action: 'warn'; minutes: 10 | 5; msLeft: number } // msLeft: the true time left when fired late
+  | { action: 'close_room'; reason: 'hard_limit' }
+  | { action: 'wait'; until: Date } // re-run the job at `until`
+  | { action: 'skip'; reason: SkipReason };
+
+const MINUTE_MS = 60_000;
+
+export function decideOnFire(kind: JobKind, consultation: ConsultationSnapshot, now: Date): FireDecision {
+  const { state } = consultation;
+  const t = consultation.start.getTime();
+  const nowMs = now.getTime();
+  const limit = hardLimit(consultation.start).getTime();
+  if (FINISHED_STATES.has(state)) return { action: 'skip', reason: 'finished' };
+  if (nowMs >= limit) return { action: 'close_room', reason: 'hard_limit' };
+  const due = jobDueAt(kind, consultation.start);
+  if (nowMs < due.getTime()) return { action: 'wait', until: due };
+
+  const roomOpen = state === 'open' || state === 'live';
+  switch (kind) {
+    case 'precheck_open':
+      if (state !== 'planned') return { action: 'skip', reason: 'already_done' };
+      // After T the room_open job (due earlier than this late firing) opens the room for everyone.
+      return nowMs < t ? { action: 'open_precheck' } : { action: 'skip', reason: 'late' };
+    case 'precheck_alert':
+      if (consultation.precheckPassed) return { action: 'skip', reason: 'precheck_passed' };
+      if (roomOpen) return { action: 'skip', reason: 'already_done' };
+      // The alert is for deciding before the start (the head may move the consultation and
+      // tell the client at once); after T the room and the no-show check take over.
+      return nowMs < t ? { action: 'alert_precheck' } : { action: 'skip', reason: 'late' };
+    case 'room_open':
+      return roomOpen ? { action: 'skip', reason: 'already_done' } : { action: 'open_room' };
+    case 'no_show_check': {
+      if (state === 'live') return { action: 'skip', reason: 'already_done' };
+      // The client gets 15 minutes of an open room, even if the room opened late. Not open
+      // yet (room_open is late too): look again in 15 minutes; the limit bounds the retries.
+      if (state !== 'open') return { action: 'wait', until: new Date(nowMs + NO_SHOW_AFTER_MINUTES * MINUTE_MS) };
+      const openedAt = Math.max(t, consultation.openedAt?.getTime() ?? t);
+      const deadline = openedAt + NO_SHOW_AFTER_MINUTES * MINUTE_MS;
+      return nowMs < deadline ? { action: 'wait', until: new Date(deadline) } : { action: 'mark_no_show' };
+    }
+    case 'warn_10':
+      if (!roomOpen) return { action: 'skip', reason: 'room_not_open' };
+      // Past T+55 the 5-minute warning is the true one; two warnings at once would confuse.
+      if (nowMs >= jobDueAt('warn_5', consultation.start).getTime()) return { action: 'skip', reason: 'late' };
+      return { action: 'warn', minutes: 10, msLeft: limit - nowMs };
+    case 'warn_5':
+      if (!roomOpen) return { action: 'skip', reason: 'room_not_open' };
+      return { action: 'warn', minutes: 5, msLeft: limit - nowMs };
+    case 'hard_limit':
+      // Unreachable before the limit (step 3 waits); kept for the exhaustive switch.
+      return { action: 'close_room', reason: 'hard_limit' };
+  }
+}

@@ -1,0 +1,153 @@
+// Property tests of the slot search against validateBooking and against the rules'
+// oracle (test-support/arbitraries.ts), on random calendars in zones from +2 to +12 and
+// Europe/Berlin in its DST months.
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { freeSlots, validateBooking, validateReschedule, type Booking } from './index.ts';
+import {
+  candidateSeedArb,
+  greedyBookings,
+  oracleCalendarBreach,
+  oracleInsideApprovedBlock,
+  overlappingPairs,
+  worldArb,
+  type World,
+} from './test-support/arbitraries.ts';
+import { datesOf } from './test-support/fixtures.ts';
+
+const searchArb = fc.record({
+  world: worldArb,
+  seeds: fc.array(candidateSeedArb, { minLength: 0, maxLength: 60, size: 'medium' }),
+  specialist: fc.nat(),
+  firstDay: fc.integer({ min: 0, max: 27 }),
+  days: fc.integer({ min: 1, max: 4 }),
+  duration: fc.oneof(fc.constantFrom(15, 30, 45, 60), fc.integer({ min: 1, max: 60 })),
+  step: fc.constantFrom(5, 10, 15, 30),
+  nowAt: fc.option(fc.integer({ min: 0, max: 31 * 24 * 60 }), { freq: 3 }),
+});
+
+type Search = typeof searchArb extends fc.Arbitrary<infer T> ? T : never;
+
+function setUp(r: Search) {
+  const { world } = r;
+  const zone = world.calendar.timeZone;
+  const bookings = greedyBookings(world, r.seeds);
+  const specialistId = world.specialists[r.specialist % world.specialists.length]!;
+  const schedule = world.schedules.find((s) => s.specialistId === specialistId)!;
+  const dates = datesOf(world.month);
+  const from = DateTime.fromISO(dates[r.firstDay]!, { zone });
+  const to = from.plus({ days: r.days });
+  const now = r.nowAt === null ? undefined : DateTime.fromISO(dates[0]!, { zone }).plus({ minutes: r.nowAt }).toJSDate();
+  return { world, zone, bookings, specialistId, schedule, from, to, now };
+}
+
+describe('freeSlots (property)', () => {
+  it('every slot passes validateBooking and the oracle; slots ascend inside [from, to)', () => {
+    let found = 0;
+    fc.assert(
+      fc.property(searchArb, (r) => {
+        const { world, bookings, specialistId, schedule, from, to, now } = setUp(r);
+        const slots = freeSlots({
+          calendar: world.calendar,
+          schedule,
+          bookings,
+          from: from.toJSDate(),
+          to: to.toJSDate(),
+          durationMinutes: r.duration,
+          stepMinutes: r.step,
+          now,
+        });
+        found += slots.length;
+        let prev = -Infinity;
+        for (const start of slots) {
+          const candidate = { specialistId, start, durationMinutes: r.duration };
+          expect(validateBooking(candidate, { calendar: world.calendar, schedules: world.schedules, bookings, now })).toEqual([]);
+          expect(oracleCalendarBreach(world.calendar, candidate)).toBeNull();
+          expect(oracleInsideApprovedBlock(world, candidate)).toBe(true);
+          expect(overlappingPairs([...bookings, { id: 'new', state: 'planned', ...candidate }])).toEqual([]);
+          expect(start.getTime()).toBeGreaterThan(prev);
+          expect(start.getTime()).toBeGreaterThanOrEqual(from.toMillis());
+          expect(start.getTime()).toBeLessThan(to.toMillis());
+          prev = start.getTime();
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect(found).toBeGreaterThan(100); // the property was not vacuous
+  });
+
+  it('misses no valid start on the wall-clock grid (a grid point is a slot exactly when validateBooking accepts it)', () => {
+    fc.assert(
+      fc.property(searchArb, (r) => {
+        const { world, zone, bookings, specialistId, schedule, from, to, now } = setUp(r);
+        const slots = freeSlots({
+          calendar: world.calendar,
+          schedule,
+          bookings,
+          from: from.toJSDate(),
+          to: to.toJSDate(),
+          durationMinutes: r.duration,
+          stepMinutes: r.step,
+          now,
+        }).map((d) => d.getTime());
+        // The grid built independently: every `step` wall-clock minutes from each local midnight.
+        const grid = new Set<number>();
+        for (let d = from; d < to; d = d.plus({ days: 1 })) {
+          for (let m = 0; m < 24 * 60; m += r.step) {
+            const t = DateTime.fromObject({ year: d.year, month: d.month, day: d.day, hour: Math.floor(m / 60), minute: m % 60 }, { zone });
+            if (t.toISODate() === d.toISODate() && t >= from && t < to) grid.add(t.toMillis());
+          }
+        }
+        const expected = [...grid]
+          .sort((a, b) => a - b)
+          .filter(
+            (t) =>
+              validateBooking(
+                { specialistId, start: new Date(t), durationMinutes: r.duration },
+                { calendar: world.calendar, schedules: world.schedules, bookings, now },
+              ).length === 0,
+          );
+        expect(slots).toEqual(expected);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('with excludeBookingId, every slot is a valid reschedule of that booking', () => {
+    fc.assert(
+      fc.property(
+        worldArb,
+        fc.array(candidateSeedArb, { minLength: 5, maxLength: 60, size: 'medium' }),
+        fc.nat(),
+        (world: World, seeds, pick) => {
+          const bookings: Booking[] = greedyBookings(world, seeds);
+          fc.pre(bookings.length > 0);
+          const moving = bookings[pick % bookings.length]!;
+          const schedule = world.schedules.find((s) => s.specialistId === moving.specialistId)!;
+          const dates = datesOf(world.month);
+          const zone = world.calendar.timeZone;
+          const slots = freeSlots({
+            calendar: world.calendar,
+            schedule,
+            bookings,
+            from: DateTime.fromISO(dates[0]!, { zone }).toJSDate(),
+            to: DateTime.fromISO(dates[dates.length - 1]!, { zone })
+              .plus({ days: 1 })
+              .toJSDate(),
+            durationMinutes: moving.durationMinutes,
+            stepMinutes: 30,
+            excludeBookingId: moving.id,
+          });
+          const ctx = { calendar: world.calendar, schedules: world.schedules, bookings };
+          for (const s of slots) expect(validateReschedule(moving.id, s, ctx)).toEqual([]);
+          // its own current time is free for itself
+          if (DateTime.fromJSDate(moving.start, { zone }).minute % 30 === 0) {
+            expect(slots.map((s) => s.getTime())).toContain(moving.start.getTime());
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from '@jest/globals';
+import { decideOnFire, jobId, jobPlan, roomDeadline, type BookingState, type ConsultationSnapshot, type JobKind } from './index.ts';
+
+const T = new Date('2026-12-01T04:00:00Z'); // 10:00 in Omsk
+const min = (m: number) => new Date(T.getTime() + m * 60_000);
+
+describe('job plan (rule 7)', () => {
+  it('plans seven jobs from T−30 to T+60, whatever the planned duration', () => {
+    const plan = jobPlan({ id: 'c1', start: T, state: 'planned' });
+    expect(plan.map((j) => [j.kind, (j.at.getTime() - T.getTime()) / 60_000])).toEqual([
+      ['precheck_open', -30],
+      ['precheck_alert', -5],
+      ['room_open', 0],
+      ['no_show_check', 15],
+      ['warn_10', 50],
+      ['warn_5', 55],
+      ['hard_limit', 60],
+    ]);
+  });
+
+  it('derives ids from consultation, kind and start — no colons (BullMQ refuses them)', () => {
+    expect(jobId('c1', 'room_open', T)).toBe('c1|room_open|2026-12-01T040000.000Z');
+    expect(jobPlan({ id: 'c1', start: T, state: 'planned' })).toEqual(jobPlan({ id: 'c1', start: new Date(T), state: 'planned' }));
+    expect(jobId('a:b|c', 'warn_5', T)).toBe('a%3Ab%7Cc|warn_5|2026-12-01T040000.000Z');
+  });
+
+  it('gives a moved consultation a disjoint set of ids', () => {
+    const before = new Set(jobPlan({ id: 'c1', start: T, state: 'planned' }).map((j) => j.jobId));
+    const after = jobPlan({ id: 'c1', start: min(15), state: 'planned' }).map((j) => j.jobId);
+    expect(after.filter((id) => before.has(id))).toEqual([]);
+  });
+
+  it.each<BookingState>(['ended', 'no_show', 'failed', 'cancelled'])('has no jobs for a %s consultation', (state) => {
+    expect(jobPlan({ id: 'c1', start: T, state })).toEqual([]);
+  });
+});
+
+describe('decideOnFire: on time', () => {
+  const snap = (state: BookingState, extra: Partial<ConsultationSnapshot> = {}): ConsultationSnapshot => ({
+    state,
+    start: T,
+    precheckPassed: false,
+    ...extra,
+  });
+
+  it.each<[JobKind, ConsultationSnapshot, number, unknown]>([
+    ['precheck_open', snap('planned'), -30, { action: 'open_precheck' }],
+    ['precheck_alert', snap('precheck'), -5, { action: 'alert_precheck' }],
+    ['precheck_alert', snap('precheck', { precheckPassed: true }), -5, { action: 'skip', reason: 'precheck_passed' }],
+    ['room_open', snap('precheck', { precheckPassed: true }), 0, { action: 'open_room' }],
+    ['room_open', snap('planned'), 0, { action: 'open_room' }],
+    ['no_show_check', snap('open'), 15, { action: 'mark_no_show' }],
+    ['no_show_check', snap('live'), 15, { action: 'skip', reason: 'already_done' }],
+    ['warn_10', snap('live'), 50, { action: 'warn', minutes: 10, msLeft: 600_000 }],
+    ['warn_5', snap('live'), 55, { action: 'warn', minutes: 5, msLeft: 300_000 }],
+    ['hard_limit', snap('live'), 60, { action: 'close_room', reason: 'hard_limit' }],
+  ])('%s in %j at T%+d', (kind, s, m, expected) => {
+    expect(decideOnFire(kind, s, min(m))).toEqual(expected);
+  });
+});
+
+describe('decideOnFire: late, early and out of order', () => {
+  const live: ConsultationSnapshot = { state: 'live', start: T, precheckPassed: true };
+  const planned: ConsultationSnapshot = { state: 'planned', start: T, precheckPassed: false };
+
+  it('room_open after T+60 closes instead of opening', () => {
+    expect(decideOnFire('room_open', planned, min(61))).toEqual({ action: 'close_room', reason: 'hard_limit' });
+    expect(decideOnFire('room_open', planned, min(60))).toEqual({ action: 'close_room', reason: 'hard_limit' });
+  });
+  it('room_open late but before the limit still opens', () => {
+    expect(decideOnFire('room_open', planned, min(20))).toEqual({ action: 'open_room' });
+  });
+  it('warn_10 after T+55 is skipped (warn_5 is the true one), with the real time left when merely late', () => {
+    expect(decideOnFire('warn_10', live, min(56))).toEqual({ action: 'skip', reason: 'late' });
+    expect(decideOnFire('warn_10', live, min(52))).toEqual({ action: 'warn', minutes: 10, msLeft: 8 * 60_000 });
+  });
+  it('hard_limit fired late closes at once', () => {
+    expect(decideOnFire('hard_limit', live, min(95))).toEqual({ action: 'close_room', reason: 'hard_limit' });
+  });
+  it('any job after the limit closes a consultation that is not finished', () => {
+    for (const kind of ['precheck_open', 'precheck_alert', 'no_show_check', 'warn_10', 'warn_5'] as const) {
+      expect(decideOnFire(kind, live, min(61))).toEqual({ action: 'close_room', reason: 'hard_limit' });
+    }
+  });
+  it('a finished consultation is left alone', () => {
+    expect(decideOnFire('hard_limit', { ...live, state: 'ended' }, min(60))).toEqual({ action: 'skip', reason: 'finished' });
+    expect(decideOnFire('room_open', { ...planned, state: 'cancelled' }, min(0))).toEqual({ action: 'skip', reason: 'finished' });
+  });
+  it('a job that fires early (clock skew) waits until it is due', () => {
+    expect(decideOnFire('hard_limit', live, min(59))).toEqual({ action: 'wait', until: min(60) });
+    expect(decideOnFire('room_open', planned, min(-1))).toEqual({ action: 'wait', until: T });
+  });
+  it('precheck_open after T is left to room_open; the alert after T is too late to help', () => {
+    expect(decideOnFire('precheck_open', planned, min(1))).toEqual({ action: 'skip', reason: 'late' });
+    expect(decideOnFire('precheck_alert', planned, min(1))).toEqual({ action: 'skip', reason: 'late' });
+    expect(decideOnFire('precheck_open', { ...planned, state: 'precheck' }, min(-30))).toEqual({ action: 'skip', reason: 'already_done' });
+  });
+  it('no_show_check gives the client 15 minutes of an open room, even if it opened late', () => {
+    const openedLate: ConsultationSnapshot = { state: 'open', start: T, precheckPassed: true, openedAt: min(20) };
+    expect(decideOnFire('no_show_check', openedLate, min(22))).toEqual({ action: 'wait', until: min(35) });
+    expect(decideOnFire('no_show_check', openedLate, min(35))).toEqual({ action: 'mark_no_show' });
+    expect(decideOnFire('no_show_check', planned, min(15))).toEqual({ action: 'wait', until: min(30) });
+  });
+  it('warnings need an open room', () => {
+    expect(decideOnFire('warn_5', planned, min(55))).toEqual({ action: 'skip', reason: 'room_not_open' });
+  });
+});
+
+describe('roomDeadline (rule 8)', () => {
+  it('counts down to T+60 from the planned start, never below zero', () => {
+    expect(roomDeadline({ start: T }, T)).toBe(3_600_000);
+    expect(roomDeadline({ start: T }, min(-10))).toBe(70 * 60_000);
+    expect(roomDeadline({ start: T }, new Date(T.getTime() + 59.5 * 60_000))).toBe(30_000);
+    expect(roomDeadline({ start: T }, min(60))).toBe(0);
+    expect(roomDeadline({ start: T }, min(90))).toBe(0);
+  });
+});

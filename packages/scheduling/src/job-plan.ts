@@ -1,0 +1,63 @@
+// Rule 7: the timed decisions the scheduler carries out for one consultation. The plan is
+// data; the BullMQ runner turns each entry into a delayed job whose id is derived from the
+// consultation, the kind and the planned start — so a moved consultation yields a fresh set
+// of ids, and the runner can remove the old set (computed from the old start) and add the new
+// one in one transaction, with no lookup of what was scheduled before.
+import { FINISHED_STATES, type Booking } from './booking.ts';
+import { MAX_CONSULTATION_MINUTES, PRECHECK_MINUTES } from './limits.ts';
+
+/** After this many minutes without the client in an open room, the consultation is a no-show. */
+export const NO_SHOW_AFTER_MINUTES = 15;
+
+export const JOB_KINDS = ['precheck_open', 'precheck_alert', 'room_open', 'no_show_check', 'warn_10', 'warn_5', 'hard_limit'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+/**
+ * When each job is due, in minutes from the planned start T. The warnings and the limit
+ * count from T, always 60 minutes, whatever the planned duration (DOMAIN.md: the room
+ * never outlives 60 minutes from the planned start, so nobody loses time to a late join).
+ */
+export const JOB_OFFSET_MINUTES: Readonly<Record<JobKind, number>> = {
+  precheck_open: -PRECHECK_MINUTES,
+  precheck_alert: -5, // acts only if the pre-check has not passed by then
+  room_open: 0,
+  no_show_check: NO_SHOW_AFTER_MINUTES,
+  warn_10: MAX_CONSULTATION_MINUTES - 10,
+  warn_5: MAX_CONSULTATION_MINUTES - 5,
+  hard_limit: MAX_CONSULTATION_MINUTES,
+};
+
+export interface PlannedJob {
+  kind: JobKind;
+  at: Date;
+  jobId: string;
+}
+
+const MINUTE_MS = 60_000;
+
+/** When a job of this kind is due for a consultation planned to start at `start`. */
+export function jobDueAt(kind: JobKind, start: Date): Date {
+  return new Date(start.getTime() + JOB_OFFSET_MINUTES[kind] * MINUTE_MS);
+}
+
+/**
+ * A deterministic, injective job id: `<consultation id, escaped>|<kind>|<start>`.
+ * BullMQ reserves ':' (its key separator; it still tolerates ids with exactly two for old
+ * repeatable jobs, which a future version drops) and refuses all-digit ids, so '%', '|' and
+ * ':' in the consultation id are percent-escaped (which keeps the id reversible and '|' a
+ * true separator) and the start is ISO 8601 without colons (2026-12-01T060000.000Z).
+ */
+export function jobId(consultationId: string, kind: JobKind, start: Date): string {
+  const id = consultationId.replaceAll('%', '%25').replaceAll('|', '%7C').replaceAll(':', '%3A');
+  return `${id}|${kind}|${start.toISOString().replaceAll(':', '')}`;
+}
+
+/**
+ * The jobs of a consultation, in time order. Entries already in the past are kept: the
+ * runner enqueues them with no delay and `decideOnFire` judges them as late. A finished
+ * or cancelled consultation has no jobs: replacing its old set with this empty one removes them.
+ */
+export function jobPlan(booking: Pick<Booking, 'id' | 'start' | 'state'>): PlannedJob[] {
+  if (FINISHED_STATES.has(booking.state)) return [];
+  return JOB_KINDS.map((kind) => ({ kind, at: jobDueAt(kind, booking.start), jobId: jobId(booking.id, kind, booking.start) }));
+}
