@@ -231,6 +231,22 @@ describe('bad input gets an error ack, never a crash', () => {
   });
 });
 
+describe('the 60-minute limit', () => {
+  it('is enforced by the room itself, even with no job: everyone is told why and the router closes', async () => {
+    const endsAt = new Date(Date.now() + 1500);
+    stack.signalling.rooms.getOrCreate('room-limit', 'one_to_one', endsAt);
+    const a = await joinedPeer('room-limit', 'client');
+    expect(a.joined.room.endsAt).toBe(endsAt.toISOString());
+    const warned = a.peer.next('timeWarning');
+    stack.signalling.rooms.get('room-limit')!.warn(5);
+    expect(await warned).toEqual({ minutesLeft: 5, endsAt: endsAt.toISOString() });
+    expect(await a.peer.next('roomClosed', 5000)).toEqual({ reason: 'time_limit' });
+    expect(Date.now()).toBeGreaterThanOrEqual(endsAt.getTime());
+    await waitFor(async () => !(await roomState('room-limit')).exists);
+    a.peer.close();
+  });
+});
+
 describe('a dying worker', () => {
   it('is replaced, and its rooms are told to reconnect', async () => {
     const a = await joinedPeer('room-crash', 'specialist');

@@ -20,12 +20,19 @@ export class RoomRegistry {
     });
   }
 
-  getOrCreate(id: string, kind: RoomKind): Room {
+  getOrCreate(id: string, kind: RoomKind, endsAt: Date | null = null): Room {
     let room = this.rooms.get(id);
     if (!room) {
-      room = new Room(id, kind, this.sfu, this.log, (r) => {
-        if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
-      });
+      room = new Room(
+        id,
+        kind,
+        this.sfu,
+        this.log,
+        (r) => {
+          if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
+        },
+        endsAt,
+      );
       this.rooms.set(id, room);
     }
     return room;

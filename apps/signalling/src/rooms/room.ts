@@ -28,14 +28,36 @@ export class Room {
   private readonly sfu: SfuClient;
   private readonly log: Logger;
   private readonly onClosed: (room: Room) => void;
+  /** The hard limit (planned start + 60 min); null for a room without a timetable slot. */
+  readonly endsAt: Date | null;
+  private limitTimer: NodeJS.Timeout | undefined;
   state: RoomState = 'open';
 
-  constructor(id: string, kind: RoomKind, sfu: SfuClient, log: Logger, onClosed: (room: Room) => void) {
+  constructor(id: string, kind: RoomKind, sfu: SfuClient, log: Logger, onClosed: (room: Room) => void, endsAt: Date | null = null) {
     this.id = id;
     this.kind = kind;
     this.sfu = sfu;
     this.log = log.child({ roomId: id });
     this.onClosed = onClosed;
+    this.endsAt = endsAt;
+    // The room enforces its own limit: a job that fires late or never cannot let it overrun.
+    if (endsAt) this.armLimit(endsAt.getTime() - Date.now());
+  }
+
+  private armLimit(ms: number): void {
+    // setTimeout holds at most ~24.8 days; a room never lives that long, but stay correct.
+    const step = Math.min(Math.max(0, ms), 2 ** 31 - 1);
+    this.limitTimer = setTimeout(() => {
+      if (this.endsAt && Date.now() < this.endsAt.getTime()) return this.armLimit(this.endsAt.getTime() - Date.now());
+      void this.close('time_limit');
+    }, step);
+    this.limitTimer.unref();
+  }
+
+  /** «N minutes left», to everyone in the room. */
+  warn(minutesLeft: number): void {
+    if (this.state !== 'open' || !this.endsAt) return;
+    for (const peer of this.peers.values()) peer.channel.emit('timeWarning', { minutesLeft, endsAt: this.endsAt.toISOString() });
   }
 
   get size(): number {
@@ -84,7 +106,7 @@ export class Room {
       peer,
       result: {
         self: peer.info(),
-        room: { id: this.id, kind: this.kind, endsAt: null },
+        room: { id: this.id, kind: this.kind, endsAt: this.endsAt?.toISOString() ?? null },
         peers: others,
         routerRtpCapabilities,
         transports: { send, recv },
@@ -174,6 +196,7 @@ export class Room {
   async close(reason: RoomClosedReason): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    clearTimeout(this.limitTimer);
     for (const peer of this.peers.values()) peer.channel.emit('roomClosed', { reason });
     this.peers.clear();
     this.onClosed(this); // before the await: a new join must get a fresh room, not this one
@@ -185,6 +208,7 @@ export class Room {
   mediaLost(reason: 'worker_died' | 'sfu_disconnected'): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    clearTimeout(this.limitTimer);
     for (const peer of this.peers.values()) peer.channel.emit('mediaReset', { reason });
     this.peers.clear();
     this.log.warn({ reason }, 'room media lost; clients told to reconnect');
