@@ -112,16 +112,15 @@ export function compileCalendar(calendar: InstitutionCalendar): CompiledCalendar
 }
 
 /** Working hours of a local date in wall-clock minutes, or null on a day off. */
-export function hoursOn(cal: CompiledCalendar, date: LocalDate): MinuteRange | null {
+export function hoursOn(cal: CompiledCalendar, date: LocalDate, weekday: Weekday = weekdayOf(date)): MinuteRange | null {
   if (cal.daysOff.has(date)) return null;
-  const weekly = cal.week.get(weekdayOf(date));
+  const weekly = cal.week.get(weekday);
   if (weekly) return weekly;
   return cal.extraWorkingDays.has(date) ? cal.extraDayHours : null;
 }
 
 /** A local date's working day as instants, or null on a day off. */
-export function workingDay(cal: CompiledCalendar, date: LocalDate): WorkingDay | null {
-  const hours = hoursOn(cal, date);
+export function workingDay(cal: CompiledCalendar, date: LocalDate, hours: MinuteRange | null = hoursOn(cal, date)): WorkingDay | null {
   if (!hours) return null;
   const clock = dayClock(cal.zone, date);
   const open = clock.at(hours.start);

@@ -21,7 +21,7 @@ const searchArb = fc.record({
   seeds: fc.array(candidateSeedArb, { minLength: 0, maxLength: 60, size: 'medium' }),
   specialist: fc.nat(),
   firstDay: fc.integer({ min: 0, max: 27 }),
-  days: fc.integer({ min: 1, max: 4 }),
+  days: fc.integer({ min: 2, max: 7 }),
   duration: fc.oneof(fc.constantFrom(15, 30, 45, 60), fc.integer({ min: 1, max: 60 })),
   step: fc.constantFrom(5, 10, 15, 30),
   nowAt: fc.option(fc.integer({ min: 0, max: 31 * 24 * 60 }), { freq: 3 }),
@@ -72,9 +72,9 @@ describe('freeSlots (property)', () => {
           prev = start.getTime();
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
-    expect(found).toBeGreaterThan(100); // the property was not vacuous
+    expect(found).toBeGreaterThan(30); // the property was not vacuous
   });
 
   it('misses no valid start on the wall-clock grid (a grid point is a slot exactly when validateBooking accepts it)', () => {
@@ -110,7 +110,7 @@ describe('freeSlots (property)', () => {
           );
         expect(slots).toEqual(expected);
       }),
-      { numRuns: 25 },
+      { numRuns: 20 },
     );
   });
 
@@ -147,7 +147,7 @@ describe('freeSlots (property)', () => {
           }
         },
       ),
-      { numRuns: 30 },
+      { numRuns: 25 },
     );
   });
 });

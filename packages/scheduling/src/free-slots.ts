@@ -3,9 +3,9 @@
 // zone or DST), and each one is judged by the same predicates as validateBooking.
 import type { Booking } from './booking.ts';
 import { compileCalendar, hoursOn, workingDay, type InstitutionCalendar } from './calendar.ts';
-import { addDays, monthOf } from './local-date.ts';
+import { formatLocalDate, localDateToUtcMs, monthOf, weekdayOfUtcMs } from './local-date.ts';
 import { buildOccupancy, isOccupied } from './occupancy.ts';
-import { approvedBlocksOn, type SpecialistMonthSchedule } from './schedule.ts';
+import { approvedBlocksFrom, indexApprovedBlocks, type SpecialistMonthSchedule } from './schedule.ts';
 import { fitsDay, isValidDuration, slotTimes } from './slot-rules.ts';
 import { dayClock, localDateOf } from './zone-clock.ts';
 
@@ -29,6 +29,8 @@ export interface FreeSlotsQuery {
 
 export const DEFAULT_STEP_MINUTES = 15;
 
+const DAY_MS = 86_400_000;
+
 /** Valid starts (rules 1–3) in [from, to), ascending, as UTC instants. */
 export function freeSlots(query: FreeSlotsQuery): Date[] {
   const step = query.stepMinutes ?? DEFAULT_STEP_MINUTES;
@@ -39,19 +41,23 @@ export function freeSlots(query: FreeSlotsQuery): Date[] {
   const toMs = query.to.getTime();
   if (!isValidDuration(durationMinutes) || schedule.status !== 'approved' || !(fromMs < toMs)) return [];
 
+  // Indexed once per search: the specialist's occupied intervals and blocks by date.
   const occupancy = buildOccupancy(query.bookings, schedule.specialistId, query.excludeBookingId);
+  const approved = indexApprovedBlocks([schedule], schedule.specialistId);
   const nowMs = query.now?.getTime() ?? -Infinity;
   const slots: Date[] = [];
   let last = -Infinity;
-  const lastDate = localDateOf(cal.zone, toMs - 1);
-  for (let date = localDateOf(cal.zone, fromMs); date <= lastDate; date = addDays(date, 1)) {
+  // Local dates are stepped through as UTC-midnight ms: integer steps, no date parsing.
+  const lastDay = localDateToUtcMs(localDateOf(cal.zone, toMs - 1));
+  for (let dayMs = localDateToUtcMs(localDateOf(cal.zone, fromMs)); dayMs <= lastDay; dayMs += DAY_MS) {
+    const date = formatLocalDate(dayMs);
     if (monthOf(date) !== schedule.month) continue;
-    const hours = hoursOn(cal, date);
+    const hours = hoursOn(cal, date, weekdayOfUtcMs(dayMs));
     if (!hours) continue;
     const clock = dayClock(cal.zone, date);
-    const blocks = approvedBlocksOn([schedule], schedule.specialistId, clock);
+    const blocks = approvedBlocksFrom(approved, clock);
     if (!blocks || blocks.length === 0) continue;
-    const day = workingDay(cal, date)!;
+    const day = workingDay(cal, date, hours)!;
     // A valid start lies within the day's hours, so only grid minutes there are tried.
     for (let m = Math.ceil(hours.start / step) * step; m <= hours.end; m += step) {
       const start = clock.at(m);

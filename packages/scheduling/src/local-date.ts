@@ -8,8 +8,6 @@ export type LocalDate = string;
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 const DAY_MS = 86_400_000;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const HHMM_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 export interface CivilDate {
@@ -20,14 +18,29 @@ export interface CivilDate {
 
 /** Parses a real calendar day ('2026-02-30' is refused, not rolled over). */
 export function parseLocalDate(date: string): CivilDate | null {
-  const m = DATE_RE.exec(date);
-  if (!m) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const d = new Date(Date.UTC(year, month - 1, day));
-  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return null;
+  // Hand-rolled rather than a RegExp and a Date: the slot search parses thousands per call.
+  if (typeof date !== 'string' || date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return null;
+  const year = digits(date, 0, 4);
+  const month = digits(date, 5, 7);
+  const day = digits(date, 8, 10);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   return { year, month, day };
+}
+
+/** The number written in s[from, to), or -1 if any character is not a digit. */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 export function isLocalDate(date: string): boolean {
@@ -45,7 +58,21 @@ function civilToUtcMs(date: LocalDate): number {
 }
 
 export function formatLocalDate(utcMidnightMs: number): LocalDate {
-  return new Date(utcMidnightMs).toISOString().slice(0, 10);
+  const d = new Date(utcMidnightMs);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + 1;
+  const day = d.getUTCDate();
+  return `${y}-${m < 10 ? '0' : ''}${m}-${day < 10 ? '0' : ''}${day}`;
+}
+
+/** The local date as epoch ms of its midnight in UTC: days are then plain integers to step through. */
+export function localDateToUtcMs(date: LocalDate): number {
+  return civilToUtcMs(date);
+}
+
+/** Weekday of a date given as its UTC-midnight ms (1970-01-01 was a Thursday). */
+export function weekdayOfUtcMs(utcMidnightMs: number): Weekday {
+  return (((((Math.floor(utcMidnightMs / DAY_MS) + 3) % 7) + 7) % 7) + 1) as Weekday;
 }
 
 export function addDays(date: LocalDate, n: number): LocalDate {
@@ -53,8 +80,7 @@ export function addDays(date: LocalDate, n: number): LocalDate {
 }
 
 export function weekdayOf(date: LocalDate): Weekday {
-  const sundayZero = new Date(civilToUtcMs(date)).getUTCDay();
-  return (sundayZero === 0 ? 7 : sundayZero) as Weekday;
+  return weekdayOfUtcMs(civilToUtcMs(date));
 }
 
 /** 'YYYY-MM' of a date. */
@@ -64,8 +90,10 @@ export function monthOf(date: LocalDate): string {
 
 /** 'HH:mm' → minutes since the start of the day, or null when malformed (00:00 … 23:59). */
 export function parseHhmm(time: string): number | null {
-  const m = HHMM_RE.exec(time);
-  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+  if (typeof time !== 'string' || time.length !== 5 || time.charCodeAt(2) !== 58) return null;
+  const h = digits(time, 0, 2);
+  const m = digits(time, 3, 5);
+  return h >= 0 && h <= 23 && m >= 0 && m <= 59 ? h * 60 + m : null;
 }
 
 export function formatHhmm(minuteOfDay: number): string {

@@ -51,28 +51,48 @@ function isBlockWellFormed(schedule: SpecialistMonthSchedule, b: ScheduleBlock):
   return isLocalDate(b.date) && monthOf(b.date) === schedule.month && start !== null && end !== null && start < end;
 }
 
+/** One specialist's approved blocks, parsed once and grouped by local date (the slot search reads a month of days). */
+export interface ApprovedBlocksIndex {
+  /** Months ('YYYY-MM') with an approved schedule. */
+  months: ReadonlySet<string>;
+  /** Wall-clock minutes of the well-formed blocks of each date. */
+  byDate: ReadonlyMap<string, readonly { start: number; end: number }[]>;
+}
+
+export function indexApprovedBlocks(schedules: readonly SpecialistMonthSchedule[], specialistId: string): ApprovedBlocksIndex {
+  const months = new Set<string>();
+  const byDate = new Map<string, { start: number; end: number }[]>();
+  for (const s of schedules) {
+    if (s.specialistId !== specialistId || s.status !== 'approved') continue;
+    months.add(s.month);
+    for (const b of s.blocks) {
+      if (!isBlockWellFormed(s, b)) continue;
+      const list = byDate.get(b.date) ?? [];
+      list.push({ start: parseHhmm(b.start)!, end: parseHhmm(b.end)! });
+      byDate.set(b.date, list);
+    }
+  }
+  return { months, byDate };
+}
+
 /**
- * The approved time of one specialist on one local date, as merged instants (adjacent
- * blocks 10:00–11:00 and 11:00–12:00 hold a consultation at 10:45), or null when no
- * approved schedule covers that month (a different violation from "outside the blocks").
+ * The approved time on one local date, as merged instants (adjacent blocks 10:00–11:00 and
+ * 11:00–12:00 hold a consultation at 10:45), or null when no approved schedule covers that
+ * month (a different violation from "outside the blocks").
  */
+export function approvedBlocksFrom(index: ApprovedBlocksIndex, clock: DayClock): MsInterval[] | null {
+  if (!index.months.has(monthOf(clock.date))) return null;
+  const blocks = index.byDate.get(clock.date) ?? [];
+  return mergeIntervals(blocks.map((b) => ({ start: clock.at(b.start), end: clock.at(b.end) })));
+}
+
+/** `approvedBlocksFrom` for one specialist and one date, straight from the schedules. */
 export function approvedBlocksOn(
   schedules: readonly SpecialistMonthSchedule[],
   specialistId: string,
   clock: DayClock,
 ): MsInterval[] | null {
-  const month = monthOf(clock.date);
-  let covered = false;
-  const intervals: MsInterval[] = [];
-  for (const s of schedules) {
-    if (s.specialistId !== specialistId || s.month !== month || s.status !== 'approved') continue;
-    covered = true;
-    for (const b of s.blocks) {
-      if (b.date !== clock.date || !isBlockWellFormed(s, b)) continue;
-      intervals.push({ start: clock.at(parseHhmm(b.start)!), end: clock.at(parseHhmm(b.end)!) });
-    }
-  }
-  return covered ? mergeIntervals(intervals) : null;
+  return approvedBlocksFrom(indexApprovedBlocks(schedules, specialistId), clock);
 }
 
 export function mergeIntervals(intervals: MsInterval[]): MsInterval[] {

@@ -38,7 +38,7 @@ describe('working-day deadlines (property)', () => {
         expect(between).toBe(n);
         expect(deadline.toMillis()).toBeGreaterThan(received.toMillis());
       }),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 

@@ -23,6 +23,16 @@ function zone(name: string): IANAZone {
 
 /** The institution's calendar day on which an instant falls. */
 export function localDateOf(zoneName: string, instantMs: number): LocalDate {
+  // Offsets lie within ±14 h, so the local date is the UTC date or a neighbour; the cached
+  // day clocks tell which without asking Intl for an offset.
+  let date = formatLocalDate(Math.floor(instantMs / DAY_MS) * DAY_MS);
+  for (let i = 0; i < 2; i++) {
+    const clock = dayClock(zoneName, date);
+    if (instantMs < clock.startMs) date = addDays(date, -1);
+    else if (instantMs >= clock.endMs) date = addDays(date, 1);
+    else return date;
+  }
+  // Only a zone that skipped a whole day (Pacific/Apia, 30 December 2011) gets here.
   const offsetMinutes = zone(zoneName).offset(instantMs);
   return formatLocalDate(Math.floor((instantMs + offsetMinutes * MINUTE_MS) / DAY_MS) * DAY_MS);
 }
@@ -47,22 +57,38 @@ function wallTime(zoneName: string, date: LocalDate, minuteOfDay: number): DateT
   );
 }
 
-function makeDayClock(zoneName: string, date: LocalDate): DayClock {
-  zone(zoneName);
-  if (!parseLocalDate(date)) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
-  const startTime = wallTime(zoneName, date, 0);
-  const endTime = wallTime(zoneName, addDays(date, 1), 0);
-  const start = startTime.toMillis();
-  const end = endTime.toMillis();
-  // A day that begins and ends at wall-clock midnight and lasts exactly 24 h has one offset
-  // throughout (tz data has no day with a transition and its reversal), so each wall minute
-  // is a plain addition. Transition days (about two a year where DST exists) ask luxon for
-  // every minute, which resolves a spring-forward gap by moving later, as luxon documents.
-  const startsAtMidnight = startTime.hour === 0 && startTime.minute === 0;
-  const endsAtMidnight = endTime.hour === 0 && endTime.minute === 0;
-  if (startsAtMidnight && endsAtMidnight && end - start === DAY_MS) {
-    return { zone: zoneName, date, startMs: start, endMs: end, at: (m) => start + m * MINUTE_MS };
+/**
+ * The first instant of a local date. Not simply luxon's instant for 00:00: where clocks go
+ * back at midnight (America/Havana), 00:00 happens twice and luxon picks one of the two, while
+ * the day begins at the earlier; where they jump forward at midnight, the day begins at the
+ * jump (luxon's 00:00 resolves there too). Both candidate offsets around midnight are tried.
+ */
+function firstInstantOf(zoneName: string, date: LocalDate): number {
+  const z = zone(zoneName);
+  const c = parseLocalDate(date)!;
+  const wallAsUtc = Date.UTC(c.year, c.month - 1, c.day);
+  // Local midnight lies within [wallAsUtc − 14 h, wallAsUtc + 12 h] for every real offset.
+  const offsets = new Set([z.offset(wallAsUtc - 14 * 3_600_000), z.offset(wallAsUtc + 12 * 3_600_000)]);
+  let first = Number.POSITIVE_INFINITY;
+  for (const o of offsets) {
+    const t = wallAsUtc - o * MINUTE_MS;
+    if (z.offset(t) === o) first = Math.min(first, t);
   }
+  return Number.isFinite(first) ? first : wallTime(zoneName, date, 0).toMillis();
+}
+
+function makeDayClock(zoneName: string, date: LocalDate): DayClock {
+  const z = zone(zoneName);
+  if (!parseLocalDate(date)) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  const start = firstInstantOf(zoneName, date);
+  const end = Math.max(start, firstInstantOf(zoneName, addDays(date, 1)));
+  // A day that begins at wall-clock 00:00 and lasts exactly 24 h with the same offset at both
+  // ends has one offset throughout (tz data has no day with a transition and its reversal), so
+  // each wall minute is a plain addition. Transition days (about two a year where DST exists)
+  // ask luxon for every minute, which resolves a spring-forward gap by moving later.
+  const offset = z.offset(start);
+  const uniform = end - start === DAY_MS && z.offset(end) === offset && (start + offset * MINUTE_MS) % DAY_MS === 0;
+  if (uniform) return { zone: zoneName, date, startMs: start, endMs: end, at: (m) => start + m * MINUTE_MS };
   const memo = new Map<number, number>();
   return {
     zone: zoneName,
@@ -93,4 +119,9 @@ export function dayClock(zoneName: string, date: LocalDate): DayClock {
     dayClocks.set(key, clock);
   }
   return clock;
+}
+
+/** Empties the day cache (for benchmarks that measure a cold start; never needed for correctness). */
+export function clearDayClockCache(): void {
+  dayClocks.clear();
 }
