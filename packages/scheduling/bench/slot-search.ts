@@ -2,8 +2,7 @@
 // consultations, every specialist's free 30-minute starts for the whole month.
 // Run: `node bench/slot-search.ts` from packages/scheduling (Node 24). The data is generated
 // deterministically (seeded PRNG) and every generated booking is checked with validateBooking.
-// TODO: import from '@dp/infra-scripts/bench-report' once the workspace dependency is installed.
-import { percentile, writeBenchSection } from '../../../infra/scripts/bench-report.ts';
+import { percentile, writeBenchSection } from '@dp/infra-scripts/bench-report';
 import {
   clearDayClockCache,
   freeSlots,

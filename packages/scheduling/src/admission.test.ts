@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { admission, type ConsultationState } from './admission.ts';
+import { admission } from './admission.ts';
+import type { BookingState } from './booking.ts';
 
 const start = new Date('2026-12-01T05:00:00Z');
 const at = (min: number) => new Date(start.getTime() + min * 60_000);
@@ -25,7 +26,7 @@ describe('admission to a consultation room', () => {
   });
 
   it('never admits anyone outside [T−30, T+60), whatever the state', () => {
-    const states: ConsultationState[] = ['planned', 'precheck', 'open', 'live', 'no_show'];
+    const states: BookingState[] = ['planned', 'precheck', 'open', 'live', 'no_show'];
     fc.assert(
       fc.property(
         fc.constantFrom(...states),

@@ -1,6 +1,5 @@
+import type { BookingState } from './booking.ts';
 import { hardLimit, precheckWindow } from './limits.ts';
-
-export type ConsultationState = 'planned' | 'precheck' | 'open' | 'live' | 'ended' | 'no_show' | 'failed' | 'cancelled';
 
 export type Admission =
   | { ok: true; endsAt: Date }
@@ -14,7 +13,7 @@ export type Admission =
  * planned start T; nobody once the 60-minute limit has passed, or once the
  * consultation is over, failed or cancelled. Pure: `now` is passed in.
  */
-export function admission(c: { start: Date; state: ConsultationState }, role: 'staff' | 'client', now: Date): Admission {
+export function admission(c: { start: Date; state: BookingState }, role: 'staff' | 'client', now: Date): Admission {
   if (c.state === 'cancelled' || c.state === 'failed') return { ok: false, code: 'cancelled' };
   const endsAt = hardLimit(c.start);
   if (c.state === 'ended' || now.getTime() >= endsAt.getTime()) return { ok: false, code: 'consultation_over' };

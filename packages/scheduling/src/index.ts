@@ -13,3 +13,4 @@ export * from './working-days.ts';
 export * from './job-plan.ts';
 export * from './fire-decision.ts';
 export * from './room-deadline.ts';
+export * from './admission.ts';
