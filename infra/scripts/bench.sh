@@ -9,6 +9,6 @@ bash infra/scripts/ensure-debian-packages.sh chromium ffmpeg fonts-dejavu-core
 MEDIASOUP_WORKER_BIN="$(bash infra/mediasoup-worker/build.sh)"
 export MEDIASOUP_WORKER_BIN CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 say "Building the web app"
-pnpm exec turbo run build --filter=@dp/web --output-logs=errors-only
+pnpm exec turbo run build --filter=@dp/web --filter=@dp/signalling... --output-logs=errors-only
 say "Benchmarks (sequential); results go to docs/benchmarks.md"
 pnpm exec turbo run bench --concurrency=1 --output-logs=full

@@ -11,7 +11,7 @@ MEDIASOUP_WORKER_BIN="$(bash infra/mediasoup-worker/build.sh)"
 export MEDIASOUP_WORKER_BIN
 
 say "Building the web app"
-pnpm exec turbo run build --filter=@dp/web --output-logs=errors-only
+pnpm exec turbo run build --filter=@dp/web --filter=@dp/signalling... --output-logs=errors-only
 
 # Secrets are made once per installation and kept in .data/ (never committed).
 mkdir -p .data && chmod 700 .data
@@ -22,5 +22,32 @@ if [ ! -f .data/secrets.env ]; then
 fi
 set -a; . .data/secrets.env; set +a
 
+# PostgreSQL and Redis: the institution's own when DATABASE_URL / REDIS_URL are set,
+# otherwise private servers from Debian's packages, with their data in .data/.
+started=()
+stop_private() {
+  for s in "${started[@]}"; do bash "infra/scripts/local-$s.sh" stop || true; done
+}
+trap stop_private EXIT
+if [ -z "${DATABASE_URL:-}" ]; then
+  say "Private PostgreSQL (Debian's package) for this installation, data in .data/postgres"
+  bash infra/scripts/ensure-debian-packages.sh postgresql
+  bash infra/scripts/local-postgres.sh start
+  started+=(postgres)
+  DATABASE_URL="$(bash infra/scripts/local-postgres.sh url)"
+  export DATABASE_URL
+fi
+if [ -z "${REDIS_URL:-}" ]; then
+  say "Private Redis (Debian's package) for this installation, data in .data/redis"
+  bash infra/scripts/ensure-debian-packages.sh redis-server
+  bash infra/scripts/local-redis.sh start
+  started+=(redis)
+  REDIS_URL="$(bash infra/scripts/local-redis.sh url)"
+  export REDIS_URL
+fi
+
+say "Applying database migrations"
+pnpm --filter @dp/db run migrate
+
 say "Starting the SFU and signalling (Ctrl+C stops everything)"
-exec node infra/scripts/run-all.ts
+node infra/scripts/run-all.ts
