@@ -13,13 +13,16 @@ export MEDIASOUP_WORKER_BIN
 say "Building the web app"
 pnpm exec turbo run build --filter=@dp/web --filter=@dp/signalling... --output-logs=errors-only
 
-# Secrets are made once per installation and kept in .data/ (never committed).
+# Secrets are made once per installation and kept in .data/ (never committed); a secret
+# that a newer version needs is added without touching the others.
 mkdir -p .data && chmod 700 .data
-if [ ! -f .data/secrets.env ]; then
-  say "Generating this installation's secrets into .data/secrets.env"
-  node -e 'const r=()=>require("crypto").randomBytes(32).toString("base64url");console.log(`SFU_RPC_SECRET=${r()}\nLINK_SECRET=${r()}`)' > .data/secrets.env
-  chmod 600 .data/secrets.env
-fi
+touch .data/secrets.env && chmod 600 .data/secrets.env
+for name in SFU_RPC_SECRET LINK_SECRET ADMIN_API_TOKEN; do
+  if ! grep -q "^$name=" .data/secrets.env; then
+    say "Generating $name into .data/secrets.env"
+    echo "$name=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')" >> .data/secrets.env
+  fi
+done
 set -a; . .data/secrets.env; set +a
 
 # PostgreSQL and Redis: the institution's own when DATABASE_URL / REDIS_URL are set,

@@ -11,6 +11,10 @@ const Env = z.object({
   SFU_RPC_SECRET: z.string().min(16, 'SFU_RPC_SECRET must be at least 16 characters'),
   LINK_SECRET: z.string().min(32, 'LINK_SECRET must be at least 32 characters'),
   WEB_DIST: z.string().optional(),
+  DATABASE_URL: z.string().startsWith('postgres', 'DATABASE_URL must be a postgresql:// URL'),
+  REDIS_URL: z.string().startsWith('redis', 'REDIS_URL must be a redis:// URL'),
+  /** Bearer token for the staff REST API until the access issue brings sign-in. */
+  ADMIN_API_TOKEN: z.string().min(32, 'ADMIN_API_TOKEN must be at least 32 characters'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Mint a demo consultation at start and print its two links. */
   DEMO: z.enum(['0', '1']).default('0'),
@@ -24,6 +28,9 @@ export type SignallingConfig = {
   sfuSecret: string;
   linkSecret: string;
   webDist: string | undefined;
+  databaseUrl: string;
+  redisUrl: string;
+  adminToken: string;
   logLevel: string;
   demo: boolean;
 };
@@ -44,6 +51,9 @@ export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): Sign
     sfuSecret: e.SFU_RPC_SECRET,
     linkSecret: e.LINK_SECRET,
     webDist: e.WEB_DIST ?? (existsSync(defaultDist) ? defaultDist : undefined),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    adminToken: e.ADMIN_API_TOKEN,
     logLevel: e.LOG_LEVEL,
     demo: e.DEMO === '1',
   };

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { loadSignallingConfig } from './config.ts';
-import { randomId } from './links/link-token.ts';
+import { demoConsultation } from './demo/demo-consultation.ts';
 import { startSignalling } from './server.ts';
 
 const config = loadSignallingConfig();
@@ -9,19 +9,21 @@ const server = await startSignalling(config, log);
 
 if (config.demo) {
   // A ready consultation for a newcomer: one link for the specialist, one for the client.
-  const consultationId = `demo-${randomId(6)}`;
+  const demo = await demoConsultation(server.prisma);
+  await server.timetable.changed(demo.consultationId);
   const expiresAt = new Date(Date.now() + 24 * 3600_000);
   const base = config.publicUrl ?? `http://localhost:${server.port}`;
-  const link = (role: 'specialist' | 'client') =>
-    `${base}/join/${server.links.sign({ consultationId, participantId: `${role}-${randomId(6)}`, role, expiresAt })}`;
+  const link = (role: 'specialist' | 'client', participantId: string) =>
+    `${base}/join/${server.links.sign({ consultationId: demo.consultationId, participantId, role, expiresAt })}`;
   const lines = [
     '',
     '  «Дистанционная приёмная» is running.',
     '',
-    `  Specialist's link:  ${link('specialist')}`,
-    `  Client's link:      ${link('client')}`,
+    `  Specialist's link:  ${link('specialist', demo.specialistParticipantId)}`,
+    `  Client's link:      ${link('client', demo.clientParticipantId)}`,
     '',
     '  Open each link in its own browser window (or on two devices) to start the demo consultation.',
+    `  Staff REST API: ${base}/api (Authorization: Bearer <ADMIN_API_TOKEN from .data/secrets.env>), described at ${base}/api/openapi.json`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

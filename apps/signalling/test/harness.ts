@@ -3,16 +3,31 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { createLogger, loadSfuConfig, startSfuNode, type SfuNode } from '@dp/sfu';
 import { ROOM_NAMESPACE, type Ack, type ClientRequestName, type RoomRole } from '@dp/protocol';
 import { loadSignallingConfig, startSignalling, type SignallingServer } from '../src/index.ts';
-import { randomId } from '../src/links/link-token.ts';
+import { createHash } from 'node:crypto';
+import { createTestDatabase } from './test-database.ts';
+import type { JobOutcome } from '../src/timetable/timetable-service.ts';
 
 export const SECRET = 'test-sfu-secret-0123456789';
 export const LINK_SECRET = 'test-link-secret-0123456789-0123456789';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789-0123456789';
 
 export interface Stack {
   sfu: SfuNode;
   signalling: SignallingServer;
   url: string;
   close(): Promise<void>;
+}
+
+const jobListeners = new Set<(o: JobOutcome) => void>();
+/** Calls `listener` with every timetable job outcome of the running stack. */
+export function onJobOutcome(listener: (o: JobOutcome) => void): void {
+  jobListeners.add(listener);
+}
+
+/** Test rooms have names; consultations have UUIDs. */
+export function roomId(name: string): string {
+  const h = createHash('sha256').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** A real SFU node (real mediasoup worker) and a real signalling server on loopback. */
@@ -28,6 +43,7 @@ export async function startStack(rtcPort: number, workers = 1): Promise<Stack> {
     MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN,
   });
   const sfu = await startSfuNode(sfuConfig, process.env.TEST_LOGS ? createLogger('sfu', 'debug') : quiet);
+  const db = await createTestDatabase();
   const signalling = await startSignalling(
     loadSignallingConfig({
       HOST: '127.0.0.1',
@@ -36,8 +52,12 @@ export async function startStack(rtcPort: number, workers = 1): Promise<Stack> {
       SFU_RPC_SECRET: SECRET,
       LINK_SECRET,
       WEB_DIST: '/nonexistent',
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.REDIS_URL ?? '',
+      ADMIN_API_TOKEN: ADMIN_TOKEN,
     }),
     quiet,
+    { timetableQueue: `test-${rtcPort}`, onJobOutcome: (o) => jobListeners.forEach((l) => l(o)) },
   );
   return {
     sfu,
@@ -47,18 +67,61 @@ export async function startStack(rtcPort: number, workers = 1): Promise<Stack> {
       await signalling.close();
       signalling.http.close();
       sfu.close();
+      await db.drop();
     },
   };
 }
 
-export function tokenFor(
-  stack: Stack,
-  consultationId: string,
-  role: RoomRole,
-  participantId = `${role}-${randomId(4)}`,
-  ttlMs = 3600_000,
-): string {
-  return stack.signalling.links.sign({ consultationId, participantId, role, expiresAt: new Date(Date.now() + ttlMs) });
+/**
+ * A link for a new participant of the named room's consultation, creating the
+ * consultation (open now, one-to-one) in the database on first use.
+ */
+export async function tokenFor(stack: Stack, room: string, role: RoomRole, opts: { ttlMs?: number; start?: Date } = {}): Promise<string> {
+  const prisma = stack.signalling.prisma;
+  const id = roomId(room);
+  if (!(await prisma.consultation.findUnique({ where: { id } }))) {
+    const institution = (await prisma.institution.findFirst()) ?? (await createInstitution(stack));
+    await prisma.consultation.create({
+      data: {
+        id,
+        institutionId: institution.id,
+        kind: 'one_to_one',
+        direction: 'specialist_client',
+        mode: 'on_request',
+        start: opts.start ?? new Date(Date.now() - 60_000),
+        durationMinutes: 45,
+        state: 'open',
+      },
+    });
+  }
+  const participant = await prisma.participant.create({ data: { consultationId: id, role } });
+  return stack.signalling.links.sign({
+    consultationId: id,
+    participantId: participant.id,
+    role,
+    expiresAt: new Date(Date.now() + (opts.ttlMs ?? 3600_000)),
+  });
+}
+
+async function createInstitution(stack: Stack) {
+  const prisma = stack.signalling.prisma;
+  const department = await prisma.department.create({ data: { name: 'Тестовый департамент' } });
+  return prisma.institution.create({
+    data: {
+      departmentId: department.id,
+      name: 'Тестовое учреждение',
+      timeZone: 'Asia/Omsk',
+      week: {
+        '1': { start: '09:00', end: '16:00' },
+        '2': { start: '09:00', end: '16:00' },
+        '3': { start: '09:00', end: '16:00' },
+        '4': { start: '09:00', end: '16:00' },
+        '5': { start: '09:00', end: '15:00' },
+        '6': null,
+        '7': null,
+      },
+    },
+  });
 }
 
 export interface TestPeer {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MediaCapabilities, type PeerInfo, type RequestResult, type TransportOptions } from '@dp/protocol';
-import { connectPeer, errorCode, ok, opusRtpParameters, startStack, tokenFor, type Stack, type TestPeer } from './harness.ts';
+import { connectPeer, errorCode, ok, opusRtpParameters, roomId, startStack, tokenFor, type Stack, type TestPeer } from './harness.ts';
 
 // Real mediasoup worker + real signalling; socket.io clients play the browsers.
 
@@ -14,7 +14,7 @@ afterAll(async () => {
 
 type Joined = RequestResult<'join'>;
 const capabilities = async () => MediaCapabilities.parse(await (await fetch(`${stack.url}/api/media/capabilities`)).json());
-const roomState = (roomId: string) => stack.sfu.service.handlers.roomState({ roomId }, 'test');
+const roomState = (name: string) => stack.sfu.service.handlers.roomState({ roomId: roomId(name) }, 'test');
 
 async function joinedPeer(
   room: string,
@@ -24,7 +24,7 @@ async function joinedPeer(
   const peer = await connectPeer(stack);
   const rtpCapabilities = withCapabilities ? (await capabilities()).routerRtpCapabilities : undefined;
   const joined = ok(
-    await peer.request<Joined>('join', { token: tokenFor(stack, room, role), ...(rtpCapabilities ? { rtpCapabilities } : {}) }),
+    await peer.request<Joined>('join', { token: await tokenFor(stack, room, role), ...(rtpCapabilities ? { rtpCapabilities } : {}) }),
   );
   return { peer, joined, send: joined.transports.send, recv: joined.transports.recv };
 }
@@ -49,7 +49,7 @@ describe('join and room lifecycle', () => {
 
     b.peer.close(); // a lost connection counts as leaving
     await waitFor(async () => !(await roomState('room-life')).exists);
-    expect(stack.signalling.rooms.get('room-life')).toBeUndefined();
+    expect(stack.signalling.rooms.get(roomId('room-life'))).toBeUndefined();
   });
 
   it('offers a producer to the other peer and relays audio-only state', async () => {
@@ -105,7 +105,7 @@ describe('joining in one round trip', () => {
     const b = await connectPeer(stack);
     const offered = b.next('newConsumer');
     const caps = (await capabilities()).routerRtpCapabilities;
-    const joined = ok(await b.request<Joined>('join', { token: tokenFor(stack, 'room-fast', 'client'), rtpCapabilities: caps }));
+    const joined = ok(await b.request<Joined>('join', { token: await tokenFor(stack, 'room-fast', 'client'), rtpCapabilities: caps }));
     expect(joined.transports.recv.id).toBeTruthy();
     expect(await offered).toMatchObject({ producerId, kind: 'audio' });
     a.peer.close();
@@ -161,10 +161,12 @@ describe('bad input gets an error ack, never a crash', () => {
 
   it('refuses forged, expired and foreign-room tokens', async () => {
     const p = await connectPeer(stack);
-    const good = tokenFor(stack, 'room-x', 'client');
+    const good = await tokenFor(stack, 'room-x', 'client');
     const forged = good.slice(0, -4) + (good.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     expect(errorCode(await p.request('join', { token: forged }))).toBe('invalid_token');
-    expect(errorCode(await p.request('join', { token: tokenFor(stack, 'room-x', 'client', 'c1', -1000) }))).toBe('invalid_token');
+    expect(errorCode(await p.request('join', { token: await tokenFor(stack, 'room-x', 'client', { ttlMs: -1000 }) }))).toBe(
+      'invalid_token',
+    );
     const res = await fetch(`${stack.url}/api/links/${forged}`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_token' } });
@@ -209,13 +211,15 @@ describe('bad input gets an error ack, never a crash', () => {
         }),
       ),
     ).toBe('bad_request');
-    expect(errorCode(await intruder.peer.request('join', { token: tokenFor(stack, 'room-healthy', 'client') }))).toBe('already_joined');
+    expect(errorCode(await intruder.peer.request('join', { token: await tokenFor(stack, 'room-healthy', 'client') }))).toBe(
+      'already_joined',
+    );
     const intruderGone = healthyA.peer.next('peerLeft');
     intruder.peer.close();
     await intruderGone;
     // The SFU checks ownership too, whatever signalling forwards.
     await expect(
-      stack.sfu.service.handlers.closeProducer({ roomId: 'room-healthy', peerId: healthyB.joined.self.id, producerId }, 'test'),
+      stack.sfu.service.handlers.closeProducer({ roomId: roomId('room-healthy'), peerId: healthyB.joined.self.id, producerId }, 'test'),
     ).rejects.toMatchObject({ code: 'not_found' });
     await expect(
       stack.sfu.service.handlers.createWebRtcTransport({ roomId: 'no-such-room', peerId: 'p', direction: 'send', forceTcp: false }, 'test'),
@@ -234,11 +238,11 @@ describe('bad input gets an error ack, never a crash', () => {
 describe('the 60-minute limit', () => {
   it('is enforced by the room itself, even with no job: everyone is told why and the router closes', async () => {
     const endsAt = new Date(Date.now() + 1500);
-    stack.signalling.rooms.getOrCreate('room-limit', 'one_to_one', endsAt);
+    stack.signalling.rooms.getOrCreate(roomId('room-limit'), 'one_to_one', endsAt);
     const a = await joinedPeer('room-limit', 'client');
     expect(a.joined.room.endsAt).toBe(endsAt.toISOString());
     const warned = a.peer.next('timeWarning');
-    stack.signalling.rooms.get('room-limit')!.warn(5);
+    stack.signalling.rooms.get(roomId('room-limit'))!.warn(5);
     expect(await warned).toEqual({ minutesLeft: 5, endsAt: endsAt.toISOString() });
     expect(await a.peer.next('roomClosed', 5000)).toEqual({ reason: 'time_limit' });
     expect(Date.now()).toBeGreaterThanOrEqual(endsAt.getTime());
@@ -258,10 +262,10 @@ describe('a dying worker', () => {
       const now = (await stack.sfu.service.handlers.nodeInfo({}, 'test')).workers;
       return now.length === 1 && now[0]!.pid !== before[0];
     });
-    expect(stack.signalling.rooms.get('room-crash')).toBeUndefined();
+    expect(stack.signalling.rooms.get(roomId('room-crash'))).toBeUndefined();
     expect((await roomState('room-crash')).exists).toBe(false);
     // Re-joining on the same connection works and lands on the new worker.
-    const again = ok(await a.peer.request<Joined>('join', { token: tokenFor(stack, 'room-crash', 'specialist') }));
+    const again = ok(await a.peer.request<Joined>('join', { token: await tokenFor(stack, 'room-crash', 'specialist') }));
     expect(again.self.role).toBe('specialist');
     expect((await roomState('room-crash')).exists).toBe(true);
     a.peer.close();

@@ -1,4 +1,4 @@
-import type { RoomKind } from '@dp/protocol';
+import type { RoomClosedReason, RoomKind } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { SfuClient } from '../sfu/sfu-client.ts';
 import { Room } from './room.ts';
@@ -8,6 +8,8 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly sfu: SfuClient;
   private readonly log: Logger;
+  /** Told when a room closes, and why (the timetable records a consultation that hit its limit). */
+  onRoomClosed: ((roomId: string, reason: RoomClosedReason) => void) | undefined;
 
   constructor(sfu: SfuClient, log: Logger) {
     this.sfu = sfu;
@@ -28,8 +30,9 @@ export class RoomRegistry {
         kind,
         this.sfu,
         this.log,
-        (r) => {
+        (r, reason) => {
           if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
+          if (reason) this.onRoomClosed?.(r.id, reason);
         },
         endsAt,
       );

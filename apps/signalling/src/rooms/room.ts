@@ -27,13 +27,20 @@ export class Room {
   private readonly peers = new Map<string, Peer>();
   private readonly sfu: SfuClient;
   private readonly log: Logger;
-  private readonly onClosed: (room: Room) => void;
+  private readonly onClosed: (room: Room, reason?: RoomClosedReason) => void;
   /** The hard limit (planned start + 60 min); null for a room without a timetable slot. */
   readonly endsAt: Date | null;
   private limitTimer: NodeJS.Timeout | undefined;
   state: RoomState = 'open';
 
-  constructor(id: string, kind: RoomKind, sfu: SfuClient, log: Logger, onClosed: (room: Room) => void, endsAt: Date | null = null) {
+  constructor(
+    id: string,
+    kind: RoomKind,
+    sfu: SfuClient,
+    log: Logger,
+    onClosed: (room: Room, reason?: RoomClosedReason) => void,
+    endsAt: Date | null = null,
+  ) {
     this.id = id;
     this.kind = kind;
     this.sfu = sfu;
@@ -199,7 +206,7 @@ export class Room {
     clearTimeout(this.limitTimer);
     for (const peer of this.peers.values()) peer.channel.emit('roomClosed', { reason });
     this.peers.clear();
-    this.onClosed(this); // before the await: a new join must get a fresh room, not this one
+    this.onClosed(this, reason); // before the await: a new join must get a fresh room, not this one
     if (this.sfu.connected) await this.sfu.request('closeRouter', { roomId: this.id }).catch(() => undefined);
     this.log.info({ reason }, 'room closed');
   }

@@ -1,7 +1,8 @@
 import { NewConsumer, ProtocolError, ROOM_NAMESPACE } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
-import type { LinkSigner } from '../links/link-token.ts';
+import type { LinkClaims, LinkSigner } from '../links/link-token.ts';
+import type { ConsultationGate } from '../timetable/consultation-gate.ts';
 import type { Peer, PeerChannel } from '../rooms/peer.ts';
 import type { Room } from '../rooms/room.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
@@ -10,9 +11,11 @@ import { bindRequests } from './request-dispatch.ts';
 const CONSUMER_ACK_TIMEOUT_MS = 10_000;
 
 /** socket.io adapter for `/room`: one socket = at most one peer in one room. */
-export function attachRoomNamespace(io: Server, rooms: RoomRegistry, links: LinkSigner, log: Logger): void {
+export function attachRoomNamespace(io: Server, rooms: RoomRegistry, links: LinkSigner, gate: ConsultationGate, log: Logger): void {
   io.of(ROOM_NAMESPACE).on('connection', (socket: Socket) => {
-    let session: { room: Room; peer: Peer } | undefined;
+    let session: { room: Room; peer: Peer; claims: LinkClaims } | undefined;
+    const recordLeave = (claims: LinkClaims) =>
+      void gate.left(claims).catch((e: Error) => log.warn({ err: e.message }, 'could not record a leave'));
     const current = () => {
       if (!session) throw new ProtocolError('not_joined', 'join the room first');
       return session;
@@ -36,12 +39,14 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, links: Link
         join: async ({ token, forceTcp, rtpCapabilities }) => {
           if (session && session.room.state === 'open') throw new ProtocolError('already_joined', 'this connection is already in a room');
           const claims = links.verify(token);
-          const room = rooms.getOrCreate(claims.consultationId, 'one_to_one');
+          const entry = await gate.enter(claims);
+          const room = rooms.getOrCreate(claims.consultationId, entry.kind, entry.endsAt);
           const { peer, result } = await room.join(claims.participantId, claims.role, channel, {
             forceTcp: forceTcp ?? false,
             rtpCapabilities,
           });
-          session = { room, peer };
+          session = { room, peer, claims };
+          void gate.joined(claims).catch((e: Error) => log.warn({ err: e.message }, 'could not record a join'));
           // Consumers are offered after the acknowledgement has left (setImmediate runs
           // after the ack's microtask), so the browser already has its receive transport.
           if (rtpCapabilities) setImmediate(() => room.offerExisting(peer));
@@ -85,6 +90,7 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, links: Link
           const s = current();
           session = undefined;
           await s.room.leave(s.peer);
+          recordLeave(s.claims);
           return {};
         },
       },
@@ -94,7 +100,10 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, links: Link
     socket.on('disconnect', () => {
       const s = session;
       session = undefined;
-      if (s) void s.room.leave(s.peer);
+      if (s) {
+        void s.room.leave(s.peer);
+        recordLeave(s.claims);
+      }
     });
   });
 }

@@ -85,6 +85,25 @@ export class TimetableQueue {
     return gone;
   }
 
+  /**
+   * Runs a fired job again at `until` (a decision to wait, e.g. the no-show check of a
+   * room that opened late). The retry joins the consultation's set, so moving or
+   * cancelling the consultation removes it too.
+   */
+  async postpone(job: FiredJob, until: Date): Promise<void> {
+    const jobId = `${job.consultationId}|${job.kind}|retry|${until.getTime()}`;
+    const data: JobData = {
+      consultationId: job.consultationId,
+      kind: job.kind,
+      plannedStart: job.plannedStart.toISOString(),
+      dueAt: until.toISOString(),
+    };
+    await this.queue.add(job.kind, data, { jobId, delay: Math.max(0, until.getTime() - this.opts.now() - this.opts.leadMs) });
+    const key = setKey(this.opts.queueName, job.consultationId);
+    const ids: string[] = JSON.parse((await this.redis.get(key)) ?? '[]');
+    if (!ids.includes(jobId)) await this.redis.set(key, JSON.stringify([...ids, jobId]));
+  }
+
   /** Removes the consultation's whole set (cancelled, ended early). */
   async cancel(consultationId: string): Promise<void> {
     await this.replace(consultationId, new Date(0), []);

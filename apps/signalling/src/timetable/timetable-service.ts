@@ -1,0 +1,170 @@
+import type { PrismaClient } from '@dp/db';
+import { decideOnFire, jobPlan, type BookingState, type JobKind } from '@dp/scheduling';
+import { TimetableQueue, type FiredJob } from '@dp/scheduling/jobs';
+import type { Logger } from 'pino';
+import type { RoomRegistry } from '../rooms/room-registry.ts';
+
+/** A job's effect on a consultation, for tests and the job-timing benchmark. */
+export interface JobOutcome {
+  job: FiredJob;
+  action: string;
+  /** When the room action was carried out. */
+  actedAt: Date;
+}
+
+export interface TimetableServiceOptions {
+  prisma: PrismaClient;
+  redisUrl: string;
+  rooms: RoomRegistry;
+  log: Logger;
+  now?: () => Date;
+  queueName?: string;
+  onOutcome?: (o: JobOutcome) => void;
+}
+
+/**
+ * Carries out the timetable: keeps exactly one job set per consultation (from the
+ * pure `jobPlan`) and, when a job fires, asks the pure `decideOnFire` what to do and
+ * does it to the room and the record. The database is the truth: a job whose planned
+ * start no longer matches the consultation is stale and does nothing.
+ */
+export class TimetableService {
+  readonly queue: TimetableQueue;
+  private readonly prisma: PrismaClient;
+  private readonly rooms: RoomRegistry;
+  private readonly log: Logger;
+  private readonly now: () => Date;
+  private readonly onOutcome: ((o: JobOutcome) => void) | undefined;
+
+  constructor(opts: TimetableServiceOptions) {
+    this.prisma = opts.prisma;
+    this.rooms = opts.rooms;
+    this.log = opts.log.child({ part: 'timetable' });
+    this.now = opts.now ?? (() => new Date());
+    this.onOutcome = opts.onOutcome;
+    this.queue = new TimetableQueue({
+      redisUrl: opts.redisUrl,
+      ...(opts.queueName ? { queueName: opts.queueName } : {}),
+      now: () => this.now().getTime(),
+      onFire: (job) => this.fire(job),
+      onError: (err, job) =>
+        this.log.error({ err: err.message, consultationId: job?.consultationId, kind: job?.kind }, 'timetable job failed'),
+    });
+  }
+
+  start(): void {
+    this.queue.start();
+  }
+
+  /** A room closed at its limit by its own timer: the record says so even if the job never fires. */
+  async roomClosed(consultationId: string, reason: string): Promise<void> {
+    if (reason === 'time_limit') await this.transition(consultationId, ['planned', 'precheck', 'open', 'live', 'no_show'], 'ended');
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+
+  /** The consultation was created, moved or cancelled: its job set follows. */
+  async changed(consultationId: string): Promise<void> {
+    const c = await this.prisma.consultation.findUnique({ where: { id: consultationId }, select: { id: true, start: true, state: true } });
+    if (!c) return this.queue.cancel(consultationId);
+    await this.queue.replace(c.id, c.start, jobPlan({ id: c.id, start: c.start, state: c.state }));
+  }
+
+  /**
+   * Rebuilds the job sets of every consultation that is not finished and whose limit
+   * has not passed long ago (after a Redis loss, or a first start on old data).
+   * Deterministic job ids make this idempotent.
+   */
+  async reconcile(): Promise<number> {
+    const since = new Date(this.now().getTime() - 2 * 3600_000);
+    const open = await this.prisma.consultation.findMany({
+      where: { start: { gte: since }, state: { in: ['planned', 'precheck', 'open', 'live'] } },
+      select: { id: true },
+    });
+    for (const c of open) await this.changed(c.id);
+    return open.length;
+  }
+
+  private async fire(job: FiredJob): Promise<void> {
+    const c = await this.prisma.consultation.findUnique({
+      where: { id: job.consultationId },
+      select: { id: true, start: true, state: true, prechecks: { where: { passed: true }, select: { id: true }, take: 1 } },
+    });
+    if (!c || c.start.getTime() !== job.plannedStart.getTime()) {
+      this.log.info({ consultationId: job.consultationId, kind: job.kind }, 'stale job skipped (consultation moved or gone)');
+      return;
+    }
+    const now = this.now();
+    const decision = decideOnFire(job.kind as JobKind, { state: c.state, start: c.start, precheckPassed: c.prechecks.length > 0 }, now);
+    const room = this.rooms.get(c.id);
+    switch (decision.action) {
+      case 'open_precheck':
+        await this.transition(c.id, ['planned'], 'precheck');
+        await this.notify(c.id, 'precheck_open');
+        break;
+      case 'alert_precheck':
+        await this.notify(c.id, 'precheck_alert');
+        break;
+      case 'open_room':
+        await this.transition(c.id, ['planned', 'precheck'], 'open');
+        break;
+      case 'mark_no_show':
+        await this.transition(c.id, ['open'], 'no_show');
+        break;
+      case 'warn':
+        room?.warn(Math.max(1, Math.round(decision.msLeft / 60_000)));
+        break;
+      case 'close_room':
+        await room?.close('time_limit');
+        await this.transition(c.id, ['planned', 'precheck', 'open', 'live', 'no_show'], 'ended');
+        break;
+      case 'wait':
+        await this.queue.postpone(job, decision.until);
+        break;
+      case 'skip':
+        break;
+    }
+    this.log.info({ consultationId: c.id, kind: job.kind, action: decision.action, lateMs: job.lateMs }, 'timetable job');
+    this.onOutcome?.({ job, action: decision.action, actedAt: this.now() });
+  }
+
+  private async transition(id: string, from: BookingState[], to: BookingState): Promise<void> {
+    await this.prisma.consultation.updateMany({ where: { id, state: { in: from } }, data: { state: to, version: { increment: 1 } } });
+  }
+
+  /**
+   * In-app notifications are, for now, audit events addressed to the specialist or the
+   * head (the staff screens that list them come with the access issue; e-mail with the
+   * join issue). They carry ids only.
+   */
+  private async notify(consultationId: string, what: 'precheck_open' | 'precheck_alert'): Promise<void> {
+    const c = await this.prisma.consultation.findUnique({
+      where: { id: consultationId },
+      select: { institutionId: true, specialists: { select: { specialistId: true } } },
+    });
+    if (!c) return;
+    const recipients =
+      what === 'precheck_open'
+        ? c.specialists.map((s) => s.specialistId)
+        : (
+            await this.prisma.staffUser.findMany({
+              where: { institutionId: c.institutionId, role: 'head', active: true },
+              select: { id: true },
+            })
+          ).map((u) => u.id);
+    await this.prisma.auditEvent.createMany({
+      data: recipients.map((recipientId) => ({
+        actorType: 'system' as const,
+        action: `notification.${what}`,
+        targetType: 'staff_user',
+        targetId: recipientId,
+        institutionId: c.institutionId,
+        details: { consultationId },
+      })),
+    });
+    if (what === 'precheck_alert')
+      this.log.warn({ consultationId, heads: recipients.length }, 'pre-check not passed 5 minutes before the start');
+  }
+}

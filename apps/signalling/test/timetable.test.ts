@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { JobOutcome } from '../src/timetable/timetable-service.ts';
+import { connectPeer, errorCode, ok, onJobOutcome, roomId, startStack, tokenFor, type Stack } from './harness.ts';
+
+// The timetable drives real rooms: real PostgreSQL, real Redis + BullMQ, real SFU.
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack(43200);
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const MIN = 60_000;
+const prisma = () => stack.signalling.prisma;
+const state = async (name: string) => (await prisma().consultation.findUniqueOrThrow({ where: { id: roomId(name) } })).state;
+
+/** Collects the timetable's job outcomes for one consultation. */
+function outcomes(name: string) {
+  const seen: JobOutcome[] = [];
+  onJobOutcome((o) => o.job.consultationId === roomId(name) && seen.push(o));
+  return seen;
+}
+
+describe('who may enter, and when', () => {
+  it('refuses a client before T (with the opening time), lets the specialist prepare from T−30', async () => {
+    const start = new Date(Date.now() + 10 * MIN);
+    const clientToken = await tokenFor(stack, 'tt-early', 'client', { start });
+    await prisma().consultation.update({ where: { id: roomId('tt-early') }, data: { state: 'planned' } });
+    const p = await connectPeer(stack);
+    const refused = await p.request('join', { token: clientToken });
+    expect(errorCode(refused)).toBe('not_open_yet');
+    expect(!refused.ok && refused.error.details).toEqual({ opensAt: start.toISOString(), startsAt: start.toISOString() });
+    const joined = ok(await p.request<{ room: { endsAt: string } }>('join', { token: await tokenFor(stack, 'tt-early', 'specialist') }));
+    expect(joined.room.endsAt).toBe(new Date(start.getTime() + 60 * MIN).toISOString());
+    p.close();
+  });
+
+  it('refuses everyone after the limit, after cancellation, and a revoked link', async () => {
+    const p = await connectPeer(stack);
+    expect(
+      errorCode(
+        await p.request('join', { token: await tokenFor(stack, 'tt-over', 'specialist', { start: new Date(Date.now() - 61 * MIN) }) }),
+      ),
+    ).toBe('consultation_over');
+    const token = await tokenFor(stack, 'tt-cancelled', 'client');
+    await prisma().consultation.update({ where: { id: roomId('tt-cancelled') }, data: { state: 'cancelled' } });
+    expect(errorCode(await p.request('join', { token }))).toBe('cancelled');
+    const revoked = await tokenFor(stack, 'tt-revoked', 'client');
+    await prisma().participant.updateMany({ where: { consultationId: roomId('tt-revoked') }, data: { linkRevokedAt: new Date() } });
+    expect(errorCode(await p.request('join', { token: revoked }))).toBe('invalid_token');
+    p.close();
+  });
+
+  it('records the join, and the first client makes the consultation live', async () => {
+    const p = await connectPeer(stack);
+    ok(await p.request('join', { token: await tokenFor(stack, 'tt-live', 'client') }));
+    await waitFor(async () => (await state('tt-live')) === 'live');
+    const participant = await prisma().participant.findFirstOrThrow({ where: { consultationId: roomId('tt-live') } });
+    expect(participant.joinedAt).not.toBeNull();
+    p.close();
+  });
+});
+
+describe('jobs act on the room', () => {
+  it('warns «10 minutes left» at T+50 through a real delayed job', async () => {
+    const start = new Date(Date.now() - 50 * MIN + 1500); // T+50 is 1.5 s away
+    const seen = outcomes('tt-warn');
+    const p = await connectPeer(stack);
+    ok(await p.request('join', { token: await tokenFor(stack, 'tt-warn', 'client', { start }) }));
+    const warned = p.next('timeWarning', 8000);
+    await stack.signalling.timetable.changed(roomId('tt-warn'));
+    expect(await warned).toEqual({ minutesLeft: 10, endsAt: new Date(start.getTime() + 60 * MIN).toISOString() });
+    expect(seen.find((o) => o.job.kind === 'warn_10')?.action).toBe('warn');
+    // The jobs that were already due fired at once and did the right thing for a live room.
+    expect(seen.find((o) => o.job.kind === 'precheck_open')?.action).toBe('skip');
+    p.close();
+  });
+
+  it('closes an overdue room at once when its job fires late (the process was down)', async () => {
+    const name = 'tt-overdue';
+    const token = await tokenFor(stack, name, 'client');
+    const p = await connectPeer(stack);
+    ok(await p.request('join', { token }));
+    // Meanwhile the limit passed while no job ran (e.g. signalling was down).
+    await prisma().consultation.update({ where: { id: roomId(name) }, data: { start: new Date(Date.now() - 61 * MIN) } });
+    const closed = p.next('roomClosed', 8000);
+    await stack.signalling.timetable.changed(roomId(name));
+    expect(await closed).toEqual({ reason: 'time_limit' });
+    await waitFor(async () => (await state(name)) === 'ended');
+    expect((await stack.sfu.service.handlers.roomState({ roomId: roomId(name) }, 't')).exists).toBe(false);
+    p.close();
+  });
+
+  it('moving a consultation replaces its job set (listed in the queue), and stale jobs do nothing', async () => {
+    const name = 'tt-move';
+    await tokenFor(stack, name, 'specialist', { start: new Date(Date.now() + 3 * 3600_000) });
+    await prisma().consultation.update({ where: { id: roomId(name) }, data: { state: 'planned' } });
+    await stack.signalling.timetable.changed(roomId(name));
+    const before = await stack.signalling.timetable.queue.pending(roomId(name));
+    expect(before.map((j) => j.kind).sort()).toEqual([
+      'hard_limit',
+      'no_show_check',
+      'precheck_alert',
+      'precheck_open',
+      'room_open',
+      'warn_10',
+      'warn_5',
+    ]);
+    await prisma().consultation.update({ where: { id: roomId(name) }, data: { start: new Date(Date.now() + 27 * 3600_000) } });
+    await stack.signalling.timetable.changed(roomId(name));
+    const after = await stack.signalling.timetable.queue.pending(roomId(name));
+    expect(after).toHaveLength(7);
+    expect(after.filter((j) => before.some((b) => b.id === j.id))).toEqual([]);
+    await prisma().consultation.update({ where: { id: roomId(name) }, data: { state: 'cancelled' } });
+    await stack.signalling.timetable.changed(roomId(name));
+    expect(await stack.signalling.timetable.queue.pending(roomId(name))).toEqual([]);
+  });
+
+  it('records «ended» when the room closes itself at the limit', async () => {
+    const name = 'tt-selfclose';
+    const p = await connectPeer(stack);
+    ok(await p.request('join', { token: await tokenFor(stack, name, 'client', { start: new Date(Date.now() - 60 * MIN + 1200) }) }));
+    expect(await p.next('roomClosed', 5000)).toEqual({ reason: 'time_limit' });
+    await waitFor(async () => (await state(name)) === 'ended');
+    p.close();
+  });
+});
+
+async function waitFor(cond: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not met in time');
+}
