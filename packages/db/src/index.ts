@@ -17,3 +17,4 @@ export {
 } from './calendar.ts';
 // The generated client: PrismaClient, the Prisma namespace, model types and enums.
 export * from '../dist/prisma/client.ts';
+export { createScratchDatabase } from './scratch-database.ts';

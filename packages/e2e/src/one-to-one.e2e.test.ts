@@ -20,7 +20,7 @@ afterAll(async () => {
   await product?.stop();
 });
 
-const roomState = (roomId: string) => product.sfu.request('roomState', { roomId });
+const roomState = (name: string) => product.sfu.request('roomState', { roomId: product.consultationId(name) });
 
 async function waitUntil(cond: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -38,8 +38,8 @@ const attr = (page: Page, testId: string, name: string) =>
 const PHONE = { width: 360, height: 640 };
 
 async function callBothWays(roomId: string, query = ''): Promise<{ specialist: Page; client: Page }> {
-  const specialist = await openParticipant(browser, product.link(roomId, 'specialist', query));
-  const client = await openParticipant(browser, product.link(roomId, 'client', query), PHONE);
+  const specialist = await openParticipant(browser, await product.link(roomId, 'specialist', query));
+  const client = await openParticipant(browser, await product.link(roomId, 'client', query), PHONE);
   await join(specialist);
   await join(client);
   // Each side must decode the other's video frames and receive its audio packets.

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createConnection, createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LinkSigner, SfuClient, randomId } from '@dp/signalling';
+import { createPrisma, createScratchDatabase, type PrismaClient } from '@dp/db';
 import type { RoomRole } from '@dp/protocol';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -11,7 +13,12 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 /** The product as it runs in production: an SFU process and a signalling process serving the built web app. */
 export interface Product {
   url: string;
-  link(consultationId: string, role: RoomRole, query?: string): string;
+  /** A link for a new participant of the named consultation (created, open now, on first use). */
+  link(consultation: string, role: RoomRole, query?: string): Promise<string>;
+  /** The consultation id behind a name given to `link`. */
+  consultationId(name: string): string;
+  prisma: PrismaClient;
+  adminToken: string;
   /** An RPC client of the SFU node, to look at what the server really holds. */
   sfu: SfuClient;
   stop(): Promise<void>;
@@ -47,6 +54,11 @@ async function freeRtcPort(): Promise<number> {
 export async function startProduct(opts: { workers?: number } = {}): Promise<Product> {
   const workerBin = process.env.MEDIASOUP_WORKER_BIN;
   if (!workerBin) throw new Error('MEDIASOUP_WORKER_BIN is not set: run the tests through ./pnpm test');
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
+    throw new Error('DATABASE_URL and REDIS_URL must be set: run the tests through ./pnpm test');
+  const db = await createScratchDatabase(process.env.DATABASE_URL);
+  const prisma = createPrisma(db.url);
+  const adminToken = `e2e-admin-${randomId(24)}`;
   const sfuSecret = `e2e-${randomId(16)}`;
   const linkSecret = `e2e-${randomId(32)}`;
   const [rpcPort, httpPort, rtcPort] = [await freeTcpPort(), await freeTcpPort(), await freeRtcPort()];
@@ -64,6 +76,9 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
     WEB_DIST: resolve(repoRoot, 'apps/web/dist'),
     MEDIASOUP_WORKER_BIN: workerBin,
     DEMO: '0',
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env.REDIS_URL,
+    ADMIN_API_TOKEN: adminToken,
   };
   const logs: string[] = [];
   const children: ChildProcess[] = [];
@@ -81,14 +96,55 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
   const sfu = new SfuClient({ url: `ws://127.0.0.1:${rpcPort}`, secret: sfuSecret });
   await sfu.connect();
   const signer = new LinkSigner(linkSecret);
+  const ids = new Map<string, string>();
+  const consultationId = (name: string) => {
+    if (!ids.has(name)) ids.set(name, randomUUID());
+    return ids.get(name)!;
+  };
+  let institutionId: string | undefined;
+  const ensureConsultation = async (name: string): Promise<string> => {
+    const id = consultationId(name);
+    if (await prisma.consultation.findUnique({ where: { id }, select: { id: true } })) return id;
+    institutionId ??= (
+      await prisma.institution.create({
+        data: {
+          department: { create: { name: 'E2E департамент' } },
+          name: 'E2E учреждение',
+          timeZone: 'Asia/Omsk',
+          week: { '1': null, '2': null, '3': null, '4': null, '5': null, '6': null, '7': null },
+        },
+      })
+    ).id;
+    await prisma.consultation.create({
+      data: {
+        id,
+        institutionId,
+        kind: 'one_to_one',
+        direction: 'specialist_client',
+        mode: 'on_request',
+        start: new Date(Date.now() - 60_000),
+        durationMinutes: 45,
+        state: 'open',
+      },
+    });
+    return id;
+  };
   return {
     url,
     logs,
     sfu,
-    link: (consultationId, role, query = '') =>
-      `${url.replace('127.0.0.1', 'localhost')}/join/${signer.sign({ consultationId, participantId: `${role}-${randomId(4)}`, role, expiresAt: new Date(Date.now() + 3600_000) })}${query}`,
+    prisma,
+    adminToken,
+    consultationId,
+    link: async (name, role, query = '') => {
+      const id = await ensureConsultation(name);
+      const participant = await prisma.participant.create({ data: { consultationId: id, role } });
+      const token = signer.sign({ consultationId: id, participantId: participant.id, role, expiresAt: new Date(Date.now() + 3600_000) });
+      return `${url.replace('127.0.0.1', 'localhost')}/join/${token}${query}`;
+    },
     async stop() {
       sfu.close();
+      await prisma.$disconnect();
       await Promise.all(
         children.map(
           (c) =>
@@ -100,6 +156,7 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
             }),
         ),
       );
+      await db.drop();
     },
   };
 }

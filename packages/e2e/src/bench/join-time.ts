@@ -15,7 +15,7 @@ const product = await startProduct();
 const browser = await launchChromium();
 try {
   const roomId = `bench-join-${Date.now()}`;
-  const host = await openParticipant(browser, product.link(roomId, 'specialist'));
+  const host = await openParticipant(browser, await product.link(roomId, 'specialist'));
   await join(host);
   await waitForMedia(host, (m) => m.videoBytesSent > 50_000);
 
@@ -28,7 +28,7 @@ try {
     socket.on('newConsumer', (_d: unknown, ack: (r: { ok: boolean }) => void) => ack({ ok: false }));
     const t0 = performance.now();
     const ack = (await socket.emitWithAck('join', {
-      token: new URL(product.link(roomId, 'client')).pathname.split('/').pop(),
+      token: new URL(await product.link(roomId, 'client')).pathname.split('/').pop(),
       rtpCapabilities: routerRtpCapabilities,
     })) as { ok: boolean };
     if (!ack.ok) throw new Error('bare join failed');
@@ -39,7 +39,7 @@ try {
 
   const samples: Timings[] = [];
   for (let i = 0; i < JOINS + WARMUP; i++) {
-    const page = await openParticipant(browser, product.link(roomId, 'client'));
+    const page = await openParticipant(browser, await product.link(roomId, 'client'));
     await join(page);
     const handle = await page.waitForFunction(
       () => {
