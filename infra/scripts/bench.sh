@@ -8,6 +8,8 @@ say() { printf '\n==> %s\n' "$*" >&2; }
 bash infra/scripts/ensure-debian-packages.sh chromium ffmpeg fonts-dejavu-core
 MEDIASOUP_WORKER_BIN="$(bash infra/mediasoup-worker/build.sh)"
 export MEDIASOUP_WORKER_BIN CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+# The timetable benchmarks need PostgreSQL and Redis.
+. infra/scripts/throwaway-servers.sh
 say "Building the web app"
 pnpm exec turbo run build --filter=@dp/web --filter=@dp/signalling... --output-logs=errors-only
 say "Benchmarks (sequential); results go to docs/benchmarks.md"

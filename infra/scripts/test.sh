@@ -7,24 +7,10 @@ say() { printf '\n==> %s\n' "$*" >&2; }
 started=$(date +%s)
 
 say "Debian packages for the tests (Chromium for end-to-end, ffmpeg for media fixtures, PostgreSQL, Redis)"
-bash infra/scripts/ensure-debian-packages.sh chromium ffmpeg fonts-dejavu-core postgresql redis-server
+bash infra/scripts/ensure-debian-packages.sh chromium ffmpeg fonts-dejavu-core
 
 # Throw-away PostgreSQL and Redis for this run (the README's rule: real servers, no mocks).
-free_port() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-TEST_DATA_DIR="$(mktemp -d /tmp/distpriem-test.XXXXXX)"
-cleanup() {
-  DATA_DIR="$TEST_DATA_DIR" bash infra/scripts/local-postgres.sh destroy >/dev/null 2>&1 || true
-  DATA_DIR="$TEST_DATA_DIR" bash infra/scripts/local-redis.sh destroy >/dev/null 2>&1 || true
-  rm -rf "$TEST_DATA_DIR"
-}
-trap cleanup EXIT
-say "Throw-away PostgreSQL and Redis for this run (in $TEST_DATA_DIR)"
-export DATA_DIR="$TEST_DATA_DIR" PGPORT="$(free_port)" REDIS_PORT="$(free_port)"
-bash infra/scripts/local-postgres.sh start
-bash infra/scripts/local-redis.sh start
-DATABASE_URL="$(bash infra/scripts/local-postgres.sh url)"
-REDIS_URL="$(bash infra/scripts/local-redis.sh url)"
-export DATABASE_URL REDIS_URL
+. infra/scripts/throwaway-servers.sh
 
 say "mediasoup worker (built once against Debian's libraries, then cached)"
 MEDIASOUP_WORKER_BIN="$(bash infra/mediasoup-worker/build.sh)"
