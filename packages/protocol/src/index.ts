@@ -4,3 +4,4 @@ export * from './room-events.ts';
 export * from './sfu-rpc.ts';
 export * from './validate.ts';
 export * from './rest.ts';
+export * from './api/index.ts';

@@ -1,0 +1,383 @@
+// Consultations: booked, moved and cancelled under the timetable rules of @dp/scheduling,
+// each change serialised per specialist (records.ts lockSpecialists) and guarded by the
+// row's `version`, then handed to the timetable so that its delayed jobs follow.
+import { institutionCalendar, type Prisma, type TransactionClient } from '@dp/db';
+import {
+  CancelConsultationBody,
+  Consultation,
+  ConsultationList,
+  ConsultationParams,
+  CreateConsultationBody,
+  InstitutionParams,
+  ListConsultationsQuery,
+  RescheduleConsultationBody,
+  type ApiViolation,
+  type ParticipantLink,
+} from '@dp/protocol';
+import {
+  cancel,
+  localDateOf,
+  monthOf,
+  validateBooking,
+  validateReschedule,
+  type Booking,
+  type BookingState,
+  type InstitutionCalendar,
+} from '@dp/scheduling';
+import { audit } from './audit.ts';
+import type { ApiDeps } from './deps.ts';
+import { apiViolation, notFound, staleVersion, violationsError } from './errors.ts';
+import { bookingsOf, lockSpecialists, schedulesOf, staffOfInstitution } from './records.ts';
+import { defineRoute } from './route.ts';
+
+const tag = 'consultations';
+const MINUTE = 60_000;
+/** A link outlives the consultation's hard end by 30 days; admission checks the real time from the database. */
+const LINK_VALID_AFTER_START_MS = (60 + 30 * 24 * 60) * MINUTE;
+
+const withParts = {
+  specialists: { select: { specialistId: true } },
+  participants: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+} as const satisfies Prisma.ConsultationInclude;
+type ConsultationRow = Prisma.ConsultationGetPayload<{ include: typeof withParts }>;
+
+const ROLE_ORDER: Record<string, number> = { specialist: 0, curator: 1, host: 2, cohost: 3, client: 4, attendee: 5 };
+
+export function consultationView(row: ConsultationRow, deps: ApiDeps): Consultation {
+  const participants = [...row.participants].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9));
+  const expiresAt = new Date(row.start.getTime() + LINK_VALID_AFTER_START_MS);
+  const base = deps.publicUrl.replace(/\/+$/, '');
+  const links: ParticipantLink[] = [];
+  for (const p of participants) {
+    // Curators, hosts and attendees get links when their rooms exist (later issues).
+    if (p.role !== 'specialist' && p.role !== 'client') continue;
+    const token = deps.signLink({ consultationId: row.id, participantId: p.id, role: p.role, expiresAt });
+    links.push({ participantId: p.id, role: p.role, url: `${base}/join/${token}` });
+  }
+  return {
+    id: row.id,
+    institutionId: row.institutionId,
+    kind: row.kind,
+    direction: row.direction,
+    mode: row.mode,
+    state: row.state,
+    start: row.start.toISOString(),
+    durationMinutes: row.durationMinutes,
+    end: new Date(row.start.getTime() + row.durationMinutes * MINUTE).toISOString(),
+    topic: row.topic,
+    note: row.note,
+    requestId: row.requestId,
+    cancelledReason: row.cancelledReason,
+    rescheduledFromId: row.rescheduledFromId,
+    version: row.version,
+    specialistIds: row.specialists.map((s) => s.specialistId).sort(),
+    participants: participants.map((p) => ({
+      id: p.id,
+      role: p.role,
+      staffUserId: p.staffUserId,
+      displayName: p.displayName,
+      email: p.email,
+    })),
+    links,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+async function loadView(deps: ApiDeps, id: string): Promise<Consultation> {
+  return consultationView(await deps.prisma.consultation.findUniqueOrThrow({ where: { id }, include: withParts }), deps);
+}
+
+/** The institution of a consultation, for routes addressed by the consultation's id alone. */
+async function institutionOfConsultation(deps: ApiDeps, consultationId: string): Promise<string> {
+  const row = await deps.prisma.consultation.findUnique({ where: { id: consultationId }, select: { institutionId: true } });
+  if (!row) throw notFound('consultation');
+  return row.institutionId;
+}
+
+/**
+ * The committed change is the truth: if replacing the jobs fails (Redis away), the
+ * consultation stays saved and the timetable's reconcile at start re-plans it. Failing the
+ * request instead would make the client retry a booking that already exists.
+ */
+async function timetableChanged(deps: ApiDeps, consultationId: string): Promise<void> {
+  try {
+    await deps.timetable.changed(consultationId);
+  } catch (e) {
+    deps.log.error(
+      { consultationId, errName: (e as Error)?.name },
+      'timetable.changed failed; jobs will be re-planned at the next reconcile',
+    );
+  }
+}
+
+interface Proposal {
+  /** Set when an existing consultation moves. */
+  existing?: { id: string; state: BookingState; start: Date };
+  specialistIds: readonly string[];
+  start: Date;
+  durationMinutes: number;
+}
+
+/**
+ * Rules 1–3 of the timetable for every specialist of the consultation (calendar, approved
+ * schedule, other consultations with their pre-check windows, not too soon). Run inside the
+ * transaction that holds the specialists' locks, so that what it saw is what gets saved.
+ */
+async function timetableViolations(tx: TransactionClient, calendar: InstitutionCalendar, p: Proposal, now: Date): Promise<ApiViolation[]> {
+  const end = new Date(p.start.getTime() + p.durationMinutes * MINUTE);
+  const month = monthOf(localDateOf(calendar.timeZone, p.start.getTime()));
+  const [schedules, others] = await Promise.all([schedulesOf(tx, p.specialistIds, [month]), bookingsOf(tx, p.specialistIds, p.start, end)]);
+  const out: ApiViolation[] = [];
+  for (const specialistId of p.specialistIds) {
+    if (p.existing) {
+      // The moving consultation as the rules know it: its current state, the new length.
+      const self: Booking = {
+        id: p.existing.id,
+        specialistId,
+        start: p.existing.start,
+        durationMinutes: p.durationMinutes,
+        state: p.existing.state,
+      };
+      const bookings = [...others.filter((b) => b.id !== p.existing!.id), self];
+      out.push(
+        ...validateReschedule(p.existing.id, p.start, { calendar, schedules, bookings, now }).map((v) => apiViolation(v, specialistId)),
+      );
+    } else {
+      const candidate = { specialistId, start: p.start, durationMinutes: p.durationMinutes };
+      out.push(...validateBooking(candidate, { calendar, schedules, bookings: others, now }).map((v) => apiViolation(v, specialistId)));
+    }
+  }
+  return out;
+}
+
+export const consultationRoutes = [
+  defineRoute({
+    name: 'consultations.list',
+    method: 'get',
+    path: '/institutions/:institutionId/consultations',
+    summary: 'Consultations planned to start in [from, to)',
+    tag,
+    params: InstitutionParams,
+    query: ListConsultationsQuery,
+    response: ConsultationList,
+    institution: ({ params }) => params.institutionId,
+    handler: async ({ query, institution, deps }) => {
+      if (query.specialistId)
+        await staffOfInstitution(deps.prisma, institution.id, [{ id: query.specialistId, field: 'query.specialistId' }]);
+      const rows = await deps.prisma.consultation.findMany({
+        where: {
+          institutionId: institution.id,
+          start: { gte: new Date(query.from), lt: new Date(query.to) },
+          ...(query.specialistId ? { specialists: { some: { specialistId: query.specialistId } } } : {}),
+        },
+        include: withParts,
+        orderBy: [{ start: 'asc' }, { id: 'asc' }],
+      });
+      return { consultations: rows.map((r) => consultationView(r, deps)) };
+    },
+  }),
+
+  defineRoute({
+    name: 'consultations.create',
+    method: 'post',
+    path: '/institutions/:institutionId/consultations',
+    summary: 'Book a consultation (checked against calendar, approved schedules and other bookings incl. pre-check)',
+    description:
+      '409 `conflict` when the time is taken (details.violations: overlaps_booking, with the other consultation); ' +
+      '422 `rule_violation` for day_off, outside_working_hours, overlaps_lunch, no_approved_schedule, outside_schedule_block, ' +
+      'precheck_* and starts_too_soon. The response carries one join link per client and specialist.',
+    tag,
+    params: InstitutionParams,
+    body: CreateConsultationBody,
+    response: Consultation,
+    status: 201,
+    errors: [409, 422],
+    institution: ({ params }) => params.institutionId,
+    handler: async ({ body, institution, deps, actor }) => {
+      const calendar = institutionCalendar(institution);
+      const start = new Date(body.start);
+      const specialists = await staffOfInstitution(
+        deps.prisma,
+        institution.id,
+        body.specialistIds.map((id, i) => ({ id, field: `specialistIds.${i}` })),
+        { activeOnly: true },
+      );
+      if (body.requestId) {
+        const request = await deps.prisma.request.findFirst({
+          where: { id: body.requestId, institutionId: institution.id },
+          select: { id: true },
+        });
+        if (!request) throw notFound('request', { requestId: 'no such request in this institution' });
+      }
+      const id = await deps.prisma.$transaction(async (tx) => {
+        await lockSpecialists(tx, body.specialistIds);
+        const violations = await timetableViolations(
+          tx,
+          calendar,
+          { specialistIds: body.specialistIds, start, durationMinutes: body.durationMinutes },
+          deps.now(),
+        );
+        if (violations.length > 0) throw violationsError(violations);
+        const created = await tx.consultation.create({
+          data: {
+            institutionId: institution.id,
+            kind: body.kind,
+            direction: body.direction,
+            mode: body.mode,
+            start,
+            durationMinutes: body.durationMinutes,
+            topic: body.topic ?? null,
+            note: body.note ?? null,
+            requestId: body.requestId ?? null,
+            specialists: { create: body.specialistIds.map((specialistId) => ({ specialistId })) },
+            participants: {
+              create: [
+                ...specialists.map((s) => ({ role: 'specialist' as const, staffUserId: s.id, displayName: s.displayName })),
+                ...body.clients.map((c) => ({ role: 'client' as const, displayName: c.displayName ?? null, email: c.email ?? null })),
+              ],
+            },
+          },
+          select: { id: true },
+        });
+        if (body.requestId) {
+          await tx.request.updateMany({
+            where: { id: body.requestId, status: { in: ['new', 'assigned'] } },
+            data: { status: 'scheduled' },
+          });
+        }
+        await audit(tx, actor, {
+          action: 'consultation.created',
+          targetType: 'consultation',
+          targetId: created.id,
+          institutionId: institution.id,
+          details: {
+            kind: body.kind,
+            start: start.toISOString(),
+            durationMinutes: body.durationMinutes,
+            specialists: body.specialistIds.length,
+            clients: body.clients.length,
+          },
+        });
+        return created.id;
+      });
+      await timetableChanged(deps, id);
+      return loadView(deps, id);
+    },
+  }),
+
+  defineRoute({
+    name: 'consultations.get',
+    method: 'get',
+    path: '/consultations/:consultationId',
+    summary: 'A consultation with its participants and join links',
+    tag,
+    params: ConsultationParams,
+    response: Consultation,
+    institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
+    handler: async ({ params, deps }) => loadView(deps, params.consultationId),
+  }),
+
+  defineRoute({
+    name: 'consultations.reschedule',
+    method: 'post',
+    path: '/consultations/:consultationId/reschedule',
+    summary: 'Move a planned consultation (optimistic locking on version)',
+    description:
+      'Only planned or pre-check consultations move; the moved one is planned again (a new pre-check is due). ' +
+      '409 `conflict` with details.currentVersion when `version` is stale, or with details.violations when the time is taken.',
+    tag,
+    params: ConsultationParams,
+    body: RescheduleConsultationBody,
+    response: Consultation,
+    errors: [409, 422],
+    institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
+    handler: async ({ params, body, institution, deps, actor }) => {
+      const id = params.consultationId;
+      const calendar = institutionCalendar(institution);
+      const start = new Date(body.start);
+      const specialistIds = (
+        await deps.prisma.consultationSpecialist.findMany({ where: { consultationId: id }, select: { specialistId: true } })
+      ).map((s) => s.specialistId);
+      await deps.prisma.$transaction(async (tx) => {
+        await lockSpecialists(tx, specialistIds);
+        const current = await tx.consultation.findUniqueOrThrow({
+          where: { id },
+          select: { start: true, durationMinutes: true, state: true, version: true },
+        });
+        if (current.version !== body.version) throw staleVersion(current.version);
+        const durationMinutes = body.durationMinutes ?? current.durationMinutes;
+        const violations = await timetableViolations(
+          tx,
+          calendar,
+          { existing: { id, state: current.state, start: current.start }, specialistIds, start, durationMinutes },
+          deps.now(),
+        );
+        if (violations.length > 0) throw violationsError(violations);
+        const { count } = await tx.consultation.updateMany({
+          where: { id, version: body.version },
+          data: { start, durationMinutes, state: 'planned', version: { increment: 1 } },
+        });
+        if (count !== 1)
+          throw staleVersion((await tx.consultation.findUniqueOrThrow({ where: { id }, select: { version: true } })).version);
+        await audit(tx, actor, {
+          action: 'consultation.rescheduled',
+          targetType: 'consultation',
+          targetId: id,
+          institutionId: institution.id,
+          details: { from: current.start.toISOString(), to: start.toISOString(), durationMinutes, version: body.version + 1 },
+        });
+      });
+      await timetableChanged(deps, id);
+      return loadView(deps, id);
+    },
+  }),
+
+  defineRoute({
+    name: 'consultations.cancel',
+    method: 'post',
+    path: '/consultations/:consultationId/cancel',
+    summary: 'Cancel a consultation that has not gone live (optimistic locking on version)',
+    description: 'Its time is free again at once. 409 `conflict` when `version` is stale or the consultation is live or over.',
+    tag,
+    params: ConsultationParams,
+    body: CancelConsultationBody,
+    response: Consultation,
+    errors: [409],
+    institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
+    handler: async ({ params, body, institution, deps, actor }) => {
+      const id = params.consultationId;
+      await deps.prisma.$transaction(async (tx) => {
+        const current = await tx.consultation.findUniqueOrThrow({
+          where: { id },
+          select: { start: true, durationMinutes: true, state: true, version: true },
+        });
+        if (current.version !== body.version) throw staleVersion(current.version);
+        const change = cancel({
+          id,
+          specialistId: '',
+          start: current.start,
+          durationMinutes: current.durationMinutes,
+          state: current.state,
+        });
+        if (!change.ok) throw violationsError(change.violations.map((v) => apiViolation(v)));
+        const { count } = await tx.consultation.updateMany({
+          where: { id, version: body.version },
+          data: { state: 'cancelled', cancelledReason: body.reason, version: { increment: 1 } },
+        });
+        if (count !== 1)
+          throw staleVersion((await tx.consultation.findUniqueOrThrow({ where: { id }, select: { version: true } })).version);
+        // The reason is free text and may name people: the event keeps the previous state only.
+        await audit(tx, actor, {
+          action: 'consultation.cancelled',
+          targetType: 'consultation',
+          targetId: id,
+          institutionId: institution.id,
+          details: { previousState: current.state, version: body.version + 1 },
+        });
+      });
+      await timetableChanged(deps, id);
+      return loadView(deps, id);
+    },
+  }),
+];

@@ -1,0 +1,24 @@
+// What the staff REST API needs from the process that mounts it (server.ts composes it).
+import type { PrismaClient } from '@dp/db';
+import type { Logger } from 'pino';
+
+export interface LinkClaimsInput {
+  consultationId: string;
+  participantId: string;
+  role: 'specialist' | 'client';
+  expiresAt: Date;
+}
+
+export interface ApiDeps {
+  prisma: PrismaClient;
+  /** Bearer token every route requires until the access issue brings sign-in. */
+  adminToken: string;
+  /** Public origin for the links in responses, e.g. https://priem.example.org (no trailing slash). */
+  publicUrl: string;
+  /** Signs a participant's join token (LinkSigner today; the join issue replaces it). */
+  signLink(claims: LinkClaimsInput): string;
+  /** Replaces a consultation's delayed jobs after it was created, moved or cancelled. */
+  timetable: { changed(consultationId: string): Promise<void> };
+  now(): Date;
+  log: Logger;
+}

@@ -1,0 +1,167 @@
+// Institutions and their working calendar.
+import { institutionCalendar, institutionCalendarColumns, type Institution as InstitutionRow } from '@dp/db';
+import {
+  CreateInstitutionBody,
+  Institution,
+  InstitutionList,
+  InstitutionParams,
+  UpdateInstitutionBody,
+  type InstitutionCalendar,
+} from '@dp/protocol';
+import { calendarProblems, type InstitutionCalendar as RulesCalendar } from '@dp/scheduling';
+import { audit } from './audit.ts';
+import { HttpError, apiViolation, notFound } from './errors.ts';
+import { defineRoute } from './route.ts';
+
+const tag = 'institutions';
+
+export function institutionView(row: InstitutionRow): Institution {
+  const calendar = institutionCalendar(row);
+  return {
+    id: row.id,
+    departmentId: row.departmentId,
+    name: row.name,
+    resourceCentre: row.resourceCentre,
+    calendar: {
+      timeZone: calendar.timeZone,
+      week: {
+        '1': calendar.week[1],
+        '2': calendar.week[2],
+        '3': calendar.week[3],
+        '4': calendar.week[4],
+        '5': calendar.week[5],
+        '6': calendar.week[6],
+        '7': calendar.week[7],
+      },
+      lunch: calendar.lunch,
+      daysOff: calendar.daysOff,
+      extraWorkingDays: calendar.extraWorkingDays ?? [],
+    },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The wire calendar as the rules see it (week keys '1'…'7' are the same property names as 1…7). */
+export function rulesCalendar(c: InstitutionCalendar): RulesCalendar {
+  return {
+    timeZone: c.timeZone,
+    week: { 1: c.week['1'], 2: c.week['2'], 3: c.week['3'], 4: c.week['4'], 5: c.week['5'], 6: c.week['6'], 7: c.week['7'] },
+    lunch: c.lunch,
+    daysOff: c.daysOff,
+    extraWorkingDays: c.extraWorkingDays,
+  };
+}
+
+/** The rules' own check, after zod: the last word on whether the calendar can be used (422 with calendar_invalid). */
+function checkCalendar(calendar: RulesCalendar): void {
+  const problems = calendarProblems(calendar);
+  if (problems.length > 0) {
+    throw new HttpError(422, 'rule_violation', 'the calendar cannot be used', { violations: problems.map((p) => apiViolation(p)) });
+  }
+}
+
+export const institutionRoutes = [
+  defineRoute({
+    name: 'institutions.list',
+    method: 'get',
+    path: '/institutions',
+    summary: 'List institutions',
+    tag,
+    response: InstitutionList,
+    institution: null,
+    handler: async ({ deps }) => {
+      const rows = await deps.prisma.institution.findMany({ orderBy: { name: 'asc' } });
+      return { institutions: rows.map(institutionView) };
+    },
+  }),
+
+  defineRoute({
+    name: 'institutions.create',
+    method: 'post',
+    path: '/institutions',
+    summary: 'Create an institution (in an existing department or a new one)',
+    tag,
+    body: CreateInstitutionBody,
+    response: Institution,
+    status: 201,
+    errors: [404, 422],
+    institution: null,
+    handler: async ({ body, deps, actor }) => {
+      const calendar = rulesCalendar(body.calendar);
+      checkCalendar(calendar);
+      const row = await deps.prisma.$transaction(async (tx) => {
+        let departmentId = body.departmentId;
+        if (departmentId !== undefined) {
+          const department = await tx.department.findUnique({ where: { id: departmentId }, select: { id: true } });
+          if (!department) throw notFound('department', { departmentId: 'no such department' });
+        } else {
+          departmentId = (await tx.department.create({ data: { name: body.departmentName! } })).id;
+        }
+        const created = await tx.institution.create({
+          data: { departmentId, name: body.name, resourceCentre: body.resourceCentre, ...institutionCalendarColumns(calendar) },
+        });
+        await audit(tx, actor, {
+          action: 'institution.created',
+          targetType: 'institution',
+          targetId: created.id,
+          institutionId: created.id,
+        });
+        return created;
+      });
+      return institutionView(row);
+    },
+  }),
+
+  defineRoute({
+    name: 'institutions.get',
+    method: 'get',
+    path: '/institutions/:institutionId',
+    summary: 'An institution with its calendar',
+    tag,
+    params: InstitutionParams,
+    response: Institution,
+    institution: ({ params }) => params.institutionId,
+    handler: async ({ institution }) => institutionView(institution),
+  }),
+
+  defineRoute({
+    name: 'institutions.update',
+    method: 'patch',
+    path: '/institutions/:institutionId',
+    summary: 'Change the name or the calendar (zone, week hours, lunch, days off, extra working days)',
+    description: 'Calendar parts replace the stored ones; booked consultations are not moved (check them in the timetable).',
+    tag,
+    params: InstitutionParams,
+    body: UpdateInstitutionBody,
+    response: Institution,
+    errors: [422],
+    institution: ({ params }) => params.institutionId,
+    handler: async ({ body, institution, deps, actor }) => {
+      const current = institutionView(institution).calendar;
+      const merged = rulesCalendar({ ...current, ...body.calendar });
+      if (body.calendar) checkCalendar(merged);
+      const row = await deps.prisma.$transaction(async (tx) => {
+        const updated = await tx.institution.update({
+          where: { id: institution.id },
+          data: {
+            ...(body.name !== undefined ? { name: body.name } : {}),
+            ...(body.resourceCentre !== undefined ? { resourceCentre: body.resourceCentre } : {}),
+            ...(body.calendar ? institutionCalendarColumns(merged) : {}),
+          },
+        });
+        await audit(tx, actor, {
+          action: 'institution.updated',
+          targetType: 'institution',
+          targetId: institution.id,
+          institutionId: institution.id,
+          details: {
+            fields: [...Object.keys(body).filter((k) => k !== 'calendar'), ...Object.keys(body.calendar ?? {}).map((k) => `calendar.${k}`)],
+          },
+        });
+        return updated;
+      });
+      return institutionView(row);
+    },
+  }),
+];

@@ -1,0 +1,173 @@
+// GET /api/openapi.json: an OpenAPI 3.1 document built from the route registry, every schema
+// converted from the same zod schemas the router validates with (z.toJSONSchema), so the
+// document cannot drift from the code. Schemas with a `meta({ id })` become named
+// components; their request-side rendering gets an `Input` suffix when it differs (defaults
+// make fields optional on the way in).
+import { z } from 'zod';
+import { ApiErrorResponse } from '@dp/protocol';
+import type { ApiRoute, ErrorStatus, RouteRegistry } from './route.ts';
+
+type Json = Record<string, unknown>;
+type Io = 'input' | 'output';
+
+const DEFS_PREFIX = '#/$defs/';
+const COMPONENTS_PREFIX = '#/components/schemas/';
+
+/** Collects converted schemas and their named definitions, then points every $ref at components. */
+class SchemaCollector {
+  private readonly converted: { io: Io; json: Json }[] = [];
+  private readonly defs: Record<Io, Map<string, Json>> = { input: new Map(), output: new Map() };
+
+  convert(schema: z.ZodType, io: Io): Json {
+    const {
+      $schema: _ignored,
+      $defs,
+      ...json
+    } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as Json & { $defs?: Record<string, Json> };
+    for (const [id, def] of Object.entries($defs ?? {})) {
+      const known = this.defs[io].get(id);
+      if (known && JSON.stringify(known) !== JSON.stringify(def)) throw new Error(`two different schemas have the id ${id}`);
+      if (!known) {
+        this.defs[io].set(id, def);
+        this.converted.push({ io, json: def });
+      }
+    }
+    this.converted.push({ io, json });
+    return json;
+  }
+
+  private nameOf(io: Io, id: string): string {
+    if (io === 'output') return id;
+    const output = this.defs.output.get(id);
+    return !output || JSON.stringify(output) === JSON.stringify(this.defs.input.get(id)) ? id : `${id}Input`;
+  }
+
+  /** Rewrites the $refs in place and returns components.schemas. */
+  finish(): Record<string, Json> {
+    for (const { io, json } of this.converted) rewriteRefs(json, (id) => COMPONENTS_PREFIX + this.nameOf(io, id));
+    const schemas: Record<string, Json> = {};
+    for (const io of ['output', 'input'] as const) {
+      for (const [id, def] of this.defs[io]) schemas[this.nameOf(io, id)] ??= def;
+    }
+    return Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
+function rewriteRefs(node: unknown, target: (id: string) => string): void {
+  if (Array.isArray(node)) node.forEach((n) => rewriteRefs(n, target));
+  else if (node && typeof node === 'object') {
+    const o = node as Json;
+    if (typeof o.$ref === 'string' && o.$ref.startsWith(DEFS_PREFIX)) o.$ref = target(o.$ref.slice(DEFS_PREFIX.length));
+    for (const v of Object.values(o)) rewriteRefs(v, target);
+  }
+}
+
+const ERROR_RESPONSES: Record<ErrorStatus | 400 | 401 | 500, { name: string; description: string }> = {
+  400: { name: 'BadRequest', description: '`bad_request`: details maps each wrong field to its message' },
+  401: { name: 'Unauthenticated', description: '`unauthenticated`: no or wrong bearer token' },
+  404: { name: 'NotFound', description: '`not_found`: unknown id, or one of another institution' },
+  409: {
+    name: 'Conflict',
+    description: '`conflict`: stale version (details.currentVersion), the time is taken or the state forbids it (details.violations)',
+  },
+  413: { name: 'PayloadTooLarge', description: '`payload_too_large`: the body exceeds 64 KB' },
+  422: { name: 'RuleViolation', description: '`rule_violation`: breaks timetable rules (details.violations) or a rule about a field' },
+  500: { name: 'Internal', description: '`internal`: logged on the server' },
+};
+
+/** Statuses a route can answer with an error: 400 with any input, 401 always, 404 when it touches an institution. */
+export function errorStatuses(route: ApiRoute): (keyof typeof ERROR_RESPONSES)[] {
+  const statuses = new Set<keyof typeof ERROR_RESPONSES>([401, 500, ...route.errors]);
+  if (route.params || route.query || route.body) statuses.add(400);
+  if (route.body) statuses.add(413);
+  if (route.institution) statuses.add(404);
+  return [...statuses].sort();
+}
+
+/** '/institutions/:institutionId' → '/institutions/{institutionId}'. */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z]+)/g, '{$1}');
+}
+
+function parameters(collector: SchemaCollector, schema: z.ZodObject | undefined, where: 'path' | 'query'): Json[] {
+  if (!schema) return [];
+  const json = collector.convert(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    ...(typeof s.description === 'string' ? { description: s.description } : {}),
+    schema: s,
+  }));
+}
+
+export const TAG_DESCRIPTIONS: Record<string, string> = {
+  institutions: 'Institutions (учреждения) and their working calendar',
+  staff: 'Staff with accounts (clients have none)',
+  schedules: "Specialists' monthly schedules and free slots",
+  requests: 'The request journal (журнал регистрации заявок)',
+  consultations: 'Consultations: booking, moving, cancelling; join links',
+};
+
+export function buildOpenApiDocument(registry: RouteRegistry): Json {
+  const collector = new SchemaCollector();
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const route of registry.routes) {
+    const operation: Json = {
+      operationId: route.name,
+      summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
+      tags: [route.tag],
+      parameters: [...parameters(collector, route.params, 'path'), ...parameters(collector, route.query, 'query')],
+      ...(route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: collector.convert(route.body, 'input') } } } }
+        : {}),
+      responses: {
+        [String(route.status)]: {
+          description: route.status === 201 ? 'Created' : 'OK',
+          content: { 'application/json': { schema: collector.convert(route.response, 'output') } },
+        },
+        ...Object.fromEntries(errorStatuses(route).map((s) => [String(s), { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` }])),
+      },
+      'x-institution-scoped': route.institution !== null,
+    };
+    (paths[openApiPath(route.path)] ??= {})[route.method] = operation;
+  }
+  const errorSchema = collector.convert(ApiErrorResponse, 'output');
+  const responses = Object.fromEntries(
+    Object.values(ERROR_RESPONSES).map(({ name, description }) => [
+      name,
+      { description, content: { 'application/json': { schema: errorSchema } } },
+    ]),
+  );
+  const tags = [...new Set(registry.routes.map((r) => r.tag))].map((name) => ({
+    name,
+    ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}),
+  }));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: '«Дистанционная приёмная»: staff REST API',
+      version: '0.1.0',
+      description:
+        'Every operation requires `Authorization: Bearer <ADMIN_API_TOKEN>` until sign-in arrives. Instants are ISO 8601; ' +
+        "local dates 'YYYY-MM-DD', months 'YYYY-MM' and times 'HH:mm' are in the institution's IANA time zone. " +
+        'Errors: `{ error: { code, message, details? } }`.',
+    },
+    servers: [{ url: '/api' }],
+    security: [{ adminToken: [] }],
+    tags,
+    paths,
+    components: {
+      schemas: collector.finish(),
+      responses,
+      securitySchemes: {
+        adminToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The installation’s ADMIN_API_TOKEN (until the access issue brings sign-in)',
+        },
+      },
+    },
+  };
+}

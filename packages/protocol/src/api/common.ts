@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+// Building blocks of the staff REST API's schemas. The browser imports them too, so nothing
+// here may need Node: time zones are checked with Intl, which every browser has.
+//
+// Wire conventions: instants are ISO 8601 strings with an offset (the server answers in UTC,
+// `…Z`); the institution's calendar values stay local strings exactly as the scheduling
+// package and the database keep them: dates 'YYYY-MM-DD', months 'YYYY-MM', times 'HH:mm'.
+
+/** Row ids (UUIDv7 from the database; any RFC 9562 UUID is accepted). */
+export const Uuid = z.uuid();
+export type Uuid = z.infer<typeof Uuid>;
+
+/** An instant, e.g. '2026-03-03T09:30:00+06:00' or '2026-03-03T03:30:00.000Z'. */
+export const Instant = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 instant with Z or an offset' });
+export type Instant = z.infer<typeof Instant>;
+
+/** A real calendar day ('2026-02-30' is refused), local to the institution. */
+export const LocalDate = z.iso.date().meta({ description: "'YYYY-MM-DD' in the institution's time zone" });
+export type LocalDate = z.infer<typeof LocalDate>;
+
+/** 'YYYY-MM' (a schedule's month). */
+export const LocalMonth = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "expected a month 'YYYY-MM'")
+  .meta({ description: "'YYYY-MM'" });
+export type LocalMonth = z.infer<typeof LocalMonth>;
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** Wall-clock 'HH:mm', 00:00 … 23:59. */
+export const LocalTime = z.string().regex(HHMM, "expected a time 'HH:mm'").meta({ description: "'HH:mm' in the institution's time zone" });
+export type LocalTime = z.infer<typeof LocalTime>;
+
+// The database's CHECK on institutions.time_zone: 'Area/Location', no Etc/… fixed offsets.
+const ZONE_NAME = /^[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/;
+
+/**
+ * True for IANA zone names such as 'Asia/Omsk' that this JavaScript engine knows. Offsets
+ * ('+06:00'), 'UTC' and 'Etc/GMT-6' are refused: a fixed offset freezes today's rule, and
+ * Russia has changed its offsets several times. Intl accepts the legacy aliases as well
+ * ('Europe/Kiev'), which `Intl.supportedValuesOf` would not list.
+ */
+export function isIanaTimeZone(name: string): boolean {
+  if (!ZONE_NAME.test(name) || name.startsWith('Etc/')) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZone = z
+  .string()
+  .refine(isIanaTimeZone, { message: "expected an IANA time zone such as 'Asia/Omsk' (not an offset)" })
+  .meta({ description: "IANA time zone, e.g. 'Asia/Omsk'", examples: ['Asia/Omsk', 'Europe/Moscow'] });
+
+/**
+ * For refinements over two times: 'HH:mm' strings compare like the times they name. False
+ * when either is malformed, which its own field already reports (zod runs object
+ * refinements after format issues, which do not abort parsing).
+ */
+export function endsBeforeStart(h: { start: string; end: string }): boolean {
+  return HHMM.test(h.start) && HHMM.test(h.end) && h.end <= h.start;
+}
+
+/** Hours of a day: 'HH:mm' start strictly before end, the same day. */
+export const HoursRange = z
+  .object({ start: LocalTime, end: LocalTime })
+  .refine((h) => !endsBeforeStart(h), { path: ['end'], message: 'end must be after start' })
+  .meta({ id: 'HoursRange' });
+export type HoursRange = z.infer<typeof HoursRange>;
+
+/** An online consultation lasts at most 60 minutes (DOMAIN.md). */
+export const MAX_DURATION_MINUTES = 60;
+export const DurationMinutes = z.number().int().min(1).max(MAX_DURATION_MINUTES);
+
+/** Query strings carry text; these coerce it. */
+export const DurationMinutesQuery = z.coerce.number().int().min(1).max(MAX_DURATION_MINUTES);
+
+/** Free text typed by staff: trimmed, never empty. */
+export function text(max: number) {
+  return z.string().trim().min(1).max(max);
+}
+
+/** Refines an object with `from`/`to` instants: from < to, at most `maxDays` apart. */
+export function instantRange(maxDays: number) {
+  return (v: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) => {
+    // Only two well-formed instants are compared; a malformed one is reported on its own field.
+    if (!Instant.safeParse(v.from).success || !Instant.safeParse(v.to).success) return;
+    const span = Date.parse(v.to!) - Date.parse(v.from!);
+    if (!(span > 0)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+    else if (span > maxDays * 86_400_000) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${maxDays} days after from` });
+  };
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { Uuid } from './common.ts';
+
+// Every error of the staff REST API has one shape: { error: { code, message, details? } }.
+// `code` is stable (the web app maps it to a Russian sentence); `message` is English for
+// logs and developers; `details` says which fields or which rules, never a stack trace.
+
+export const apiErrorCodes = [
+  'bad_request', // 400: input did not match its schema; details: field → message
+  'unauthenticated', // 401: no or wrong bearer token
+  'forbidden', // 403: signed in, but the role may not (access issue)
+  'not_found', // 404: unknown id, or an id of another institution (never says which)
+  'conflict', // 409: stale version, the time is taken, or the state forbids it; details.violations / currentVersion
+  'payload_too_large', // 413
+  'rule_violation', // 422: well-formed, but breaks a rule of the timetable; details.violations or field → message
+  'internal', // 500: logged on the server without personal data
+] as const;
+export const ApiErrorCode = z.enum(apiErrorCodes);
+export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
+
+/**
+ * The scheduling package's violation codes (packages/scheduling/src/violations.ts), repeated
+ * here because this package must not depend on the rules (luxon) — a test in
+ * apps/signalling keeps the two lists equal.
+ */
+export const violationCodes = [
+  'duration_invalid',
+  'start_invalid',
+  'day_off',
+  'outside_working_hours',
+  'overlaps_lunch',
+  'no_approved_schedule',
+  'outside_schedule_block',
+  'precheck_outside_working_hours',
+  'precheck_overlaps_lunch',
+  'overlaps_booking',
+  'starts_too_soon',
+  'booking_not_found',
+  'booking_not_movable',
+  'booking_not_cancellable',
+  'calendar_invalid',
+  'schedule_invalid',
+] as const;
+export const ViolationCode = z.enum(violationCodes);
+export type ViolationCode = z.infer<typeof ViolationCode>;
+
+/** One broken timetable rule. */
+export const ApiViolation = z
+  .object({
+    code: ViolationCode,
+    message: z.string(),
+    /** Whose rule it is, when the consultation has several specialists. */
+    specialistId: Uuid.optional(),
+    /** The other consultation, for `overlaps_booking`. */
+    bookingId: Uuid.optional(),
+  })
+  .meta({ id: 'Violation' });
+export type ApiViolation = z.infer<typeof ApiViolation>;
+
+/** 400 (and 404/422 on referenced ids): which input field is wrong → why, e.g. { 'durationMinutes': 'Too big…', 'query.from': '…' }. */
+export const FieldErrors = z.record(z.string(), z.string()).meta({
+  description: "Field path → message. Body fields as they are ('clients.0.email'); query and path parameters prefixed ('query.from').",
+});
+export type FieldErrors = z.infer<typeof FieldErrors>;
+
+export const ApiErrorDetails = z.union([
+  z.object({ violations: z.array(ApiViolation) }),
+  z.object({ currentVersion: z.number().int() }),
+  FieldErrors,
+]);
+export type ApiErrorDetails = z.infer<typeof ApiErrorDetails>;
+
+export const ApiErrorResponse = z
+  .object({
+    error: z.object({
+      code: ApiErrorCode,
+      message: z.string(),
+      details: ApiErrorDetails.optional(),
+    }),
+  })
+  .meta({ id: 'ApiError' });
+export type ApiErrorResponse = z.infer<typeof ApiErrorResponse>;

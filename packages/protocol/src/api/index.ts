@@ -1,0 +1,10 @@
+// The staff REST API (/api): every request and response as a zod schema with its type.
+// The server validates with them and builds /api/openapi.json from them; the web app
+// imports them for its forms and responses.
+export * from './common.ts';
+export * from './errors.ts';
+export * from './institutions.ts';
+export * from './staff.ts';
+export * from './schedules.ts';
+export * from './requests.ts';
+export * from './consultations.ts';

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { HoursRange, Instant, LocalDate, TimeZone, Uuid, text } from './common.ts';
+
+// Institutions (учреждения) and their working calendar. The calendar maps 1:1 onto the
+// scheduling package's InstitutionCalendar; the server also runs its `calendarProblems`.
+
+const day = HoursRange.nullable();
+
+/** Hours per weekday, 1 = Monday … 7 = Sunday (Luxon's numbering); null = not a working day. */
+export const Week = z
+  .object({ '1': day, '2': day, '3': day, '4': day, '5': day, '6': day, '7': day })
+  .refine((w) => Object.values(w).some((h) => h !== null), { message: 'at least one weekday needs working hours' })
+  .meta({ id: 'Week' });
+export type Week = z.infer<typeof Week>;
+
+const dates = z.array(LocalDate).max(400);
+
+export const InstitutionCalendar = z
+  .object({
+    timeZone: TimeZone,
+    week: Week,
+    /** The same every working day; null = no lunch break. */
+    lunch: HoursRange.nullable(),
+    /** Holidays and other local days off; they win over everything else. */
+    daysOff: dates,
+    /** Days off by the weekly pattern that are worked (a transferred Saturday), with Monday's hours. */
+    extraWorkingDays: dates,
+  })
+  .meta({ id: 'InstitutionCalendar' });
+export type InstitutionCalendar = z.infer<typeof InstitutionCalendar>;
+
+export const Institution = z
+  .object({
+    id: Uuid,
+    departmentId: Uuid,
+    name: z.string(),
+    /** Runs webinars for other institutions' staff and consolidates their reports. */
+    resourceCentre: z.boolean(),
+    calendar: InstitutionCalendar,
+    createdAt: Instant,
+    updatedAt: Instant,
+  })
+  .meta({ id: 'Institution' });
+export type Institution = z.infer<typeof Institution>;
+
+export const InstitutionList = z.object({ institutions: z.array(Institution) });
+export type InstitutionList = z.infer<typeof InstitutionList>;
+
+export const InstitutionParams = z.object({ institutionId: Uuid });
+export type InstitutionParams = z.infer<typeof InstitutionParams>;
+
+/** POST /institutions: into an existing department (`departmentId`) or a new one (`departmentName`). */
+export const CreateInstitutionBody = z
+  .object({
+    departmentId: Uuid.optional(),
+    departmentName: text(300).optional(),
+    name: text(300),
+    resourceCentre: z.boolean().default(false),
+    calendar: InstitutionCalendar,
+  })
+  .superRefine((v, ctx) => {
+    if ((v.departmentId === undefined) === (v.departmentName === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['departmentId'], message: 'give either departmentId or departmentName' });
+    }
+  });
+export type CreateInstitutionBody = z.infer<typeof CreateInstitutionBody>;
+
+/** PATCH /institutions/:id: any of the fields; calendar parts replace the stored ones. */
+export const UpdateInstitutionBody = z
+  .object({
+    name: text(300).optional(),
+    resourceCentre: z.boolean().optional(),
+    calendar: InstitutionCalendar.partial().optional(),
+  })
+  .refine((v) => v.name !== undefined || v.resourceCentre !== undefined || (v.calendar && Object.keys(v.calendar).length > 0), {
+    message: 'nothing to change',
+  });
+export type UpdateInstitutionBody = z.infer<typeof UpdateInstitutionBody>;
