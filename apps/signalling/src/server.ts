@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { SignallingConfig } from './config.ts';
+import { createApiRouter, type ApiDeps } from './api/index.ts';
 import { createApp } from './http/app.ts';
 import { LinkSigner } from './links/link-token.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
@@ -45,7 +46,19 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     ...(opts.onJobOutcome ? { onOutcome: opts.onJobOutcome } : {}),
     ...(opts.timetableQueue ? { queueName: opts.timetableQueue } : {}),
   });
-  const app = createApp({ links, sfu, webDist: config.webDist, log });
+  let listeningPort = config.port;
+  const apiDeps: ApiDeps = {
+    prisma,
+    adminToken: config.adminToken,
+    get publicUrl() {
+      return config.publicUrl ?? `http://localhost:${listeningPort}`;
+    },
+    signLink: (claims) => links.sign(claims),
+    timetable,
+    now: () => new Date(),
+    log,
+  };
+  const app = createApp({ links, sfu, webDist: config.webDist, log, api: createApiRouter(apiDeps) });
   const http = createServer(app);
   // Above the protocol's 64 KB limit, so an oversized message still gets an error ack.
   const io = new Server(http, { maxHttpBufferSize: 256 * 1024, serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 });
@@ -58,6 +71,7 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
   log.info({ consultations: reconciled }, 'timetable jobs reconciled with the database');
   await new Promise<void>((resolve) => http.listen(config.port, config.host, resolve));
   const port = (http.address() as AddressInfo).port;
+  listeningPort = port;
   log.info({ port }, 'signalling listening');
   return {
     port,

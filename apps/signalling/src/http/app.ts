@@ -11,10 +11,12 @@ export interface AppDeps {
   sfu: SfuClient;
   webDist: string | undefined;
   log: Logger;
+  /** The staff REST API (its routes carry their own authentication and body parsing). */
+  api?: express.Router;
 }
 
 /** REST API and the built web app, from one origin. */
-export function createApp({ links, sfu, webDist, log }: AppDeps): express.Express {
+export function createApp({ links, sfu, webDist, log, api }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -37,6 +39,8 @@ export function createApp({ links, sfu, webDist, log }: AppDeps): express.Expres
     const body: LinkInfo = { consultationId: claims.consultationId, role: claims.role, expiresAt: claims.expiresAt.toISOString() };
     res.json(body);
   });
+
+  if (api) app.use('/api', api);
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });
