@@ -13,6 +13,9 @@ export default {
       },
     ],
   },
+  // A leaked connection (e.g. a queue still reconnecting to a stopped Redis) must fail
+  // loudly in its own test, not hang the whole CI run until its time limit.
+  forceExit: true,
   testResultsProcessor: new URL('./infra/scripts/jest-results.cjs', import.meta.url).pathname,
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
 };

@@ -4,7 +4,7 @@ import { createLogger, loadSfuConfig, startSfuNode, type SfuNode } from '@dp/sfu
 import { ROOM_NAMESPACE, type Ack, type ClientRequestName, type RoomRole } from '@dp/protocol';
 import { loadSignallingConfig, startSignalling, type SignallingServer } from '../src/index.ts';
 import { createHash } from 'node:crypto';
-import { createTestDatabase } from './test-database.ts';
+import { createTestDatabase, OMSK_CALENDAR } from './api/support.ts';
 import type { JobOutcome } from '../src/timetable/timetable-service.ts';
 
 export const SECRET = 'test-sfu-secret-0123456789';
@@ -106,22 +106,18 @@ export async function tokenFor(stack: Stack, room: string, role: RoomRole, opts:
 async function createInstitution(stack: Stack) {
   const prisma = stack.signalling.prisma;
   const department = await prisma.department.create({ data: { name: 'Тестовый департамент' } });
-  return prisma.institution.create({
-    data: {
-      departmentId: department.id,
-      name: 'Тестовое учреждение',
-      timeZone: 'Asia/Omsk',
-      week: {
-        '1': { start: '09:00', end: '16:00' },
-        '2': { start: '09:00', end: '16:00' },
-        '3': { start: '09:00', end: '16:00' },
-        '4': { start: '09:00', end: '16:00' },
-        '5': { start: '09:00', end: '15:00' },
-        '6': null,
-        '7': null,
-      },
-    },
-  });
+  const { lunch: _lunch, ...calendar } = OMSK_CALENDAR;
+  return prisma.institution.create({ data: { departmentId: department.id, name: 'Тестовое учреждение', ...calendar } });
+}
+
+/** Polls `cond` until it holds (or fails the test after `timeoutMs`). */
+export async function waitFor(cond: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not met in time');
 }
 
 export interface TestPeer {

@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MediaCapabilities, type PeerInfo, type RequestResult, type TransportOptions } from '@dp/protocol';
-import { connectPeer, errorCode, ok, opusRtpParameters, roomId, startStack, tokenFor, type Stack, type TestPeer } from './harness.ts';
+import {
+  connectPeer,
+  errorCode,
+  ok,
+  opusRtpParameters,
+  roomId,
+  startStack,
+  tokenFor,
+  waitFor,
+  type Stack,
+  type TestPeer,
+} from './harness.ts';
 
 // Real mediasoup worker + real signalling; socket.io clients play the browsers.
 
@@ -271,12 +282,3 @@ describe('a dying worker', () => {
     a.peer.close();
   }, 20_000);
 });
-
-async function waitFor(cond: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
-}

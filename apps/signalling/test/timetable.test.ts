@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { JobOutcome } from '../src/timetable/timetable-service.ts';
-import { ADMIN_TOKEN, connectPeer, errorCode, ok, onJobOutcome, roomId, startStack, tokenFor, type Stack } from './harness.ts';
+import { ADMIN_TOKEN, connectPeer, errorCode, ok, onJobOutcome, roomId, startStack, tokenFor, waitFor, type Stack } from './harness.ts';
 
 // The timetable drives real rooms: real PostgreSQL, real Redis + BullMQ, real SFU.
 
@@ -124,76 +124,6 @@ describe('jobs act on the room', () => {
     ok(await p.request('join', { token: await tokenFor(stack, name, 'client', { start: new Date(Date.now() - 60 * MIN + 1200) }) }));
     expect(await p.next('roomClosed', 5000)).toEqual({ reason: 'time_limit' });
     await waitFor(async () => (await state(name)) === 'ended');
-    p.close();
-  });
-});
-
-async function waitFor(cond: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
-}
-
-describe('the staff REST API books through the real timetable', () => {
-  it('books a free slot (links + seven jobs), moves it (new job set), cancels it (no jobs; the link says cancelled)', async () => {
-    const { seedDemo } = await import('@dp/db');
-    const ids = await seedDemo(prisma());
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${stack.url}/api${path}`, {
-        method,
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    };
-    const inst = ids.institutions.omsk;
-    const spec = ids.specialists.psychologist;
-    const from = new Date(Date.now() + 24 * 3600_000).toISOString();
-    const to = new Date(Date.now() + 20 * 24 * 3600_000).toISOString();
-    const free = await api('GET', `/institutions/${inst}/specialists/${spec}/free-slots?from=${from}&to=${to}&durationMinutes=45`);
-    expect(free.status).toBe(200);
-    const slots = free.body.slots as string[];
-    expect(slots.length).toBeGreaterThan(2);
-
-    const created = await api('POST', `/institutions/${inst}/consultations`, {
-      kind: 'one_to_one',
-      direction: 'specialist_client',
-      mode: 'on_request',
-      specialistIds: [spec],
-      start: slots[0],
-      durationMinutes: 45,
-      clients: [{}],
-    });
-    expect(created.status).toBe(201);
-    const consultation = created.body as { id: string; version: number; links: { role: string; url: string }[] };
-    expect(consultation.links.map((l) => l.role).sort()).toEqual(['client', 'specialist']);
-    const jobs = () => stack.signalling.timetable.queue.pending(consultation.id);
-    await waitFor(async () => (await jobs()).length === 7);
-
-    // The client's link, before the start: «not yet», with the opening time.
-    const clientToken = consultation.links.find((l) => l.role === 'client')!.url.split('/join/')[1]!;
-    const p = await connectPeer(stack);
-    const early = await p.request('join', { token: clientToken });
-    expect(errorCode(early)).toBe('not_open_yet');
-
-    const before = (await jobs()).map((j) => j.id);
-    const moved = await api('POST', `/consultations/${consultation.id}/reschedule`, { start: slots.at(-1), version: consultation.version });
-    expect(moved.status).toBe(200);
-    await waitFor(async () => {
-      const now = await jobs();
-      return now.length === 7 && now.every((j) => !before.includes(j.id));
-    });
-
-    const cancelled = await api('POST', `/consultations/${consultation.id}/cancel`, {
-      reason: 'технический сбой у специалиста',
-      version: (moved.body as { version: number }).version,
-    });
-    expect(cancelled.status).toBe(200);
-    await waitFor(async () => (await jobs()).length === 0);
-    expect(errorCode(await p.request('join', { token: clientToken }))).toBe('cancelled');
     p.close();
   });
 });

@@ -84,16 +84,19 @@ describe('firing', () => {
   it('fires each job once, never before it is due', async () => {
     const c = collector();
     const q = new TimetableQueue({ redisUrl: redis.url, queueName: 'fire', onFire: c.onFire });
-    q.start();
-    const start = new Date(Date.now() + 1500);
-    await q.replace('f1', start, plan('f1', start, { a: 0, b: 0.02 }));
-    await c.until(2);
-    for (const f of c.fired) expect(f.firedAt.getTime()).toBeGreaterThanOrEqual(f.dueAt.getTime());
-    expect(c.fired.map((f) => f.kind).sort()).toEqual(['a', 'b']);
-    expect(c.fired[0]!.plannedStart).toEqual(start);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(c.fired).toHaveLength(2);
-    await q.close();
+    try {
+      q.start();
+      const start = new Date(Date.now() + 1500);
+      await q.replace('f1', start, plan('f1', start, { a: 0, b: 0.02 }));
+      await c.until(2);
+      for (const f of c.fired) expect(f.firedAt.getTime()).toBeGreaterThanOrEqual(f.dueAt.getTime());
+      expect(c.fired.map((f) => f.kind).sort()).toEqual(['a', 'b']);
+      expect(c.fired[0]!.plannedStart).toEqual(start);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(c.fired).toHaveLength(2);
+    } finally {
+      await q.close(); // an open queue would keep reconnecting to the stopped Redis
+    }
   });
 
   it('a job due while no worker ran fires as soon as one starts, marked late', async () => {
@@ -104,10 +107,13 @@ describe('firing', () => {
     await producer.close();
     await new Promise((r) => setTimeout(r, 1500)); // the signalling process is "down"
     const consumer = new TimetableQueue({ redisUrl: redis.url, queueName: 'late', onFire: c.onFire });
-    consumer.start();
-    await c.until(1);
-    expect(c.fired[0]!.lateMs).toBeGreaterThan(1000);
-    await consumer.close();
+    try {
+      consumer.start();
+      await c.until(1);
+      expect(c.fired[0]!.lateMs).toBeGreaterThan(1000);
+    } finally {
+      await consumer.close();
+    }
   });
 
   it('survives a restart of Redis (persistence on)', async () => {
@@ -118,10 +124,13 @@ describe('firing', () => {
     await producer.close();
     redis.restart();
     const consumer = new TimetableQueue({ redisUrl: redis.url, queueName: 'durable', onFire: c.onFire });
-    expect((await consumer.pending('d1')).map((j) => j.kind)).toEqual(['room_open']);
-    consumer.start();
-    await c.until(1);
-    expect(c.fired[0]!.consultationId).toBe('d1');
-    await consumer.close();
+    try {
+      expect((await consumer.pending('d1')).map((j) => j.kind)).toEqual(['room_open']);
+      consumer.start();
+      await c.until(1);
+      expect(c.fired[0]!.consultationId).toBe('d1');
+    } finally {
+      await consumer.close();
+    }
   }, 30_000);
 });

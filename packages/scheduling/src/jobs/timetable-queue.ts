@@ -64,6 +64,8 @@ export class TimetableQueue {
       connection: this.redis,
       defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 3, backoff: { type: 'exponential', delay: 1000 } },
     });
+    // Connection trouble (Redis restarting) is reported, not thrown at the process.
+    this.queue.on('error', (e) => this.opts.onError?.(e, undefined));
   }
 
   /** Makes `plan` the only job set of the consultation (and returns the ids it removed). */
@@ -126,8 +128,11 @@ export class TimetableQueue {
       this.opts.queueName,
       async (job) => {
         const dueAt = new Date(job.data.dueAt);
-        const wait = dueAt.getTime() - this.opts.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        // Timers run on the monotonic clock and may end a millisecond short of the wall
+        // clock's due time: wait again until it has really passed (never act early).
+        for (let wait = dueAt.getTime() - this.opts.now(); wait > 0; wait = dueAt.getTime() - this.opts.now()) {
+          await new Promise((r) => setTimeout(r, wait));
+        }
         const firedAt = new Date(this.opts.now());
         const fired: FiredJob = {
           consultationId: job.data.consultationId,
