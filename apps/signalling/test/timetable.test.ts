@@ -127,3 +127,64 @@ describe('jobs act on the room', () => {
     p.close();
   });
 });
+
+describe('the staff REST API books through the real timetable', () => {
+  it('books a free slot (links + seven jobs), moves it (new job set), cancels it (no jobs; the link says cancelled)', async () => {
+    const { seedDemo } = await import('@dp/db');
+    const ids = await seedDemo(prisma());
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${stack.url}/api${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const inst = ids.institutions.omsk;
+    const spec = ids.specialists.psychologist;
+    const from = new Date(Date.now() + 24 * 3600_000).toISOString();
+    const to = new Date(Date.now() + 20 * 24 * 3600_000).toISOString();
+    const free = await api('GET', `/institutions/${inst}/specialists/${spec}/free-slots?from=${from}&to=${to}&durationMinutes=45`);
+    expect(free.status).toBe(200);
+    const slots = free.body.slots as string[];
+    expect(slots.length).toBeGreaterThan(2);
+
+    const created = await api('POST', `/institutions/${inst}/consultations`, {
+      kind: 'one_to_one',
+      direction: 'specialist_client',
+      mode: 'on_request',
+      specialistIds: [spec],
+      start: slots[0],
+      durationMinutes: 45,
+      clients: [{}],
+    });
+    expect(created.status).toBe(201);
+    const consultation = created.body as { id: string; version: number; links: { role: string; url: string }[] };
+    expect(consultation.links.map((l) => l.role).sort()).toEqual(['client', 'specialist']);
+    const jobs = () => stack.signalling.timetable.queue.pending(consultation.id);
+    await waitFor(async () => (await jobs()).length === 7);
+
+    // The client's link, before the start: «not yet», with the opening time.
+    const clientToken = consultation.links.find((l) => l.role === 'client')!.url.split('/join/')[1]!;
+    const p = await connectPeer(stack);
+    const early = await p.request('join', { token: clientToken });
+    expect(errorCode(early)).toBe('not_open_yet');
+
+    const before = (await jobs()).map((j) => j.id);
+    const moved = await api('POST', `/consultations/${consultation.id}/reschedule`, { start: slots.at(-1), version: consultation.version });
+    expect(moved.status).toBe(200);
+    await waitFor(async () => {
+      const now = await jobs();
+      return now.length === 7 && now.every((j) => !before.includes(j.id));
+    });
+
+    const cancelled = await api('POST', `/consultations/${consultation.id}/cancel`, {
+      reason: 'технический сбой у специалиста',
+      version: (moved.body as { version: number }).version,
+    });
+    expect(cancelled.status).toBe(200);
+    await waitFor(async () => (await jobs()).length === 0);
+    expect(errorCode(await p.request('join', { token: clientToken }))).toBe('cancelled');
+    p.close();
+  });
+});
