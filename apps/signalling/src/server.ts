@@ -58,7 +58,7 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     now: () => new Date(),
     log,
   };
-  const app = createApp({ links, sfu, webDist: config.webDist, log, api: createApiRouter(apiDeps) });
+  const app = createApp({ links, gate, sfu, webDist: config.webDist, log, api: createApiRouter(apiDeps) });
   const http = createServer(app);
   // Above the protocol's 64 KB limit, so an oversized message still gets an error ack.
   const io = new Server(http, { maxHttpBufferSize: 256 * 1024, serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 });

@@ -14,7 +14,12 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 export interface Product {
   url: string;
   /** A link for a new participant of the named consultation (created, open now, on first use). */
-  link(consultation: string, role: RoomRole, query?: string): Promise<string>;
+  link(
+    consultation: string,
+    role: RoomRole,
+    query?: string,
+    opts?: { start?: Date; state?: 'planned' | 'open' | 'cancelled' },
+  ): Promise<string>;
   /** The consultation id behind a name given to `link`. */
   consultationId(name: string): string;
   prisma: PrismaClient;
@@ -102,7 +107,10 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
     return ids.get(name)!;
   };
   let institutionId: string | undefined;
-  const ensureConsultation = async (name: string): Promise<string> => {
+  const ensureConsultation = async (
+    name: string,
+    opts: { start?: Date; state?: 'planned' | 'open' | 'cancelled' } = {},
+  ): Promise<string> => {
     const id = consultationId(name);
     if (await prisma.consultation.findUnique({ where: { id }, select: { id: true } })) return id;
     institutionId ??= (
@@ -122,9 +130,9 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
         kind: 'one_to_one',
         direction: 'specialist_client',
         mode: 'on_request',
-        start: new Date(Date.now() - 60_000),
+        start: opts.start ?? new Date(Date.now() - 60_000),
         durationMinutes: 45,
-        state: 'open',
+        state: opts.state ?? 'open',
       },
     });
     return id;
@@ -136,8 +144,8 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
     prisma,
     adminToken,
     consultationId,
-    link: async (name, role, query = '') => {
-      const id = await ensureConsultation(name);
+    link: async (name, role, query = '', opts = {}) => {
+      const id = await ensureConsultation(name, opts);
       const participant = await prisma.participant.create({ data: { consultationId: id, role } });
       const token = signer.sign({ consultationId: id, participantId: participant.id, role, expiresAt: new Date(Date.now() + 3600_000) });
       return `${url.replace('127.0.0.1', 'localhost')}/join/${token}${query}`;

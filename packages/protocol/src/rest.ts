@@ -12,6 +12,20 @@ export type ApiError = z.infer<typeof ApiError>;
 export const MediaCapabilities = z.object({ routerRtpCapabilities: RtpCapabilities });
 export type MediaCapabilities = z.infer<typeof MediaCapabilities>;
 
-/** GET /api/links/:token — what a link is for; no personal data. */
-export const LinkInfo = z.object({ consultationId: z.string(), role: RoomRole, expiresAt: z.string() });
+/** GET /api/links/:token — what a link is for and when; no personal data. */
+export const LinkInfo = z.object({
+  consultationId: z.string(),
+  role: RoomRole,
+  expiresAt: z.string(),
+  consultation: z.object({
+    /** upcoming: show a countdown to `opensAt`; open: the room admits this link now. */
+    status: z.enum(['upcoming', 'open', 'over', 'cancelled']),
+    startsAt: z.string(),
+    /** When this link may enter (the specialist from the pre-check at T−30, clients at T). */
+    opensAt: z.string(),
+    endsAt: z.string(),
+    /** The institution's IANA time zone: times are shown as the institution's. */
+    timeZone: z.string(),
+  }),
+});
 export type LinkInfo = z.infer<typeof LinkInfo>;

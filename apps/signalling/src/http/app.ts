@@ -4,10 +4,12 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { ProtocolError, type LinkInfo, type MediaCapabilities } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { LinkSigner } from '../links/link-token.ts';
+import type { ConsultationGate } from '../timetable/consultation-gate.ts';
 import type { SfuClient } from '../sfu/sfu-client.ts';
 
 export interface AppDeps {
   links: LinkSigner;
+  gate: ConsultationGate;
   sfu: SfuClient;
   webDist: string | undefined;
   log: Logger;
@@ -16,7 +18,7 @@ export interface AppDeps {
 }
 
 /** REST API and the built web app, from one origin. */
-export function createApp({ links, sfu, webDist, log, api }: AppDeps): express.Express {
+export function createApp({ links, gate, sfu, webDist, log, api }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -34,10 +36,15 @@ export function createApp({ links, sfu, webDist, log, api }: AppDeps): express.E
   });
 
   /** What a link is for (the link page's first question); no personal data. */
-  app.get('/api/links/:token', (req, res) => {
+  app.get('/api/links/:token', async (req, res) => {
     const claims = links.verify(req.params.token);
-    const body: LinkInfo = { consultationId: claims.consultationId, role: claims.role, expiresAt: claims.expiresAt.toISOString() };
-    res.json(body);
+    const body: LinkInfo = {
+      consultationId: claims.consultationId,
+      role: claims.role,
+      expiresAt: claims.expiresAt.toISOString(),
+      consultation: await gate.describe(claims),
+    };
+    res.set('Cache-Control', 'no-store').json(body);
   });
 
   if (api) app.use('/api', api);

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@dp/db';
-import { ProtocolError, type RoomKind, type RoomRole } from '@dp/protocol';
-import { admission } from '@dp/scheduling';
+import { ProtocolError, type LinkInfo, type RoomKind, type RoomRole } from '@dp/protocol';
+import { admission, hardLimit, precheckWindow } from '@dp/scheduling';
 import type { LinkClaims } from '../links/link-token.ts';
 
 export interface Entry {
@@ -22,16 +22,39 @@ export class ConsultationGate {
     this.now = now;
   }
 
-  async enter(claims: LinkClaims): Promise<Entry> {
+  /** What the link page shows before anyone enters: when, in whose time zone, and whether now. */
+  async describe(claims: LinkClaims): Promise<LinkInfo['consultation']> {
+    const c = await this.consultationOf(claims);
+    const staff = claims.role !== 'client';
+    const a = admission({ start: c.start, state: c.state }, staff ? 'staff' : 'client', this.now());
+    const status = a.ok ? 'open' : a.code === 'not_open_yet' ? 'upcoming' : a.code === 'cancelled' ? 'cancelled' : 'over';
+    return {
+      status,
+      startsAt: c.start.toISOString(),
+      opensAt: (staff ? precheckWindow(c.start).start : c.start).toISOString(),
+      endsAt: hardLimit(c.start).toISOString(),
+      timeZone: c.institution.timeZone,
+    };
+  }
+
+  private async consultationOf(claims: LinkClaims) {
     const participant = await this.prisma.participant.findFirst({
       where: { id: claims.participantId, consultationId: claims.consultationId },
-      select: { role: true, linkRevokedAt: true, consultation: { select: { start: true, state: true, kind: true } } },
+      select: {
+        role: true,
+        linkRevokedAt: true,
+        consultation: { select: { start: true, state: true, kind: true, institution: { select: { timeZone: true } } } },
+      },
     });
     // A link whose participant is unknown or revoked is as good as forged.
     if (!participant || participant.linkRevokedAt || !roleMatches(participant.role, claims.role)) {
       throw new ProtocolError('invalid_token', 'link is invalid or expired');
     }
-    const c = participant.consultation;
+    return participant.consultation;
+  }
+
+  async enter(claims: LinkClaims): Promise<Entry> {
+    const c = await this.consultationOf(claims);
     if (c.kind !== 'one_to_one') throw new ProtocolError('forbidden', `${c.kind} rooms are not available yet`);
     const a = admission({ start: c.start, state: c.state }, claims.role === 'client' ? 'client' : 'staff', this.now());
     if (!a.ok) {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import type { RoomClient } from '../room/room-client.ts';
 import { EndScreen } from '../room/EndScreen.tsx';
@@ -7,6 +7,8 @@ import { useRoomState } from '../room/useRoomClient.ts';
 import { AppHeader } from '../ui/AppHeader.tsx';
 import { StatusLine } from '../ui/StatusLine.tsx';
 import { PreJoin } from './PreJoin.tsx';
+import { LinkSchedule } from './LinkSchedule.tsx';
+import { lookUpLink, type LinkLookup } from './link-info.ts';
 import classes from './JoinPage.module.css';
 
 declare global {
@@ -18,11 +20,30 @@ declare global {
 
 const loadRoomClient = () => import('../room/room-client.ts');
 
-/** `/join/:token` — one consultation link: preview → room → end, all on one page. */
+/**
+ * `/join/:token` — one consultation link. First the server says when the consultation
+ * is: before the room opens for this link the page counts down (and moves on by itself),
+ * after the end or a cancellation it says so; then preview → room → end, on one page.
+ */
 export function JoinPage() {
   const { token = '' } = useParams();
   const [search] = useSearchParams();
   const forceTcp = search.get('tcp') === '1';
+  const [lookup, setLookup] = useState<LinkLookup | null>(null);
+  const recheck = useCallback(() => void lookUpLink(token).then(setLookup), [token]);
+  useEffect(recheck, [recheck]);
+
+  if (lookup?.kind === 'ok' && lookup.info.consultation.status === 'open') return <JoinRoom token={token} forceTcp={forceTcp} />;
+  return (
+    <div className={classes.page}>
+      <AppHeader />
+      {lookup && <LinkSchedule lookup={lookup} onRecheck={recheck} />}
+    </div>
+  );
+}
+
+/** The room's part of the page: preview → room → end. */
+function JoinRoom({ token, forceTcp }: { token: string; forceTcp: boolean }) {
   const [client, setClient] = useState<RoomClient | null>(null);
   const [loadFailed, setLoadFailed] = useState(false);
 

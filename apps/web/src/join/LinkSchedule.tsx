@@ -1,0 +1,84 @@
+import { Button, Container, Paper, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import bigButton from '../ui/BigButton.module.css';
+import { RefreshIcon } from '../ui/icons.tsx';
+import { countdownParts, type LinkLookup } from './link-info.ts';
+
+/**
+ * The link page when the room is not (or no longer) open for this link: when the
+ * consultation is, in the institution's time, with a live countdown that hands over
+ * to the preview by itself — or why the link does not lead to a room.
+ */
+export function LinkSchedule({ lookup, onRecheck }: { lookup: LinkLookup; onRecheck: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [now, setNow] = useState(() => Date.now());
+  const opensAt = lookup.kind === 'ok' ? Date.parse(lookup.info.consultation.opensAt) : NaN;
+  const upcoming = lookup.kind === 'ok' && lookup.info.consultation.status === 'upcoming';
+
+  useEffect(() => {
+    if (!upcoming) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [upcoming]);
+  useEffect(() => {
+    // The moment the room opens, ask again: the server decides, not this page's clock.
+    if (upcoming && now >= opensAt) onRecheck();
+  }, [upcoming, now, opensAt, onRecheck]);
+
+  let title: string;
+  let text: string;
+  let when: string | null = null;
+  if (lookup.kind === 'invalid') {
+    [title, text] = [t('link.invalidTitle'), t('errors.invalid_token')];
+  } else if (lookup.kind === 'unreachable') {
+    [title, text] = [t('link.unreachableTitle'), t('link.unreachableText')];
+  } else {
+    const c = lookup.info.consultation;
+    const fmt = new Intl.DateTimeFormat(i18n.language, {
+      timeZone: c.timeZone,
+      day: 'numeric',
+      month: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'shortOffset',
+    });
+    when = t('link.when', { when: fmt.format(new Date(c.startsAt)) });
+    if (c.status === 'upcoming') {
+      const { h, m, s } = countdownParts(opensAt - now);
+      title = t('link.upcomingTitle');
+      text =
+        h > 0 ? t('link.opensInHours', { h, m, s: String(s).padStart(2, '0') }) : t('link.opensIn', { m, s: String(s).padStart(2, '0') });
+    } else if (c.status === 'cancelled') {
+      [title, text] = [t('link.cancelledTitle'), t('errors.cancelled')];
+    } else {
+      [title, text] = [t('link.overTitle'), t('errors.consultation_over')];
+    }
+  }
+  const status = lookup.kind === 'ok' ? lookup.info.consultation.status : lookup.kind;
+
+  return (
+    <Container size={620} px="sm" py="xl" component="main" w="100%">
+      <Paper withBorder radius="lg" p={{ base: 'lg', sm: 'xl' }} shadow="xs" data-testid="link-schedule" data-status={status}>
+        <Stack gap="md">
+          <Title order={1}>{title}</Title>
+          {when && (
+            <Text size="xl" fw={600}>
+              {when}
+            </Text>
+          )}
+          {/* Screen readers hear the state, not every second of the countdown. */}
+          <Text size="lg" data-testid={upcoming ? 'countdown' : undefined} aria-live={upcoming ? 'off' : 'polite'}>
+            {text}
+          </Text>
+          {upcoming && <Text c="dimmed">{t('link.keepOpen')}</Text>}
+          {lookup.kind === 'unreachable' && (
+            <Button size="xl" leftSection={<RefreshIcon />} onClick={onRecheck} fullWidth classNames={bigButton}>
+              {t('end.retry')}
+            </Button>
+          )}
+        </Stack>
+      </Paper>
+    </Container>
+  );
+}

@@ -1,0 +1,25 @@
+import type { LinkInfo } from '@dp/protocol';
+
+export type LinkLookup = { kind: 'ok'; info: LinkInfo } | { kind: 'invalid' } | { kind: 'unreachable' };
+
+/**
+ * Asks the server what a link is for and when. Kept free of the protocol's zod schemas
+ * (a type import only) so that the first screen stays small on a slow link.
+ */
+export async function lookUpLink(token: string): Promise<LinkLookup> {
+  try {
+    const res = await fetch(`/api/links/${encodeURIComponent(token)}`, { signal: AbortSignal.timeout(15_000) });
+    if (res.status === 404) return { kind: 'invalid' };
+    if (!res.ok) return { kind: 'unreachable' };
+    const info = (await res.json()) as LinkInfo;
+    return info?.consultation?.status ? { kind: 'ok', info } : { kind: 'unreachable' };
+  } catch {
+    return { kind: 'unreachable' };
+  }
+}
+
+/** "2 ч 05 мин 09 с"-style parts of a positive duration, for the countdown. */
+export function countdownParts(ms: number): { h: number; m: number; s: number } {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  return { h: Math.floor(total / 3600), m: Math.floor((total % 3600) / 60), s: total % 60 };
+}
