@@ -118,6 +118,19 @@ describe('jobs act on the room', () => {
     expect(await stack.signalling.timetable.queue.pending(roomId(name))).toEqual([]);
   });
 
+  it('closes an open room at once when its consultation is cancelled', async () => {
+    const name = 'tt-cancel-open';
+    const p = await connectPeer(stack);
+    ok(await p.request('join', { token: await tokenFor(stack, name, 'client') }));
+    const closed = p.next('roomClosed');
+    await prisma().consultation.update({ where: { id: roomId(name) }, data: { state: 'cancelled' } });
+    await stack.signalling.timetable.changed(roomId(name));
+    expect(await closed).toEqual({ reason: 'ended' });
+    expect(await stack.signalling.timetable.queue.pending(roomId(name))).toEqual([]);
+    await waitFor(async () => !(await stack.sfu.service.handlers.roomState({ roomId: roomId(name) }, 't')).exists);
+    p.close();
+  });
+
   it('records «ended» when the room closes itself at the limit', async () => {
     const name = 'tt-selfclose';
     const p = await connectPeer(stack);

@@ -68,6 +68,8 @@ export class TimetableService {
   /** The consultation was created, moved or cancelled: its job set follows. */
   async changed(consultationId: string): Promise<void> {
     const c = await this.prisma.consultation.findUnique({ where: { id: consultationId }, select: { id: true, start: true, state: true } });
+    // Cancelled (or failed) while people are in the room: nobody stays on.
+    if (!c || c.state === 'cancelled' || c.state === 'failed') await this.rooms.get(consultationId)?.close('ended');
     if (!c) return this.queue.cancel(consultationId);
     await this.queue.replace(c.id, c.start, jobPlan({ id: c.id, start: c.start, state: c.state }));
   }
