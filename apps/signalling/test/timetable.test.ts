@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jobPlan } from '@dp/scheduling';
 import type { JobOutcome } from '../src/timetable/timetable-service.ts';
 import { ADMIN_TOKEN, connectPeer, errorCode, ok, onJobOutcome, roomId, startStack, tokenFor, waitFor, type Stack } from './harness.ts';
 
@@ -83,10 +84,12 @@ describe('jobs act on the room', () => {
     const token = await tokenFor(stack, name, 'client');
     const p = await connectPeer(stack);
     ok(await p.request('join', { token }));
-    // Meanwhile the limit passed while no job ran (e.g. signalling was down).
-    await prisma().consultation.update({ where: { id: roomId(name) }, data: { start: new Date(Date.now() - 61 * MIN) } });
+    // The consultation's limit passed while no job ran (e.g. signalling was down): its job
+    // set, queued long ago, fires now — late.
+    const start = new Date(Date.now() - 61 * MIN);
+    await prisma().consultation.update({ where: { id: roomId(name) }, data: { start } });
     const closed = p.next('roomClosed', 8000);
-    await stack.signalling.timetable.changed(roomId(name));
+    await stack.signalling.timetable.queue.replace(roomId(name), start, jobPlan({ id: roomId(name), start, state: 'live' }));
     expect(await closed).toEqual({ reason: 'time_limit' });
     await waitFor(async () => (await state(name)) === 'ended');
     expect((await stack.sfu.service.handlers.roomState({ roomId: roomId(name) }, 't')).exists).toBe(false);
@@ -128,6 +131,22 @@ describe('jobs act on the room', () => {
     expect(await closed).toEqual({ reason: 'ended' });
     expect(await stack.signalling.timetable.queue.pending(roomId(name))).toEqual([]);
     await waitFor(async () => !(await stack.sfu.service.handlers.roomState({ roomId: roomId(name) }, 't')).exists);
+    p.close();
+  });
+
+  it('closes a pre-check room when its consultation is moved (its limit was the old one)', async () => {
+    const name = 'tt-move-open';
+    const start = new Date(Date.now() + 10 * MIN);
+    const p = await connectPeer(stack);
+    ok(await p.request('join', { token: await tokenFor(stack, name, 'specialist', { start }) }));
+    const closed = p.next('roomClosed');
+    await prisma().consultation.update({
+      where: { id: roomId(name) },
+      data: { start: new Date(start.getTime() + 24 * 3600_000), state: 'planned' },
+    });
+    await stack.signalling.timetable.changed(roomId(name));
+    expect(await closed).toEqual({ reason: 'ended' });
+    expect(errorCode(await p.request('join', { token: await tokenFor(stack, name, 'specialist') }))).toBe('not_open_yet');
     p.close();
   });
 

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@dp/db';
-import { decideOnFire, jobPlan, type BookingState, type JobKind } from '@dp/scheduling';
+import { decideOnFire, hardLimit, jobPlan, type BookingState, type JobKind } from '@dp/scheduling';
 import { TimetableQueue, type FiredJob } from '@dp/scheduling/jobs';
 import type { Logger } from 'pino';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
@@ -68,8 +68,14 @@ export class TimetableService {
   /** The consultation was created, moved or cancelled: its job set follows. */
   async changed(consultationId: string): Promise<void> {
     const c = await this.prisma.consultation.findUnique({ where: { id: consultationId }, select: { id: true, start: true, state: true } });
-    // Cancelled (or failed) while people are in the room: nobody stays on.
-    if (!c || c.state === 'cancelled' || c.state === 'failed') await this.rooms.get(consultationId)?.close('ended');
+    // Cancelled (or failed) while people are in the room: nobody stays on. Moved while the
+    // specialist prepares in it: the room's limit is the old one, so it closes, and the
+    // links admit again by the new time.
+    const room = this.rooms.get(consultationId);
+    const moved = c && room?.endsAt && room.endsAt.getTime() !== hardLimit(c.start).getTime();
+    if (room && (!c || c.state === 'cancelled' || c.state === 'failed' || moved)) {
+      await room.close(c && hardLimit(c.start).getTime() <= this.now().getTime() ? 'time_limit' : 'ended');
+    }
     if (!c) return this.queue.cancel(consultationId);
     await this.queue.replace(c.id, c.start, jobPlan({ id: c.id, start: c.start, state: c.state }));
   }
