@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { repoRoot } from './stack.ts';
 
+/** A phone-sized screen (the families often join from one). */
+export const PHONE = { width: 360, height: 640 };
+
 export const artifactsDir = resolve(repoRoot, 'packages/e2e/test-artifacts');
 
 /** Debian's Chromium, headless, with a fake camera and microphone (no prompts). */

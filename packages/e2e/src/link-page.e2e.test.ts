@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'puppeteer-core';
-import { launchChromium, openParticipant, screenshot } from './browser.ts';
-import { startProduct, type Product } from './stack.ts';
+import { describe, expect, it } from '@jest/globals';
+import type { Page } from 'puppeteer-core';
+import { openParticipant, PHONE, screenshot } from './browser.ts';
+import { productAndBrowser } from './stack.ts';
 
 // The client's link before, at and after its consultation (real server, real database).
 
-let product: Product;
-let browser: Browser;
-beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-});
+const ctx = productAndBrowser();
 
-const PHONE = { width: 360, height: 640 };
 const status = (page: Page) => page.$eval('[data-testid="link-schedule"]', (el) => el.getAttribute('data-status'));
 
 describe("a client's link", () => {
   it('counts down before the start, then offers the preview and the room by itself', async () => {
     const start = new Date(Date.now() + 6000);
-    const page = await openParticipant(browser, await product.link('link-soon', 'client', '', { start, state: 'planned' }), PHONE);
+    const page = await openParticipant(ctx.browser, await ctx.product.link('link-soon', 'client', '', { start, state: 'planned' }), PHONE);
     await page.waitForSelector('[data-testid="countdown"]', { timeout: 10_000 });
     expect(await status(page)).toBe('upcoming');
     expect(await page.$eval('[data-testid="countdown"]', (el) => el.textContent)).toMatch(/Вход откроется через 0 мин \d{2} с/);
@@ -37,8 +27,8 @@ describe("a client's link", () => {
 
   it('says when a consultation is over or cancelled, and when a link is not valid', async () => {
     const over = await openParticipant(
-      browser,
-      await product.link('link-over', 'client', '', { start: new Date(Date.now() - 2 * 3600_000) }),
+      ctx.browser,
+      await ctx.product.link('link-over', 'client', '', { start: new Date(Date.now() - 2 * 3600_000) }),
       PHONE,
     );
     await over.waitForSelector('[data-testid="link-schedule"]');
@@ -46,15 +36,19 @@ describe("a client's link", () => {
     expect(await over.$eval('h1', (el) => el.textContent)).toBe('Консультация завершилась');
 
     const cancelled = await openParticipant(
-      browser,
-      await product.link('link-cancelled', 'client', '', { start: new Date(Date.now() + 3600_000), state: 'cancelled' }),
+      ctx.browser,
+      await ctx.product.link('link-cancelled', 'client', '', { start: new Date(Date.now() + 3600_000), state: 'cancelled' }),
       PHONE,
     );
     await cancelled.waitForSelector('[data-testid="link-schedule"]');
     expect(await status(cancelled)).toBe('cancelled');
     await screenshot(cancelled, 'link-cancelled-phone');
 
-    const forged = await openParticipant(browser, `${product.url.replace('127.0.0.1', 'localhost')}/join/eyJ2IjoxfQ.bm90LWEtbWFj`, PHONE);
+    const forged = await openParticipant(
+      ctx.browser,
+      `${ctx.product.url.replace('127.0.0.1', 'localhost')}/join/eyJ2IjoxfQ.bm90LWEtbWFj`,
+      PHONE,
+    );
     await forged.waitForSelector('[data-testid="link-schedule"]');
     expect(await status(forged)).toBe('invalid');
     for (const p of [over, cancelled, forged]) await p.browserContext().close();

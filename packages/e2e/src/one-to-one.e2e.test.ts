@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'puppeteer-core';
+import { describe, expect, it } from '@jest/globals';
+import type { Page } from 'puppeteer-core';
 import { io } from 'socket.io-client';
 import { ROOM_NAMESPACE } from '@dp/protocol';
-import { join, launchChromium, mediaFigures, openParticipant, screenshot, waitForMedia } from './browser.ts';
-import { startProduct, type Product } from './stack.ts';
+import { join, mediaFigures, openParticipant, PHONE, screenshot, waitForMedia } from './browser.ts';
+import { productAndBrowser } from './stack.ts';
 
 // Two real Chromium pages exchange real media through the real SFU (DTLS-SRTP).
 
-let product: Product;
-let browser: Browser;
+const ctx = productAndBrowser();
 
-beforeAll(async () => {
-  product = await startProduct();
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await product?.stop();
-});
-
-const roomState = (name: string) => product.sfu.request('roomState', { roomId: product.consultationId(name) });
+const roomState = (name: string) => ctx.product.sfu.request('roomState', { roomId: ctx.product.consultationId(name) });
 
 async function waitUntil(cond: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -34,12 +23,9 @@ async function waitUntil(cond: () => Promise<boolean>, what: string, timeoutMs =
 const attr = (page: Page, testId: string, name: string) =>
   page.$eval(`[data-testid="${testId}"]`, (el, n) => el.getAttribute(n), name).catch(() => null);
 
-// The client is on a phone-sized screen (the families often are).
-const PHONE = { width: 360, height: 640 };
-
 async function callBothWays(roomId: string, query = ''): Promise<{ specialist: Page; client: Page }> {
-  const specialist = await openParticipant(browser, await product.link(roomId, 'specialist', query));
-  const client = await openParticipant(browser, await product.link(roomId, 'client', query), PHONE);
+  const specialist = await openParticipant(ctx.browser, await ctx.product.link(roomId, 'specialist', query));
+  const client = await openParticipant(ctx.browser, await ctx.product.link(roomId, 'client', query), PHONE);
   await join(specialist);
   await join(client);
   // Each side must decode the other's video frames and receive its audio packets.
@@ -116,7 +102,7 @@ describe('one-to-one consultation between two browsers', () => {
     const { specialist, client } = await callBothWays(roomId);
     const before = await mediaFigures(client);
 
-    const bad = io(product.url + ROOM_NAMESPACE, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const bad = io(ctx.product.url + ROOM_NAMESPACE, { transports: ['websocket'], reconnection: false, forceNew: true });
     await new Promise<void>((res) => bad.once('connect', () => res()));
     const ask = (event: string, payload: unknown) =>
       bad.timeout(5000).emitWithAck(event, payload) as Promise<{ ok: boolean; error?: { code: string } }>;
@@ -133,7 +119,7 @@ describe('one-to-one consultation between two browsers', () => {
 
     const after = await waitForMedia(client, (m) => m.videoFramesDecoded > before.videoFramesDecoded + 30);
     expect(after.audioPacketsReceived).toBeGreaterThan(before.audioPacketsReceived);
-    expect((await fetch(`${product.url}/api/health`)).status).toBe(200);
+    expect((await fetch(`${ctx.product.url}/api/health`)).status).toBe(200);
     await specialist.browserContext().close();
     await client.browserContext().close();
   }, 120_000);
@@ -141,11 +127,11 @@ describe('one-to-one consultation between two browsers', () => {
   it('recovers by itself when the media worker dies: both sides reconnect and see each other again', async () => {
     const roomId = `e2e-crash-${Date.now()}`;
     const { specialist, client } = await callBothWays(roomId);
-    const before = await product.sfu.request('nodeInfo', {});
+    const before = await ctx.product.sfu.request('nodeInfo', {});
     process.kill(before.workers[0]!.pid, 'SIGKILL');
     // A fresh worker takes the slot, and the clients join again with their links.
     await waitUntil(
-      async () => (await product.sfu.request('nodeInfo', {})).workers[0]?.pid !== before.workers[0]!.pid,
+      async () => (await ctx.product.sfu.request('nodeInfo', {})).workers[0]?.pid !== before.workers[0]!.pid,
       'a replacement worker',
     );
     await waitUntil(async () => (await roomState(roomId)).transports === 4, 'both clients back on the new worker', 20_000);

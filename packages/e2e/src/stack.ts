@@ -6,6 +6,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LinkSigner, SfuClient, randomId } from '@dp/signalling';
 import { createPrisma, createScratchDatabase, type PrismaClient } from '@dp/db';
+import { afterAll, beforeAll } from '@jest/globals';
+import type { Browser } from 'puppeteer-core';
+import { launchChromium } from './browser.ts';
 import type { RoomRole } from '@dp/protocol';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -193,4 +196,29 @@ async function waitFor(target: string, logs: string[], timeoutMs = 20_000): Prom
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${target} did not come up:\n${logs.join('')}`);
+}
+
+/**
+ * For a test file: the product and one Chromium, started before its tests and stopped after.
+ * Read them through the returned getters (they exist once beforeAll has run).
+ */
+export function productAndBrowser(): { readonly product: Product; readonly browser: Browser } {
+  let product: Product | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    product = await startProduct();
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+  });
+  return {
+    get product() {
+      return product!;
+    },
+    get browser() {
+      return browser!;
+    },
+  };
 }

@@ -98,7 +98,14 @@ export class TimetableService {
   private async fire(job: FiredJob): Promise<void> {
     const c = await this.prisma.consultation.findUnique({
       where: { id: job.consultationId },
-      select: { id: true, start: true, state: true, prechecks: { where: { passed: true }, select: { id: true }, take: 1 } },
+      select: {
+        id: true,
+        start: true,
+        state: true,
+        institutionId: true,
+        specialists: { select: { specialistId: true } },
+        prechecks: { where: { passed: true }, select: { id: true }, take: 1 },
+      },
     });
     if (!c || c.start.getTime() !== job.plannedStart.getTime()) {
       this.log.info({ consultationId: job.consultationId, kind: job.kind }, 'stale job skipped (consultation moved or gone)');
@@ -110,10 +117,10 @@ export class TimetableService {
     switch (decision.action) {
       case 'open_precheck':
         await this.transition(c.id, ['planned'], 'precheck');
-        await this.notify(c.id, 'precheck_open');
+        await this.notify(c, 'precheck_open');
         break;
       case 'alert_precheck':
-        await this.notify(c.id, 'precheck_alert');
+        await this.notify(c, 'precheck_alert');
         break;
       case 'open_room':
         await this.transition(c.id, ['planned', 'precheck'], 'open');
@@ -147,12 +154,11 @@ export class TimetableService {
    * head (the staff screens that list them come with the access issue; e-mail with the
    * join issue). They carry ids only.
    */
-  private async notify(consultationId: string, what: 'precheck_open' | 'precheck_alert'): Promise<void> {
-    const c = await this.prisma.consultation.findUnique({
-      where: { id: consultationId },
-      select: { institutionId: true, specialists: { select: { specialistId: true } } },
-    });
-    if (!c) return;
+  private async notify(
+    c: { id: string; institutionId: string; specialists: { specialistId: string }[] },
+    what: 'precheck_open' | 'precheck_alert',
+  ): Promise<void> {
+    const consultationId = c.id;
     const recipients =
       what === 'precheck_open'
         ? c.specialists.map((s) => s.specialistId)
