@@ -17,7 +17,7 @@ pnpm exec turbo run build --filter=@dp/web --filter=@dp/signalling... --output-l
 # that a newer version needs is added without touching the others.
 mkdir -p .data && chmod 700 .data
 touch .data/secrets.env && chmod 600 .data/secrets.env
-for name in SFU_RPC_SECRET LINK_SECRET ADMIN_API_TOKEN; do
+for name in SFU_RPC_SECRET LINK_SECRET; do
   if ! grep -q "^$name=" .data/secrets.env; then
     say "Generating $name into .data/secrets.env"
     echo "$name=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')" >> .data/secrets.env

@@ -13,8 +13,29 @@ const Env = z.object({
   WEB_DIST: z.string().optional(),
   DATABASE_URL: z.string().startsWith('postgres', 'DATABASE_URL must be a postgresql:// URL'),
   REDIS_URL: z.string().startsWith('redis', 'REDIS_URL must be a redis:// URL'),
-  /** Bearer token for the staff REST API until the access issue brings sign-in. */
-  ADMIN_API_TOKEN: z.string().min(32, 'ADMIN_API_TOKEN must be at least 32 characters'),
+  /** A staff session ends after this many minutes without a request … */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  /** … and this many hours after sign-in, however active. */
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  /** Wrong sign-in attempts per e-mail before it is locked for SIGNIN_LOCK_MINUTES. */
+  SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  SIGNIN_LOCK_MINUTES: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 60)
+    .default(15),
+  /** Express's 'trust proxy': which proxies' X-Forwarded-For/-Proto to believe (addresses in the audit log, Secure cookies). */
+  TRUST_PROXY: z.string().default('loopback'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Mint a demo consultation at start and print its two links. */
   DEMO: z.enum(['0', '1']).default('0'),
@@ -30,7 +51,9 @@ export type SignallingConfig = {
   webDist: string | undefined;
   databaseUrl: string;
   redisUrl: string;
-  adminToken: string;
+  session: { idleSeconds: number; absoluteSeconds: number };
+  signIn: { maxFailures: number; lockSeconds: number };
+  trustProxy: string;
   logLevel: string;
   demo: boolean;
 };
@@ -53,7 +76,9 @@ export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): Sign
     webDist: e.WEB_DIST ?? (existsSync(defaultDist) ? defaultDist : undefined),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
-    adminToken: e.ADMIN_API_TOKEN,
+    session: { idleSeconds: e.SESSION_IDLE_MINUTES * 60, absoluteSeconds: e.SESSION_MAX_HOURS * 3600 },
+    signIn: { maxFailures: e.SIGNIN_MAX_FAILURES, lockSeconds: Math.max(1, Math.round(e.SIGNIN_LOCK_MINUTES * 60)) },
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     demo: e.DEMO === '1',
   };

@@ -1,6 +1,8 @@
 import { pino } from 'pino';
 import { loadSignallingConfig } from './config.ts';
 import { demoConsultation } from './demo/demo-consultation.ts';
+import { issueFirstAdmin } from './auth/bootstrap-admin.ts';
+import { demoId } from '@dp/db';
 import { startSignalling } from './server.ts';
 
 const config = loadSignallingConfig();
@@ -15,6 +17,13 @@ if (config.demo) {
   const base = config.publicUrl ?? `http://localhost:${server.port}`;
   const link = (role: 'specialist' | 'client', participantId: string) =>
     `${base}/join/${server.links.sign({ consultationId: demo.consultationId, participantId, role, expiresAt })}`;
+  // The demo department's admin: a one-time link to set the password, printed while no
+  // password is set (each start issues a fresh one; the earlier link stops working).
+  const admin = await issueFirstAdmin(
+    server.prisma,
+    { email: 'admin@example.org', displayName: 'Администратор (демо)', departmentId: demoId('department') },
+    base,
+  );
   const lines = [
     '',
     '  «Дистанционная приёмная» is running.',
@@ -23,7 +32,15 @@ if (config.demo) {
     `  Client's link:      ${link('client', demo.clientParticipantId)}`,
     '',
     '  Open each link in its own browser window (or on two devices) to start the demo consultation.',
-    `  Staff REST API: ${base}/api (Authorization: Bearer <ADMIN_API_TOKEN from .data/secrets.env>), described at ${base}/api/openapi.json`,
+    '',
+    ...(admin.url
+      ? [
+          `  Admin (admin@example.org), set the password once here (valid 72 h):`,
+          `    ${admin.url}`,
+          '  then sign in at ' + `${base}/sign-in and set up an authenticator app (required for admins).`,
+        ]
+      : [`  Staff sign in at ${base}/sign-in (admin@example.org already has a password).`]),
+    `  Staff REST API: ${base}/api, described at ${base}/api/openapi.json`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -10,6 +10,10 @@ import { RoomRegistry } from './rooms/room-registry.ts';
 import { SfuClient } from './sfu/sfu-client.ts';
 import { attachRoomNamespace } from './socket/room-socket.ts';
 import { createPrisma, type PrismaClient } from '@dp/db';
+import { Redis } from 'ioredis';
+import { SessionStore } from './auth/session-store.ts';
+import { RoomAccess } from './auth/room-access.ts';
+import { SignInGuard } from './auth/sign-in-guard.ts';
 import { ConsultationGate } from './timetable/consultation-gate.ts';
 import { TimetableService, type JobOutcome } from './timetable/timetable-service.ts';
 
@@ -47,24 +51,32 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     ...(opts.timetableQueue ? { queueName: opts.timetableQueue } : {}),
   });
   let listeningPort = config.port;
+  const now = () => new Date();
+  // Sign-in failures are counted in Redis, so that every signalling instance sees them all.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  redis.on('error', (e: Error) => log.warn({ err: e.message }, 'redis (sign-in guard)'));
+  const sessions = new SessionStore(prisma, config.session, now);
   const apiDeps: ApiDeps = {
     prisma,
-    adminToken: config.adminToken,
+    auth: {
+      sessions,
+      guard: new SignInGuard(redis, { maxFailures: config.signIn.maxFailures, lockSeconds: config.signIn.lockSeconds }),
+    },
     get publicUrl() {
       return config.publicUrl ?? `http://localhost:${listeningPort}`;
     },
     signLink: (claims) => links.sign(claims),
     timetable,
-    now: () => new Date(),
+    now,
     log,
   };
-  const app = createApp({ links, gate, sfu, webDist: config.webDist, log, api: createApiRouter(apiDeps) });
+  const app = createApp({ links, gate, sfu, webDist: config.webDist, log, api: createApiRouter(apiDeps), trustProxy: config.trustProxy });
   const http = createServer(app);
   // Above the protocol's 64 KB limit, so an oversized message still gets an error ack.
   const io = new Server(http, { maxHttpBufferSize: 256 * 1024, serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 });
   rooms.onRoomClosed = (id, reason) =>
     void timetable.roomClosed(id, reason).catch((e: Error) => log.error({ err: e.message }, 'could not record a closed room'));
-  attachRoomNamespace(io, rooms, links, gate, log);
+  attachRoomNamespace(io, rooms, new RoomAccess(prisma, links, sessions), gate, log);
   await sfu.connect();
   timetable.start();
   const reconciled = await timetable.reconcile();
@@ -86,6 +98,7 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
       await rooms.closeAll('server_shutdown');
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await timetable.close();
+      redis.disconnect();
       await prisma.$disconnect();
       sfu.close();
     },

@@ -9,7 +9,6 @@ import type { JobOutcome } from '../src/timetable/timetable-service.ts';
 
 export const SECRET = 'test-sfu-secret-0123456789';
 export const LINK_SECRET = 'test-link-secret-0123456789-0123456789';
-export const ADMIN_TOKEN = 'test-admin-token-0123456789-0123456789';
 
 export interface Stack {
   sfu: SfuNode;
@@ -54,7 +53,6 @@ export async function startStack(rtcPort: number, workers = 1): Promise<Stack> {
       WEB_DIST: '/nonexistent',
       DATABASE_URL: db.url,
       REDIS_URL: process.env.REDIS_URL ?? '',
-      ADMIN_API_TOKEN: ADMIN_TOKEN,
     }),
     quiet,
     { timetableQueue: `test-${rtcPort}`, onJobOutcome: (o) => jobListeners.forEach((l) => l(o)) },
@@ -167,4 +165,40 @@ export function ok<T>(ack: Ack<T>): T {
 export function errorCode(ack: Ack<unknown>): string {
   if (ack.ok) throw new Error('expected an error ack, got ok');
   return ack.error.code;
+}
+
+/**
+ * Signs a member of staff in through the real API (a password is set for them first) and
+ * answers a fetch for /api paths that sends the session cookie and the CSRF token.
+ */
+export async function signedInAs(
+  stack: Stack,
+  staffUserId: string,
+): Promise<{
+  cookie: string;
+  api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
+}> {
+  const { hashPassword } = await import('../src/auth/passwords.ts');
+  const password = 'harness password 0123456789';
+  const user = await stack.signalling.prisma.staffUser.update({
+    where: { id: staffUserId },
+    data: { passwordHash: await hashPassword(password), totpEnabledAt: null, totpSecret: null },
+  });
+  const res = await fetch(`${stack.url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user.email, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in as ${user.role} failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const api = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${stack.url}/api${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+  return { cookie, api };
 }

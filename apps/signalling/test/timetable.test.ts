@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jobPlan } from '@dp/scheduling';
 import type { JobOutcome } from '../src/timetable/timetable-service.ts';
-import { ADMIN_TOKEN, connectPeer, errorCode, ok, onJobOutcome, roomId, startStack, tokenFor, waitFor, type Stack } from './harness.ts';
+import { connectPeer, signedInAs, errorCode, ok, onJobOutcome, roomId, startStack, tokenFor, waitFor, type Stack } from './harness.ts';
 
 // The timetable drives real rooms: real PostgreSQL, real Redis + BullMQ, real SFU.
 
@@ -164,14 +164,8 @@ describe('the staff REST API books through the real timetable', () => {
   it('books a free slot (links + seven jobs), moves it (new job set), cancels it (no jobs; the link says cancelled)', async () => {
     const { seedDemo } = await import('@dp/db');
     const ids = await seedDemo(prisma());
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${stack.url}/api${path}`, {
-        method,
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    };
+    // The head of the institution books, signed in like in the browser.
+    const { api } = await signedInAs(stack, ids.headId);
     const inst = ids.institutions.omsk;
     const spec = ids.specialists.psychologist;
     const from = new Date(Date.now() + 24 * 3600_000).toISOString();

@@ -26,7 +26,6 @@ export interface Product {
   /** The consultation id behind a name given to `link`. */
   consultationId(name: string): string;
   prisma: PrismaClient;
-  adminToken: string;
   /** An RPC client of the SFU node, to look at what the server really holds. */
   sfu: SfuClient;
   stop(): Promise<void>;
@@ -66,7 +65,6 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
     throw new Error('DATABASE_URL and REDIS_URL must be set: run the tests through ./pnpm test');
   const db = await createScratchDatabase(process.env.DATABASE_URL);
   const prisma = createPrisma(db.url);
-  const adminToken = `e2e-admin-${randomId(24)}`;
   const sfuSecret = `e2e-${randomId(16)}`;
   const linkSecret = `e2e-${randomId(32)}`;
   const [rpcPort, httpPort, rtcPort] = [await freeTcpPort(), await freeTcpPort(), await freeRtcPort()];
@@ -86,7 +84,6 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
     DEMO: '0',
     DATABASE_URL: db.url,
     REDIS_URL: process.env.REDIS_URL,
-    ADMIN_API_TOKEN: adminToken,
   };
   const logs: string[] = [];
   const children: ChildProcess[] = [];
@@ -145,7 +142,6 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
     logs,
     sfu,
     prisma,
-    adminToken,
     consultationId,
     link: async (name, role, query = '', opts = {}) => {
       const id = await ensureConsultation(name, opts);

@@ -15,6 +15,7 @@ export const errorCodes = [
   'not_open_yet', // the consultation's room opens later (details.opensAt)
   'consultation_over', // past its 60-minute limit, or ended
   'cancelled', // cancelled or failed (rescheduled consultations get a new time)
+  'unauthenticated', // staff: no live session (sign in again)
   'forbidden', // the role may not do this
   'not_found', // an id the peer does not own (never says whose it is)
   'rate_limited',

@@ -5,3 +5,4 @@ export * from './sfu-rpc.ts';
 export * from './validate.ts';
 export * from './rest.ts';
 export * from './api/index.ts';
+export * from './permissions.ts';

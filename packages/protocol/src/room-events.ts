@@ -37,7 +37,20 @@ export const clientRequests = {
    * `ready` once its Device is loaded. Every round trip saved is 100–300 ms on 3G.
    */
   join: {
-    payload: z.object({ token, forceTcp: z.boolean().optional(), rtpCapabilities: RtpCapabilities.optional() }).strict(),
+    payload: z
+      .object({
+        /** A client's link token (a capability for one consultation) … */
+        token: token.optional(),
+        /** … or, for signed-in staff (the session cookie), the consultation they take part in. */
+        consultationId: Id.optional(),
+        forceTcp: z.boolean().optional(),
+        rtpCapabilities: RtpCapabilities.optional(),
+      })
+      .strict()
+      .refine((v) => (v.token === undefined) !== (v.consultationId === undefined), {
+        message: 'send either token or consultationId',
+        path: ['token'],
+      }),
     result: z.object({
       self: PeerInfo,
       room: z.object({ id: Id, kind: RoomKind, endsAt: z.string().nullable() }),

@@ -23,6 +23,7 @@ export async function audit(db: TransactionClient | PrismaClient, actor: Actor, 
       targetType: entry.targetType,
       targetId: entry.targetId,
       institutionId: entry.institutionId,
+      ip: actor.ip ?? null,
       ...(entry.details ? { details: entry.details as Prisma.InputJsonObject } : {}),
     },
   });

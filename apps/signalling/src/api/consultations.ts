@@ -89,6 +89,23 @@ async function loadView(deps: ApiDeps, id: string): Promise<Consultation> {
 }
 
 /** The institution of a consultation, for routes addressed by the consultation's id alone. */
+/** A consultation's staff: its specialists and the staff among its participants (a curator, a social worker). */
+export function takesPart(staffId: string) {
+  return {
+    OR: [{ specialists: { some: { specialistId: staffId } } }, { participants: { some: { staffUserId: staffId } } }],
+  };
+}
+
+export async function staffOfConsultation(deps: Pick<ApiDeps, 'prisma'>, consultationId: string): Promise<string[]> {
+  const row = await deps.prisma.consultation.findUnique({
+    where: { id: consultationId },
+    select: { specialists: { select: { specialistId: true } }, participants: { select: { staffUserId: true } } },
+  });
+  if (!row) return [];
+  const ids = [...row.specialists.map((s) => s.specialistId), ...row.participants.map((p) => p.staffUserId)];
+  return [...new Set(ids.filter((id): id is string => id !== null))];
+}
+
 async function institutionOfConsultation(deps: ApiDeps, consultationId: string): Promise<string> {
   const row = await deps.prisma.consultation.findUnique({ where: { id: consultationId }, select: { institutionId: true } });
   if (!row) throw notFound('consultation');
@@ -162,7 +179,8 @@ export const consultationRoutes = [
     query: ListConsultationsQuery,
     response: ConsultationList,
     institution: ({ params }) => params.institutionId,
-    handler: async ({ query, institution, deps }) => {
+    listsOwn: true,
+    handler: async ({ query, institution, deps, access }) => {
       if (query.specialistId)
         await staffOfInstitution(deps.prisma, institution.id, [{ id: query.specialistId, field: 'query.specialistId' }]);
       const rows = await deps.prisma.consultation.findMany({
@@ -170,6 +188,8 @@ export const consultationRoutes = [
           institutionId: institution.id,
           start: { gte: new Date(query.from), lt: new Date(query.to) },
           ...(query.specialistId ? { specialists: { some: { specialistId: query.specialistId } } } : {}),
+          // The `own` scope: only consultations the caller takes part in.
+          ...(access.ownerId ? { AND: [takesPart(access.ownerId)] } : {}),
         },
         include: withParts,
         orderBy: [{ start: 'asc' }, { id: 'asc' }],
@@ -194,6 +214,7 @@ export const consultationRoutes = [
     status: 201,
     errors: [409, 422],
     institution: ({ params }) => params.institutionId,
+    owners: ({ body }) => body.specialistIds,
     handler: async ({ body, institution, deps, actor }) => {
       const calendar = institutionCalendar(institution);
       const start = new Date(body.start);
@@ -275,6 +296,7 @@ export const consultationRoutes = [
     params: ConsultationParams,
     response: Consultation,
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
+    owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
     handler: async ({ params, deps }) => loadView(deps, params.consultationId),
   }),
 
@@ -292,6 +314,7 @@ export const consultationRoutes = [
     response: Consultation,
     errors: [409, 422],
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
+    owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
     handler: async ({ params, body, institution, deps, actor }) => {
       const id = params.consultationId;
       const calendar = institutionCalendar(institution);
@@ -345,6 +368,7 @@ export const consultationRoutes = [
     response: Consultation,
     errors: [409],
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
+    owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
     handler: async ({ params, body, institution, deps, actor }) => {
       const id = params.consultationId;
       await deps.prisma.$transaction(async (tx) => {

@@ -1,6 +1,8 @@
 // What the staff REST API needs from the process that mounts it (server.ts composes it).
 import type { PrismaClient } from '@dp/db';
 import type { Logger } from 'pino';
+import type { SessionStore } from '../auth/session-store.ts';
+import type { SignInGuard } from '../auth/sign-in-guard.ts';
 
 export interface LinkClaimsInput {
   consultationId: string;
@@ -11,8 +13,11 @@ export interface LinkClaimsInput {
 
 export interface ApiDeps {
   prisma: PrismaClient;
-  /** Bearer token every route requires until the access issue brings sign-in. */
-  adminToken: string;
+  /** Sessions and the sign-in lock (auth/). */
+  auth: {
+    sessions: SessionStore;
+    guard: SignInGuard;
+  };
   /** Public origin for the links in responses, e.g. https://priem.example.org (no trailing slash). */
   publicUrl: string;
   /** Signs a participant's join token (LinkSigner today; the join issue replaces it). */

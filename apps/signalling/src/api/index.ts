@@ -1,6 +1,8 @@
 // The staff REST API: mount `createApiRouter(deps)` at /api. Every route is in `apiRoutes`;
 // the router and /api/openapi.json are both built from that one registry.
 import express, { type Router } from 'express';
+import { auditRoutes } from './audit-log.ts';
+import { authRoutes } from './auth.ts';
 import { consultationRoutes } from './consultations.ts';
 import type { ApiDeps } from './deps.ts';
 import { institutionRoutes } from './institutions.ts';
@@ -16,16 +18,18 @@ export { defineRoute, RouteRegistry, type ApiRoute, type MountOptions } from './
 export { buildOpenApiDocument } from './openapi.ts';
 
 export const apiRoutes = new RouteRegistry([
+  ...authRoutes,
   ...institutionRoutes,
   ...staffRoutes,
   ...scheduleRoutes,
   ...requestRoutes,
   ...consultationRoutes,
+  ...auditRoutes,
 ]);
 
 export function createApiRouter(deps: ApiDeps, options: MountOptions = {}): Router {
   const router = express.Router();
-  // Documentation, so it needs no token; built once (the registry does not change at run time).
+  // Documentation, so it needs no sign-in; built once (the registry does not change at run time).
   const openapi = buildOpenApiDocument(apiRoutes);
   router.get('/openapi.json', (_req, res) => {
     res.json(openapi);

@@ -11,6 +11,7 @@ import {
 import { calendarProblems, type InstitutionCalendar as RulesCalendar } from '@dp/scheduling';
 import { audit } from './audit.ts';
 import { HttpError, apiViolation, notFound } from './errors.ts';
+import { visibleInstitutions } from '../auth/access.ts';
 import { defineRoute } from './route.ts';
 
 const tag = 'institutions';
@@ -70,8 +71,8 @@ export const institutionRoutes = [
     tag,
     response: InstitutionList,
     institution: null,
-    handler: async ({ deps }) => {
-      const rows = await deps.prisma.institution.findMany({ orderBy: { name: 'asc' } });
+    handler: async ({ deps, access }) => {
+      const rows = await deps.prisma.institution.findMany({ where: visibleInstitutions(access.caller!.user), orderBy: { name: 'asc' } });
       return { institutions: rows.map(institutionView) };
     },
   }),
@@ -80,24 +81,21 @@ export const institutionRoutes = [
     name: 'institutions.create',
     method: 'post',
     path: '/institutions',
-    summary: 'Create an institution (in an existing department or a new one)',
+    summary: "Create an institution in the admin's department",
     tag,
     body: CreateInstitutionBody,
     response: Institution,
     status: 201,
     errors: [404, 422],
     institution: null,
-    handler: async ({ body, deps, actor }) => {
+    handler: async ({ body, deps, actor, access }) => {
+      const departmentId = access.caller!.user.departmentId;
+      if (body.departmentId !== undefined && body.departmentId !== departmentId) {
+        throw notFound('department', { departmentId: 'no such department' });
+      }
       const calendar = rulesCalendar(body.calendar);
       checkCalendar(calendar);
       const row = await deps.prisma.$transaction(async (tx) => {
-        let departmentId = body.departmentId;
-        if (departmentId !== undefined) {
-          const department = await tx.department.findUnique({ where: { id: departmentId }, select: { id: true } });
-          if (!department) throw notFound('department', { departmentId: 'no such department' });
-        } else {
-          departmentId = (await tx.department.create({ data: { name: body.departmentName! } })).id;
-        }
         const created = await tx.institution.create({
           data: { departmentId, name: body.name, resourceCentre: body.resourceCentre, ...institutionCalendarColumns(calendar) },
         });

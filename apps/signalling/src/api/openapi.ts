@@ -4,7 +4,7 @@
 // components; their request-side rendering gets an `Input` suffix when it differs (defaults
 // make fields optional on the way in).
 import { z } from 'zod';
-import { ApiErrorResponse } from '@dp/protocol';
+import { ApiErrorResponse, CSRF_HEADER, SESSION_COOKIE, grantOf, principals, type Action } from '@dp/protocol';
 import type { ApiRoute, ErrorStatus, RouteRegistry } from './route.ts';
 
 type Json = Record<string, unknown>;
@@ -62,9 +62,18 @@ function rewriteRefs(node: unknown, target: (id: string) => string): void {
   }
 }
 
-const ERROR_RESPONSES: Record<ErrorStatus | 400 | 401 | 500, { name: string; description: string }> = {
+const ERROR_RESPONSES: Record<ErrorStatus | 400 | 401 | 403 | 500, { name: string; description: string }> = {
   400: { name: 'BadRequest', description: '`bad_request`: details maps each wrong field to its message' },
-  401: { name: 'Unauthenticated', description: '`unauthenticated`: no or wrong bearer token' },
+  401: {
+    name: 'Unauthenticated',
+    description: '`unauthenticated`: not signed in or the session ended; on sign-in `invalid_credentials` or `totp_required`',
+  },
+  403: {
+    name: 'Forbidden',
+    description:
+      '`forbidden`: the role may not; `csrf_failed`: no X-CSRF-Token; `totp_setup_required`: an admin must set up the second factor',
+  },
+  429: { name: 'TooManyAttempts', description: '`too_many_attempts`: sign-in is locked for details.retryAfterSeconds (Retry-After)' },
   404: { name: 'NotFound', description: '`not_found`: unknown id, or one of another institution' },
   409: {
     name: 'Conflict',
@@ -77,7 +86,10 @@ const ERROR_RESPONSES: Record<ErrorStatus | 400 | 401 | 500, { name: string; des
 
 /** Statuses a route can answer with an error: 400 with any input, 401 always, 404 when it touches an institution. */
 export function errorStatuses(route: ApiRoute): (keyof typeof ERROR_RESPONSES)[] {
-  const statuses = new Set<keyof typeof ERROR_RESPONSES>([401, 500, ...route.errors]);
+  const isPublic = grantOf(route.name as Action, 'anyone') === 'public';
+  const statuses = new Set<keyof typeof ERROR_RESPONSES>([500, ...route.errors]);
+  if (!isPublic) statuses.add(401).add(403);
+  if (route.name === 'auth.sign_in') statuses.add(401);
   if (route.params || route.query || route.body) statuses.add(400);
   if (route.body) statuses.add(413);
   if (route.institution) statuses.add(404);
@@ -107,7 +119,20 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   schedules: "Specialists' monthly schedules and free slots",
   requests: 'The request journal (журнал регистрации заявок)',
   consultations: 'Consultations: booking, moving, cancelling; join links',
+  auth: 'Sign-in, sign-out and one-time password links',
+  account: "The signed-in user's own account: password, second factor, sessions",
+  audit: 'The audit log (read-only)',
 };
+
+/** The matrix row of a route, e.g. { admin: 'department', specialist: 'own' }. */
+function grantsOf(name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of principals) {
+    const g = grantOf(name as Action, p);
+    if (g) out[p] = g;
+  }
+  return out;
+}
 
 export function buildOpenApiDocument(registry: RouteRegistry): Json {
   const collector = new SchemaCollector();
@@ -130,6 +155,8 @@ export function buildOpenApiDocument(registry: RouteRegistry): Json {
         ...Object.fromEntries(errorStatuses(route).map((s) => [String(s), { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` }])),
       },
       'x-institution-scoped': route.institution !== null,
+      'x-permissions': grantsOf(route.name),
+      ...(grantOf(route.name as Action, 'anyone') === 'public' ? { security: [] } : {}),
     };
     (paths[openApiPath(route.path)] ??= {})[route.method] = operation;
   }
@@ -150,23 +177,20 @@ export function buildOpenApiDocument(registry: RouteRegistry): Json {
       title: '«Дистанционная приёмная»: staff REST API',
       version: '0.1.0',
       description:
-        'Every operation requires `Authorization: Bearer <ADMIN_API_TOKEN>` until sign-in arrives. Instants are ISO 8601; ' +
+        `Sign in with POST /auth/sign-in: it sets the httpOnly \`${SESSION_COOKIE}\` cookie and answers a CSRF token to send in the \`${CSRF_HEADER}\` header with every POST, PUT, PATCH and DELETE. ` +
+        'Each operation lists who may call it in `x-permissions` (role → scope, packages/protocol/src/permissions.ts); ids of another institution answer 404. Instants are ISO 8601; ' +
         "local dates 'YYYY-MM-DD', months 'YYYY-MM' and times 'HH:mm' are in the institution's IANA time zone. " +
         'Errors: `{ error: { code, message, details? } }`.',
     },
     servers: [{ url: '/api' }],
-    security: [{ adminToken: [] }],
+    security: [{ session: [] }],
     tags,
     paths,
     components: {
       schemas: collector.finish(),
       responses,
       securitySchemes: {
-        adminToken: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'The installation’s ADMIN_API_TOKEN (until the access issue brings sign-in)',
-        },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The session cookie set by POST /auth/sign-in' },
       },
     },
   };

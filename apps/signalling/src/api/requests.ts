@@ -62,10 +62,13 @@ export const requestRoutes = [
     query: ListRequestsQuery,
     response: RequestList,
     institution: ({ params }) => params.institutionId,
-    handler: async ({ query, institution, deps }) => {
+    listsOwn: true,
+    handler: async ({ query, institution, deps, access }) => {
       const rows = await deps.prisma.request.findMany({
         where: {
           institutionId: institution.id,
+          // The `own` scope: the requests the caller is responsible for.
+          ...(access.ownerId ? { responsibleSpecialistId: access.ownerId } : {}),
           ...(query.status ? { status: query.status } : {}),
           ...(query.from || query.to
             ? { receivedAt: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lt: new Date(query.to) } : {}) } }
@@ -148,6 +151,10 @@ export const requestRoutes = [
     body: UpdateRequestBody,
     response: JournalRequest,
     institution: ({ params }) => params.institutionId,
+    owners: async ({ params, deps }) => {
+      const row = await deps.prisma.request.findUnique({ where: { id: params.requestId }, select: { responsibleSpecialistId: true } });
+      return row?.responsibleSpecialistId ? [row.responsibleSpecialistId] : [];
+    },
     handler: async ({ params, body, institution, deps, actor }) => {
       if (body.responsibleSpecialistId) {
         await staffOfInstitution(deps.prisma, institution.id, [{ id: body.responsibleSpecialistId, field: 'responsibleSpecialistId' }], {

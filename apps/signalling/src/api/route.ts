@@ -1,31 +1,58 @@
 // The one way an endpoint is made. A route declares its input and output schemas, which
-// institution's data it touches and a handler that returns a value or throws an HttpError;
-// the router does the rest the same way for every route: bearer token, zod validation with
-// field names, the institution's existence (ids of another institution will answer 404 once
-// the access issue checks permissions here), the response schema in tests, and the error
-// shape. The OpenAPI document is built from the same declarations (openapi.ts).
-import { createHash, timingSafeEqual } from 'node:crypto';
+// institution's data it touches (and, for the `own` scope, who takes part in the record)
+// and a handler that returns a value or throws an HttpError; the router does the rest the
+// same way for every route: the session cookie, CSRF, zod validation with field names, the
+// permission matrix (packages/protocol/src/permissions.ts) through access.ts's `decide`
+// — 401, 403 for a role that may not, 404 for another institution's ids — an audit event
+// for every denial, the response schema in tests, and the error shape. The OpenAPI
+// document is built from the same declarations (openapi.ts).
+import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { parseCookie, stringifySetCookie } from 'cookie';
 import type { z } from 'zod';
 import type { Institution as InstitutionRow } from '@dp/db';
-import type { FieldErrors } from '@dp/protocol';
+import { CSRF_HEADER, SESSION_COOKIE, grantOf, isAction, type Action, type FieldErrors, type Scope } from '@dp/protocol';
+import { decide, type Caller, type Subject } from '../auth/access.ts';
+import type { StaffPrincipal } from '../auth/session-store.ts';
+import { audit } from './audit.ts';
 import type { ApiDeps } from './deps.ts';
 import { HttpError, badRequest, logUnexpected, notFound } from './errors.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** Error statuses a route may answer besides 400/401/500 (documented in OpenAPI). */
-export type ErrorStatus = 404 | 409 | 413 | 422;
+export type ErrorStatus = 404 | 409 | 413 | 422 | 429;
 
 type AnyObject = z.ZodObject;
 type NoInput = z.ZodObject<Record<string, never>>;
 
-/** Who acts. Until sign-in every call is made with the admin token, so it is the system. */
+/** Who acts, as the audit log records it. */
 export interface Actor {
   type: 'staff' | 'system';
-  /** The staff user's id; null for the system. */
+  /** The staff user's id; null for the system (and for anonymous calls such as a failed sign-in). */
   id: string | null;
+  /** The caller's address (behind TRUST_PROXY: the client's). */
+  ip?: string | null;
 }
-const ADMIN_TOKEN_ACTOR: Actor = { type: 'system', id: null };
+
+/** The verdict the router reached, for handlers whose query depends on the scope. */
+export interface RouteAccess {
+  /** The signed-in member of staff; null on public routes. */
+  caller: StaffPrincipal | null;
+  scope: Scope;
+  /** With the `own` scope on a list: the handler narrows the list to this staff id's records. */
+  ownerId: string | null;
+}
+
+/** The HTTP details only the sign-in routes need. */
+export interface HttpContext {
+  ip: string | null;
+  userAgent: string | undefined;
+  /** The session cookie as sent (signed-in routes). */
+  sessionToken: string | null;
+  setSessionCookie(token: string, expiresAt: Date): void;
+  clearSessionCookie(): void;
+  setHeader(name: string, value: string): void;
+}
 
 export interface RouteInput<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
   params: z.output<P>;
@@ -47,6 +74,8 @@ export interface HandlerContext<P extends AnyObject, Q extends AnyObject, B exte
   /** The institution the call touches (loaded once by the router), or null on department-level routes. */
   institution: Scoped extends true ? InstitutionRow : null;
   actor: Actor;
+  access: RouteAccess;
+  http: HttpContext;
 }
 
 export interface RouteDefinition<
@@ -76,6 +105,13 @@ export interface RouteDefinition<
    * (listing and creating institutions), which the access issue grants to admins.
    */
   institution: S;
+  /**
+   * Required when the matrix grants the `own` scope: the staff ids taking part in the
+   * record (called after the institution is found; throw notFound when it is missing).
+   */
+  owners?: (input: RouteInput<P, Q, B>) => Promise<readonly string[]> | readonly string[];
+  /** Instead of `owners`, on lists: the handler narrows the list to `access.ownerId`. */
+  listsOwn?: true;
   handler: (ctx: HandlerContext<P, Q, B, S extends null ? false : true>) => Promise<z.input<R>>;
 }
 
@@ -94,6 +130,8 @@ export interface ApiRoute {
   status: number;
   errors: readonly ErrorStatus[];
   institution: ((input: RouteInput<AnyObject, AnyObject, z.ZodType>) => string | Promise<string>) | null;
+  owners: ((input: RouteInput<AnyObject, AnyObject, z.ZodType>) => Promise<readonly string[]> | readonly string[]) | undefined;
+  listsOwn: boolean;
   handler: (ctx: HandlerContext<AnyObject, AnyObject, z.ZodType, boolean>) => Promise<unknown>;
 }
 
@@ -119,6 +157,8 @@ export function defineRoute<
     status: def.status ?? 200,
     errors: def.errors ?? [],
     institution: def.institution as ApiRoute['institution'],
+    owners: def.owners as ApiRoute['owners'],
+    listsOwn: def.listsOwn === true,
     handler: def.handler as unknown as ApiRoute['handler'],
   };
   checkRoute(route);
@@ -143,6 +183,25 @@ export function checkRoute(route: ApiRoute): void {
     throw new Error(`${where}: params schema must declare exactly ${pathParams.join(', ') || 'nothing'}`);
   if (route.institution !== null && typeof route.institution !== 'function')
     throw new Error(`${where}: institution must be a function or null`);
+  // The permission matrix must know the route, and the route must supply what its grants need.
+  if (!isAction(route.name))
+    throw new Error(`${where}: no entry in the permission matrix (packages/protocol/src/permissions.ts) — add one`);
+  const grants = Object.values(permissionsOf(route.name));
+  if (grants.includes('own') && !route.owners && !route.listsOwn)
+    throw new Error(`${where}: the matrix grants the 'own' scope, so the route needs owners() or listsOwn`);
+  if (grants.includes('own') && route.institution === null) throw new Error(`${where}: the 'own' scope needs an institution resolver`);
+  if (grants.includes('link') || grants.includes('participant'))
+    throw new Error(`${where}: 'link' and 'participant' are socket scopes, not REST ones`);
+}
+
+function permissionsOf(action: Action): Record<string, Scope> {
+  const all = ['admin', 'head', 'specialist', 'social_worker', 'client', 'anyone'] as const;
+  const out: Record<string, Scope> = {};
+  for (const p of all) {
+    const g = grantOf(action, p);
+    if (g) out[p] = g;
+  }
+  return out;
 }
 
 /** Every route, checked together: names and method + path are unique. */
@@ -168,47 +227,116 @@ export interface MountOptions {
   checkResponses?: boolean;
 }
 
-/** Mounts the registry's routes on `router` behind the admin token, with the shared error handler. */
+/** Mounts the registry's routes on `router`, with the shared error handler. */
 export function mountRoutes(router: Router, registry: RouteRegistry, deps: ApiDeps, options: MountOptions = {}): void {
   const checkResponses = options.checkResponses ?? process.env.NODE_ENV === 'test';
   // Per route, not router.use(): wherever the router is mounted, paths it does not own
   // (/api/health, /api/links/:token …) stay public and fall through untouched.
-  const auth = requireAdminToken(deps.adminToken);
   const json = express.json({ limit: '64kb' });
-  for (const route of registry.routes) router[route.method](route.path, auth, json, runRoute(route, deps, checkResponses));
+  for (const route of registry.routes) router[route.method](route.path, json, runRoute(route, deps, checkResponses));
   router.use(errorHandler(deps));
 }
 
-function sha256(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
+/** What a session in the `totp_setup_required` stage may still do. */
+const DURING_TOTP_SETUP: ReadonlySet<string> = new Set(['auth.session', 'auth.sign_out', 'account.totp_setup', 'account.totp_enable']);
+const STATE_CHANGING = new Set(['post', 'put', 'patch', 'delete']);
+
+function sessionCookie(req: Request): string | null {
+  const header = req.get('cookie');
+  if (!header) return null;
+  return parseCookie(header)[SESSION_COOKIE] ?? null;
 }
 
-/** Until sign-in: `Authorization: Bearer <ADMIN_API_TOKEN>`, compared in constant time (both sides hashed to equal length). */
-function requireAdminToken(adminToken: string) {
-  if (adminToken.length < 16) throw new Error('the admin API token must be at least 16 characters');
-  const expected = sha256(adminToken);
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const match = /^Bearer +(\S+) *$/i.exec(req.get('authorization') ?? '');
-    if (match && timingSafeEqual(sha256(match[1]!), expected)) return next();
-    next(new HttpError(401, 'unauthenticated', 'send Authorization: Bearer <admin API token>'));
+function httpContext(req: Request, res: Response, token: string | null): HttpContext {
+  const secure = req.secure;
+  return {
+    ip: req.ip ?? null,
+    userAgent: req.get('user-agent'),
+    sessionToken: token,
+    setSessionCookie(value, expiresAt) {
+      res.append(
+        'Set-Cookie',
+        stringifySetCookie({ name: SESSION_COOKIE, value, httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt }),
+      );
+    },
+    clearSessionCookie() {
+      res.append(
+        'Set-Cookie',
+        stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0 }),
+      );
+    },
+    setHeader(name, value) {
+      res.set(name, value);
+    },
   };
 }
 
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 function runRoute(route: ApiRoute, deps: ApiDeps, checkResponses: boolean) {
+  const action = route.name as Action;
+  const isPublic = grantOf(action, 'anyone') === 'public';
   return async (req: Request, res: Response) => {
     res.locals.route = route.name;
+    const token = sessionCookie(req);
+    const http = httpContext(req, res, token);
+    const staff = token && !isPublic ? await deps.auth.sessions.resolve(token) : null;
+    const caller: Caller = staff ?? { kind: 'anyone' };
+    const actor: Actor = staff ? { type: 'staff', id: staff.user.id, ip: http.ip } : { type: 'system', id: null, ip: http.ip };
+    if (!isPublic && !staff) {
+      if (token) http.clearSessionCookie();
+      throw new HttpError(401, 'unauthenticated', token ? 'the session has ended: sign in again' : 'sign in first');
+    }
+    if (staff && STATE_CHANGING.has(route.method)) {
+      const sent = req.get(CSRF_HEADER) ?? '';
+      if (!sameSecret(sent, staff.csrfToken)) {
+        await denied(deps, actor, route, 403, 'csrf');
+        throw new HttpError(403, 'csrf_failed', `send the session's CSRF token in the ${CSRF_HEADER} header`);
+      }
+    }
+    if (staff && staff.stage === 'totp_setup_required' && !DURING_TOTP_SETUP.has(route.name)) {
+      throw new HttpError(403, 'totp_setup_required', 'set up the second factor (authenticator app) first');
+    }
     const input = { ...parseInput(route, req), deps };
     let institution: InstitutionRow | null = null;
+    let subject: Subject | null = null;
     if (route.institution) {
       const id = await route.institution(input);
       institution = await deps.prisma.institution.findUnique({ where: { id } });
       if (!institution) throw notFound('institution');
-      // The access issue checks here that the signed-in user may call `route.name` for this institution.
+      subject = { institutionId: institution.id, departmentId: institution.departmentId };
+      if (staff && route.owners && grantOf(action, staff.user.role) === 'own' && staff.user.institutionId === institution.id) {
+        subject.owners = await route.owners(input);
+      }
     }
-    const result = await route.handler({ ...input, institution, actor: ADMIN_TOKEN_ACTOR });
+    const verdict = decide(action, caller, subject);
+    if (!verdict.allowed) {
+      await denied(deps, actor, route, verdict.status, verdict.reason, institution?.id ?? null);
+      if (verdict.status === 404) throw notFound(route.tag === 'institutions' ? 'institution' : 'record');
+      if (verdict.status === 401) throw new HttpError(401, 'unauthenticated', 'sign in first');
+      throw new HttpError(403, 'forbidden', `your role may not call ${route.name}`);
+    }
+    const access: RouteAccess = { caller: staff, scope: verdict.scope, ownerId: verdict.ownerId };
+    const result = await route.handler({ ...input, institution, actor, access, http });
     if (checkResponses) assertResponse(route, result);
     res.status(route.status).json(result);
   };
+}
+
+/** Every refusal of a signed-in caller is an audit event: who, what, from where — never the input. */
+async function denied(deps: ApiDeps, actor: Actor, route: ApiRoute, status: number, reason: string, institutionId: string | null = null) {
+  if (actor.id === null) return;
+  await audit(deps.prisma, actor, {
+    action: 'access.denied',
+    targetType: 'route',
+    targetId: route.name,
+    institutionId,
+    details: { status, reason, method: route.method.toUpperCase() },
+  });
 }
 
 /** Params, query and body validated together, so one answer names every wrong field. */
@@ -248,7 +376,6 @@ function errorHandler(deps: ApiDeps) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     if (err instanceof HttpError) {
-      if (err.status === 401) res.set('WWW-Authenticate', 'Bearer');
       res.status(err.status).json(err.body());
       return;
     }

@@ -51,6 +51,7 @@ export const scheduleRoutes = [
     params: ScheduleParams,
     response: MonthSchedule,
     institution: ({ params }) => params.institutionId,
+    owners: ({ params }) => [params.specialistId],
     handler: async ({ params, institution, deps }) => {
       await staffOfInstitution(deps.prisma, institution.id, [{ id: params.specialistId, field: 'params.specialistId' }]);
       const row = await deps.prisma.specialistMonthSchedule.findUnique({
@@ -73,6 +74,7 @@ export const scheduleRoutes = [
     body: PutScheduleBody,
     response: MonthSchedule,
     institution: ({ params }) => params.institutionId,
+    owners: ({ params }) => [params.specialistId],
     handler: async ({ params, body, institution, deps, actor }) => {
       const outside: FieldErrors = {};
       body.blocks.forEach((b, i) => {
@@ -165,6 +167,7 @@ export const scheduleRoutes = [
     query: FreeSlotsQuery,
     response: FreeSlots,
     institution: ({ params }) => params.institutionId,
+    owners: ({ params }) => [params.specialistId],
     handler: async ({ params, query, institution, deps }) => {
       await staffOfInstitution(deps.prisma, institution.id, [{ id: params.specialistId, field: 'params.specialistId' }]);
       const calendar = institutionCalendar(institution);

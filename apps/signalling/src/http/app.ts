@@ -15,12 +15,16 @@ export interface AppDeps {
   log: Logger;
   /** The staff REST API (its routes carry their own authentication and body parsing). */
   api?: express.Router;
+  /** TRUST_PROXY (default 'loopback'). */
+  trustProxy?: string;
 }
 
 /** REST API and the built web app, from one origin. */
-export function createApp({ links, gate, sfu, webDist, log, api }: AppDeps): express.Express {
+export function createApp({ links, gate, sfu, webDist, log, api, trustProxy }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Which proxies' X-Forwarded-* to believe: the audit log's addresses and Secure cookies depend on it.
+  app.set('trust proxy', trustProxySetting(trustProxy ?? 'loopback'));
   app.use(express.json({ limit: '64kb' }));
 
   app.get('/api/health', (_req, res) => {
@@ -76,4 +80,11 @@ export function createApp({ links, gate, sfu, webDist, log, api }: AppDeps): exp
     res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
   });
   return app;
+}
+
+/** TRUST_PROXY as express wants it: 'true'/'false', a hop count, or addresses and names ('loopback, 10.0.0.0/8'). */
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }

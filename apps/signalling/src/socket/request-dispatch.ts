@@ -18,10 +18,16 @@ const limiter = new RateLimiterMemory({ points: 40, duration: 1 });
 
 /**
  * Binds every client request of the protocol to its handler: rate limit → validate
- * (zod) → call → acknowledge. Anything that goes wrong becomes an error ack with a
+ * (zod) → authorize (the permission matrix) → call → acknowledge. Anything that goes wrong becomes an error ack with a
  * code; nothing a browser sends can throw out of here.
  */
-export function bindRequests(socket: Socket, handlers: RequestHandlers, log: Logger): void {
+export function bindRequests(
+  socket: Socket,
+  handlers: RequestHandlers,
+  log: Logger,
+  /** The permission matrix's check (access.ts), run for every valid request before its handler. */
+  authorize: (name: ClientRequestName) => void,
+): void {
   socket.onAny((event: string, ...args: unknown[]) => {
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as (a: Ack<unknown>) => void) : undefined;
     void dispatch(event, args[0], ack);
@@ -36,6 +42,7 @@ export function bindRequests(socket: Socket, handlers: RequestHandlers, log: Log
       if (!Object.hasOwn(clientRequests, event)) throw new ProtocolError('unknown_event', `unknown event ${event.slice(0, 64)}`);
       const name = event as ClientRequestName;
       const parsed = parseOrThrow(clientRequests[name].payload, payload, name);
+      authorize(name);
       const handler = handlers[name] as (p: unknown) => Promise<unknown>;
       reply = { ok: true, data: await handler(parsed) };
     } catch (e) {

@@ -1,7 +1,8 @@
 import { NewConsumer, ProtocolError, ROOM_NAMESPACE } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
-import type { LinkClaims, LinkSigner } from '../links/link-token.ts';
+import type { LinkClaims } from '../links/link-token.ts';
+import { assertRoomEventsInMatrix, type RoomAccess, type RoomPass } from '../auth/room-access.ts';
 import type { ConsultationGate } from '../timetable/consultation-gate.ts';
 import type { Peer, PeerChannel } from '../rooms/peer.ts';
 import type { Room } from '../rooms/room.ts';
@@ -11,9 +12,10 @@ import { bindRequests } from './request-dispatch.ts';
 const CONSUMER_ACK_TIMEOUT_MS = 10_000;
 
 /** socket.io adapter for `/room`: one socket = at most one peer in one room. */
-export function attachRoomNamespace(io: Server, rooms: RoomRegistry, links: LinkSigner, gate: ConsultationGate, log: Logger): void {
+export function attachRoomNamespace(io: Server, rooms: RoomRegistry, access: RoomAccess, gate: ConsultationGate, log: Logger): void {
+  assertRoomEventsInMatrix();
   io.of(ROOM_NAMESPACE).on('connection', (socket: Socket) => {
-    let session: { room: Room; peer: Peer; claims: LinkClaims } | undefined;
+    let session: { room: Room; peer: Peer; claims: LinkClaims; pass: RoomPass } | undefined;
     const recordLeave = (claims: LinkClaims) =>
       void gate.left(claims).catch((e: Error) => log.warn({ err: e.message }, 'could not record a leave'));
     const current = () => {
@@ -36,16 +38,17 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, links: Link
     bindRequests(
       socket,
       {
-        join: async ({ token, forceTcp, rtpCapabilities }) => {
+        join: async ({ token, consultationId, forceTcp, rtpCapabilities }) => {
           if (session && session.room.state === 'open') throw new ProtocolError('already_joined', 'this connection is already in a room');
-          const claims = links.verify(token);
+          const pass = await access.admit(socket.request, { token, consultationId });
+          const claims = pass.claims;
           const entry = await gate.enter(claims);
           const room = rooms.getOrCreate(claims.consultationId, entry.kind, entry.endsAt);
           const { peer, result } = await room.join(claims.participantId, claims.role, channel, {
             forceTcp: forceTcp ?? false,
             rtpCapabilities,
           });
-          session = { room, peer, claims };
+          session = { room, peer, claims, pass };
           void gate.joined(claims).catch((e: Error) => log.warn({ err: e.message }, 'could not record a join'));
           // Consumers are offered after the acknowledgement has left (setImmediate runs
           // after the ack's microtask), so the browser already has its receive transport.
@@ -95,6 +98,10 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, links: Link
         },
       },
       log,
+      // `join` is checked by access.admit with its payload; every other event here.
+      (name) => {
+        if (name !== 'join') access.check(name, session?.pass);
+      },
     );
 
     socket.on('disconnect', () => {

@@ -1,17 +1,23 @@
 // The staff API under test: the real router on a real express server (port 0), called with
 // real fetch, against a database of its own on the test run's throw-away PostgreSQL
-// (DATABASE_URL, exported by the test command). The timetable is a recording stub: it is a
-// seam, and the real TimetableService has its own tests.
+// (DATABASE_URL, exported by the test command) and the run's Redis (REDIS_URL, sign-in
+// locks). The timetable is a recording stub: it is a seam, and the real TimetableService has
+// its own tests. Calls are made as a signed-in member of staff: by default the department's
+// admin that startApi creates; `api.as(identity)` calls as someone else.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino } from 'pino';
-import { createScratchDatabase, type PrismaClient } from '@dp/db';
-import type { ApiErrorResponse } from '@dp/protocol';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createScratchDatabase, type PrismaClient, type StaffRole, type StaffUser } from '@dp/db';
+import { CSRF_HEADER, SESSION_COOKIE, type ApiErrorResponse } from '@dp/protocol';
 import { createApiRouter } from '../../src/api/index.ts';
+import { hashPassword } from '../../src/auth/passwords.ts';
+import { SessionStore } from '../../src/auth/session-store.ts';
+import { SignInGuard } from '../../src/auth/sign-in-guard.ts';
 import { LinkSigner } from '../../src/links/link-token.ts';
 
-export const ADMIN_TOKEN = 'api-test-admin-token-0123456789-abcdef';
 export const PUBLIC_URL = 'https://priem.example.org';
 export const links = new LinkSigner('api-test-link-secret-0123456789-0123456789');
 
@@ -44,20 +50,41 @@ export interface Answer<T> {
   headers: Headers;
 }
 
+/** A signed-in browser: its session cookie and CSRF token. */
+export interface Identity {
+  user: StaffUser;
+  cookie: string;
+  csrf: string;
+}
+
+export interface CallOptions {
+  /** Who calls: the default admin when undefined, nobody (no cookie) when null. */
+  as?: Identity | null;
+  rawBody?: string;
+  /** Leave out the X-CSRF-Token header (or send this one instead). */
+  csrf?: string | null;
+  headers?: Record<string, string>;
+}
+
 export interface ApiUnderTest {
   base: string;
   prisma: PrismaClient;
+  /** The department every test institution is created in, and its admin (the default caller). */
+  departmentId: string;
+  admin: Identity;
+  /** A member of staff with a live session (a password 'correct horse battery staple' when `password` is true). */
+  staff(role: StaffRole, institutionId: string | null, opts?: { departmentId?: string; password?: boolean }): Promise<Identity>;
+  /** A new session of an existing user. */
+  signIn(user: StaffUser): Promise<Identity>;
+  /** The same calls, made as `who`. */
+  as(who: Identity | null): Pick<ApiUnderTest, 'get' | 'post' | 'put' | 'patch' | 'call'>;
+  sessions: SessionStore;
   /** Consultation ids passed to timetable.changed, in order. */
   timetableCalls: string[];
   /** Warnings and errors the API logged, as pino's JSON lines. */
   logs: string[];
   clock: { now: Date };
-  call<T = unknown>(
-    method: string,
-    path: string,
-    body?: unknown,
-    options?: { token?: string | null; rawBody?: string },
-  ): Promise<Answer<T>>;
+  call<T = unknown>(method: string, path: string, body?: unknown, options?: CallOptions): Promise<Answer<T>>;
   get<T = unknown>(path: string): Promise<Answer<T>>;
   post<T = unknown>(path: string, body?: unknown): Promise<Answer<T>>;
   put<T = unknown>(path: string, body?: unknown): Promise<Answer<T>>;
@@ -65,7 +92,15 @@ export interface ApiUnderTest {
   close(): Promise<void>;
 }
 
-export async function startApi(options: { prisma: PrismaClient; now: Date }): Promise<ApiUnderTest> {
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export async function startApi(options: {
+  prisma: PrismaClient;
+  now: Date;
+  signIn?: { maxFailures?: number; lockSeconds?: number };
+  session?: { idleSeconds?: number; absoluteSeconds?: number };
+}): Promise<ApiUnderTest> {
+  if (!process.env.REDIS_URL) throw new Error('REDIS_URL is not set: run the tests through ./pnpm test');
   const timetableCalls: string[] = [];
   const logs: string[] = [];
   const log = pino(
@@ -78,13 +113,26 @@ export async function startApi(options: { prisma: PrismaClient; now: Date }): Pr
     },
   );
   const clock = { now: options.now };
+  const now = () => clock.now;
+  const redis = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 2 });
+  const sessions = new SessionStore(
+    options.prisma,
+    { idleSeconds: options.session?.idleSeconds ?? 1800, absoluteSeconds: options.session?.absoluteSeconds ?? 12 * 3600 },
+    now,
+  );
+  const guard = new SignInGuard(redis, {
+    maxFailures: options.signIn?.maxFailures ?? 5,
+    lockSeconds: options.signIn?.lockSeconds ?? 900,
+    keyPrefix: `test:${randomUUID()}`,
+  });
   const app = express();
+  app.set('trust proxy', 'loopback');
   app.use(
     '/api',
     createApiRouter(
       {
         prisma: options.prisma,
-        adminToken: ADMIN_TOKEN,
+        auth: { sessions, guard },
         publicUrl: PUBLIC_URL,
         signLink: (claims) => links.sign(claims),
         timetable: {
@@ -92,7 +140,7 @@ export async function startApi(options: { prisma: PrismaClient; now: Date }): Pr
             timetableCalls.push(id);
           },
         },
-        now: () => clock.now,
+        now,
         log,
       },
       { checkResponses: true },
@@ -107,15 +155,43 @@ export async function startApi(options: { prisma: PrismaClient; now: Date }): Pr
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
 
-  const call = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    opts: { token?: string | null; rawBody?: string } = {},
-  ): Promise<Answer<T>> => {
-    const headers: Record<string, string> = {};
-    const token = opts.token === undefined ? ADMIN_TOKEN : opts.token;
-    if (token !== null) headers.authorization = `Bearer ${token}`;
+  const passwordHash = await hashPassword(TEST_PASSWORD);
+  const signIn = async (user: StaffUser): Promise<Identity> => {
+    const { token, principal } = await sessions.create(user, { stage: 'active', ip: '127.0.0.1', userAgent: 'jest' });
+    return { user, cookie: `${SESSION_COOKIE}=${token}`, csrf: principal.csrfToken };
+  };
+  const department = await options.prisma.department.create({ data: { name: `Департамент ${randomUUID().slice(0, 8)}` } });
+  const staff = async (
+    role: StaffRole,
+    institutionId: string | null,
+    opts: { departmentId?: string; password?: boolean } = {},
+  ): Promise<Identity> => {
+    const departmentId =
+      opts.departmentId ??
+      (institutionId ? (await options.prisma.institution.findUniqueOrThrow({ where: { id: institutionId } })).departmentId : department.id);
+    const user = await options.prisma.staffUser.create({
+      data: {
+        email: `${role}-${randomUUID()}@example.org`,
+        displayName: `${role} ${randomUUID().slice(0, 6)}`,
+        role,
+        institutionId,
+        departmentId,
+        passwordHash: opts.password === false ? null : passwordHash,
+        ...(role === 'specialist' ? { specialistProfile: { create: { profession: 'psychologist', title: 'Педагог-психолог' } } } : {}),
+      },
+    });
+    return signIn(user);
+  };
+  const admin = await staff('admin', null, { departmentId: department.id });
+
+  const call = async <T>(method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<Answer<T>> => {
+    const headers: Record<string, string> = { ...opts.headers };
+    const who = opts.as === undefined ? admin : opts.as;
+    if (who) {
+      headers.cookie = who.cookie;
+      const csrf = opts.csrf === undefined ? who.csrf : opts.csrf;
+      if (csrf !== null && method !== 'GET') headers[CSRF_HEADER] = csrf;
+    }
     const payload = opts.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
     if (payload !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(base + path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
@@ -128,9 +204,22 @@ export async function startApi(options: { prisma: PrismaClient; now: Date }): Pr
       headers: res.headers,
     };
   };
+  const as = (who: Identity | null) => ({
+    call: <T>(method: string, path: string, body?: unknown, opts: CallOptions = {}) => call<T>(method, path, body, { ...opts, as: who }),
+    get: <T>(path: string) => call<T>('GET', path, undefined, { as: who }),
+    post: <T>(path: string, body?: unknown) => call<T>('POST', path, body, { as: who }),
+    put: <T>(path: string, body?: unknown) => call<T>('PUT', path, body, { as: who }),
+    patch: <T>(path: string, body?: unknown) => call<T>('PATCH', path, body, { as: who }),
+  });
   return {
     base,
     prisma: options.prisma,
+    departmentId: department.id,
+    admin,
+    staff,
+    signIn,
+    as,
+    sessions,
     timetableCalls,
     logs,
     clock,
@@ -139,7 +228,10 @@ export async function startApi(options: { prisma: PrismaClient; now: Date }): Pr
     post: (path, body) => call('POST', path, body),
     put: (path, body) => call('PUT', path, body),
     patch: (path, body) => call('PATCH', path, body),
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: async () => {
+      redis.disconnect();
+      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { Container, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { AppHeader } from '../ui/AppHeader.tsx';
 
 /** The root page: someone arrived without an invitation link. */
@@ -14,6 +15,9 @@ export function Home() {
             <Title order={1}>{t('home.title')}</Title>
             <Text size="lg">{t('home.text')}</Text>
             <Text c="gray.7">{t('home.hint')}</Text>
+            <Text component={Link} to="/sign-in" c="sea.8" td="underline" py={10} style={{ alignSelf: 'flex-start' }}>
+              {t('home.staffSignIn')}
+            </Text>
           </Stack>
         </Paper>
       </Container>

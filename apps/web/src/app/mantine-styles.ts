@@ -18,3 +18,4 @@ import '@mantine/core/styles/Alert.css';
 import '@mantine/core/styles/FloatingIndicator.css';
 import '@mantine/core/styles/SegmentedControl.css';
 import '@mantine/core/styles/VisuallyHidden.css';
+// The staff screens' sheets load with their lazy chunk: ../staff/mantine-staff-styles.ts.

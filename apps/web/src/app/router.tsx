@@ -2,9 +2,27 @@ import { createBrowserRouter, type RouteObject } from 'react-router';
 import { JoinPage } from '../join/JoinPage.tsx';
 import { Home } from './Home.tsx';
 
+type StaffScreens = typeof import('../staff/index.ts');
+const staff = () => import('../staff/index.ts');
+const screen = (name: keyof StaffScreens) => async () => ({ Component: (await staff())[name] });
+
 const routes: RouteObject[] = [
   { path: '/', element: <Home /> },
+  // The client's link: public, and kept out of the staff chunk.
   { path: '/join/:token', element: <JoinPage /> },
+  {
+    // Staff screens share one session (the layout asks the server who is signed in).
+    lazy: screen('StaffLayout'),
+    children: [
+      { path: '/sign-in', lazy: screen('SignInPage') },
+      { path: '/set-password/:token', lazy: screen('SetPasswordPage') },
+      { path: '/staff', lazy: screen('StaffHome') },
+      { path: '/account', lazy: screen('AccountPage') },
+      { path: '/account/totp', lazy: screen('TotpPage') },
+      { path: '/admin/staff', lazy: screen('AdminStaffPage') },
+      { path: '/admin/audit', lazy: screen('AdminAuditPage') },
+    ],
+  },
   { path: '*', element: <Home /> },
 ];
 

@@ -7,11 +7,17 @@ import { Uuid } from './common.ts';
 
 export const apiErrorCodes = [
   'bad_request', // 400: input did not match its schema; details: field → message
-  'unauthenticated', // 401: no or wrong bearer token
-  'forbidden', // 403: signed in, but the role may not (access issue)
+  'unauthenticated', // 401: not signed in, or the session ended (idle or absolute timeout, signed out)
+  'invalid_credentials', // 401: wrong e-mail, password or code (never says which)
+  'totp_required', // 401: the password was right; send the authenticator code too
+  'forbidden', // 403: signed in, but the role may not do this
+  'csrf_failed', // 403: a state-changing request without the session's X-CSRF-Token
+  'totp_setup_required', // 403: an admin must set up the second factor first
+  'link_invalid', // 404/410: a one-time link that is unknown, used or expired
   'not_found', // 404: unknown id, or an id of another institution (never says which)
   'conflict', // 409: stale version, the time is taken, or the state forbids it; details.violations / currentVersion
   'payload_too_large', // 413
+  'too_many_attempts', // 429: sign-in attempts are locked for a while (Retry-After)
   'rule_violation', // 422: well-formed, but breaks a rule of the timetable; details.violations or field → message
   'internal', // 500: logged on the server without personal data
 ] as const;
@@ -66,6 +72,7 @@ export type FieldErrors = z.infer<typeof FieldErrors>;
 export const ApiErrorDetails = z.union([
   z.object({ violations: z.array(ApiViolation) }),
   z.object({ currentVersion: z.number().int() }),
+  z.object({ retryAfterSeconds: z.number().int() }),
   FieldErrors,
 ]);
 export type ApiErrorDetails = z.infer<typeof ApiErrorDetails>;

@@ -8,3 +8,5 @@ export * from './staff.ts';
 export * from './schedules.ts';
 export * from './requests.ts';
 export * from './consultations.ts';
+export * from './auth.ts';
+export * from './audit.ts';

@@ -49,20 +49,14 @@ export type InstitutionList = z.infer<typeof InstitutionList>;
 export const InstitutionParams = z.object({ institutionId: Uuid });
 export type InstitutionParams = z.infer<typeof InstitutionParams>;
 
-/** POST /institutions: into an existing department (`departmentId`) or a new one (`departmentName`). */
-export const CreateInstitutionBody = z
-  .object({
-    departmentId: Uuid.optional(),
-    departmentName: text(300).optional(),
-    name: text(300),
-    resourceCentre: z.boolean().default(false),
-    calendar: InstitutionCalendar,
-  })
-  .superRefine((v, ctx) => {
-    if ((v.departmentId === undefined) === (v.departmentName === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['departmentId'], message: 'give either departmentId or departmentName' });
-    }
-  });
+/** POST /institutions: an institution of the admin's own department (departments are made with `pnpm admin:create`). */
+export const CreateInstitutionBody = z.object({
+  /** Defaults to the admin's department; another department's id answers 404. */
+  departmentId: Uuid.optional(),
+  name: text(300),
+  resourceCentre: z.boolean().default(false),
+  calendar: InstitutionCalendar,
+});
 export type CreateInstitutionBody = z.infer<typeof CreateInstitutionBody>;
 
 /** PATCH /institutions/:id: any of the fields; calendar parts replace the stored ones. */

@@ -54,3 +54,27 @@ export const CreateStaffBody = z
     message: 'a specialist needs a profile (profession and title)',
   });
 export type CreateStaffBody = z.infer<typeof CreateStaffBody>;
+
+export const StaffParams = z.object({ staffId: Uuid });
+export type StaffParams = z.infer<typeof StaffParams>;
+
+/** A new account answers with its one-time "set your password" link, to hand over. */
+export const StaffCreated = StaffMember.extend({
+  passwordLink: z.object({ url: z.string(), expiresAt: Instant }),
+}).meta({ id: 'StaffCreated' });
+export type StaffCreated = z.infer<typeof StaffCreated>;
+
+/** Department-wide list for admins (optionally one institution's staff). */
+export const DepartmentStaffQuery = z.object({ role: StaffRole.optional(), institutionId: Uuid.optional() });
+export type DepartmentStaffQuery = z.infer<typeof DepartmentStaffQuery>;
+
+/** Role change, rename, (de)activation. Deactivating ends every session of the account at once. */
+export const UpdateStaffBody = z
+  .object({
+    displayName: text(200).optional(),
+    role: StaffRole.exclude(['admin']).optional(),
+    active: z.boolean().optional(),
+    specialist: SpecialistProfile.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
+export type UpdateStaffBody = z.infer<typeof UpdateStaffBody>;

@@ -1,0 +1,167 @@
+import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { ConsultationList, InstitutionList, type Consultation, type ConsultationState, type Institution } from '@dp/protocol';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from './api.ts';
+import { errorText } from './format.ts';
+import { sectionsOf, StaffPage } from './StaffPage.tsx';
+import { useSignedIn } from './session.tsx';
+
+const DAY = 86_400_000;
+/** How far ahead the start page looks. */
+const WEEKS_AHEAD = 4;
+
+/** `/staff` — the start page after sign-in, for every role. */
+export function StaffHome() {
+  return (
+    <StaffPage size={960}>
+      <Home />
+    </StaffPage>
+  );
+}
+
+function Home() {
+  const { t } = useTranslation();
+  const session = useSignedIn();
+  const { role, displayName, institutionId } = session.user;
+  const links = [...sectionsOf(role), { to: '/account', label: 'staff.nav.account' }];
+  return (
+    <Stack gap="lg">
+      <Stack gap={4}>
+        <Title order={1}>{role === 'specialist' ? t('staff.home.myConsultations') : t('staff.home.title')}</Title>
+        <Text c="gray.7">
+          {displayName} · {t(`staff.roles.${role}`)}
+        </Text>
+      </Stack>
+      {institutionId && (role === 'specialist' || role === 'head' || role === 'social_worker') && (
+        <Consultations institutionId={institutionId} own={role === 'specialist'} />
+      )}
+      <Stack gap="sm">
+        {role !== 'specialist' && <Title order={2}>{t('staff.home.sections')}</Title>}
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+          {links.map((l) => (
+            <Button key={l.to} component={Link} to={l.to} size="lg" variant="light" justify="flex-start" data-testid={`home-link-${l.to}`}>
+              {t(l.label)}
+            </Button>
+          ))}
+        </SimpleGrid>
+        {role !== 'admin' && <Text c="gray.7">{t('staff.home.more')}</Text>}
+      </Stack>
+    </Stack>
+  );
+}
+
+const STATE_COLOR: Record<ConsultationState, string> = {
+  planned: 'sea',
+  precheck: 'yellow',
+  open: 'teal',
+  live: 'teal',
+  ended: 'gray',
+  no_show: 'orange',
+  failed: 'red',
+  cancelled: 'gray',
+};
+
+/**
+ * The institution's consultations from today on. For a specialist the server answers with
+ * their own only (the page does not filter: it shows what the server allows).
+ */
+function Consultations({ institutionId, own }: { institutionId: string; own: boolean }) {
+  const { t, i18n } = useTranslation();
+  const session = useSignedIn();
+  const [institution, setInstitution] = useState<Institution | null>(null);
+  const [list, setList] = useState<Consultation[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [institutions, consultations] = await Promise.all([
+        api.get('/institutions', { schema: InstitutionList }),
+        (() => {
+          const from = new Date();
+          from.setHours(0, 0, 0, 0);
+          const to = new Date(from.getTime() + WEEKS_AHEAD * 7 * DAY);
+          return api.get(`/institutions/${institutionId}/consultations`, {
+            schema: ConsultationList,
+            query: { from: from.toISOString(), to: to.toISOString() },
+          });
+        })(),
+      ]);
+      setInstitution(institutions.institutions.find((i) => i.id === institutionId) ?? null);
+      setList([...consultations.consultations].sort((a, b) => a.start.localeCompare(b.start)));
+      setError(null);
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  }, [institutionId, t]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const timeZone = institution?.calendar.timeZone;
+  const dayFmt = new Intl.DateTimeFormat(i18n.language, { timeZone, weekday: 'short', day: 'numeric', month: 'long' });
+  const timeFmt = new Intl.DateTimeFormat(i18n.language, { timeZone, hour: '2-digit', minute: '2-digit' });
+
+  return (
+    <Stack gap="sm" component="section" aria-labelledby="consultations-title">
+      <Title order={2} id="consultations-title">
+        {own ? t('staff.home.comingWeeks', { count: WEEKS_AHEAD }) : t('staff.home.institutionConsultations', { count: WEEKS_AHEAD })}
+      </Title>
+      {timeZone && (
+        <Text c="gray.7" size="sm">
+          {t('staff.home.timeZone', { zone: timeZone })}
+        </Text>
+      )}
+      {error && (
+        <Alert color="red" variant="light" role="alert">
+          <Group justify="space-between" gap="sm">
+            <Text>{error}</Text>
+            <Button size="md" variant="default" onClick={() => void load()}>
+              {t('staff.retry')}
+            </Button>
+          </Group>
+        </Alert>
+      )}
+      {list && list.length === 0 && (
+        <Paper withBorder radius="md" p="lg" data-testid="consultations-empty">
+          <Text>{own ? t('staff.home.noneOwn') : t('staff.home.none')}</Text>
+        </Paper>
+      )}
+      {list && list.length > 0 && (
+        <Stack gap="sm" component="ul" p={0} m={0} style={{ listStyle: 'none' }} data-testid="consultations">
+          {list.map((c) => {
+            const me = c.participants.find((p) => p.staffUserId === session.user.id);
+            const link = me && c.links.find((l) => l.participantId === me.id);
+            const live = c.state === 'open' || c.state === 'live' || c.state === 'precheck';
+            return (
+              <Paper key={c.id} component="li" withBorder radius="md" p="md" data-testid="consultation-row" data-id={c.id} data-state={c.state}>
+                <Group justify="space-between" align="center" gap="sm" wrap="wrap">
+                  <Stack gap={2} style={{ minWidth: 0, flex: '1 1 14rem' }}>
+                    <Text fw={700} size="lg">
+                      {dayFmt.format(new Date(c.start))}, {timeFmt.format(new Date(c.start))}–{timeFmt.format(new Date(c.end))}
+                    </Text>
+                    <Text>
+                      {t(`staff.kinds.${c.kind}`)}
+                      {c.topic ? ` · ${t(`staff.topics.${c.topic}`)}` : ''}
+                    </Text>
+                  </Stack>
+                  <Group gap="sm">
+                    <Badge size="lg" variant="light" color={STATE_COLOR[c.state]} data-testid="consultation-state">
+                      {t(`staff.states.${c.state}`)}
+                    </Badge>
+                    {link && live && (
+                      <Anchor href={link.url} fw={600} size="lg">
+                        {t('staff.home.openRoom')}
+                      </Anchor>
+                    )}
+                  </Group>
+                </Group>
+              </Paper>
+            );
+          })}
+        </Stack>
+      )}
+    </Stack>
+  );
+}

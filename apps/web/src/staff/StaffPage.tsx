@@ -1,0 +1,120 @@
+import { Button, Container, Group, Menu, Text, type ContainerProps } from '@mantine/core';
+import type { StaffRole } from '@dp/protocol';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { AppHeader } from '../ui/AppHeader.tsx';
+import { LeaveIcon, PersonIcon } from '../ui/icons.tsx';
+import { RequireStaff, useSession } from './session.tsx';
+import classes from './StaffPage.module.css';
+
+/** What a role may open besides its start page and profile (the start page lists them too). */
+export function sectionsOf(role: StaffRole): { to: string; label: string }[] {
+  return role === 'admin'
+    ? [
+        { to: '/admin/staff', label: 'staff.nav.staff' },
+        { to: '/admin/audit', label: 'staff.nav.audit' },
+      ]
+    : [];
+}
+
+function UserControls() {
+  const { t } = useTranslation();
+  const { session, signOut } = useSession();
+  if (!session) return null;
+  const forced = session.stage === 'totp_setup_required';
+  const sections = forced ? [] : sectionsOf(session.user.role);
+  const out = () => void signOut();
+  return (
+    <>
+      <Group gap="xs" wrap="nowrap" visibleFrom="md" className={classes.controls}>
+        {sections.map((s) => (
+          <Button key={s.to} component={Link} to={s.to} variant="subtle" size="md">
+            {t(s.label)}
+          </Button>
+        ))}
+        <Text fw={600} className={classes.name} title={session.user.email} data-testid="header-user">
+          {session.user.displayName}
+        </Text>
+        {!forced && (
+          <Button component={Link} to="/account" variant="subtle" size="md" data-testid="header-account">
+            {t('staff.nav.account')}
+          </Button>
+        )}
+        <Button variant="default" size="md" leftSection={<LeaveIcon size={18} />} onClick={out} data-testid="sign-out">
+          {t('staff.nav.signOut')}
+        </Button>
+      </Group>
+      <Menu position="bottom-end" width={260}>
+        <Menu.Target>
+          <Button variant="default" size="md" leftSection={<PersonIcon size={18} />} className={classes.menuButton} hiddenFrom="md" data-testid="header-menu">
+            {t('staff.nav.menu')}
+          </Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Label className={classes.menuName}>{session.user.displayName}</Menu.Label>
+          {!forced && (
+            <Menu.Item component={Link} to="/staff" className={classes.menuItem}>
+              {t('staff.nav.home')}
+            </Menu.Item>
+          )}
+          {sections.map((s) => (
+            <Menu.Item key={s.to} component={Link} to={s.to} className={classes.menuItem}>
+              {t(s.label)}
+            </Menu.Item>
+          ))}
+          {!forced && (
+            <Menu.Item component={Link} to="/account" className={classes.menuItem}>
+              {t('staff.nav.account')}
+            </Menu.Item>
+          )}
+          <Menu.Divider />
+          <Menu.Item onClick={out} className={classes.menuItem} leftSection={<LeaveIcon size={18} />}>
+            {t('staff.nav.signOut')}
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+    </>
+  );
+}
+
+/**
+ * A signed-in staff screen: the header with the user's name, profile and sign-out, and the
+ * screen behind <RequireStaff>.
+ */
+export function StaffPage({
+  roles,
+  totpSetup,
+  size = 960,
+  children,
+}: {
+  roles?: readonly StaffRole[];
+  totpSetup?: boolean;
+  size?: ContainerProps['size'];
+  children: ReactNode;
+}) {
+  return (
+    <div className={classes.page}>
+      <AppHeader homeHref="/staff">
+        <UserControls />
+      </AppHeader>
+      <RequireStaff roles={roles} totpSetup={totpSetup}>
+        <Container size={size} px={{ base: 'sm', sm: 'md' }} py={{ base: 'md', sm: 'xl' }} component="main" w="100%">
+          {children}
+        </Container>
+      </RequireStaff>
+    </div>
+  );
+}
+
+/** A public staff screen (sign-in, set-password): the header without the user's controls. */
+export function PublicStaffPage({ children }: { children: ReactNode }) {
+  return (
+    <div className={classes.page}>
+      <AppHeader />
+      <Container size={520} px={{ base: 'sm', sm: 'md' }} py={{ base: 'md', sm: 'xl' }} component="main" w="100%">
+        {children}
+      </Container>
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+// THE permission matrix: who may do what, and over which records. One mechanism reads it —
+// the REST router (apps/signalling/src/api/route.ts) for every endpoint and the socket
+// dispatcher (apps/signalling/src/socket/request-dispatch.ts) for every room event — so no
+// handler checks a role by hand. A route or event missing here refuses to start, and
+// apps/signalling/test/access/matrix.test.ts generates its cases from this table.
+//
+// Reading a row: principal → scope. A principal not named may not do it at all (403, or
+// 404 when the record belongs to another institution: ids are never confirmed to outsiders).
+//
+// Scopes:
+//   department   any record of the actor's department (all its institutions)
+//   institution  records of the actor's own institution
+//   own          records the actor takes part in: their consultations (as specialist or
+//                participant), their schedule, requests they are responsible for
+//   self         the actor's own account and sessions
+//   public       no sign-in at all (sign-in itself, one-time password links)
+//   link         a client's link: one consultation — its room (and its link page and,
+//                with the join issue, its feedback form); nothing else
+//   participant  room events after `join`: only the peer's own transports and producers
+//
+// Principals: the four staff roles, `client` (a link holder, no account) and `anyone`.
+
+export const staffRoles = ['admin', 'head', 'specialist', 'social_worker'] as const;
+export type StaffRoleName = (typeof staffRoles)[number];
+export const principals = [...staffRoles, 'client', 'anyone'] as const;
+export type Principal = (typeof principals)[number];
+export type Scope = 'department' | 'institution' | 'own' | 'self' | 'public' | 'link' | 'participant';
+export type Grants = Partial<Record<Principal, Scope>>;
+
+const everyStaff = { admin: 'self', head: 'self', specialist: 'self', social_worker: 'self' } as const satisfies Grants;
+/** Anyone who joined a room: what they may do there is limited to their own peer. */
+const inRoom = {
+  client: 'participant',
+  head: 'participant',
+  specialist: 'participant',
+  social_worker: 'participant',
+} as const satisfies Grants;
+
+export const permissions = {
+  // --- sign-in and one's own account --------------------------------------------------
+  'auth.sign_in': { anyone: 'public' },
+  'auth.password_link': { anyone: 'public' },
+  'auth.set_password': { anyone: 'public' },
+  'auth.session': everyStaff,
+  'auth.sign_out': everyStaff,
+  'auth.sign_out_everywhere': everyStaff,
+  'account.sessions': everyStaff,
+  'account.end_session': everyStaff,
+  'account.change_password': everyStaff,
+  'account.totp_setup': everyStaff,
+  'account.totp_enable': everyStaff,
+  // An admin's second factor is required, so only the other roles may turn theirs off.
+  'account.totp_disable': { head: 'self', specialist: 'self', social_worker: 'self' },
+
+  // --- institutions --------------------------------------------------------------------
+  'institutions.list': { admin: 'department', head: 'institution', specialist: 'institution', social_worker: 'institution' },
+  'institutions.create': { admin: 'department' },
+  'institutions.get': { admin: 'department', head: 'institution', specialist: 'institution', social_worker: 'institution' },
+  'institutions.update': { admin: 'department', head: 'institution' },
+
+  // --- staff accounts (only admins manage them) -----------------------------------------
+  'staff.list': { admin: 'department', head: 'institution', specialist: 'institution', social_worker: 'institution' },
+  'staff.list_department': { admin: 'department' },
+  'staff.create': { admin: 'department' },
+  'staff.get': { admin: 'department', head: 'institution' },
+  'staff.update': { admin: 'department' },
+  'staff.password_link': { admin: 'department' },
+  'staff.end_sessions': { admin: 'department' },
+
+  // --- audit log -------------------------------------------------------------------------
+  'audit.list': { admin: 'department' },
+
+  // --- timetable: specialists' month schedules -----------------------------------------
+  'schedules.get': { admin: 'department', head: 'institution', specialist: 'own' },
+  'schedules.put': { admin: 'department', head: 'institution', specialist: 'own' },
+  'schedules.approve': { admin: 'department', head: 'institution' },
+  'schedules.free_slots': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+
+  // --- requests journal (clients' personal data: intake roles only) ---------------------
+  'requests.list': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  'requests.create': { admin: 'department', head: 'institution', social_worker: 'institution' },
+  'requests.update': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+
+  // --- consultations ---------------------------------------------------------------------
+  'consultations.list': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  'consultations.create': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  'consultations.get': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  'consultations.reschedule': { admin: 'department', head: 'institution', specialist: 'own' },
+  'consultations.cancel': { admin: 'department', head: 'institution', specialist: 'own' },
+
+  // --- room events (socket.io /room) ----------------------------------------------------
+  // Staff join the rooms of consultations they take part in — an admin watches room health
+  // on the dashboard, never the consultation itself; a head joins only when listed in it.
+  'room.join': { client: 'link', head: 'own', specialist: 'own', social_worker: 'own' },
+  'room.connectTransport': inRoom,
+  'room.ready': inRoom,
+  'room.produce': inRoom,
+  'room.pauseProducer': inRoom,
+  'room.resumeProducer': inRoom,
+  'room.closeProducer': inRoom,
+  'room.setAudioOnly': inRoom,
+  'room.leave': inRoom,
+} as const satisfies Record<string, Grants>;
+
+export type Action = keyof typeof permissions;
+
+export function isAction(name: string): name is Action {
+  return Object.hasOwn(permissions, name);
+}
+
+/** The scope `principal` has for `action`, or null when it may not do it at all. */
+export function grantOf(action: Action, principal: Principal): Scope | null {
+  const grants: Grants = permissions[action];
+  return grants[principal] ?? null;
+}
+
+/** The socket event `event` of the /room namespace as a matrix action. */
+export function roomAction(event: string): `room.${string}` {
+  return `room.${event}`;
+}
