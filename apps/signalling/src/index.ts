@@ -2,3 +2,4 @@ export { loadSignallingConfig, type SignallingConfig } from './config.ts';
 export { startSignalling, type SignallingServer } from './server.ts';
 export { SfuClient } from './sfu/sfu-client.ts';
 export { LinkSigner, randomId } from './links/link-token.ts';
+export { issueFirstAdmin, type FirstAdminInput, type FirstAdminResult } from './auth/bootstrap-admin.ts';

@@ -1,9 +1,10 @@
 import { pino } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createLogger, loadSfuConfig, startSfuNode, type SfuNode } from '@dp/sfu';
-import { ROOM_NAMESPACE, type Ack, type ClientRequestName, type RoomRole } from '@dp/protocol';
+import { ROOM_NAMESPACE, SESSION_COOKIE, type Ack, type ClientRequestName, type RoomRole } from '@dp/protocol';
 import { loadSignallingConfig, startSignalling, type SignallingServer } from '../src/index.ts';
 import { createHash } from 'node:crypto';
+import { SessionStore } from '../src/auth/session-store.ts';
 import { createTestDatabase, OMSK_CALENDAR } from './api/support.ts';
 import type { JobOutcome } from '../src/timetable/timetable-service.ts';
 
@@ -125,8 +126,19 @@ export interface TestPeer {
   close(): void;
 }
 
-export async function connectPeer(stack: Stack): Promise<TestPeer> {
-  const socket = connect(stack.url + ROOM_NAMESPACE, { transports: ['websocket'], reconnection: false, forceNew: true });
+export interface PeerOptions {
+  /** The page's cookies (a staff session: `dp_session=…`), sent with the WebSocket handshake. */
+  cookie?: string;
+  /** The handshake's Origin header (a browser always sends one; Node's client sends none unless told). */
+  origin?: string;
+}
+
+export async function connectPeer(stack: Stack, opts: PeerOptions = {}): Promise<TestPeer> {
+  const extraHeaders: Record<string, string> = {
+    ...(opts.cookie ? { cookie: opts.cookie } : {}),
+    ...(opts.origin ? { origin: opts.origin } : {}),
+  };
+  const socket = connect(stack.url + ROOM_NAMESPACE, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
@@ -165,6 +177,22 @@ export function ok<T>(ack: Ack<T>): T {
 export function errorCode(ack: Ack<unknown>): string {
   if (ack.ok) throw new Error('expected an error ack, got ok');
   return ack.error.code;
+}
+
+/**
+ * A live session of a member of staff, made directly in the stack's database (no password,
+ * no argon2): answers the `dp_session=…` cookie a signed-in page would send.
+ */
+export async function sessionCookieFor(
+  stack: Stack,
+  staffUserId: string,
+  opts: { stage?: 'active' | 'totp_setup_required' } = {},
+): Promise<string> {
+  const prisma = stack.signalling.prisma;
+  const user = await prisma.staffUser.findUniqueOrThrow({ where: { id: staffUserId } });
+  const store = new SessionStore(prisma, { idleSeconds: 1800, absoluteSeconds: 12 * 3600 }, () => new Date());
+  const { token } = await store.create(user, { stage: opts.stage ?? 'active', ip: '127.0.0.1', userAgent: 'jest' });
+  return `${SESSION_COOKIE}=${token}`;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface RoomPass {
   caller: Caller;
   subject: Subject;
   claims: LinkClaims;
+  /** Staff: the session cookie, resolved again on every event (signed out, deactivated → refused). */
+  sessionToken: string | null;
 }
 
 /** Every room event must be in the matrix: a new event without an entry stops the server from starting. */
@@ -49,9 +51,10 @@ export class RoomAccess {
       const subject: Subject = { institutionId: '', departmentId: '', consultationId: claims.consultationId };
       const verdict = decide('room.join', caller, subject);
       if (!verdict.allowed) refuse(verdict.status);
-      return { caller, subject, claims };
+      return { caller, subject, claims, sessionToken: null };
     }
-    const staff = await this.staffOf(request);
+    const sessionToken = this.cookieOf(request);
+    const staff = sessionToken ? await this.sessions.resolve(sessionToken) : null;
     if (!staff) refuse(401);
     if (staff.stage !== 'active') refuse(403);
     const consultationId = join.consultationId!;
@@ -71,14 +74,24 @@ export class RoomAccess {
     const participant = c.participants.find((p) => p.staffUserId === staff.user.id && p.role !== 'client');
     if (!participant) refuse(404);
     const claims: LinkClaims = { consultationId, participantId: participant.id, role: 'specialist', expiresAt: staff.expiresAt };
-    return { caller: staff, subject, claims };
+    return { caller: staff, subject, claims, sessionToken };
   }
 
-  /** Any later event: only after `join`, and only what the matrix grants the caller in the room. */
-  check(event: string, pass: RoomPass | undefined): void {
+  /**
+   * Any later event: only after `join`, and only what the matrix grants the caller in the
+   * room. A member of staff's session is looked up again (one indexed row), so signing out
+   * everywhere, a deactivation or a role change takes effect on the next event.
+   */
+  async check(event: string, pass: RoomPass | undefined): Promise<void> {
     const action = roomAction(event) as Action;
     if (!pass) throw new ProtocolError('not_joined', 'join the room first');
-    const verdict = decide(action, pass.caller, pass.subject);
+    let caller = pass.caller;
+    if (caller.kind === 'staff') {
+      const now = pass.sessionToken ? await this.sessions.resolve(pass.sessionToken) : null;
+      if (!now) refuse(401);
+      caller = now;
+    }
+    const verdict = decide(action, caller, pass.subject);
     if (!verdict.allowed) refuse(verdict.status);
   }
 
@@ -86,7 +99,7 @@ export class RoomAccess {
    * The staff session of the socket's handshake. The cookie counts only from a page of this
    * origin (cross-site WebSocket hijacking: another site's page would send it too).
    */
-  private async staffOf(request: IncomingMessage) {
+  private cookieOf(request: IncomingMessage): string | null {
     const cookies = request.headers.cookie;
     if (!cookies) return null;
     const origin = request.headers.origin;
@@ -97,7 +110,6 @@ export class RoomAccess {
         return null;
       }
     }
-    const token = parseCookie(cookies)[SESSION_COOKIE];
-    return token ? this.sessions.resolve(token) : null;
+    return parseCookie(cookies)[SESSION_COOKIE] ?? null;
   }
 }

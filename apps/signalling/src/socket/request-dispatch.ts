@@ -26,7 +26,7 @@ export function bindRequests(
   handlers: RequestHandlers,
   log: Logger,
   /** The permission matrix's check (access.ts), run for every valid request before its handler. */
-  authorize: (name: ClientRequestName) => void,
+  authorize: (name: ClientRequestName) => void | Promise<void>,
 ): void {
   socket.onAny((event: string, ...args: unknown[]) => {
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as (a: Ack<unknown>) => void) : undefined;
@@ -42,7 +42,7 @@ export function bindRequests(
       if (!Object.hasOwn(clientRequests, event)) throw new ProtocolError('unknown_event', `unknown event ${event.slice(0, 64)}`);
       const name = event as ClientRequestName;
       const parsed = parseOrThrow(clientRequests[name].payload, payload, name);
-      authorize(name);
+      await authorize(name);
       const handler = handlers[name] as (p: unknown) => Promise<unknown>;
       reply = { ok: true, data: await handler(parsed) };
     } catch (e) {

@@ -99,8 +99,8 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, access: Roo
       },
       log,
       // `join` is checked by access.admit with its payload; every other event here.
-      (name) => {
-        if (name !== 'join') access.check(name, session?.pass);
+      async (name) => {
+        if (name !== 'join') await access.check(name, session?.pass);
       },
     );
 

@@ -1,12 +1,13 @@
 // The registry and the document built from it: every route complete, every route documented
-// with the schemas it validates with.
+// with the schemas it validates with and the permission matrix's row.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { z } from 'zod';
-import { InstitutionList, violationCodes } from '@dp/protocol';
+import { createPrisma, type PrismaClient } from '@dp/db';
+import { InstitutionList, SESSION_COOKIE, permissions, violationCodes, type Action } from '@dp/protocol';
 import { VIOLATION_CODES } from '@dp/scheduling';
 import { apiRoutes, buildOpenApiDocument, defineRoute, RouteRegistry, type ApiRoute } from '../../src/api/index.ts';
 import { openApiPath } from '../../src/api/openapi.ts';
-import { noDatabase, startApi, type ApiUnderTest } from './support.ts';
+import { createTestDatabase, startApi, type ApiUnderTest } from './support.ts';
 
 interface Operation {
   operationId: string;
@@ -15,6 +16,9 @@ interface Operation {
   parameters: { name: string; in: string; required: boolean; schema: unknown }[];
   requestBody?: { content: { 'application/json': { schema: unknown } } };
   responses: Record<string, { content?: { 'application/json': { schema: unknown } }; $ref?: string }>;
+  security?: unknown[];
+  'x-permissions': Record<string, string>;
+  'x-institution-scoped': boolean;
 }
 interface Document {
   openapi: string;
@@ -22,29 +26,60 @@ interface Document {
   components: {
     schemas: Record<string, unknown>;
     responses: Record<string, unknown>;
-    securitySchemes: Record<string, { type: string; scheme: string }>;
+    securitySchemes: Record<string, { type: string; in?: string; name?: string }>;
   };
   security: Record<string, unknown>[];
   tags: { name: string }[];
 }
 
+const PUBLIC = ['auth.password_link', 'auth.set_password', 'auth.sign_in'];
+
+let db: { url: string; drop(): Promise<void> };
+let prisma: PrismaClient;
 let api: ApiUnderTest;
 let doc: Document;
 
 beforeAll(async () => {
-  api = await startApi({ prisma: noDatabase(), now: new Date('2026-03-01T00:00:00Z') });
-  const res = await api.call<Document>('GET', '/openapi.json', undefined, { token: null });
+  db = await createTestDatabase();
+  prisma = createPrisma(db.url, { poolSize: 2 });
+  api = await startApi({ prisma, now: new Date('2026-03-01T00:00:00Z') });
+  const res = await api.call<Document>('GET', '/openapi.json', undefined, { as: null });
   expect(res.status).toBe(200);
   doc = res.body;
-});
+}, 60_000);
 
-afterAll(() => api?.close());
+afterAll(async () => {
+  await api?.close();
+  await prisma?.$disconnect();
+  await db?.drop();
+}, 30_000);
 
 describe('GET /api/openapi.json', () => {
-  test('is OpenAPI 3.1 with the bearer scheme required everywhere, served without a token', () => {
+  test('is OpenAPI 3.1 with the session cookie required by default, served without signing in', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.securitySchemes.adminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(doc.security).toEqual([{ adminToken: [] }]);
+    expect(doc.components.securitySchemes).toEqual({
+      session: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: SESSION_COOKIE }),
+    });
+    expect(doc.security).toEqual([{ session: [] }]);
+  });
+
+  test('every operation carries its matrix row in x-permissions; public ones need no session', () => {
+    const publicOps: string[] = [];
+    for (const route of apiRoutes.routes) {
+      const op = doc.paths[openApiPath(route.path)]![route.method]!;
+      expect([route.name, op['x-permissions']]).toEqual([route.name, permissions[route.name as Action]]);
+      expect(op['x-institution-scoped']).toBe(route.institution !== null);
+      if (op['x-permissions'].anyone === 'public') {
+        publicOps.push(route.name);
+        expect([route.name, op.security]).toEqual([route.name, []]);
+        expect(op.responses['403']).toBeUndefined();
+      } else {
+        expect([route.name, op.security]).toEqual([route.name, undefined]); // the document's default: the session cookie
+        expect(op.responses['401']).toEqual({ $ref: '#/components/responses/Unauthenticated' });
+        expect(op.responses['403']).toEqual({ $ref: '#/components/responses/Forbidden' });
+      }
+    }
+    expect(publicOps.sort()).toEqual(PUBLIC);
   });
 
   test('lists every registered route with its parameters, body, response and errors', () => {
@@ -59,10 +94,21 @@ describe('GET /api/openapi.json', () => {
       expect(op.parameters.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(Object.keys(route.query?.shape ?? {}));
       expect(Boolean(op.requestBody)).toBe(Boolean(route.body));
       expect(op.responses[String(route.status)]?.content?.['application/json'].schema).toBeTruthy();
-      expect(op.responses['401']).toEqual({ $ref: '#/components/responses/Unauthenticated' });
       if (route.body) expect(op.responses['400']).toEqual({ $ref: '#/components/responses/BadRequest' });
     }
-    expect(doc.tags.map((t) => t.name).sort()).toEqual(['consultations', 'institutions', 'requests', 'schedules', 'staff']);
+    expect(doc.tags.map((t) => t.name).sort()).toEqual([
+      'account',
+      'audit',
+      'auth',
+      'consultations',
+      'institutions',
+      'requests',
+      'schedules',
+      'staff',
+    ]);
+    // Sign-in answers 401 invalid_credentials / totp_required and 429 when locked.
+    const signIn = doc.paths['/auth/sign-in']!.post!;
+    expect(Object.keys(signIn.responses).sort()).toEqual(expect.arrayContaining(['200', '400', '401', '429']));
   });
 
   test('the schemas are the zod ones: named components, the error shape, field constraints', () => {
@@ -93,8 +139,9 @@ describe('GET /api/openapi.json', () => {
 });
 
 describe('the registry', () => {
+  // Route names are matrix actions: a test route borrows one (institutions.list: no `own` grant).
   const valid = defineRoute({
-    name: 'tests.example',
+    name: 'institutions.list',
     method: 'get',
     path: '/example',
     summary: 'An example',
@@ -107,6 +154,7 @@ describe('the registry', () => {
   test('every route has a dotted name, a summary, a tag and a response schema', () => {
     for (const r of apiRoutes.routes) {
       expect(r.name).toMatch(/^[a-z_]+\.[a-z_]+$/);
+      expect(Object.hasOwn(permissions, r.name)).toBe(true);
       expect(r.summary.length).toBeGreaterThan(5);
       expect(r.response).toBeInstanceOf(z.ZodType);
     }
@@ -119,9 +167,9 @@ describe('the registry', () => {
     expect(broken({ name: 'NoDots' })).toThrow(/name must be dotted/);
     expect(broken({ path: '/example/:id' })).toThrow(/params schema must declare exactly id/);
     expect(() => new RouteRegistry([valid, { ...valid, path: '/other' }])).toThrow(/used twice/);
-    expect(() => new RouteRegistry([valid, { ...valid, name: 'tests.other' }])).toThrow(/registered twice/);
+    expect(() => new RouteRegistry([valid, { ...valid, name: 'institutions.create' }])).toThrow(/registered twice/);
     const definition = {
-      name: 'tests.blank',
+      name: 'institutions.create',
       method: 'get',
       path: '/blank',
       summary: ' ',
@@ -132,8 +180,29 @@ describe('the registry', () => {
     } as const;
     expect(() => defineRoute(definition)).toThrow(/summary is missing/);
     expect(buildOpenApiDocument(new RouteRegistry([valid]))).toMatchObject({
-      paths: { '/example': { get: { operationId: 'tests.example' } } },
+      paths: { '/example': { get: { operationId: 'institutions.list' } } },
     });
+  });
+
+  test('refuses a route the permission matrix does not know, and an `own` grant without owners()', () => {
+    const unknown = { ...valid, name: 'tests.example' } as ApiRoute;
+    expect(() => new RouteRegistry([unknown])).toThrow(/no entry in the permission matrix/);
+    expect(() =>
+      defineRoute({
+        name: 'tests.example',
+        method: 'get',
+        path: '/example',
+        summary: 'An example',
+        tag: 'tests',
+        response: InstitutionList,
+        institution: null,
+        handler: async () => ({ institutions: [] }),
+      }),
+    ).toThrow(/no entry in the permission matrix/);
+    // consultations.get grants specialists `own`: the route must say who takes part.
+    const own = { ...valid, name: 'consultations.get', institution: () => 'x' } as ApiRoute;
+    expect(() => new RouteRegistry([own])).toThrow(/needs owners\(\) or listsOwn/);
+    expect(() => new RouteRegistry([{ ...own, institution: null, listsOwn: true }])).toThrow(/needs an institution resolver/);
   });
 
   test("the protocol's violation codes are the scheduling package's", () => {

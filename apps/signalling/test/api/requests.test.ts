@@ -17,8 +17,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url, { poolSize: 5 });
   api = await startApi({ prisma, now: new Date('2026-03-01T00:00:00Z') });
-  const institution = (name: string) =>
-    api.post<Institution>('/institutions', { departmentName: `Департамент ${name}`, name, calendar: OMSK_CALENDAR });
+  const institution = (name: string) => api.post<Institution>('/institutions', { name, calendar: OMSK_CALENDAR });
   omsk = (await institution('КЦСОН Седельниково')).body;
   other = (await institution('КЦСОН Тара')).body;
   const staff = (inst: Institution, email: string) =>

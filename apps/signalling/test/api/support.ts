@@ -33,15 +33,6 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   return createScratchDatabase(server);
 }
 
-/** For tests that must never reach the database (auth, validation, the document). */
-export function noDatabase(): PrismaClient {
-  return new Proxy({} as PrismaClient, {
-    get(_target, property) {
-      throw new Error(`this test must not reach the database (prisma.${String(property)})`);
-    },
-  });
-}
-
 export interface Answer<T> {
   status: number;
   body: T;
@@ -97,7 +88,7 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 export async function startApi(options: {
   prisma: PrismaClient;
   now: Date;
-  signIn?: { maxFailures?: number; lockSeconds?: number };
+  signIn?: { maxFailures?: number; lockSeconds?: number; maxFailuresPerIp?: number };
   session?: { idleSeconds?: number; absoluteSeconds?: number };
 }): Promise<ApiUnderTest> {
   if (!process.env.REDIS_URL) throw new Error('REDIS_URL is not set: run the tests through ./pnpm test');
@@ -123,6 +114,7 @@ export async function startApi(options: {
   const guard = new SignInGuard(redis, {
     maxFailures: options.signIn?.maxFailures ?? 5,
     lockSeconds: options.signIn?.lockSeconds ?? 900,
+    ...(options.signIn?.maxFailuresPerIp ? { maxFailuresPerIp: options.signIn.maxFailuresPerIp } : {}),
     keyPrefix: `test:${randomUUID()}`,
   });
   const app = express();

@@ -19,7 +19,8 @@ const NOW = new Date('2026-03-01T00:00:00Z');
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url, { poolSize: 5 });
-  api = await startApi({ prisma, now: NOW });
+  // The clock jumps days ahead and back: the admin's session must outlive that.
+  api = await startApi({ prisma, now: NOW, session: { idleSeconds: 30 * 86400, absoluteSeconds: 60 * 86400 } });
 }, 60_000);
 
 afterAll(async () => {
@@ -59,13 +60,10 @@ const MARCH_4 = ['2026-03-03T18:00:00Z', '2026-03-04T18:00:00Z'] as const;
 
 describe('setting up an institution', () => {
   test('institution, staff, a schedule that offers nothing until approved', async () => {
-    const created = await api.post<Institution>('/institutions', {
-      departmentName: 'Департамент соцзащиты',
-      name: 'КЦСОН Седельниково',
-      calendar: OMSK_CALENDAR,
-    });
+    const created = await api.post<Institution>('/institutions', { name: 'КЦСОН Седельниково', calendar: OMSK_CALENDAR });
     expect(created.status).toBe(201);
     institution = created.body;
+    expect(institution.departmentId).toBe(api.departmentId); // the admin's department
     expect(institution.calendar).toEqual(OMSK_CALENDAR);
     expect((await api.get<Institution>(`/institutions/${institution.id}`)).body).toEqual(institution);
     expect((await api.get<{ institutions: Institution[] }>('/institutions')).body.institutions.map((i) => i.id)).toContain(institution.id);
@@ -115,10 +113,13 @@ describe('setting up an institution', () => {
     expect(early.status).toBe(422);
     expect(codes(violationsOf(early.error))).toEqual(['no_approved_schedule']);
 
-    const bySpecialist = await api.post(`${schedule}/approve`, { approvedById: psychologist.id });
-    expect(bySpecialist.status).toBe(422);
-    expect(bySpecialist.error).toMatchObject({ code: 'rule_violation', details: { approvedById: expect.any(String) } });
-    const approved = await api.post<MonthSchedule>(`${schedule}/approve`, { approvedById: head.id });
+    // The approver is whoever is signed in: a specialist may not approve (403), the head may.
+    // (Accounts made through the API have no password yet; a session needs one.)
+    const withPassword = (id: string) => api.prisma.staffUser.update({ where: { id }, data: { passwordHash: 'set by the test' } });
+    const bySpecialist = await api.as(await api.signIn(await withPassword(psychologist.id))).post(`${schedule}/approve`);
+    expect(bySpecialist.status).toBe(403);
+    const headSession = await api.signIn(await withPassword(head.id));
+    const approved = await api.as(headSession).post<MonthSchedule>(`${schedule}/approve`, {});
     expect(approved.body).toMatchObject({ status: 'approved', approvedById: head.id, approvedAt: NOW.toISOString() });
     expect((await api.get<MonthSchedule>(schedule)).body.blocks).toHaveLength(4);
   });
@@ -180,7 +181,12 @@ describe('free slots and booking', () => {
 
     const events = await prisma.auditEvent.findMany({ where: { action: 'consultation.created', targetId: first.id } });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actorType: 'system', institutionId: institution.id, targetType: 'consultation' });
+    expect(events[0]).toMatchObject({
+      actorType: 'staff',
+      actorId: api.admin.user.id,
+      institutionId: institution.id,
+      targetType: 'consultation',
+    });
     expect(JSON.stringify(events[0]!.details)).not.toMatch(/Иванова|client@example/);
   });
 
@@ -330,7 +336,7 @@ describe('unknown ids and ids of another institution: 404', () => {
       ['POST', `/consultations/${UNKNOWN_ID}/cancel`, { reason: 'x', version: 0 }],
       ['GET', `${inst}/specialists/${UNKNOWN_ID}/schedules/2026-03`],
       ['GET', `${inst}/specialists/${lawyer.id}/schedules/2026-03`], // exists, but no schedule
-      ['POST', `${inst}/specialists/${lawyer.id}/schedules/2026-03/approve`, { approvedById: head.id }],
+      ['POST', `${inst}/specialists/${lawyer.id}/schedules/2026-03/approve`, {}],
       ['PATCH', `${inst}/requests/${UNKNOWN_ID}`, { status: 'completed' }],
     ];
     for (const [method, path, body] of cases) {

@@ -1,13 +1,41 @@
-// The token and the input checks happen before any handler: none of these reach the
-// database (it is a proxy that throws), and every 400 names the wrong fields.
+// The session and the input checks happen before any handler: a call without a live session
+// is refused before its input is even read, and input is validated before any record is
+// looked up (an unknown institution with a wrong body answers 400, not 404); every 400
+// names the wrong fields.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ADMIN_TOKEN, OMSK_CALENDAR, UNKNOWN_ID, noDatabase, startApi, type ApiUnderTest } from './support.ts';
+import { randomBytes } from 'node:crypto';
+import { createPrisma, type PrismaClient } from '@dp/db';
+import { SESSION_COOKIE } from '@dp/protocol';
+import { OMSK_CALENDAR, UNKNOWN_ID, createTestDatabase, startApi, type ApiUnderTest } from './support.ts';
 
+let db: { url: string; drop(): Promise<void> };
+let real: PrismaClient;
 let api: ApiUnderTest;
+/** While set, `prisma.institution` throws (an unexpected error inside a handler). */
+let institutionsBroken = false;
+
+/** The real client, except that its institution model can be made to throw. */
+function breakable(prisma: PrismaClient): PrismaClient {
+  return new Proxy(prisma, {
+    get(target, property) {
+      if (property === 'institution' && institutionsBroken) throw new Error('secret detail: the institutions table is on fire');
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 beforeAll(async () => {
-  api = await startApi({ prisma: noDatabase(), now: new Date('2026-03-01T00:00:00Z') });
-});
-afterAll(() => api?.close());
+  db = await createTestDatabase();
+  real = createPrisma(db.url, { poolSize: 3 });
+  api = await startApi({ prisma: breakable(real), now: new Date('2026-03-01T00:00:00Z') });
+}, 60_000);
+
+afterAll(async () => {
+  await api?.close();
+  await real?.$disconnect();
+  await db?.drop();
+}, 30_000);
 
 const consultations = `/institutions/${UNKNOWN_ID}/consultations`;
 const booking = {
@@ -20,29 +48,46 @@ const booking = {
   clients: [{ displayName: 'Клиент' }],
 };
 
-describe('authentication (until sign-in: the admin token)', () => {
+describe('authentication: the session cookie', () => {
+  const endedSession = async () => {
+    const who = await api.signIn(api.admin.user);
+    const session = await api.sessions.resolve(who.cookie.slice(SESSION_COOKIE.length + 1));
+    await api.sessions.end(session!.sessionId, 'sign_out');
+    return who.cookie;
+  };
+
   test.each([
-    ['no header', null],
-    ['a wrong token', 'not-the-admin-token-0123456789-abcdef'],
-    ['a prefix of the token', ADMIN_TOKEN.slice(0, -1)],
-    ['an empty token', ''],
-  ])('%s → 401 unauthenticated, before any validation', async (_what, token) => {
-    const res = await api.call('POST', consultations, { nonsense: true }, { token });
+    ['no cookie', async () => null],
+    ['an unknown cookie', async () => `${SESSION_COOKIE}=${randomBytes(32).toString('base64url')}`],
+    ['an empty cookie', async () => `${SESSION_COOKIE}=`],
+    ['a cookie of another name', async () => `session=${randomBytes(32).toString('base64url')}`],
+    ['an ended session', endedSession],
+  ])('%s → 401 unauthenticated, before any validation', async (_what, cookie) => {
+    const value = await cookie();
+    const res = await api.call('POST', consultations, { nonsense: true }, { as: null, headers: value ? { cookie: value } : {} });
     expect(res.status).toBe(401);
     expect(res.error.code).toBe('unauthenticated');
-    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(res.error.details).toBeUndefined();
   });
 
-  test("paths the API does not own fall through without a token (the app's public /api/links/:token, /api/health)", async () => {
+  test('a cookie that names no live session is cleared', async () => {
+    const res = await api.call('GET', '/institutions', undefined, { as: null, headers: { cookie: await endedSession() } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`, 'i'));
+    const none = await api.call('GET', '/institutions', undefined, { as: null });
+    expect(none.headers.get('set-cookie')).toBeNull();
+  });
+
+  test("paths the API does not own fall through without a session (the app's public /api/links/:token, /api/health)", async () => {
     for (const path of ['/health', '/links/abc.def', `/institutions/${UNKNOWN_ID}/nothing-here`]) {
-      const res = await api.call('GET', path, undefined, { token: null });
+      const res = await api.call('GET', path, undefined, { as: null });
       expect([path, res.status, res.body]).toEqual([path, 404, { fellThrough: true }]);
     }
   });
 
   test('every registered route requires it', async () => {
-    for (const path of ['/institutions', `/institutions/${UNKNOWN_ID}/staff`, `/consultations/${UNKNOWN_ID}`]) {
-      expect((await api.call('GET', path, undefined, { token: null })).status).toBe(401);
+    for (const path of ['/institutions', `/institutions/${UNKNOWN_ID}/staff`, `/consultations/${UNKNOWN_ID}`, '/audit', '/auth/session']) {
+      expect([path, (await api.call('GET', path, undefined, { as: null })).status]).toEqual([path, 401]);
     }
   });
 });
@@ -122,7 +167,7 @@ describe('400 bad_request names the fields', () => {
   });
 
   test('time zones must be IANA names', async () => {
-    const institution = { departmentName: 'Департамент', name: 'КЦСОН', calendar: OMSK_CALENDAR };
+    const institution = { name: 'КЦСОН', calendar: OMSK_CALENDAR };
     for (const timeZone of ['+06:00', 'UTC', 'Etc/GMT-6', 'Mars/Olympus_Mons', 'asia/omsk', '']) {
       const e = await expect400('/institutions', { ...institution, calendar: { ...OMSK_CALENDAR, timeZone } }, ['calendar.timeZone']);
       expect(e.details).toEqual({ 'calendar.timeZone': expect.stringMatching(/IANA/) });
@@ -130,7 +175,7 @@ describe('400 bad_request names the fields', () => {
   });
 
   test('calendar shape: hours, lunch, week without working days, dates', async () => {
-    const institution = { departmentName: 'Департамент', name: 'КЦСОН' };
+    const institution = { name: 'КЦСОН' };
     await expect400(
       '/institutions',
       {
@@ -146,7 +191,26 @@ describe('400 bad_request names the fields', () => {
     );
     const closed = { '1': null, '2': null, '3': null, '4': null, '5': null, '6': null, '7': null };
     await expect400('/institutions', { ...institution, calendar: { ...OMSK_CALENDAR, week: closed } }, ['calendar.week']);
-    await expect400('/institutions', { name: 'КЦСОН', calendar: OMSK_CALENDAR }, ['departmentId']);
+    await expect400('/institutions', { departmentId: 'Департамент', name: 'КЦСОН', calendar: OMSK_CALENDAR }, ['departmentId']);
+  });
+
+  test("institutions are created in the admin's department; another department's id is not found", async () => {
+    const own = await api.post<{ departmentId: string }>('/institutions', { name: 'КЦСОН', calendar: OMSK_CALENDAR });
+    expect(own.status).toBe(201);
+    expect(own.body.departmentId).toBe(api.departmentId);
+    const explicit = await api.post<{ departmentId: string }>('/institutions', {
+      departmentId: api.departmentId,
+      name: 'КЦСОН 2',
+      calendar: OMSK_CALENDAR,
+    });
+    expect(explicit.body.departmentId).toBe(api.departmentId);
+    const other = await real.department.create({ data: { name: 'Другой департамент' } });
+    for (const departmentId of [other.id, UNKNOWN_ID]) {
+      const res = await api.post('/institutions', { departmentId, name: 'Чужое', calendar: OMSK_CALENDAR });
+      expect(res.status).toBe(404);
+      expect(res.error).toMatchObject({ code: 'not_found', details: { departmentId: expect.any(String) } });
+    }
+    expect(await real.institution.count({ where: { departmentId: other.id } })).toBe(0);
   });
 
   test('cross-field rules of consultations and requests', async () => {
@@ -174,12 +238,14 @@ describe('400 bad_request names the fields', () => {
 
 describe('unexpected errors', () => {
   test('500 internal without details; the log names the route and the error class, not its message', async () => {
-    // The database here is a proxy that throws "this test must not reach the database …".
-    const res = await api.get('/institutions');
+    institutionsBroken = true;
+    const res = await api.get('/institutions').finally(() => {
+      institutionsBroken = false;
+    });
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
     const line = api.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.route === 'institutions.list');
     expect(line).toMatchObject({ level: 50, errName: 'Error', msg: 'unexpected error in an API handler' });
-    expect(JSON.stringify(line)).not.toContain('must not reach the database');
+    expect(JSON.stringify(line)).not.toContain('on fire');
   });
 });

@@ -35,5 +35,7 @@ export const theme = createTheme({
   },
   components: {
     Text: { defaultProps: { size: 'md' } },
+    // Status badges in sentence case: capitals read as shouting and are harder to read.
+    Badge: { defaultProps: { tt: 'none' } },
   },
 });

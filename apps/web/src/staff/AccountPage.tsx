@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { PASSWORD_MAX, PASSWORD_MIN, SessionInfo, SessionList, SignedOut, type SessionSummary } from '@dp/protocol';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate } from 'react-router';
+import { Navigate } from 'react-router';
 import { api, ApiError } from './api.ts';
 import { errorText, formatDateTime } from './format.ts';
 import { StaffPage } from './StaffPage.tsx';
@@ -24,7 +24,7 @@ export function AccountPage() {
 /** `/account/totp` — the forced second-factor set-up (admins), or a shortcut to it. */
 export function TotpPage() {
   return (
-    <StaffPage size={640} totpSetup>
+    <StaffPage size={820} totpSetup>
       <ForcedTotp />
     </StaffPage>
   );
@@ -33,7 +33,9 @@ export function TotpPage() {
 function ForcedTotp() {
   const { t } = useTranslation();
   const session = useSignedIn();
-  const navigate = useNavigate();
+  const [enabled, setEnabled] = useState(false);
+  // Just enabled here: on to the start page (the session update and this flag land together).
+  if (enabled) return <Navigate to="/staff" replace />;
   if (session.user.totpEnabled && session.stage === 'active') return <Navigate to="/account" replace />;
   const forced = session.stage === 'totp_setup_required';
   return (
@@ -45,7 +47,7 @@ function ForcedTotp() {
           autoStart
           onEnabled={() => {
             notifications.show({ color: 'teal', message: t('staff.totp.enabled') });
-            navigate('/staff', { replace: true });
+            setEnabled(true);
           }}
         />
       </Stack>
@@ -157,7 +159,7 @@ function DisableTotpModal({ opened, onClose, onDone }: { opened: boolean; onClos
             <Button variant="default" size="md" onClick={onClose}>
               {t('staff.cancel')}
             </Button>
-            <Button type="submit" color="red" size="md" loading={busy}>
+            <Button type="submit" color="red" size="md" loading={busy} className={classes.wrap}>
               {t('staff.totp.disable')}
             </Button>
           </Group>
@@ -325,7 +327,14 @@ function SessionsSection() {
           </Paper>
         ))}
       </Stack>
-      <Button variant="light" color="red" size="md" onClick={() => setConfirmAll(true)} className={classes.mainAction} data-testid="sign-out-everywhere">
+      <Button
+        variant="light"
+        color="red"
+        size="md"
+        onClick={() => setConfirmAll(true)}
+        className={classes.mainAction}
+        data-testid="sign-out-everywhere"
+      >
         {t('staff.sessions.everywhere')}
       </Button>
       <Modal opened={confirmAll} onClose={() => setConfirmAll(false)} title={t('staff.sessions.everywhereTitle')} centered>
@@ -335,7 +344,14 @@ function SessionsSection() {
             <Button variant="default" size="md" onClick={() => setConfirmAll(false)}>
               {t('staff.cancel')}
             </Button>
-            <Button color="red" size="md" loading={busyAll} onClick={() => void everywhere()} data-testid="sign-out-everywhere-confirm">
+            <Button
+              color="red"
+              size="md"
+              loading={busyAll}
+              onClick={() => void everywhere()}
+              className={classes.wrap}
+              data-testid="sign-out-everywhere-confirm"
+            >
               {t('staff.sessions.everywhere')}
             </Button>
           </Group>

@@ -24,8 +24,30 @@ export const KNOWN_ACTIONS = [
   'account.totp_enabled',
   'account.totp_disabled',
   'session.ended',
+  'auth.password_set',
+  'staff.admin_created',
+  'staff.admin_link_issued',
+  'institution.created',
+  'institution.updated',
+  'consultation.created',
+  'consultation.rescheduled',
+  'consultation.cancelled',
+  'request.created',
+  'request.updated',
+  'schedule.updated',
+  'schedule.approved',
 ] as const;
-const ACTION_GROUPS = ['auth.', 'access.', 'staff.', 'account.', 'session.'] as const;
+const ACTION_GROUPS = [
+  'auth.',
+  'access.',
+  'staff.',
+  'account.',
+  'session.',
+  'institution.',
+  'consultation.',
+  'request.',
+  'schedule.',
+] as const;
 const PAGE = 50;
 
 /** `/admin/audit` — who did what, newest first. */
@@ -100,7 +122,15 @@ function Audit() {
   }, [fetchPage]);
 
   const fmt = useMemo(
-    () => new Intl.DateTimeFormat(i18n.language, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+    () =>
+      new Intl.DateTimeFormat(i18n.language, {
+        day: '2-digit',
+        month: '2-digit',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      }),
     [i18n.language],
   );
 

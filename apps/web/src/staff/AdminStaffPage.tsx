@@ -15,6 +15,7 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { useMediaQuery } from '@mantine/hooks';
 import { api, ApiError } from './api.ts';
 import { errorText } from './format.ts';
 import { OneTimeLink } from './OneTimeLink.tsx';
@@ -24,8 +25,17 @@ import classes from './staff.module.css';
 /** Roles an admin gives in an institution (department admins come from the start command). */
 const INSTITUTION_ROLES = ['head', 'specialist', 'social_worker'] as const satisfies readonly StaffRole[];
 type InstitutionRole = (typeof INSTITUTION_ROLES)[number];
-const PROFESSIONS = ['psychologist', 'lawyer', 'speech_therapist', 'rehabilitation', 'exercise_instructor', 'other'] as const satisfies readonly Profession[];
+const PROFESSIONS = [
+  'psychologist',
+  'lawyer',
+  'speech_therapist',
+  'rehabilitation',
+  'exercise_instructor',
+  'other',
+] as const satisfies readonly Profession[];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** A status badge never cut to «Акти…»: the table scrolls sideways instead. */
+const wholeBadge = { root: { overflow: 'visible' }, label: { overflow: 'visible' } } as const;
 
 /** `/admin/staff` — the staff of one institution: accounts, roles, one-time password links. */
 export function AdminStaffPage() {
@@ -51,6 +61,7 @@ function StaffAdmin() {
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
+  const phone = useMediaQuery('(max-width: 36em)') ?? false;
 
   useEffect(() => {
     api.get('/institutions', { schema: InstitutionList }).then(
@@ -83,7 +94,9 @@ function StaffAdmin() {
       await api.patch(`/staff/${member.id}`, { active } satisfies UpdateStaffBody, { schema: StaffMember });
       notifications.show({
         color: 'teal',
-        message: active ? t('staff.admin.activated', { name: member.displayName }) : t('staff.admin.deactivated', { name: member.displayName }),
+        message: active
+          ? t('staff.admin.activated', { name: member.displayName })
+          : t('staff.admin.deactivated', { name: member.displayName }),
       });
       setDialog(null);
       load();
@@ -113,7 +126,13 @@ function StaffAdmin() {
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end" gap="md">
         <Title order={1}>{t('staff.admin.title')}</Title>
-        <Button size="lg" onClick={() => setDialog({ kind: 'create' })} disabled={!institutionId} data-testid="staff-add">
+        <Button
+          size="lg"
+          onClick={() => setDialog({ kind: 'create' })}
+          disabled={!institutionId}
+          className={classes.wrap}
+          data-testid="staff-add"
+        >
           {t('staff.admin.add')}
         </Button>
       </Group>
@@ -167,16 +186,22 @@ function StaffAdmin() {
                     )}
                   </Table.Td>
                   <Table.Td data-testid="staff-role">{t(`staff.roles.${m.role}`)}</Table.Td>
-                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{m.email}</Table.Td>
+                  <Table.Td className={classes.nowrap}>{m.email}</Table.Td>
                   <Table.Td>
-                    <Badge color={m.active ? 'teal' : 'gray'} variant="light" size="lg" data-testid="staff-active">
+                    <Badge color={m.active ? 'teal' : 'gray'} variant="light" size="lg" styles={wholeBadge} data-testid="staff-active">
                       {m.active ? t('staff.admin.active') : t('staff.admin.inactive')}
                     </Badge>
                   </Table.Td>
                   <Table.Td>
                     {m.role !== 'admin' && (
                       <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <Button size="sm" h={44} variant="default" onClick={() => setDialog({ kind: 'edit', member: m })} data-testid="staff-edit">
+                        <Button
+                          size="sm"
+                          h={44}
+                          variant="default"
+                          onClick={() => setDialog({ kind: 'edit', member: m })}
+                          data-testid="staff-edit"
+                        >
                           {t('staff.admin.edit')}
                         </Button>
                         <Button
@@ -229,6 +254,7 @@ function StaffAdmin() {
         closeOnClickOutside={dialog?.kind !== 'link'}
         size="lg"
         centered
+        fullScreen={phone}
         title={
           dialog &&
           {
@@ -246,7 +272,12 @@ function StaffAdmin() {
             institution={institution}
             onCancel={() => setDialog(null)}
             onCreated={(created) => {
-              setDialog({ kind: 'link', name: created.displayName, url: created.passwordLink.url, expiresAt: created.passwordLink.expiresAt });
+              setDialog({
+                kind: 'link',
+                name: created.displayName,
+                url: created.passwordLink.url,
+                expiresAt: created.passwordLink.expiresAt,
+              });
               load();
             }}
           />
@@ -281,7 +312,9 @@ function StaffAdmin() {
             onConfirm={() => void resetPassword(dialog.member)}
           />
         )}
-        {dialog?.kind === 'link' && <OneTimeLink name={dialog.name} url={dialog.url} expiresAt={dialog.expiresAt} onDone={() => setDialog(null)} />}
+        {dialog?.kind === 'link' && (
+          <OneTimeLink name={dialog.name} url={dialog.url} expiresAt={dialog.expiresAt} onDone={() => setDialog(null)} />
+        )}
       </Modal>
     </Stack>
   );
@@ -296,7 +329,14 @@ function Confirm(p: { text: string; action: string; danger?: boolean; busy: bool
         <Button variant="default" size="md" onClick={p.onCancel}>
           {t('staff.cancel')}
         </Button>
-        <Button color={p.danger ? 'red' : 'sea'} size="md" loading={p.busy} onClick={p.onConfirm} data-testid="confirm">
+        <Button
+          color={p.danger ? 'red' : 'sea'}
+          size="md"
+          loading={p.busy}
+          onClick={p.onConfirm}
+          className={classes.wrap}
+          data-testid="confirm"
+        >
           {p.action}
         </Button>
       </Group>
@@ -317,12 +357,26 @@ function useMemberForm(initial: MemberValues, withEmail: boolean) {
   return useForm<MemberValues>({
     initialValues: initial,
     validate: {
-      email: (v) => (!withEmail ? null : v.trim() === '' ? t('staff.validation.emailRequired') : EMAIL.test(v.trim()) ? null : t('staff.validation.email')),
-      displayName: (v) => (v.trim() === '' ? t('staff.validation.nameRequired') : v.trim().length > 200 ? t('staff.validation.tooLong', { count: 200 }) : null),
+      email: (v) =>
+        !withEmail
+          ? null
+          : v.trim() === ''
+            ? t('staff.validation.emailRequired')
+            : EMAIL.test(v.trim())
+              ? null
+              : t('staff.validation.email'),
+      displayName: (v) =>
+        v.trim() === '' ? t('staff.validation.nameRequired') : v.trim().length > 200 ? t('staff.validation.tooLong', { count: 200 }) : null,
       role: (v) => (v === '' ? t('staff.validation.roleRequired') : null),
       profession: (v, values) => (values.role === 'specialist' && v === '' ? t('staff.validation.professionRequired') : null),
       title: (v, values) =>
-        values.role !== 'specialist' ? null : v.trim() === '' ? t('staff.validation.titleRequired') : v.trim().length > 200 ? t('staff.validation.tooLong', { count: 200 }) : null,
+        values.role !== 'specialist'
+          ? null
+          : v.trim() === ''
+            ? t('staff.validation.titleRequired')
+            : v.trim().length > 200
+              ? t('staff.validation.tooLong', { count: 200 })
+              : null,
     },
   });
 }
@@ -384,7 +438,15 @@ function MemberFields({ form, withEmail }: { form: ReturnType<typeof useMemberFo
   );
 }
 
-function CreateStaffForm({ institution, onCancel, onCreated }: { institution: Institution; onCancel: () => void; onCreated: (s: StaffCreated) => void }) {
+function CreateStaffForm({
+  institution,
+  onCancel,
+  onCreated,
+}: {
+  institution: Institution;
+  onCancel: () => void;
+  onCreated: (s: StaffCreated) => void;
+}) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -424,7 +486,7 @@ function CreateStaffForm({ institution, onCancel, onCreated }: { institution: In
           <Button variant="default" size="lg" onClick={onCancel}>
             {t('staff.cancel')}
           </Button>
-          <Button type="submit" size="lg" loading={busy} data-testid="create-submit">
+          <Button type="submit" size="lg" loading={busy} className={classes.wrap} data-testid="create-submit">
             {t('staff.admin.create')}
           </Button>
         </Group>
@@ -453,7 +515,8 @@ function EditStaffForm({ member, onCancel, onSaved }: { member: StaffMember; onC
     if (v.role !== '' && v.role !== member.role) body.role = v.role;
     if (v.role === 'specialist' && v.profession !== '') {
       const title = v.title.trim();
-      if (v.profession !== member.specialist?.profession || title !== member.specialist?.title) body.specialist = { profession: v.profession, title };
+      if (v.profession !== member.specialist?.profession || title !== member.specialist?.title)
+        body.specialist = { profession: v.profession, title };
     }
     if (Object.keys(body).length === 0) return onCancel();
     setBusy(true);
@@ -483,7 +546,7 @@ function EditStaffForm({ member, onCancel, onSaved }: { member: StaffMember; onC
           <Button variant="default" size="lg" onClick={onCancel}>
             {t('staff.cancel')}
           </Button>
-          <Button type="submit" size="lg" loading={busy} data-testid="edit-submit">
+          <Button type="submit" size="lg" loading={busy} className={classes.wrap} data-testid="edit-submit">
             {t('staff.save')}
           </Button>
         </Group>

@@ -4,9 +4,9 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from './api.ts';
-import { errorText } from './format.ts';
+import { errorText, safeNext } from './format.ts';
 import { PublicStaffPage } from './StaffPage.tsx';
-import { PageLoader, safeNext, useSession } from './session.tsx';
+import { PageLoader, useSession } from './session.tsx';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -53,7 +53,8 @@ export function SignInPage() {
       } else if (e instanceof ApiError && e.code === 'too_many_attempts') {
         const minutes = e.retryAfter ? Math.max(1, Math.ceil(e.retryAfter / 60)) : null;
         setError(minutes ? t('staff.signIn.locked', { count: minutes }) : t('staff.signIn.lockedLater'));
-      } else if (e instanceof ApiError && e.code === 'invalid_credentials') {
+      } else if (e instanceof ApiError && (e.code === 'invalid_credentials' || e.code === 'bad_request')) {
+        // A malformed e-mail answers 400: say the same as for a wrong one.
         if (totp) {
           setCodeError(t('staff.signIn.badCode'));
           setCode('');
@@ -139,6 +140,7 @@ export function SignInPage() {
                     oneTimeCode
                     autoFocus
                     size="lg"
+                    gap={6}
                     value={code}
                     onChange={(v) => {
                       setCode(v);

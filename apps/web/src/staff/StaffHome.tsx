@@ -135,11 +135,23 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
             const link = me && c.links.find((l) => l.participantId === me.id);
             const live = c.state === 'open' || c.state === 'live' || c.state === 'precheck';
             return (
-              <Paper key={c.id} component="li" withBorder radius="md" p="md" data-testid="consultation-row" data-id={c.id} data-state={c.state}>
+              <Paper
+                key={c.id}
+                component="li"
+                withBorder
+                radius="md"
+                p="md"
+                data-testid="consultation-row"
+                data-id={c.id}
+                data-state={c.state}
+              >
                 <Group justify="space-between" align="center" gap="sm" wrap="wrap">
                   <Stack gap={2} style={{ minWidth: 0, flex: '1 1 14rem' }}>
                     <Text fw={700} size="lg">
-                      {dayFmt.format(new Date(c.start))}, {timeFmt.format(new Date(c.start))}–{timeFmt.format(new Date(c.end))}
+                      {dayFmt.format(new Date(c.start))},{' '}
+                      <span style={{ whiteSpace: 'nowrap' }}>
+                        {timeFmt.format(new Date(c.start))}–{timeFmt.format(new Date(c.end))}
+                      </span>
                     </Text>
                     <Text>
                       {t(`staff.kinds.${c.kind}`)}

@@ -1,8 +1,8 @@
-import { Button, Container, Group, Menu, Text, type ContainerProps } from '@mantine/core';
+import { ActionIcon, Button, Container, Group, Menu, Text, type ContainerProps } from '@mantine/core';
 import type { StaffRole } from '@dp/protocol';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { AppHeader } from '../ui/AppHeader.tsx';
 import { LeaveIcon, PersonIcon } from '../ui/icons.tsx';
 import { RequireStaff, useSession } from './session.tsx';
@@ -18,38 +18,48 @@ export function sectionsOf(role: StaffRole): { to: string; label: string }[] {
     : [];
 }
 
+/** The header's right side: the user's name, «Мой профиль», «Выйти» (one menu on narrow screens). */
 function UserControls() {
   const { t } = useTranslation();
   const { session, signOut } = useSession();
   if (!session) return null;
   const forced = session.stage === 'totp_setup_required';
-  const sections = forced ? [] : sectionsOf(session.user.role);
   const out = () => void signOut();
   return (
     <>
       <Group gap="xs" wrap="nowrap" visibleFrom="md" className={classes.controls}>
-        {sections.map((s) => (
-          <Button key={s.to} component={Link} to={s.to} variant="subtle" size="md">
-            {t(s.label)}
-          </Button>
-        ))}
         <Text fw={600} className={classes.name} title={session.user.email} data-testid="header-user">
           {session.user.displayName}
         </Text>
         {!forced && (
-          <Button component={Link} to="/account" variant="subtle" size="md" data-testid="header-account">
+          <Button component={Link} to="/account" variant="subtle" size="md" className={classes.fixed} data-testid="header-account">
             {t('staff.nav.account')}
           </Button>
         )}
-        <Button variant="default" size="md" leftSection={<LeaveIcon size={18} />} onClick={out} data-testid="sign-out">
+        <Button
+          variant="default"
+          size="md"
+          leftSection={<LeaveIcon size={18} />}
+          onClick={out}
+          className={classes.fixed}
+          data-testid="sign-out"
+        >
           {t('staff.nav.signOut')}
         </Button>
       </Group>
       <Menu position="bottom-end" width={260}>
         <Menu.Target>
-          <Button variant="default" size="md" leftSection={<PersonIcon size={18} />} className={classes.menuButton} hiddenFrom="md" data-testid="header-menu">
-            {t('staff.nav.menu')}
-          </Button>
+          <ActionIcon
+            variant="default"
+            size={44}
+            radius="md"
+            hiddenFrom="md"
+            className={classes.menuButton}
+            aria-label={`${t('staff.nav.menu')}: ${session.user.displayName}`}
+            data-testid="header-menu"
+          >
+            <PersonIcon size={22} />
+          </ActionIcon>
         </Menu.Target>
         <Menu.Dropdown>
           <Menu.Label className={classes.menuName}>{session.user.displayName}</Menu.Label>
@@ -58,11 +68,6 @@ function UserControls() {
               {t('staff.nav.home')}
             </Menu.Item>
           )}
-          {sections.map((s) => (
-            <Menu.Item key={s.to} component={Link} to={s.to} className={classes.menuItem}>
-              {t(s.label)}
-            </Menu.Item>
-          ))}
           {!forced && (
             <Menu.Item component={Link} to="/account" className={classes.menuItem}>
               {t('staff.nav.account')}
@@ -78,9 +83,43 @@ function UserControls() {
   );
 }
 
+/** The role's sections under the header (admins: staff, audit log), the current one marked. */
+function Sections() {
+  const { t } = useTranslation();
+  const { session } = useSession();
+  const { pathname } = useLocation();
+  if (!session || session.stage !== 'active') return null;
+  const sections = sectionsOf(session.user.role);
+  if (sections.length === 0) return null;
+  const all = [{ to: '/staff', label: 'staff.nav.home' }, ...sections];
+  return (
+    <nav className={classes.sections} aria-label={t('staff.nav.sections')}>
+      <Group gap={4} className={classes.sectionsInner}>
+        {all.map((s) => {
+          const current = pathname === s.to;
+          return (
+            <Button
+              key={s.to}
+              component={Link}
+              to={s.to}
+              variant={current ? 'light' : 'subtle'}
+              size="md"
+              aria-current={current ? 'page' : undefined}
+              className={classes.fixed}
+              data-testid={`nav-${s.to}`}
+            >
+              {t(s.label)}
+            </Button>
+          );
+        })}
+      </Group>
+    </nav>
+  );
+}
+
 /**
- * A signed-in staff screen: the header with the user's name, profile and sign-out, and the
- * screen behind <RequireStaff>.
+ * A signed-in staff screen: the header with the user's name, profile and sign-out, the
+ * role's sections, and the screen behind <RequireStaff>.
  */
 export function StaffPage({
   roles,
@@ -98,6 +137,7 @@ export function StaffPage({
       <AppHeader homeHref="/staff">
         <UserControls />
       </AppHeader>
+      <Sections />
       <RequireStaff roles={roles} totpSetup={totpSetup}>
         <Container size={size} px={{ base: 'sm', sm: 'md' }} py={{ base: 'md', sm: 'xl' }} component="main" w="100%">
           {children}

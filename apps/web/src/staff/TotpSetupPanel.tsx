@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Image, List, PinInput, Stack, Text } from '@mantine/core';
+import { Alert, Button, Code, Group, Image, List, PinInput, Stack, Text } from '@mantine/core';
 import { SessionInfo, TotpSetup } from '@dp/protocol';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -75,7 +75,7 @@ export function TotpSetupPanel({ autoStart = false, onEnabled }: { autoStart?: b
             <Text>{error}</Text>
           </Alert>
         )}
-        <Button size="lg" loading={busy} onClick={() => void start()} style={{ alignSelf: 'flex-start' }} data-testid="totp-start">
+        <Button size="lg" loading={busy} onClick={() => void start()} className={classes.mainAction} data-testid="totp-start">
           {error ? t('staff.retry') : t('staff.totp.start')}
         </Button>
       </Stack>
@@ -90,50 +90,55 @@ export function TotpSetupPanel({ autoStart = false, onEnabled }: { autoStart?: b
           <List.Item>{t('staff.totp.step2')}</List.Item>
           <List.Item>{t('staff.totp.step3')}</List.Item>
         </List>
-        <Image
-          src={`data:image/svg+xml;utf8,${encodeURIComponent(setup.qrSvg)}`}
-          alt={t('staff.totp.qrAlt')}
-          w={220}
-          h={220}
-          fit="contain"
-          className={classes.qr}
-          data-testid="totp-qr"
-        />
-        <Stack gap={4}>
-          <Text c="gray.7">{t('staff.totp.secretLabel')}</Text>
-          <Code block className={classes.secret} data-testid="totp-secret" data-secret={setup.secret}>
-            {grouped(setup.secret)}
-          </Code>
-        </Stack>
-        <Stack gap={6}>
-          <Text component="label" htmlFor="totp-code" fw={600}>
-            {t('staff.totp.codeLabel')}
-          </Text>
-          <PinInput
-            id="totp-code"
-            length={6}
-            type="number"
-            inputMode="numeric"
-            oneTimeCode
-            size="lg"
-            value={code}
-            onChange={(v) => {
-              setCode(v);
-              setCodeError(null);
-            }}
-            error={!!codeError}
-            ariaLabel={t('staff.totp.codeLabel')}
-            data-testid="totp-code"
+        <Group align="flex-start" gap="xl" wrap="wrap">
+          <Image
+            src={`data:image/svg+xml;utf8,${encodeURIComponent(setup.qrSvg)}`}
+            alt={t('staff.totp.qrAlt')}
+            w={240}
+            h={240}
+            fit="contain"
+            className={classes.qr}
+            data-testid="totp-qr"
           />
-          {codeError && (
-            <Text c="red.8" role="alert" data-testid="totp-code-error">
-              {codeError}
-            </Text>
-          )}
-        </Stack>
-        <Button type="submit" size="lg" loading={busy} data-testid="totp-enable" className={classes.mainAction}>
-          {t('staff.totp.enable')}
-        </Button>
+          <Stack gap="lg" style={{ flex: '1 1 17rem', minWidth: 0 }}>
+            <Stack gap={4}>
+              <Text c="gray.7">{t('staff.totp.secretLabel')}</Text>
+              <Code block className={classes.secret} data-testid="totp-secret">
+                {grouped(setup.secret)}
+              </Code>
+            </Stack>
+            <Stack gap={6}>
+              <Text component="label" htmlFor="totp-code" fw={600}>
+                {t('staff.totp.codeLabel')}
+              </Text>
+              <PinInput
+                id="totp-code"
+                length={6}
+                type="number"
+                inputMode="numeric"
+                oneTimeCode
+                size="lg"
+                gap={6}
+                value={code}
+                onChange={(v) => {
+                  setCode(v);
+                  setCodeError(null);
+                }}
+                error={!!codeError}
+                ariaLabel={t('staff.totp.codeLabel')}
+                data-testid="totp-code"
+              />
+              {codeError && (
+                <Text c="red.8" role="alert" data-testid="totp-code-error">
+                  {codeError}
+                </Text>
+              )}
+            </Stack>
+            <Button type="submit" size="lg" loading={busy} data-testid="totp-enable" className={classes.mainAction}>
+              {t('staff.totp.enable')}
+            </Button>
+          </Stack>
+        </Group>
       </Stack>
     </form>
   );

@@ -24,3 +24,8 @@ export function errorText(t: TFunction, e: unknown, overrides: Partial<Record<Cl
 export function labelOr(t: TFunction, prefix: string, code: string): string {
   return t(`${prefix}.${code}`, { defaultValue: code });
 }
+
+/** Only a path of this app may be a `next` target after sign-in (never another origin). */
+export function safeNext(next: string | null): string | null {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : null;
+}

@@ -135,17 +135,20 @@ export function PageLoader() {
   );
 }
 
-/** Only a safe in-app path may be a `next` target (never another origin). */
-export function safeNext(next: string | null): string | null {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : null;
-}
-
 /**
  * A staff screen's guard: signed out → the sign-in page (and back here after it); an
  * admin without a second factor → its set-up; a role that may not open it → a calm "no
  * access" panel. `totpSetup` marks the set-up page itself.
  */
-export function RequireStaff({ roles, totpSetup = false, children }: { roles?: readonly StaffRole[]; totpSetup?: boolean; children: ReactNode }) {
+export function RequireStaff({
+  roles,
+  totpSetup = false,
+  children,
+}: {
+  roles?: readonly StaffRole[];
+  totpSetup?: boolean;
+  children: ReactNode;
+}) {
   const { state } = useSession();
   const location = useLocation();
   if (state.status === 'loading') return <PageLoader />;

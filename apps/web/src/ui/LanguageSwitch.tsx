@@ -9,6 +9,8 @@ export function LanguageSwitch() {
     <SegmentedControl
       aria-label={t('lang.label')}
       size="sm"
+      // Never squeezed by a long header: the title wraps instead.
+      style={{ flex: 'none' }}
       value={value}
       onChange={(v) => setLanguage(v === 'en' ? 'en' : 'ru')}
       data={[

@@ -37,7 +37,8 @@ export const PutScheduleBody = z.object({ blocks: z.array(ScheduleBlock).max(400
 export type PutScheduleBody = z.infer<typeof PutScheduleBody>;
 
 /** POST …/schedules/:month/approve. Until sign-in, the approving head or admin is named in the body. */
-export const ApproveScheduleBody = z.object({ approvedById: Uuid });
+/** No fields: the approver is the signed-in head or admin (the session), never named in the body. */
+export const ApproveScheduleBody = z.object({}).optional();
 export type ApproveScheduleBody = z.infer<typeof ApproveScheduleBody>;
 
 export const FreeSlotsQuery = z

@@ -1,0 +1,462 @@
+// The permission matrix (packages/protocol/src/permissions.ts) against the real router, case
+// by case, GENERATED from the matrix: every REST route × every role (and nobody signed in) ×
+// a record of the caller's own institution, of another institution of the same department
+// and of another department — and, where the matrix grants `own`, the caller's own record and
+// a colleague's. The expected answer is read from the matrix, never written by hand:
+//   allowed            → the route's own 2xx
+//   nobody signed in   → 401 unauthenticated (public routes excepted)
+//   outside the reach  → 404 not_found (admin: another department; others: another institution)
+//   no grant           → 403 forbidden
+//   `own`, not theirs  → 404 not_found
+// Every route needs an entry in FIXTURES (a valid request built from fresh records): a new
+// endpoint without one fails here, as does a route the matrix does not know.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { generateSync } from 'otplib';
+import { allocateRequestNumber, createPrisma, type PrismaClient, type StaffRole } from '@dp/db';
+import { InstitutionList, grantOf, permissions, staffRoles, type Action, type Consultation, type JournalRequest } from '@dp/protocol';
+import { apiRoutes, defineRoute, RouteRegistry, type ApiRoute } from '../../src/api/index.ts';
+import { issuePasswordLink } from '../../src/auth/password-links.ts';
+import { newTotpSecret } from '../../src/auth/totp.ts';
+import { OMSK_CALENDAR, TEST_PASSWORD, createTestDatabase, startApi, type ApiUnderTest, type Identity } from '../api/support.ts';
+
+const NOW = new Date('2026-03-01T00:00:00Z');
+const MONTH = '2026-03';
+
+type RestAction = Exclude<Action, `room.${string}`>;
+type Principal = StaffRole | 'anonymous';
+/** own: the caller's institution; sibling: another institution of the same department; foreign: another department's. */
+type Target = 'own' | 'sibling' | 'foreign';
+/** For `own` grants: the caller's record or a colleague's; null: somebody's, it does not matter. */
+type Ownership = 'mine' | 'colleague' | null;
+type Verdict = 'allowed' | 401 | 403 | 404;
+
+interface Inst {
+  id: string;
+  departmentId: string;
+  headId: string;
+}
+
+interface Ctx {
+  /** Null: nobody signed in. */
+  caller: Identity | null;
+  /** The institution whose records the call touches. */
+  inst: Inst;
+  /** A specialist of `inst` with an approved schedule for March — the caller when the case is about their own record. */
+  owner(): Promise<string>;
+}
+
+/** A valid request of the route: path (with its query) and body; the method is the route's. */
+interface Call {
+  path: string;
+  body?: unknown;
+}
+type Fixture = (ctx: Ctx) => Promise<Call> | Call;
+
+let db: { url: string; drop(): Promise<void> };
+let prisma: PrismaClient;
+let api: ApiUnderTest;
+const institutions = {} as Record<Target, Inst>;
+
+// --- records, made fresh for every case so that cases never depend on each other -----------
+
+async function withApprovedSchedule(specialistId: string): Promise<string> {
+  await prisma.specialistMonthSchedule.create({
+    data: {
+      specialistId,
+      month: MONTH,
+      status: 'approved',
+      approvedAt: NOW,
+      blocks: {
+        create: [
+          { date: '2026-03-03', start: '09:00', end: '16:00' },
+          { date: '2026-03-04', start: '09:00', end: '16:00' },
+        ],
+      },
+    },
+  });
+  return specialistId;
+}
+
+async function newSpecialist(inst: Inst): Promise<string> {
+  return withApprovedSchedule((await api.staff('specialist', inst.id)).user.id);
+}
+
+/** A planned consultation of `specialistId` on Tuesday 3 March, 09:30 in Omsk. */
+async function consultationOf(institutionId: string, specialistId: string): Promise<string> {
+  const row = await prisma.consultation.create({
+    data: {
+      institutionId,
+      kind: 'one_to_one',
+      direction: 'specialist_client',
+      mode: 'on_request',
+      start: new Date('2026-03-03T03:30:00Z'),
+      durationMinutes: 60,
+      specialists: { create: [{ specialistId }] },
+      participants: {
+        create: [
+          { role: 'specialist', staffUserId: specialistId, displayName: 'Специалист' },
+          { role: 'client', displayName: 'Клиент' },
+        ],
+      },
+    },
+  });
+  return row.id;
+}
+
+async function requestOf(institutionId: string, responsibleSpecialistId: string | null): Promise<string> {
+  return prisma.$transaction(async (tx) => {
+    const number = await allocateRequestNumber(tx, institutionId, 2026);
+    const row = await tx.request.create({
+      data: {
+        institutionId,
+        year: 2026,
+        number,
+        receivedAt: NOW,
+        channel: 'phone',
+        fromWhom: 'Мать',
+        reason: 'Просьба о консультации',
+        responsibleSpecialistId,
+        status: responsibleSpecialistId ? 'assigned' : 'new',
+      },
+    });
+    return row.id;
+  });
+}
+
+async function staffMemberOf(inst: Inst): Promise<string> {
+  return (await api.staff('social_worker', inst.id)).user.id;
+}
+
+async function passwordLinkOf(inst: Inst): Promise<string> {
+  const user = await api.staff('social_worker', inst.id, { password: false });
+  const link = await issuePasswordLink(prisma, { staffUserId: user.user.id, purpose: 'welcome', issuedById: null, now: api.clock.now });
+  return link.token;
+}
+
+const schedulePath = async ({ inst, owner }: Ctx) => `/institutions/${inst.id}/specialists/${await owner()}/schedules/${MONTH}`;
+
+// --- one valid request per route -----------------------------------------------------------
+
+const FIXTURES = {
+  'auth.sign_in': async ({ inst }) => {
+    const who = await api.staff('social_worker', inst.id);
+    return { path: '/auth/sign-in', body: { email: who.user.email, password: TEST_PASSWORD } };
+  },
+  'auth.password_link': async ({ inst }) => ({ path: `/auth/password-links/${await passwordLinkOf(inst)}` }),
+  'auth.set_password': async ({ inst }) => ({
+    path: `/auth/password-links/${await passwordLinkOf(inst)}`,
+    body: { password: 'a brand new passphrase 42' },
+  }),
+  'auth.session': () => ({ path: '/auth/session' }),
+  'auth.sign_out': () => ({ path: '/auth/sign-out', body: {} }),
+  'auth.sign_out_everywhere': () => ({ path: '/auth/sign-out-everywhere', body: {} }),
+  'account.sessions': () => ({ path: '/account/sessions' }),
+  'account.end_session': async ({ caller, inst }) => {
+    // Another session of the caller (another device); anonymously, somebody's.
+    const user = caller?.user ?? (await api.staff('head', inst.id)).user;
+    const { principal } = await api.sessions.create(user, { stage: 'active', ip: null, userAgent: 'another device' });
+    return { path: `/account/sessions/${principal.sessionId}` };
+  },
+  'account.change_password': () => ({
+    path: '/account/password',
+    body: { currentPassword: TEST_PASSWORD, newPassword: 'another long passphrase 42' },
+  }),
+  'account.totp_setup': () => ({ path: '/account/totp/setup', body: {} }),
+  'account.totp_enable': async ({ caller }) => {
+    const secret = newTotpSecret();
+    if (caller) await prisma.staffUser.update({ where: { id: caller.user.id }, data: { totpSecret: secret } });
+    return { path: '/account/totp/enable', body: { code: generateSync({ secret, epoch: Math.floor(api.clock.now.getTime() / 1000) }) } };
+  },
+  'account.totp_disable': () => ({ path: '/account/totp/disable', body: { password: TEST_PASSWORD } }),
+
+  'institutions.list': () => ({ path: '/institutions' }),
+  'institutions.create': () => ({ path: '/institutions', body: { name: 'Новое учреждение', calendar: OMSK_CALENDAR } }),
+  'institutions.get': ({ inst }) => ({ path: `/institutions/${inst.id}` }),
+  'institutions.update': ({ inst }) => ({ path: `/institutions/${inst.id}`, body: { resourceCentre: false } }),
+
+  'staff.list': ({ inst }) => ({ path: `/institutions/${inst.id}/staff` }),
+  'staff.create': ({ inst }) => ({
+    path: `/institutions/${inst.id}/staff`,
+    body: { email: `new-${randomUUID()}@example.org`, displayName: 'Новый сотрудник', role: 'social_worker' },
+  }),
+  'staff.list_department': () => ({ path: '/staff' }),
+  'staff.get': async ({ inst }) => ({ path: `/staff/${await staffMemberOf(inst)}` }),
+  'staff.update': async ({ inst }) => ({ path: `/staff/${await staffMemberOf(inst)}`, body: { displayName: 'Новое имя' } }),
+  'staff.password_link': async ({ inst }) => ({ path: `/staff/${await staffMemberOf(inst)}/password-link`, body: {} }),
+  'staff.end_sessions': async ({ inst }) => ({ path: `/staff/${await staffMemberOf(inst)}/end-sessions`, body: {} }),
+
+  'audit.list': () => ({ path: '/audit' }),
+
+  'schedules.get': async (c) => ({ path: await schedulePath(c) }),
+  'schedules.put': async (c) => ({ path: await schedulePath(c), body: { blocks: [{ date: '2026-03-05', start: '09:00', end: '12:00' }] } }),
+  'schedules.approve': async (c) => ({ path: `${await schedulePath(c)}/approve`, body: {} }),
+  'schedules.free_slots': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/specialists/${await owner()}/free-slots?from=2026-03-02T18:00:00Z&to=2026-03-03T18:00:00Z&durationMinutes=60`,
+  }),
+
+  'requests.list': ({ inst }) => ({ path: `/institutions/${inst.id}/requests` }),
+  'requests.create': ({ inst }) => ({
+    path: `/institutions/${inst.id}/requests`,
+    body: { channel: 'phone', fromWhom: 'Мать', reason: 'Просьба о консультации' },
+  }),
+  'requests.update': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/requests/${await requestOf(inst.id, await owner())}`,
+    body: { result: 'Даны рекомендации' },
+  }),
+
+  'consultations.list': ({ inst }) => ({
+    path: `/institutions/${inst.id}/consultations?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z`,
+  }),
+  'consultations.create': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/consultations`,
+    body: {
+      kind: 'one_to_one',
+      direction: 'specialist_client',
+      mode: 'on_request',
+      specialistIds: [await owner()],
+      start: '2026-03-03T05:00:00Z',
+      durationMinutes: 60,
+      clients: [{ displayName: 'Клиент' }],
+    },
+  }),
+  'consultations.get': async ({ inst, owner }) => ({ path: `/consultations/${await consultationOf(inst.id, await owner())}` }),
+  'consultations.reschedule': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner())}/reschedule`,
+    body: { start: '2026-03-04T04:00:00Z', version: 0 },
+  }),
+  'consultations.cancel': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner())}/cancel`,
+    body: { reason: 'Болезнь специалиста', version: 0 },
+  }),
+} satisfies Record<RestAction, Fixture>;
+
+// --- the expected answer, from the matrix alone ----------------------------------------------
+
+function expected(route: ApiRoute, principal: Principal, target: Target, ownership: Ownership): Verdict {
+  const action = route.name as Action;
+  if (grantOf(action, 'anyone') === 'public') return 'allowed';
+  if (principal === 'anonymous') return 401;
+  if (route.institution !== null) {
+    const inReach = principal === 'admin' ? target !== 'foreign' : target === 'own';
+    if (!inReach) return 404;
+  }
+  const grant = grantOf(action, principal);
+  if (!grant) return 403;
+  if (grant === 'own' && ownership === 'colleague') return 404;
+  return 'allowed';
+}
+
+interface Case {
+  route: ApiRoute;
+  principal: Principal;
+  target: Target;
+  ownership: Ownership;
+  verdict: Verdict;
+}
+
+const principalsUnderTest: Principal[] = [...staffRoles, 'anonymous'];
+const cases: Case[] = apiRoutes.routes.flatMap((route) =>
+  principalsUnderTest.flatMap((principal) => {
+    const targets: Target[] = route.institution !== null && principal !== 'anonymous' ? ['own', 'sibling', 'foreign'] : ['own'];
+    return targets.flatMap((target) => {
+      const ownGrant = principal !== 'anonymous' && grantOf(route.name as Action, principal) === 'own';
+      // Lists with `own` are narrowed rather than refused: checked in their own describe below.
+      const split = ownGrant && target === 'own' && route.owners !== undefined;
+      const ownerships: Ownership[] = split ? ['mine', 'colleague'] : [ownGrant && target === 'own' ? 'mine' : null];
+      return ownerships.map((ownership) => ({
+        route,
+        principal,
+        target,
+        ownership,
+        verdict: expected(route, principal, target, ownership),
+      }));
+    });
+  }),
+);
+
+const label = (c: Case) =>
+  [
+    c.principal,
+    c.route.institution === null ? null : `→ ${c.target} institution`,
+    c.ownership ? `(${c.ownership} record)` : null,
+    `⇒ ${c.verdict === 'allowed' ? c.route.status : c.verdict}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+/** Express path → a regular expression, so that a fixture provably calls its own route. */
+function pathPattern(route: ApiRoute): RegExp {
+  return new RegExp(`^${route.path.replace(/:[A-Za-z]+/g, '[^/?]+')}(\\?.*)?$`);
+}
+
+/** Every string in a request body (what a denial's audit event must not contain). */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = createPrisma(db.url, { poolSize: 5 });
+  api = await startApi({ prisma, now: NOW });
+  const create = async (as: Identity): Promise<Inst> => {
+    const res = await api.as(as).post<{ id: string; departmentId: string }>('/institutions', { name: 'КЦСОН', calendar: OMSK_CALENDAR });
+    expect(res.status).toBe(201);
+    const head = await api.staff('head', res.body.id);
+    return { id: res.body.id, departmentId: res.body.departmentId, headId: head.user.id };
+  };
+  institutions.own = await create(api.admin);
+  institutions.sibling = await create(api.admin);
+  const otherDepartment = await prisma.department.create({ data: { name: 'Другой департамент' } });
+  institutions.foreign = await create(await api.staff('admin', null, { departmentId: otherDepartment.id }));
+  expect(institutions.sibling.departmentId).toBe(institutions.own.departmentId);
+  expect(institutions.foreign.departmentId).not.toBe(institutions.own.departmentId);
+}, 60_000);
+
+afterAll(async () => {
+  await api?.close();
+  await prisma?.$disconnect();
+  await db?.drop();
+}, 30_000);
+
+describe('the matrix covers every route, and every route has a case', () => {
+  const routeNames = apiRoutes.routes.map((r) => r.name).sort();
+
+  test('the fixture table has exactly one entry per registered route', () => {
+    expect(Object.keys(FIXTURES).sort()).toEqual(routeNames);
+  });
+
+  test('every matrix action is a route or a room event (no stale rows)', () => {
+    const rest = Object.keys(permissions).filter((a) => !a.startsWith('room.'));
+    expect(rest.sort()).toEqual(routeNames);
+  });
+
+  test('a route the matrix does not know is refused when defined and when registered', () => {
+    const definition = {
+      name: 'institutions.export',
+      method: 'get',
+      path: '/institutions/export',
+      summary: 'Not in the matrix',
+      tag: 'institutions',
+      response: InstitutionList,
+      institution: null,
+      handler: async () => ({ institutions: [] }),
+    } as const;
+    expect(() => defineRoute(definition)).toThrow(/no entry in the permission matrix/);
+    const known = apiRoutes.routes.find((r) => r.name === 'institutions.list')!;
+    expect(() => new RouteRegistry([...apiRoutes.routes, { ...known, name: 'institutions.export', path: '/x' }])).toThrow(
+      /no entry in the permission matrix/,
+    );
+  });
+
+  test('every role and every kind of answer is exercised', () => {
+    const verdicts = new Set(cases.map((c) => c.verdict));
+    expect([...verdicts].sort()).toEqual([401, 403, 404, 'allowed'].sort());
+    for (const route of apiRoutes.routes) expect(cases.filter((c) => c.route === route).length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe.each(apiRoutes.routes.map((r) => [`${r.method.toUpperCase()} ${r.path} (${r.name})`, r] as const))('%s', (_title, route) => {
+  const routeCases = cases.filter((c) => c.route === route);
+  test.each(routeCases.map((c) => [label(c), c] as const))('%s', async (_label, c) => {
+    const inst = institutions[c.target];
+    const caller = c.principal === 'anonymous' ? null : await api.staff(c.principal, c.principal === 'admin' ? null : institutions.own.id);
+    let owner: Promise<string> | undefined;
+    const ctx: Ctx = {
+      caller,
+      inst,
+      owner: () => (owner ??= c.ownership === 'mine' && caller ? withApprovedSchedule(caller.user.id) : newSpecialist(inst)),
+    };
+    const fixture: Fixture = FIXTURES[route.name as RestAction];
+    const call = await fixture(ctx);
+    expect(call.path).toMatch(pathPattern(route));
+    const res = await api.call(route.method.toUpperCase(), call.path, call.body, { as: caller });
+
+    if (c.verdict === 'allowed') {
+      expect([res.status, res.error]).toEqual([route.status, undefined]);
+    } else {
+      const code = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' }[c.verdict];
+      expect([res.status, res.error?.code]).toEqual([c.verdict, code]);
+      expect(res.error.details).toBeUndefined(); // nothing about the record leaks
+    }
+
+    if (!caller) return;
+    const denials = await prisma.auditEvent.findMany({ where: { actorId: caller.user.id, action: 'access.denied' } });
+    if (c.verdict === 'allowed') {
+      expect(denials).toEqual([]);
+      return;
+    }
+    // The denial is in the audit log: who, which route, why — never what was sent.
+    expect(denials).toHaveLength(1);
+    const event = denials[0]!;
+    expect(event).toMatchObject({ actorType: 'staff', targetType: 'route', targetId: route.name, ip: expect.any(String) });
+    expect(event.details).toEqual({
+      status: c.verdict,
+      reason: c.verdict === 403 ? 'role' : 'outside_scope',
+      method: route.method.toUpperCase(),
+    });
+    if (route.institution !== null) expect(event.institutionId).toBe(inst.id);
+    const row = JSON.stringify({ ...event, id: String(event.id) });
+    for (const s of strings(call.body).filter((v) => v.length >= 6 && v !== caller.user.id)) expect(row).not.toContain(s);
+  });
+});
+
+describe('lists under the `own` scope hold only the caller’s records', () => {
+  const list = (who: Identity, what: 'consultations' | 'requests') =>
+    api
+      .as(who)
+      .get<{ consultations?: Consultation[]; requests?: JournalRequest[] }>(
+        `/institutions/${institutions.own.id}/${what}${what === 'consultations' ? '?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z' : ''}`,
+      );
+
+  test('consultations.list and requests.list: a specialist sees theirs; head, social worker and admin see all', async () => {
+    const inst = institutions.own;
+    const me = await api.staff('specialist', inst.id);
+    const colleague = await api.staff('specialist', inst.id);
+    const mine = await consultationOf(inst.id, me.user.id);
+    const theirs = await consultationOf(inst.id, colleague.user.id);
+    const myRequest = await requestOf(inst.id, me.user.id);
+    const theirRequest = await requestOf(inst.id, colleague.user.id);
+    const unassigned = await requestOf(inst.id, null);
+
+    expect(grantOf('consultations.list', 'specialist')).toBe('own');
+    expect(grantOf('requests.list', 'specialist')).toBe('own');
+    const c = await list(me, 'consultations');
+    expect(c.status).toBe(200);
+    expect(c.body.consultations!.map((x) => x.id)).toEqual([mine]);
+    const r = await list(me, 'requests');
+    expect(r.status).toBe(200);
+    expect(r.body.requests!.map((x) => x.id)).toEqual([myRequest]);
+    expect((await list(colleague, 'consultations')).body.consultations!.map((x) => x.id)).toEqual([theirs]);
+
+    for (const role of ['head', 'social_worker', 'admin'] as const) {
+      const who = await api.staff(role, role === 'admin' ? null : inst.id);
+      const all = await list(who, 'consultations');
+      expect([role, all.status]).toEqual([role, 200]);
+      expect(all.body.consultations!.map((x) => x.id)).toEqual(expect.arrayContaining([mine, theirs]));
+      const journal = await list(who, 'requests');
+      expect(journal.body.requests!.map((x) => x.id)).toEqual(expect.arrayContaining([myRequest, theirRequest, unassigned]));
+    }
+  });
+
+  test('a specialist who is a staff participant (not the booked specialist) counts as taking part', async () => {
+    const inst = institutions.own;
+    const curator = await api.staff('specialist', inst.id);
+    const booked = await newSpecialist(inst);
+    const id = await consultationOf(inst.id, booked);
+    await prisma.participant.create({ data: { consultationId: id, role: 'curator', staffUserId: curator.user.id } });
+    expect((await api.as(curator).get(`/consultations/${id}`)).status).toBe(200);
+    expect((await list(curator, 'consultations')).body.consultations!.map((x) => x.id)).toEqual([id]);
+  });
+});
+
+test('anonymous refusals leave no audit event without an actor', async () => {
+  expect(await prisma.auditEvent.count({ where: { action: 'access.denied', actorId: null } })).toBe(0);
+});
+
+test('nothing unexpected was logged (no 500s along the way)', () => {
+  expect(api.logs).toEqual([]);
+});

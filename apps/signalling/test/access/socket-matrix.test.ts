@@ -1,0 +1,307 @@
+// Room events against the permission matrix (`room.<event>`), on the real stack (a real SFU
+// worker and the real signalling server): nothing but `join` before joining; staff join by
+// the session cookie of the page only into consultations they take part in (another
+// institution's or a colleague's reads as not found, admins never enter rooms); a client's
+// link is a capability for its one consultation and nothing else — not another room, not
+// the REST API; and a handshake from another site does not carry the cookie's identity.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { isAction, permissions, roomAction, clientRequests, SESSION_COOKIE, grantOf, type Action, type RequestResult } from '@dp/protocol';
+import type { StaffRole } from '@dp/db';
+import { decide } from '../../src/auth/access.ts';
+import { tokenHash } from '../../src/auth/session-store.ts';
+import { connectPeer, errorCode, ok, opusRtpParameters, sessionCookieFor, startStack, type Stack, type TestPeer } from '../harness.ts';
+import { OMSK_CALENDAR } from '../api/support.ts';
+
+type Joined = RequestResult<'join'>;
+type RoomEvent = keyof typeof clientRequests;
+
+let stack: Stack;
+
+interface Inst {
+  id: string;
+  departmentId: string;
+}
+const inst = {} as Record<'own' | 'sibling' | 'foreign', Inst>;
+
+beforeAll(async () => {
+  stack = await startStack(43400);
+  const prisma = stack.signalling.prisma;
+  const { lunch: _lunch, ...calendar } = OMSK_CALENDAR;
+  const d1 = await prisma.department.create({ data: { name: 'Департамент 1' } });
+  const d2 = await prisma.department.create({ data: { name: 'Департамент 2' } });
+  const institution = (departmentId: string) => prisma.institution.create({ data: { departmentId, name: 'КЦСОН', ...calendar } });
+  inst.own = await institution(d1.id);
+  inst.sibling = await institution(d1.id);
+  inst.foreign = await institution(d2.id);
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.close();
+}, 30_000);
+
+let seq = 0;
+async function staff(role: StaffRole, where: Inst | null, departmentId = where?.departmentId): Promise<{ id: string; cookie: string }> {
+  const n = ++seq;
+  const user = await stack.signalling.prisma.staffUser.create({
+    data: {
+      email: `${role}-${n}-${randomBytes(4).toString('hex')}@example.org`,
+      displayName: `${role} ${n}`,
+      role,
+      institutionId: where?.id ?? null,
+      departmentId: departmentId!,
+      passwordHash: 'not-used-here',
+      ...(role === 'specialist' ? { specialistProfile: { create: { profession: 'psychologist', title: 'Педагог-психолог' } } } : {}),
+    },
+  });
+  return { id: user.id, cookie: await sessionCookieFor(stack, user.id) };
+}
+
+/** A one-to-one consultation of `specialistId` that is open now, with one client; answers its id and the client's link. */
+async function openConsultation(where: Inst, specialistId: string, extraStaff: { id: string; role: 'curator' }[] = []) {
+  const prisma = stack.signalling.prisma;
+  const c = await prisma.consultation.create({
+    data: {
+      institutionId: where.id,
+      kind: 'one_to_one',
+      direction: 'specialist_client',
+      mode: 'on_request',
+      start: new Date(Date.now() - 60_000),
+      durationMinutes: 45,
+      state: 'open',
+      specialists: { create: [{ specialistId }] },
+      participants: {
+        create: [
+          { role: 'specialist', staffUserId: specialistId, displayName: 'Специалист' },
+          ...extraStaff.map((s) => ({ role: s.role, staffUserId: s.id, displayName: 'Куратор' })),
+        ],
+      },
+    },
+  });
+  const client = await prisma.participant.create({ data: { consultationId: c.id, role: 'client', displayName: 'Клиент' } });
+  const token = stack.signalling.links.sign({
+    consultationId: c.id,
+    participantId: client.id,
+    role: 'client',
+    expiresAt: new Date(Date.now() + 3600_000),
+  });
+  return { id: c.id, token };
+}
+
+const sameOrigin = () => stack.url; // http://127.0.0.1:<port>: what the page itself sends
+
+/** A syntactically valid payload of every event (authorisation runs after validation). */
+const PAYLOADS = {
+  join: { token: 'x'.repeat(40) },
+  connectTransport: {
+    transportId: 'transport-1',
+    dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB' }] },
+  },
+  ready: { rtpCapabilities: { codecs: [], headerExtensions: [] } },
+  produce: { transportId: 'transport-1', kind: 'audio', rtpParameters: opusRtpParameters(5), source: 'mic' },
+  pauseProducer: { producerId: 'producer-1' },
+  resumeProducer: { producerId: 'producer-1' },
+  closeProducer: { producerId: 'producer-1' },
+  setAudioOnly: { audioOnly: true },
+  leave: {},
+} satisfies Record<RoomEvent, unknown>;
+
+const events = Object.keys(clientRequests) as RoomEvent[];
+const afterJoin = events.filter((e) => e !== 'join' && e !== 'leave');
+
+describe('the matrix knows every room event', () => {
+  it('every client request is a `room.<event>` action, and every room action is an event', () => {
+    for (const e of events) expect([e, isAction(roomAction(e))]).toEqual([e, true]);
+    const roomActions = Object.keys(permissions).filter((a) => a.startsWith('room.'));
+    expect(roomActions.sort()).toEqual(events.map((e) => roomAction(e)).sort());
+    expect(Object.keys(PAYLOADS).sort()).toEqual([...events].sort());
+    for (const e of events) expect([e, clientRequests[e].payload.safeParse(PAYLOADS[e]).success]).toEqual([e, true]);
+  });
+
+  it('join: clients by link, staff only into their own consultations, admins never; later events only for participants', () => {
+    expect(permissions['room.join']).toEqual({ client: 'link', head: 'own', specialist: 'own', social_worker: 'own' });
+    for (const e of afterJoin) {
+      expect([e, grantOf(roomAction(e) as Action, 'admin'), grantOf(roomAction(e) as Action, 'client')]).toEqual([e, null, 'participant']);
+    }
+  });
+});
+
+describe('before join', () => {
+  it('every event but join answers not_joined', async () => {
+    const p = await connectPeer(stack);
+    for (const e of events.filter((x) => x !== 'join')) {
+      expect([e, errorCode(await p.request(e, PAYLOADS[e]))]).toEqual([e, 'not_joined']);
+    }
+    p.close();
+  });
+
+  it('…also for a signed-in member of staff (a session is not a seat in a room)', async () => {
+    const specialist = await staff('specialist', inst.own);
+    const p = await connectPeer(stack, { cookie: specialist.cookie, origin: sameOrigin() });
+    for (const e of events.filter((x) => x !== 'join')) {
+      expect([e, errorCode(await p.request(e, PAYLOADS[e]))]).toEqual([e, 'not_joined']);
+    }
+    p.close();
+  });
+});
+
+describe('join by the staff session cookie', () => {
+  let specialist: { id: string; cookie: string };
+  let consultation: { id: string; token: string };
+  beforeAll(async () => {
+    specialist = await staff('specialist', inst.own);
+    consultation = await openConsultation(inst.own, specialist.id);
+  });
+
+  const joinAs = async (cookie: string | undefined, consultationId = consultation.id, origin: string | undefined = sameOrigin()) => {
+    const p = await connectPeer(stack, { ...(cookie ? { cookie } : {}), ...(origin ? { origin } : {}) });
+    const ack = await p.request<Joined>('join', { consultationId });
+    return { p, ack };
+  };
+
+  it("the consultation's specialist → in, as its specialist participant; later events are theirs", async () => {
+    const { p, ack } = await joinAs(specialist.cookie);
+    const joined = ok(ack);
+    expect(joined.room.id).toBe(consultation.id);
+    expect(joined.self.role).toBe('specialist');
+    // Every later event is now authorised (what remains is the room's own checks on ids).
+    for (const e of afterJoin) {
+      const res = await p.request(e, PAYLOADS[e]);
+      if (!res.ok) expect([e, res.error.code]).not.toEqual([e, expect.stringMatching(/^(not_joined|forbidden|unauthenticated)$/)]);
+    }
+    ok(await p.request('leave', {}));
+    p.close();
+  });
+
+  it('without an Origin header (a non-browser client) the cookie counts as well', async () => {
+    const { p, ack } = await joinAs(specialist.cookie, consultation.id, undefined);
+    expect(ok(ack).room.id).toBe(consultation.id);
+    p.close();
+  });
+
+  it('a head listed in the consultation (a curator) → in', async () => {
+    const head = await staff('head', inst.own);
+    const listed = await openConsultation(inst.own, (await staff('specialist', inst.own)).id, [{ id: head.id, role: 'curator' }]);
+    const { p, ack } = await joinAs(head.cookie, listed.id);
+    expect(ok(ack).room.id).toBe(listed.id);
+    p.close();
+  });
+
+  it.each([
+    ['another specialist of the same institution', 'not_found', () => staff('specialist', inst.own)],
+    ['a head of the institution not listed in it', 'not_found', () => staff('head', inst.own)],
+    ['a social worker of the institution not listed in it', 'not_found', () => staff('social_worker', inst.own)],
+    ['a specialist of another institution of the department', 'not_found', () => staff('specialist', inst.sibling)],
+    ['a specialist of another department', 'not_found', () => staff('specialist', inst.foreign)],
+    ['the department admin (admins never enter rooms)', 'forbidden', () => staff('admin', null, inst.own.departmentId)],
+    ["another department's admin", 'not_found', () => staff('admin', null, inst.foreign.departmentId)],
+  ] as const)('%s → %s', async (_who, code, make) => {
+    const who = await make();
+    const { p, ack } = await joinAs(who.cookie);
+    expect(errorCode(ack)).toBe(code);
+    // …and being refused does not make a seat: everything else still answers not_joined.
+    expect(errorCode(await p.request('setAudioOnly', PAYLOADS.setAudioOnly))).toBe('not_joined');
+    p.close();
+  });
+
+  it('an unknown consultation id → not_found, like a foreign one', async () => {
+    const { p, ack } = await joinAs(specialist.cookie, '019a0000-0000-7000-8000-000000000000');
+    expect(errorCode(ack)).toBe('not_found');
+    p.close();
+  });
+
+  it('no cookie, an unknown cookie, an ended session → unauthenticated', async () => {
+    expect(errorCode((await joinAs(undefined)).ack)).toBe('unauthenticated');
+    expect(errorCode((await joinAs(`${SESSION_COOKIE}=${randomBytes(32).toString('base64url')}`)).ack)).toBe('unauthenticated');
+    const ended = await sessionCookieFor(stack, specialist.id);
+    await stack.signalling.prisma.staffSession.update({
+      where: { tokenHash: tokenHash(ended.slice(SESSION_COOKIE.length + 1)) },
+      data: { endedAt: new Date(), endReason: 'sign_out' },
+    });
+    expect(errorCode((await joinAs(ended)).ack)).toBe('unauthenticated');
+  });
+
+  it('a session still setting up its second factor → forbidden', async () => {
+    const cookie = await sessionCookieFor(stack, specialist.id, { stage: 'totp_setup_required' });
+    expect(errorCode((await joinAs(cookie)).ack)).toBe('forbidden');
+  });
+
+  it('a handshake from another site does not carry the cookie’s identity (cross-site WebSocket hijacking)', async () => {
+    const fresh = await sessionCookieFor(stack, specialist.id);
+    for (const origin of ['https://evil.example.org', 'http://127.0.0.1:1', 'null']) {
+      const { p, ack } = await joinAs(fresh, consultation.id, origin);
+      expect([origin, errorCode(ack)]).toEqual([origin, 'unauthenticated']);
+      p.close();
+    }
+    // The same cookie from the page's own origin is fine.
+    const { p, ack } = await joinAs(fresh, consultation.id, sameOrigin());
+    expect(ok(ack).room.id).toBe(consultation.id);
+    p.close();
+  });
+});
+
+describe("a client's link is bound to its consultation", () => {
+  let a: { id: string; token: string };
+  let b: { id: string; token: string };
+  let inB: { peer: TestPeer; joined: Joined };
+  beforeAll(async () => {
+    const sa = await staff('specialist', inst.own);
+    const sb = await staff('specialist', inst.own);
+    a = await openConsultation(inst.own, sa.id);
+    b = await openConsultation(inst.own, sb.id);
+    const peer = await connectPeer(stack);
+    inB = { peer, joined: ok(await peer.request<Joined>('join', { token: b.token })) };
+  });
+  afterAll(() => inB?.peer.close());
+
+  it("A's token enters A, never B: B needs B's token", async () => {
+    const p = await connectPeer(stack);
+    // Naming B next to A's token is refused outright; naming B alone needs a staff session.
+    expect(errorCode(await p.request('join', { token: a.token, consultationId: b.id }))).toBe('bad_request');
+    expect(errorCode(await p.request('join', { consultationId: b.id }))).toBe('unauthenticated');
+    const joined = ok(await p.request<Joined>('join', { token: a.token }));
+    expect(joined.room.id).toBe(a.id);
+    expect(joined.peers).toEqual([]); // nobody of B is visible from A
+    p.close();
+  });
+
+  it("once in A, B's transports and producers are not found", async () => {
+    const p = await connectPeer(stack);
+    ok(await p.request<Joined>('join', { token: a.token }));
+    const { producerId } = ok(
+      await inB.peer.request<{ producerId: string }>('produce', {
+        transportId: inB.joined.transports.send.id,
+        kind: 'audio',
+        rtpParameters: opusRtpParameters(77),
+        source: 'mic',
+      }),
+    );
+    const attempts: [RoomEvent, unknown][] = [
+      ['produce', { ...PAYLOADS.produce, transportId: inB.joined.transports.send.id }],
+      ['connectTransport', { ...PAYLOADS.connectTransport, transportId: inB.joined.transports.recv.id }],
+      ['pauseProducer', { producerId }],
+      ['closeProducer', { producerId }],
+    ];
+    for (const [event, payload] of attempts) expect([event, errorCode(await p.request(event, payload))]).toEqual([event, 'not_found']);
+    p.close();
+  });
+
+  it('the check itself: a client of A acting on a record of B is outside its scope', () => {
+    const client = { kind: 'client' as const, consultationId: a.id, participantId: 'p' };
+    for (const e of events) {
+      expect([e, decide(roomAction(e) as Action, client, { institutionId: '', departmentId: '', consultationId: b.id })]).toEqual([
+        e,
+        { allowed: false, status: 404, reason: 'outside_scope' },
+      ]);
+    }
+  });
+
+  it('a link token is no key to the REST API: 401 as a cookie and as a bearer token', async () => {
+    for (const path of ['/api/institutions', `/api/consultations/${a.id}`, '/api/auth/session']) {
+      for (const headers of [{ cookie: `${SESSION_COOKIE}=${a.token}` }, { authorization: `Bearer ${a.token}` }]) {
+        const res = await fetch(stack.url + path, { headers });
+        expect([path, Object.keys(headers)[0], res.status]).toEqual([path, Object.keys(headers)[0], 401]);
+      }
+    }
+  });
+});
