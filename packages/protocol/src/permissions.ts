@@ -114,6 +114,11 @@ export function grantOf(action: Action, principal: Principal): Scope | null {
   return grants[principal] ?? null;
 }
 
+/** The matrix row of an action, e.g. { admin: 'department', specialist: 'own' } (only the principals granted). */
+export function grantsOf(action: Action): Grants {
+  return { ...permissions[action] };
+}
+
 /** The socket event `event` of the /room namespace as a matrix action. */
 export function roomAction(event: string): `room.${string}` {
   return `room.${event}`;

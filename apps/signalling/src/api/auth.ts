@@ -20,7 +20,7 @@ import {
 } from '@dp/protocol';
 import { checkPassword, hashPassword, needsRehash } from '../auth/passwords.ts';
 import { findUsablePasswordLink } from '../auth/password-links.ts';
-import type { StaffPrincipal } from '../auth/session-store.ts';
+import { endSessionsOf, type StaffPrincipal } from '../auth/session-store.ts';
 import { checkTotp, newTotpSecret, totpEnrolment } from '../auth/totp.ts';
 import { audit } from './audit.ts';
 import type { ApiDeps } from './deps.ts';
@@ -237,10 +237,7 @@ export const authRoutes = [
         const claimed = await tx.passwordLink.updateMany({ where: { id: link.id, usedAt: null }, data: { usedAt: now } });
         if (claimed.count !== 1) throw linkInvalid();
         const updated = await tx.staffUser.update({ where: { id: link.staffUserId }, data: { passwordHash, passwordChangedAt: now } });
-        await tx.staffSession.updateMany({
-          where: { staffUserId: updated.id, endedAt: null },
-          data: { endedAt: now, endReason: 'password_reset' },
-        });
+        await endSessionsOf(tx, updated.id, 'password_reset', now);
         await audit(
           tx,
           { type: 'staff', id: updated.id, ip: http.ip },

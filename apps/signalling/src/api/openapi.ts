@@ -4,7 +4,7 @@
 // components; their request-side rendering gets an `Input` suffix when it differs (defaults
 // make fields optional on the way in).
 import { z } from 'zod';
-import { ApiErrorResponse, CSRF_HEADER, SESSION_COOKIE, grantOf, principals, type Action } from '@dp/protocol';
+import { ApiErrorResponse, CSRF_HEADER, SESSION_COOKIE, grantOf, grantsOf, type Action } from '@dp/protocol';
 import type { ApiRoute, ErrorStatus, RouteRegistry } from './route.ts';
 
 type Json = Record<string, unknown>;
@@ -124,16 +124,6 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   audit: 'The audit log (read-only)',
 };
 
-/** The matrix row of a route, e.g. { admin: 'department', specialist: 'own' }. */
-function grantsOf(name: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of principals) {
-    const g = grantOf(name as Action, p);
-    if (g) out[p] = g;
-  }
-  return out;
-}
-
 export function buildOpenApiDocument(registry: RouteRegistry): Json {
   const collector = new SchemaCollector();
   const paths: Record<string, Record<string, Json>> = {};
@@ -155,7 +145,7 @@ export function buildOpenApiDocument(registry: RouteRegistry): Json {
         ...Object.fromEntries(errorStatuses(route).map((s) => [String(s), { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` }])),
       },
       'x-institution-scoped': route.institution !== null,
-      'x-permissions': grantsOf(route.name),
+      'x-permissions': grantsOf(route.name as Action),
       ...(grantOf(route.name as Action, 'anyone') === 'public' ? { security: [] } : {}),
     };
     (paths[openApiPath(route.path)] ??= {})[route.method] = operation;

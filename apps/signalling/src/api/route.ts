@@ -8,12 +8,12 @@
 // document is built from the same declarations (openapi.ts).
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { parseCookie, stringifySetCookie } from 'cookie';
+import { stringifySetCookie } from 'cookie';
 import type { z } from 'zod';
 import type { Institution as InstitutionRow } from '@dp/db';
-import { CSRF_HEADER, SESSION_COOKIE, grantOf, isAction, type Action, type FieldErrors, type Scope } from '@dp/protocol';
+import { CSRF_HEADER, SESSION_COOKIE, grantOf, grantsOf, isAction, type Action, type FieldErrors, type Scope } from '@dp/protocol';
 import { decide, type Caller, type Subject } from '../auth/access.ts';
-import type { StaffPrincipal } from '../auth/session-store.ts';
+import { sessionTokenFrom, type StaffPrincipal } from '../auth/session-store.ts';
 import { audit } from './audit.ts';
 import type { ApiDeps } from './deps.ts';
 import { HttpError, badRequest, logUnexpected, notFound } from './errors.ts';
@@ -186,22 +186,12 @@ export function checkRoute(route: ApiRoute): void {
   // The permission matrix must know the route, and the route must supply what its grants need.
   if (!isAction(route.name))
     throw new Error(`${where}: no entry in the permission matrix (packages/protocol/src/permissions.ts) — add one`);
-  const grants = Object.values(permissionsOf(route.name));
+  const grants = Object.values(grantsOf(route.name));
   if (grants.includes('own') && !route.owners && !route.listsOwn)
     throw new Error(`${where}: the matrix grants the 'own' scope, so the route needs owners() or listsOwn`);
   if (grants.includes('own') && route.institution === null) throw new Error(`${where}: the 'own' scope needs an institution resolver`);
   if (grants.includes('link') || grants.includes('participant'))
     throw new Error(`${where}: 'link' and 'participant' are socket scopes, not REST ones`);
-}
-
-function permissionsOf(action: Action): Record<string, Scope> {
-  const all = ['admin', 'head', 'specialist', 'social_worker', 'client', 'anyone'] as const;
-  const out: Record<string, Scope> = {};
-  for (const p of all) {
-    const g = grantOf(action, p);
-    if (g) out[p] = g;
-  }
-  return out;
 }
 
 /** Every route, checked together: names and method + path are unique. */
@@ -241,12 +231,6 @@ export function mountRoutes(router: Router, registry: RouteRegistry, deps: ApiDe
 const DURING_TOTP_SETUP: ReadonlySet<string> = new Set(['auth.session', 'auth.sign_out', 'account.totp_setup', 'account.totp_enable']);
 const STATE_CHANGING = new Set(['post', 'put', 'patch', 'delete']);
 
-function sessionCookie(req: Request): string | null {
-  const header = req.get('cookie');
-  if (!header) return null;
-  return parseCookie(header)[SESSION_COOKIE] ?? null;
-}
-
 function httpContext(req: Request, res: Response, token: string | null): HttpContext {
   const secure = req.secure;
   return {
@@ -282,7 +266,7 @@ function runRoute(route: ApiRoute, deps: ApiDeps, checkResponses: boolean) {
   const isPublic = grantOf(action, 'anyone') === 'public';
   return async (req: Request, res: Response) => {
     res.locals.route = route.name;
-    const token = sessionCookie(req);
+    const token = sessionTokenFrom(req.get('cookie'));
     const http = httpContext(req, res, token);
     const staff = token && !isPublic ? await deps.auth.sessions.resolve(token) : null;
     const caller: Caller = staff ?? { kind: 'anyone' };

@@ -18,6 +18,7 @@ import {
   UpdateStaffBody,
 } from '@dp/protocol';
 import { issuePasswordLink, passwordLinkUrl } from '../auth/password-links.ts';
+import { endSessionsOf } from '../auth/session-store.ts';
 import { audit } from './audit.ts';
 import type { ApiDeps } from './deps.ts';
 import { HttpError, notFound } from './errors.ts';
@@ -183,10 +184,7 @@ export const staffRoutes = [
           include: { specialistProfile: true },
         });
         if (roleChanged || deactivated) {
-          await tx.staffSession.updateMany({
-            where: { staffUserId: before.id, endedAt: null },
-            data: { endedAt: deps.now(), endReason: deactivated ? 'deactivated' : 'role_changed' },
-          });
+          await endSessionsOf(tx, before.id, deactivated ? 'deactivated' : 'role_changed', deps.now());
         }
         const details: Record<string, string | boolean> = {};
         if (roleChanged) Object.assign(details, { from: before.role, to: role });
@@ -225,10 +223,7 @@ export const staffRoutes = [
         const issued = await issuePasswordLink(tx, { staffUserId: staff.id, purpose, issuedById: actor.id, now: deps.now() });
         if (purpose === 'reset') {
           await tx.staffUser.update({ where: { id: staff.id }, data: { passwordHash: null } });
-          await tx.staffSession.updateMany({
-            where: { staffUserId: staff.id, endedAt: null },
-            data: { endedAt: deps.now(), endReason: 'password_reset' },
-          });
+          await endSessionsOf(tx, staff.id, 'password_reset', deps.now());
         }
         await audit(tx, actor, {
           action: 'staff.password_link_issued',

@@ -4,13 +4,12 @@
 // only when they take part in it (the matrix's `own`), and another institution's
 // consultation reads as not found. After `join`, every event is the peer's own
 // (`participant`); the room objects themselves refuse ids the peer does not own.
-import { parseCookie } from 'cookie';
 import type { IncomingMessage } from 'node:http';
 import type { PrismaClient } from '@dp/db';
-import { ProtocolError, SESSION_COOKIE, clientRequests, isAction, roomAction, type Action } from '@dp/protocol';
+import { ProtocolError, clientRequests, isAction, roomAction, type Action } from '@dp/protocol';
 import type { LinkClaims, LinkSigner } from '../links/link-token.ts';
 import { decide, type Caller, type Subject } from './access.ts';
-import type { SessionStore } from './session-store.ts';
+import { sessionTokenFrom, type SessionStore } from './session-store.ts';
 
 /** Who is in the room and on what grounds: checked again for every later event. */
 export interface RoomPass {
@@ -100,8 +99,6 @@ export class RoomAccess {
    * origin (cross-site WebSocket hijacking: another site's page would send it too).
    */
   private cookieOf(request: IncomingMessage): string | null {
-    const cookies = request.headers.cookie;
-    if (!cookies) return null;
     const origin = request.headers.origin;
     if (origin) {
       try {
@@ -110,6 +107,6 @@ export class RoomAccess {
         return null;
       }
     }
-    return parseCookie(cookies)[SESSION_COOKIE] ?? null;
+    return sessionTokenFrom(request.headers.cookie);
   }
 }

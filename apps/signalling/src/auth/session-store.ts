@@ -4,8 +4,9 @@
 // deactivated or its password changes — whichever comes first. Ended rows stay (endedAt,
 // endReason) so that "active sessions" and the audit agree.
 import { createHash, randomBytes } from 'node:crypto';
-import type { PrismaClient, StaffRole, StaffSession, StaffUser } from '@dp/db';
-import type { SessionStage } from '@dp/protocol';
+import { parseCookie } from 'cookie';
+import type { PrismaClient, StaffRole, StaffSession, StaffUser, TransactionClient } from '@dp/db';
+import { SESSION_COOKIE, type SessionStage } from '@dp/protocol';
 
 export interface SessionTimes {
   idleSeconds: number;
@@ -51,6 +52,30 @@ export function tokenHash(token: string): string {
 
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** The session token in a Cookie header (REST requests and socket.io handshakes alike). */
+export function sessionTokenFrom(cookieHeader: string | undefined): string | null {
+  if (!cookieHeader) return null;
+  return parseCookie(cookieHeader)[SESSION_COOKIE] ?? null;
+}
+
+/**
+ * Ends every live session of an account (but `exceptSessionId`); usable inside the
+ * transaction of the change that causes it (a reset, a deactivation). Answers how many.
+ */
+export async function endSessionsOf(
+  db: PrismaClient | TransactionClient,
+  userId: string,
+  reason: EndReason,
+  now: Date,
+  exceptSessionId?: string,
+): Promise<number> {
+  const r = await db.staffSession.updateMany({
+    where: { staffUserId: userId, endedAt: null, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
+    data: { endedAt: now, endReason: reason },
+  });
+  return r.count;
 }
 
 export class SessionStore {
@@ -121,12 +146,8 @@ export class SessionStore {
   }
 
   /** Ends every session of the account (but `exceptSessionId`). */
-  async endAll(userId: string, reason: EndReason, exceptSessionId?: string): Promise<number> {
-    const r = await this.prisma.staffSession.updateMany({
-      where: { staffUserId: userId, endedAt: null, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
-      data: { endedAt: this.now(), endReason: reason },
-    });
-    return r.count;
+  endAll(userId: string, reason: EndReason, exceptSessionId?: string): Promise<number> {
+    return endSessionsOf(this.prisma, userId, reason, this.now(), exceptSessionId);
   }
 
   /** The account's sessions that are still alive, newest first. */

@@ -1,12 +1,13 @@
 import { Alert, Badge, Button, Group, Modal, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { PASSWORD_MAX, PASSWORD_MIN, SessionInfo, SessionList, SignedOut, type SessionSummary } from '@dp/protocol';
+import { SessionInfo, SessionList, SignedOut, type SessionSummary } from '@dp/protocol';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import { api, ApiError } from './api.ts';
 import { errorText, formatDateTime } from './format.ts';
+import { NewPasswordFields, newPasswordRule, repeatRule } from './NewPasswordFields.tsx';
 import { StaffPage } from './StaffPage.tsx';
 import { TotpSetupPanel } from './TotpSetupPanel.tsx';
 import { useSession, useSignedIn } from './session.tsx';
@@ -177,13 +178,8 @@ function PasswordSection() {
     initialValues: { currentPassword: '', newPassword: '', repeat: '' },
     validate: {
       currentPassword: (v) => (v === '' ? t('staff.validation.passwordRequired') : null),
-      newPassword: (v) =>
-        v.length < PASSWORD_MIN
-          ? t('staff.validation.passwordShort', { count: PASSWORD_MIN })
-          : v.length > PASSWORD_MAX
-            ? t('staff.validation.passwordLong', { count: PASSWORD_MAX })
-            : null,
-      repeat: (v, values) => (v !== values.newPassword ? t('staff.validation.passwordMismatch') : null),
+      newPassword: newPasswordRule(t),
+      repeat: repeatRule(t, 'newPassword'),
     },
   });
   const submit = async (v: typeof form.values) => {
@@ -221,21 +217,7 @@ function PasswordSection() {
             data-testid="password-current"
             {...form.getInputProps('currentPassword')}
           />
-          <PasswordInput
-            label={t('staff.fields.newPassword')}
-            description={t('staff.setPassword.rule', { count: PASSWORD_MIN })}
-            autoComplete="new-password"
-            size="lg"
-            data-testid="password-new"
-            {...form.getInputProps('newPassword')}
-          />
-          <PasswordInput
-            label={t('staff.fields.repeatPassword')}
-            autoComplete="new-password"
-            size="lg"
-            data-testid="password-repeat"
-            {...form.getInputProps('repeat')}
-          />
+          <NewPasswordFields password={form.getInputProps('newPassword')} repeat={form.getInputProps('repeat')} testIdPrefix="password" />
           <Text c="gray.7">{t('staff.account.passwordOthers')}</Text>
           <Button type="submit" size="md" loading={busy} className={classes.mainAction} data-testid="password-submit">
             {t('staff.account.changePassword')}

@@ -1,11 +1,12 @@
-import { Alert, Button, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Paper, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { PASSWORD_MAX, PASSWORD_MIN, PasswordLinkInfo, PasswordSet, type PasswordLinkInfo as LinkInfo } from '@dp/protocol';
+import { PASSWORD_MIN, PasswordLinkInfo, PasswordSet, type PasswordLinkInfo as LinkInfo } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { api, ApiError } from './api.ts';
 import { errorText, formatDateTime } from './format.ts';
+import { NewPasswordFields, newPasswordRule, repeatRule } from './NewPasswordFields.tsx';
 import { PublicStaffPage } from './StaffPage.tsx';
 import { PageLoader } from './session.tsx';
 
@@ -38,13 +39,8 @@ export function SetPasswordPage() {
   const form = useForm({
     initialValues: { password: '', repeat: '' },
     validate: {
-      password: (v) =>
-        v.length < PASSWORD_MIN
-          ? t('staff.validation.passwordShort', { count: PASSWORD_MIN })
-          : v.length > PASSWORD_MAX
-            ? t('staff.validation.passwordLong', { count: PASSWORD_MAX })
-            : null,
-      repeat: (v, values) => (v !== values.password ? t('staff.validation.passwordMismatch') : null),
+      password: newPasswordRule(t),
+      repeat: repeatRule(t, 'password'),
     },
   });
 
@@ -107,21 +103,11 @@ export function SetPasswordPage() {
             {/* A hidden username lets password managers file the new password under the right account. */}
             <input type="email" name="username" autoComplete="username" value={info.email} readOnly hidden />
             <Stack gap="md">
-              <PasswordInput
-                label={t('staff.fields.newPassword')}
-                description={t('staff.setPassword.rule', { count: PASSWORD_MIN })}
-                autoComplete="new-password"
-                size="lg"
+              <NewPasswordFields
+                password={form.getInputProps('password')}
+                repeat={form.getInputProps('repeat')}
+                testIdPrefix="set-password"
                 autoFocus
-                data-testid="set-password-new"
-                {...form.getInputProps('password')}
-              />
-              <PasswordInput
-                label={t('staff.fields.repeatPassword')}
-                autoComplete="new-password"
-                size="lg"
-                data-testid="set-password-repeat"
-                {...form.getInputProps('repeat')}
               />
               {info.totpRequired && (
                 <Alert color="sea" variant="light">

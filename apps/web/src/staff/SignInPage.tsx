@@ -1,9 +1,10 @@
-import { Alert, Button, Paper, PasswordInput, PinInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from './api.ts';
+import { CodeField } from './CodeField.tsx';
 import { errorText, safeNext } from './format.ts';
 import { PublicStaffPage } from './StaffPage.tsx';
 import { PageLoader, useSession } from './session.tsx';
@@ -128,34 +129,18 @@ export function SignInPage() {
             <form onSubmit={submitCode} noValidate>
               <Stack gap="md">
                 <Text size="lg">{t('staff.signIn.codeText')}</Text>
-                <Stack gap={6}>
-                  <Text component="label" htmlFor="signin-code" fw={600}>
-                    {t('staff.fields.code')}
-                  </Text>
-                  <PinInput
-                    id="signin-code"
-                    length={6}
-                    type="number"
-                    inputMode="numeric"
-                    oneTimeCode
-                    autoFocus
-                    size="lg"
-                    gap={6}
-                    value={code}
-                    onChange={(v) => {
-                      setCode(v);
-                      setCodeError(null);
-                    }}
-                    error={!!codeError}
-                    ariaLabel={t('staff.fields.code')}
-                    data-testid="signin-code"
-                  />
-                  {codeError && (
-                    <Text c="red.8" role="alert" data-testid="signin-code-error">
-                      {codeError}
-                    </Text>
-                  )}
-                </Stack>
+                <CodeField
+                  id="signin-code"
+                  label={t('staff.fields.code')}
+                  value={code}
+                  error={codeError}
+                  onChange={(v) => {
+                    setCode(v);
+                    setCodeError(null);
+                  }}
+                  testId="signin-code"
+                  autoFocus
+                />
                 <Button type="submit" size="lg" loading={busy} fullWidth data-testid="signin-code-submit">
                   {t('staff.signIn.submit')}
                 </Button>

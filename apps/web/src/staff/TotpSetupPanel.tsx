@@ -1,8 +1,9 @@
-import { Alert, Button, Code, Group, Image, List, PinInput, Stack, Text } from '@mantine/core';
+import { Alert, Button, Code, Group, Image, List, Stack, Text } from '@mantine/core';
 import { SessionInfo, TotpSetup } from '@dp/protocol';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from './api.ts';
+import { CodeField } from './CodeField.tsx';
 import { errorText } from './format.ts';
 import { useSession } from './session.tsx';
 import classes from './staff.module.css';
@@ -107,33 +108,17 @@ export function TotpSetupPanel({ autoStart = false, onEnabled }: { autoStart?: b
                 {grouped(setup.secret)}
               </Code>
             </Stack>
-            <Stack gap={6}>
-              <Text component="label" htmlFor="totp-code" fw={600}>
-                {t('staff.totp.codeLabel')}
-              </Text>
-              <PinInput
-                id="totp-code"
-                length={6}
-                type="number"
-                inputMode="numeric"
-                oneTimeCode
-                size="lg"
-                gap={6}
-                value={code}
-                onChange={(v) => {
-                  setCode(v);
-                  setCodeError(null);
-                }}
-                error={!!codeError}
-                ariaLabel={t('staff.totp.codeLabel')}
-                data-testid="totp-code"
-              />
-              {codeError && (
-                <Text c="red.8" role="alert" data-testid="totp-code-error">
-                  {codeError}
-                </Text>
-              )}
-            </Stack>
+            <CodeField
+              id="totp-code"
+              label={t('staff.totp.codeLabel')}
+              value={code}
+              error={codeError}
+              onChange={(v) => {
+                setCode(v);
+                setCodeError(null);
+              }}
+              testId="totp-code"
+            />
             <Button type="submit" size="lg" loading={busy} data-testid="totp-enable" className={classes.mainAction}>
               {t('staff.totp.enable')}
             </Button>
