@@ -12,6 +12,7 @@ import { createPrisma, createScratchDatabase } from '@dp/db';
 import { percentile, writeBenchSection } from '@dp/infra-scripts/bench-report';
 import { TimetableQueue } from '@dp/scheduling/jobs';
 import { jobId } from '@dp/scheduling';
+import { prismaRoomRecords } from '../src/rooms/room-records.ts';
 import { RoomRegistry } from '../src/rooms/room-registry.ts';
 import { SfuClient } from '../src/sfu/sfu-client.ts';
 import { TimetableService } from '../src/timetable/timetable-service.ts';
@@ -88,7 +89,9 @@ async function wholePath(): Promise<ReturnType<typeof stats>> {
   const prisma = createPrisma(db.url);
   const log = pino({ level: 'silent' });
   // Rooms need an SFU client only to open routers; the warning does not touch the SFU.
-  const rooms = new RoomRegistry(new SfuClient({ url: 'ws://127.0.0.1:9', secret: 'unused-unused-unused' }), log);
+  const rooms = new RoomRegistry(new SfuClient({ url: 'ws://127.0.0.1:9', secret: 'unused-unused-unused' }), log, (id) =>
+    prismaRoomRecords(prisma, id),
+  );
   const late: number[] = [];
   let resolve!: () => void;
   const done = new Promise<void>((r) => (resolve = r));

@@ -7,6 +7,7 @@ import { createApiRouter, type ApiDeps } from './api/index.ts';
 import { createApp } from './http/app.ts';
 import { LinkSigner } from './links/link-token.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
+import { prismaRoomRecords } from './rooms/room-records.ts';
 import { SfuClient } from './sfu/sfu-client.ts';
 import { attachRoomNamespace } from './socket/room-socket.ts';
 import { createPrisma, type PrismaClient } from '@dp/db';
@@ -33,14 +34,16 @@ export interface SignallingOptions {
   /** Observes every fired timetable job (tests, the job-timing benchmark). */
   onJobOutcome?: (o: JobOutcome) => void;
   timetableQueue?: string;
+  /** How long a lost participant keeps its place (tests shorten the 30 s). */
+  resumeGraceMs?: number;
 }
 
 /** Composes the signalling process; main.ts and the tests both start it this way. */
 export async function startSignalling(config: SignallingConfig, log: Logger, opts: SignallingOptions = {}): Promise<SignallingServer> {
   const sfu = new SfuClient({ url: config.sfuUrl, secret: config.sfuSecret, log });
   const links = new LinkSigner(config.linkSecret);
-  const rooms = new RoomRegistry(sfu, log);
   const prisma = createPrisma(config.databaseUrl);
+  const rooms = new RoomRegistry(sfu, log, (id) => prismaRoomRecords(prisma, id), opts.resumeGraceMs);
   const gate = new ConsultationGate(prisma);
   const timetable = new TimetableService({
     prisma,

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createLogger, loadSfuConfig, startSfuNode, type SfuNode } from '@dp/sfu';
-import { ROOM_NAMESPACE, SESSION_COOKIE, type Ack, type ClientRequestName, type RoomRole } from '@dp/protocol';
+import { ROOM_NAMESPACE, SESSION_COOKIE, type Ack, type ClientRequestName, type RoomKind, type RoomRole } from '@dp/protocol';
 import { loadSignallingConfig, startSignalling, type SignallingServer } from '../src/index.ts';
 import { createHash } from 'node:crypto';
 import { SessionStore } from '../src/auth/session-store.ts';
@@ -31,6 +31,12 @@ export function roomId(name: string): string {
 }
 
 /** A real SFU node (real mediasoup worker) and a real signalling server on loopback. */
+/**
+ * Tests shorten the resume grace (30 s in production) so that «gone for good» comes quickly;
+ * the code path is the same.
+ */
+export const TEST_RESUME_GRACE_MS = 1_000;
+
 export async function startStack(rtcPort: number, workers = 1): Promise<Stack> {
   if (!process.env.MEDIASOUP_WORKER_BIN) throw new Error('MEDIASOUP_WORKER_BIN is not set: run the tests through ./pnpm test');
   const quiet = pino({ level: 'silent' });
@@ -56,7 +62,11 @@ export async function startStack(rtcPort: number, workers = 1): Promise<Stack> {
       REDIS_URL: process.env.REDIS_URL ?? '',
     }),
     quiet,
-    { timetableQueue: `test-${rtcPort}`, onJobOutcome: (o) => jobListeners.forEach((l) => l(o)) },
+    {
+      timetableQueue: `test-${rtcPort}`,
+      onJobOutcome: (o) => jobListeners.forEach((l) => l(o)),
+      resumeGraceMs: TEST_RESUME_GRACE_MS,
+    },
   );
   return {
     sfu,
@@ -71,11 +81,18 @@ export async function startStack(rtcPort: number, workers = 1): Promise<Stack> {
   };
 }
 
+const DIRECTION = { one_to_one: 'specialist_client', webinar: 'specialist_client', dyad: 'client_client' } as const;
+
 /**
  * A link for a new participant of the named room's consultation, creating the
- * consultation (open now, one-to-one) in the database on first use.
+ * consultation (open now, one-to-one unless `kind` says otherwise) in the database on first use.
  */
-export async function tokenFor(stack: Stack, room: string, role: RoomRole, opts: { ttlMs?: number; start?: Date } = {}): Promise<string> {
+export async function tokenFor(
+  stack: Stack,
+  room: string,
+  role: RoomRole,
+  opts: { ttlMs?: number; start?: Date; kind?: RoomKind; displayName?: string } = {},
+): Promise<string> {
   const prisma = stack.signalling.prisma;
   const id = roomId(room);
   if (!(await prisma.consultation.findUnique({ where: { id } }))) {
@@ -84,8 +101,8 @@ export async function tokenFor(stack: Stack, room: string, role: RoomRole, opts:
       data: {
         id,
         institutionId: institution.id,
-        kind: 'one_to_one',
-        direction: 'specialist_client',
+        kind: opts.kind ?? 'one_to_one',
+        direction: DIRECTION[opts.kind ?? 'one_to_one'],
         mode: 'on_request',
         start: opts.start ?? new Date(Date.now() - 60_000),
         durationMinutes: 45,
@@ -93,7 +110,7 @@ export async function tokenFor(stack: Stack, room: string, role: RoomRole, opts:
       },
     });
   }
-  const participant = await prisma.participant.create({ data: { consultationId: id, role } });
+  const participant = await prisma.participant.create({ data: { consultationId: id, role, displayName: opts.displayName ?? null } });
   return stack.signalling.links.sign({
     consultationId: id,
     participantId: participant.id,

@@ -27,6 +27,9 @@ type Joined = RequestResult<'join'>;
 const capabilities = async () => MediaCapabilities.parse(await (await fetch(`${stack.url}/api/media/capabilities`)).json());
 const roomState = (name: string) => stack.sfu.service.handlers.roomState({ roomId: roomId(name) }, 'test');
 
+/** The specialist of each room, who lets its clients in from the waiting room. */
+const specialists = new Map<string, TestPeer>();
+
 async function joinedPeer(
   room: string,
   role: 'specialist' | 'client',
@@ -34,9 +37,15 @@ async function joinedPeer(
 ): Promise<{ peer: TestPeer; joined: Joined; send: TransportOptions; recv: TransportOptions }> {
   const peer = await connectPeer(stack);
   const rtpCapabilities = withCapabilities ? (await capabilities()).routerRtpCapabilities : undefined;
-  const joined = ok(
+  let joined = ok(
     await peer.request<Joined>('join', { token: await tokenFor(stack, room, role), ...(rtpCapabilities ? { rtpCapabilities } : {}) }),
   );
+  if (role === 'specialist') specialists.set(room, peer);
+  if (joined.admission === 'waiting') {
+    const admitted = peer.next('admitted') as Promise<{ peers: PeerInfo[] }>;
+    ok(await specialists.get(room)!.request('admit', { peerId: joined.self.id }));
+    joined = { ...joined, admission: 'admitted', peers: (await admitted).peers };
+  }
   return { peer, joined, send: joined.transports.send, recv: joined.transports.recv };
 }
 
@@ -113,10 +122,17 @@ describe('joining in one round trip', () => {
         source: 'mic',
       }),
     );
+    // A client comes back within the resume grace (no waiting room then) with its capabilities.
+    const first = await joinedPeer('room-fast', 'client');
+    first.peer.close();
     const b = await connectPeer(stack);
     const offered = b.next('newConsumer');
     const caps = (await capabilities()).routerRtpCapabilities;
-    const joined = ok(await b.request<Joined>('join', { token: await tokenFor(stack, 'room-fast', 'client'), rtpCapabilities: caps }));
+    const rejoin = await tokenFor(stack, 'room-fast', 'client');
+    const participantId = first.joined.self.id;
+    const token = stack.signalling.links.sign({ ...stack.signalling.links.verify(rejoin), participantId });
+    const joined = ok(await b.request<Joined>('join', { token, rtpCapabilities: caps }));
+    expect(joined.admission).toBe('admitted');
     expect(joined.transports.recv.id).toBeTruthy();
     expect(await offered).toMatchObject({ producerId, kind: 'audio' });
     a.peer.close();
@@ -250,7 +266,7 @@ describe('the 60-minute limit', () => {
   it('is enforced by the room itself, even with no job: everyone is told why and the router closes', async () => {
     const endsAt = new Date(Date.now() + 1500);
     stack.signalling.rooms.getOrCreate(roomId('room-limit'), 'one_to_one', endsAt);
-    const a = await joinedPeer('room-limit', 'client');
+    const a = await joinedPeer('room-limit', 'specialist');
     expect(a.joined.room.endsAt).toBe(endsAt.toISOString());
     const warned = a.peer.next('timeWarning');
     stack.signalling.rooms.get(roomId('room-limit'))!.warn(5);

@@ -11,18 +11,25 @@ import type { Browser } from 'puppeteer-core';
 import { launchChromium } from './browser.ts';
 import type { RoomRole } from '@dp/protocol';
 
+/** How `link` creates a consultation the first time its name is used (later calls reuse it). */
+export interface ConsultationOpts {
+  start?: Date;
+  state?: 'planned' | 'open' | 'cancelled';
+  /** Default one_to_one; the role given to `link` must be one of the kind's (room-policy.ts `rolesOfKind`). */
+  kind?: 'one_to_one' | 'webinar' | 'dyad';
+  /** Stored as the participant's name (what the others see as its label). */
+  displayName?: string;
+}
+
+const DIRECTION = { one_to_one: 'specialist_client', webinar: 'specialist_client', dyad: 'client_client' } as const;
+
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The product as it runs in production: an SFU process and a signalling process serving the built web app. */
 export interface Product {
   url: string;
   /** A link for a new participant of the named consultation (created, open now, on first use). */
-  link(
-    consultation: string,
-    role: RoomRole,
-    query?: string,
-    opts?: { start?: Date; state?: 'planned' | 'open' | 'cancelled' },
-  ): Promise<string>;
+  link(consultation: string, role: RoomRole, query?: string, opts?: ConsultationOpts): Promise<string>;
   /** The consultation id behind a name given to `link`. */
   consultationId(name: string): string;
   prisma: PrismaClient;
@@ -107,10 +114,7 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
     return ids.get(name)!;
   };
   let institutionId: string | undefined;
-  const ensureConsultation = async (
-    name: string,
-    opts: { start?: Date; state?: 'planned' | 'open' | 'cancelled' } = {},
-  ): Promise<string> => {
+  const ensureConsultation = async (name: string, opts: ConsultationOpts = {}): Promise<string> => {
     const id = consultationId(name);
     if (await prisma.consultation.findUnique({ where: { id }, select: { id: true } })) return id;
     institutionId ??= (
@@ -127,8 +131,8 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
       data: {
         id,
         institutionId,
-        kind: 'one_to_one',
-        direction: 'specialist_client',
+        kind: opts.kind ?? 'one_to_one',
+        direction: DIRECTION[opts.kind ?? 'one_to_one'],
         mode: 'on_request',
         start: opts.start ?? new Date(Date.now() - 60_000),
         durationMinutes: 45,
@@ -145,7 +149,9 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
     consultationId,
     link: async (name, role, query = '', opts = {}) => {
       const id = await ensureConsultation(name, opts);
-      const participant = await prisma.participant.create({ data: { consultationId: id, role } });
+      const participant = await prisma.participant.create({
+        data: { consultationId: id, role, displayName: opts.displayName ?? null },
+      });
       const token = signer.sign({ consultationId: id, participantId: participant.id, role, expiresAt: new Date(Date.now() + 3600_000) });
       return `${url.replace('127.0.0.1', 'localhost')}/join/${token}${query}`;
     },

@@ -12,6 +12,8 @@ export const errorCodes = [
   'not_joined', // a room request before `join`
   'already_joined',
   'room_closed',
+  'not_admitted', // still in the waiting room: the specialist or curator has not let this peer in
+  'removed', // a host removed this participant from the consultation's room
   'not_open_yet', // the consultation's room opens later (details.opensAt)
   'consultation_over', // past its 60-minute limit, or ended
   'cancelled', // cancelled or failed (rescheduled consultations get a new time)

@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './media.ts';
 export * from './room-events.ts';
+export * from './room-policy.ts';
 export * from './sfu-rpc.ts';
 export * from './validate.ts';
 export * from './rest.ts';

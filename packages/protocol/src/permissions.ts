@@ -87,6 +87,13 @@ export const permissions = {
   'consultations.get': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
   'consultations.reschedule': { admin: 'department', head: 'institution', specialist: 'own' },
   'consultations.cancel': { admin: 'department', head: 'institution', specialist: 'own' },
+  // What the room left in the record. The registry (names, times) goes to whoever keeps the
+  // journals; the chat and the private notes only to the staff who lead the work.
+  'consultations.registry': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  'consultations.registry_note': { head: 'institution', specialist: 'own' },
+  'consultations.chat': { head: 'institution', specialist: 'own' },
+  'consultations.notes_list': { head: 'institution', specialist: 'own' },
+  'consultations.notes_create': { head: 'institution', specialist: 'own' },
 
   // --- room events (socket.io /room) ----------------------------------------------------
   // Staff join the rooms of consultations they take part in — an admin watches room health
@@ -100,6 +107,20 @@ export const permissions = {
   'room.closeProducer': inRoom,
   'room.setAudioOnly': inRoom,
   'room.leave': inRoom,
+  // What a participant may do beyond its own media depends on its role in the consultation
+  // (host, curator, attendee …): room-policy.ts, enforced by the room itself.
+  'room.admit': inRoom,
+  'room.decline': inRoom,
+  'room.raiseHand': inRoom,
+  'room.grantFloor': inRoom,
+  'room.revokeFloor': inRoom,
+  'room.mutePeer': inRoom,
+  'room.removePeer': inRoom,
+  'room.stepIn': inRoom,
+  'room.stepOut': inRoom,
+  'room.sendChat': inRoom,
+  'room.markAnswered': inRoom,
+  'room.postMaterial': inRoom,
 } as const satisfies Record<string, Grants>;
 
 export type Action = keyof typeof permissions;

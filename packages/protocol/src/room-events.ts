@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DtlsParameters, Id, MediaKind, MediaSource, RtpCapabilities, RtpParameters, TransportOptions } from './media.ts';
+import { roomKinds, roomRoles } from './room-policy.ts';
 
 // The socket.io protocol between a browser and signalling, namespace `/room`.
 // Client → server events carry a payload validated with the schema below and are
@@ -7,11 +8,14 @@ import { DtlsParameters, Id, MediaKind, MediaSource, RtpCapabilities, RtpParamet
 
 export const ROOM_NAMESPACE = '/room';
 
-export const RoomRole = z.enum(['specialist', 'client']);
+/** A participant's role in this consultation (see room-policy.ts for what each may do). */
+export const RoomRole = z.enum(roomRoles);
 export type RoomRole = z.infer<typeof RoomRole>;
 
-export const RoomKind = z.enum(['one_to_one']);
+export const RoomKind = z.enum(roomKinds);
 export type RoomKind = z.infer<typeof RoomKind>;
+
+export const FloorSchema = z.enum(['none', 'mic', 'full']);
 
 /** What every participant may know about another: no personal data beyond the label. */
 export const PeerInfo = z.object({
@@ -20,10 +24,44 @@ export const PeerInfo = z.object({
   label: z.string().max(120),
   mic: z.boolean(),
   camera: z.boolean(),
+  /** Sharing a screen (hosts and specialists). */
+  screen: z.boolean(),
   /** The peer chose audio-only: it sends no video and receives none (weak connection). */
   audioOnly: z.boolean(),
+  /** What it may send now: `none` for a webinar attendee without the floor or an observing curator. */
+  floor: FloorSchema,
+  /** A raised hand (webinar attendees). */
+  hand: z.boolean(),
+  /** Lost its connection less than 30 s ago: its place is kept while it comes back. */
+  away: z.boolean(),
 });
 export type PeerInfo = z.infer<typeof PeerInfo>;
+
+/** A client in the waiting room, as the one who admits sees them. */
+export const WaitingPeer = z.object({ id: Id, label: z.string().max(120), since: z.string() });
+export type WaitingPeer = z.infer<typeof WaitingPeer>;
+
+export const ChatKind = z.enum(['message', 'question', 'material']);
+export type ChatKind = z.infer<typeof ChatKind>;
+
+/** One line of the room's chat; kept with the consultation (it is part of the record). */
+export const ChatMessage = z.object({
+  id: Id,
+  /** The participant who wrote it. */
+  peerId: Id,
+  role: RoomRole,
+  label: z.string().max(120),
+  kind: ChatKind,
+  text: z.string().max(2000),
+  /** A material's link (http/https). */
+  url: z.string().nullable(),
+  /** A question the host marked answered. */
+  answered: z.boolean(),
+  at: z.string(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
 const empty = z.object({}).strict();
 const token = z.string().min(16).max(2048);
@@ -54,7 +92,20 @@ export const clientRequests = {
     result: z.object({
       self: PeerInfo,
       room: z.object({ id: Id, kind: RoomKind, endsAt: z.string().nullable() }),
+      /**
+       * `waiting`: a client of a one-to-one or a dyad is in the waiting room until the
+       * specialist or curator admits it (`admitted` event); until then it sees no one,
+       * sends nothing and receives nothing. Coming back within 30 s skips the wait.
+       */
+      admission: z.enum(['admitted', 'waiting']),
+      /** Whether someone who can admit is in the room (the waiting client's «специалист на связи»). */
+      admitterPresent: z.boolean(),
+      /** Empty while waiting; in a webinar an attendee sees only hosts and speakers. */
       peers: z.array(PeerInfo),
+      /** For those who admit: who waits. */
+      waiting: z.array(WaitingPeer),
+      /** The chat so far (empty while waiting). */
+      chat: z.array(ChatMessage),
       routerRtpCapabilities: RtpCapabilities,
       transports: z.object({ send: TransportOptions, recv: TransportOptions }),
     }),
@@ -78,6 +129,38 @@ export const clientRequests = {
   /** Audio-only on/off: the server pauses or resumes every video stream sent to this peer. */
   setAudioOnly: { payload: z.object({ audioOnly: z.boolean() }).strict(), result: empty },
   leave: { payload: empty, result: empty },
+
+  // --- waiting room (specialist of a one-to-one, curator of a dyad) ---
+  admit: { payload: z.object({ peerId: Id }).strict(), result: empty },
+  decline: { payload: z.object({ peerId: Id }).strict(), result: empty },
+
+  // --- webinar: hands, floor, moderation (hosts and cohosts) ---
+  raiseHand: { payload: z.object({ raised: z.boolean() }).strict(), result: empty },
+  /** Lets an attendee speak: microphone, and the camera too when `camera`. */
+  grantFloor: { payload: z.object({ peerId: Id, camera: z.boolean() }).strict(), result: empty },
+  /** Takes the floor back: the attendee's microphone and camera are closed by the server. */
+  revokeFloor: { payload: z.object({ peerId: Id }).strict(), result: empty },
+  /** Pauses someone's microphone (they may turn it on again if they still have the floor). */
+  mutePeer: { payload: z.object({ peerId: Id }).strict(), result: empty },
+  /** Removes an attendee for the rest of the consultation. */
+  removePeer: { payload: z.object({ peerId: Id }).strict(), result: empty },
+
+  // --- dyad: the curator steps in and out ---
+  stepIn: { payload: empty, result: empty },
+  stepOut: { payload: empty, result: empty },
+
+  // --- chat, kept with the consultation ---
+  /** A message, or in a webinar a question for the Q&A (`question: true`). */
+  sendChat: {
+    payload: z.object({ text: z.string().trim().min(1).max(2000), question: z.boolean().optional() }).strict(),
+    result: z.object({ message: ChatMessage }),
+  },
+  markAnswered: { payload: z.object({ messageId: Id }).strict(), result: empty },
+  /** A link or document given to the participants (it goes into the protocol's materials). */
+  postMaterial: {
+    payload: z.object({ title: z.string().trim().min(1).max(300), url: httpUrl }).strict(),
+    result: z.object({ message: ChatMessage }),
+  },
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;
@@ -113,4 +196,19 @@ export interface ServerEvents {
   roomClosed: (data: { reason: RoomClosedReason }) => void;
   /** «10 / 5 minutes left» before the 60-minute limit (the room closes itself at `endsAt`). */
   timeWarning: (data: { minutesLeft: number; endsAt: string }) => void;
+
+  /** To a waiting client: let in. Its peers follow; it may now send media. */
+  admitted: (data: { peers: PeerInfo[]; chat: ChatMessage[] }) => void;
+  /** To a waiting client: not let in now (the link stays valid; it may try again). */
+  declined: (data: Record<string, never>) => void;
+  /** To a waiting client: whether someone who can admit is in the room. */
+  admitterPresence: (data: { present: boolean }) => void;
+  /** To those who admit: the waiting room changed. */
+  waitingChanged: (data: { waiting: WaitingPeer[] }) => void;
+  /** To the one removed by a host: the room is closed to this link for the rest of the consultation. */
+  removed: (data: Record<string, never>) => void;
+  /** To the peer whose microphone a host paused, or whose media the server closed (floor taken back). */
+  mediaStopped: (data: { producerId: string; source: MediaSource; reason: 'muted' | 'floor_revoked' }) => void;
+  chatMessage: (message: ChatMessage) => void;
+  chatUpdated: (message: ChatMessage) => void;
 }

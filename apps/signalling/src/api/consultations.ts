@@ -11,6 +11,8 @@ import {
   InstitutionParams,
   ListConsultationsQuery,
   RescheduleConsultationBody,
+  clientRoleIn,
+  staffRoleIn,
   type ApiViolation,
   type ParticipantLink,
 } from '@dp/protocol';
@@ -49,8 +51,6 @@ export function consultationView(row: ConsultationRow, deps: ApiDeps): Consultat
   const base = deps.publicUrl.replace(/\/+$/, '');
   const links: ParticipantLink[] = [];
   for (const p of participants) {
-    // Curators, hosts and attendees get links when their rooms exist (later issues).
-    if (p.role !== 'specialist' && p.role !== 'client') continue;
     const token = deps.signLink({ consultationId: row.id, participantId: p.id, role: p.role, expiresAt });
     links.push({ participantId: p.id, role: p.role, url: `${base}/join/${token}` });
   }
@@ -106,7 +106,7 @@ export async function staffOfConsultation(deps: Pick<ApiDeps, 'prisma'>, consult
   return [...new Set(ids.filter((id): id is string => id !== null))];
 }
 
-async function institutionOfConsultation(deps: ApiDeps, consultationId: string): Promise<string> {
+export async function institutionOfConsultation(deps: Pick<ApiDeps, 'prisma'>, consultationId: string): Promise<string> {
   const row = await deps.prisma.consultation.findUnique({ where: { id: consultationId }, select: { institutionId: true } });
   if (!row) throw notFound('consultation');
   return row.institutionId;
@@ -254,8 +254,8 @@ export const consultationRoutes = [
             specialists: { create: body.specialistIds.map((specialistId) => ({ specialistId })) },
             participants: {
               create: [
-                ...specialists.map((s) => ({ role: 'specialist' as const, staffUserId: s.id, displayName: s.displayName })),
-                ...body.clients.map((c) => ({ role: 'client' as const, displayName: c.displayName ?? null, email: c.email ?? null })),
+                ...specialists.map((s, i) => ({ role: staffRoleIn(body.kind, i), staffUserId: s.id, displayName: s.displayName })),
+                ...body.clients.map((c) => ({ role: clientRoleIn(body.kind), displayName: c.displayName ?? null, email: c.email ?? null })),
               ],
             },
           },

@@ -1,5 +1,6 @@
 // What the staff REST API needs from the process that mounts it (server.ts composes it).
 import type { PrismaClient } from '@dp/db';
+import type { RoomRole } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { SessionStore } from '../auth/session-store.ts';
 import type { SignInGuard } from '../auth/sign-in-guard.ts';
@@ -7,7 +8,7 @@ import type { SignInGuard } from '../auth/sign-in-guard.ts';
 export interface LinkClaimsInput {
   consultationId: string;
   participantId: string;
-  role: 'specialist' | 'client';
+  role: RoomRole;
   expiresAt: Date;
 }
 

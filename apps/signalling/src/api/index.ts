@@ -8,6 +8,7 @@ import type { ApiDeps } from './deps.ts';
 import { institutionRoutes } from './institutions.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { requestRoutes } from './requests.ts';
+import { roomRecordRoutes } from './room-records.ts';
 import { RouteRegistry, mountRoutes, type MountOptions } from './route.ts';
 import { scheduleRoutes } from './schedules.ts';
 import { staffRoutes } from './staff.ts';
@@ -24,6 +25,7 @@ export const apiRoutes = new RouteRegistry([
   ...scheduleRoutes,
   ...requestRoutes,
   ...consultationRoutes,
+  ...roomRecordRoutes,
   ...auditRoutes,
 ]);
 

@@ -6,7 +6,7 @@
 // (`participant`); the room objects themselves refuse ids the peer does not own.
 import type { IncomingMessage } from 'node:http';
 import type { PrismaClient } from '@dp/db';
-import { ProtocolError, clientRequests, isAction, roomAction, type Action } from '@dp/protocol';
+import { ProtocolError, clientRequests, isAction, isLead, roomAction, type Action } from '@dp/protocol';
 import type { LinkClaims, LinkSigner } from '../links/link-token.ts';
 import { decide, type Caller, type Subject } from './access.ts';
 import { sessionTokenFrom, type SessionStore } from './session-store.ts';
@@ -70,9 +70,9 @@ export class RoomAccess {
     const subject: Subject = { institutionId: c.institution.id, departmentId: c.institution.departmentId, owners, consultationId };
     const verdict = decide('room.join', staff, subject);
     if (!verdict.allowed) refuse(verdict.status);
-    const participant = c.participants.find((p) => p.staffUserId === staff.user.id && p.role !== 'client');
+    const participant = c.participants.find((p) => p.staffUserId === staff.user.id && isLead(p.role));
     if (!participant) refuse(404);
-    const claims: LinkClaims = { consultationId, participantId: participant.id, role: 'specialist', expiresAt: staff.expiresAt };
+    const claims: LinkClaims = { consultationId, participantId: participant.id, role: participant.role, expiresAt: staff.expiresAt };
     return { caller: staff, subject, claims, sessionToken };
   }
 

@@ -5,8 +5,19 @@ const channel: PeerChannel = { emit: () => undefined, offerConsumer: async () =>
 
 describe('Peer state', () => {
   it('derives mic and camera from its live, unpaused producers', () => {
-    const p = new Peer('p1', 'client', channel);
-    expect(p.info()).toEqual({ id: 'p1', role: 'client', label: '', mic: false, camera: false, audioOnly: false });
+    const p = new Peer('p1', 'client', '', channel);
+    expect(p.info()).toEqual({
+      id: 'p1',
+      role: 'client',
+      label: '',
+      mic: false,
+      camera: false,
+      screen: false,
+      audioOnly: false,
+      floor: 'full',
+      hand: false,
+      away: false,
+    });
     p.producers.set('a', { id: 'a', kind: 'audio', source: 'mic', paused: false });
     p.producers.set('v', { id: 'v', kind: 'video', source: 'camera', paused: true });
     expect(p.info()).toMatchObject({ mic: true, camera: false });
@@ -15,8 +26,15 @@ describe('Peer state', () => {
     expect(p.info()).toMatchObject({ mic: true, camera: true, audioOnly: true });
   });
 
+  it('starts attendees and curators without the floor, and carries floor and hand over a resume', () => {
+    expect(new Peer('a', 'attendee', '', channel).info().floor).toBe('none');
+    expect(new Peer('c', 'curator', '', channel).info().floor).toBe('none');
+    expect(new Peer('h', 'host', '', channel).info().floor).toBe('full');
+    expect(new Peer('a', 'attendee', '', channel, { floor: 'mic', hand: true }).info()).toMatchObject({ floor: 'mic', hand: true });
+  });
+
   it('owns exactly its two transports', () => {
-    const p = new Peer('p1', 'specialist', channel);
+    const p = new Peer('p1', 'specialist', 'Иванова А. А.', channel);
     expect(p.ownsTransport('t-send')).toBe(false);
     p.sendTransportId = 't-send';
     p.recvTransportId = 't-recv';

@@ -1,4 +1,14 @@
-import type { MediaKind, MediaSource, NewConsumer, PeerInfo, RoomRole, RtpCapabilities, ServerEvents } from '@dp/protocol';
+import {
+  initialFloor,
+  type Floor,
+  type MediaKind,
+  type MediaSource,
+  type NewConsumer,
+  type PeerInfo,
+  type RoomRole,
+  type RtpCapabilities,
+  type ServerEvents,
+} from '@dp/protocol';
 
 /** How a room reaches one participant's browser (a socket.io socket in production). */
 export interface PeerChannel {
@@ -20,10 +30,18 @@ export interface ConsumerRecord {
   kind: MediaKind;
 }
 
+/** What a participant keeps when it comes back within the resume grace (reload, lost network). */
+export interface CarriedState {
+  floor: Floor;
+  hand: boolean;
+}
+
 /** One participant in a room, and the media ids it owns (the SFU checks them again). */
 export class Peer {
+  /** The participant id (one per person per consultation; a second tab replaces the first). */
   readonly id: string;
   readonly role: RoomRole;
+  readonly label: string;
   readonly channel: PeerChannel;
   readonly joinedAt = new Date();
   sendTransportId: string | undefined;
@@ -31,21 +49,47 @@ export class Peer {
   /** Set by `ready`: the peer can receive, so consumers may be offered. */
   rtpCapabilities: RtpCapabilities | undefined;
   audioOnly = false;
+  floor: Floor;
+  hand = false;
+  /** Lost its connection; its place is kept for the resume grace. */
+  away = false;
   readonly producers = new Map<string, ProducerRecord>();
   readonly consumers = new Map<string, ConsumerRecord>();
 
-  constructor(id: string, role: RoomRole, channel: PeerChannel) {
+  constructor(id: string, role: RoomRole, label: string, channel: PeerChannel, carried?: CarriedState) {
     this.id = id;
     this.role = role;
+    this.label = label;
     this.channel = channel;
+    this.floor = carried?.floor ?? initialFloor(role);
+    this.hand = carried?.hand ?? false;
   }
 
   ownsTransport(transportId: string): boolean {
     return transportId === this.sendTransportId || transportId === this.recvTransportId;
   }
 
+  producerOf(source: MediaSource): ProducerRecord | undefined {
+    return [...this.producers.values()].find((p) => p.source === source);
+  }
+
+  carried(): CarriedState {
+    return { floor: this.floor, hand: this.hand };
+  }
+
   info(): PeerInfo {
     const live = (source: MediaSource) => [...this.producers.values()].some((p) => p.source === source && !p.paused);
-    return { id: this.id, role: this.role, label: '', mic: live('mic'), camera: live('camera'), audioOnly: this.audioOnly };
+    return {
+      id: this.id,
+      role: this.role,
+      label: this.label,
+      mic: live('mic'),
+      camera: live('camera'),
+      screen: live('screen'),
+      audioOnly: this.audioOnly,
+      floor: this.floor,
+      hand: this.hand,
+      away: this.away,
+    };
   }
 }

@@ -2,6 +2,7 @@ import type { RoomClosedReason, RoomKind } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { SfuClient } from '../sfu/sfu-client.ts';
 import { Room } from './room.ts';
+import type { RoomRecords } from './room-records.ts';
 
 /** The open rooms of this signalling process, and the routing of SFU events to them. */
 export class RoomRegistry {
@@ -11,9 +12,14 @@ export class RoomRegistry {
   /** Told when a room closes, and why (the timetable records a consultation that hit its limit). */
   onRoomClosed: ((roomId: string, reason: RoomClosedReason) => void) | undefined;
 
-  constructor(sfu: SfuClient, log: Logger) {
+  private readonly recordsFor: (consultationId: string) => RoomRecords;
+  private readonly resumeGraceMs: number | undefined;
+
+  constructor(sfu: SfuClient, log: Logger, recordsFor: (consultationId: string) => RoomRecords, resumeGraceMs?: number) {
     this.sfu = sfu;
     this.log = log;
+    this.recordsFor = recordsFor;
+    this.resumeGraceMs = resumeGraceMs;
     sfu.on('consumerClosed', (e) => this.rooms.get(e.roomId)?.onConsumerClosed(e.peerId, e.consumerId));
     sfu.on('consumerPaused', (e) => this.rooms.get(e.roomId)?.onConsumerPaused(e.peerId, e.consumerId, e.paused));
     sfu.on('routerClosed', (e) => this.rooms.get(e.roomId)?.mediaLost(e.reason));
@@ -25,17 +31,19 @@ export class RoomRegistry {
   getOrCreate(id: string, kind: RoomKind, endsAt: Date | null = null): Room {
     let room = this.rooms.get(id);
     if (!room) {
-      room = new Room(
+      room = new Room({
         id,
         kind,
-        this.sfu,
-        this.log,
-        (r, reason) => {
+        sfu: this.sfu,
+        log: this.log,
+        records: this.recordsFor(id),
+        endsAt,
+        ...(this.resumeGraceMs !== undefined ? { resumeGraceMs: this.resumeGraceMs } : {}),
+        onClosed: (r, reason) => {
           if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
           if (reason) this.onRoomClosed?.(r.id, reason);
         },
-        endsAt,
-      );
+      });
       this.rooms.set(id, room);
     }
     return room;

@@ -1,54 +1,93 @@
 import {
+  hasPower,
+  mayModerate,
+  mayProduce,
   ProtocolError,
+  RESUME_GRACE_MS,
+  rolesOfKind,
+  sees,
+  waitsForAdmission,
+  type ChatMessage,
   type DtlsParameters,
+  type Floor,
   type MediaKind,
   type MediaSource,
   type PeerInfo,
   type RequestResult,
   type RoomClosedReason,
   type RoomKind,
+  type RoomPower,
+  type RoomRole,
   type RtpCapabilities,
   type RtpParameters,
+  type WaitingPeer,
 } from '@dp/protocol';
 import type { Logger } from 'pino';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { SfuClient } from '../sfu/sfu-client.ts';
-import { Peer, type PeerChannel, type ProducerRecord } from './peer.ts';
+import { Peer, type CarriedState, type PeerChannel, type ProducerRecord } from './peer.ts';
+import type { RoomRecords } from './room-records.ts';
 
 export type RoomState = 'open' | 'closed';
 
+export interface RoomOptions {
+  id: string;
+  kind: RoomKind;
+  sfu: SfuClient;
+  log: Logger;
+  records: RoomRecords;
+  onClosed: (room: Room, reason?: RoomClosedReason) => void;
+  /** The hard limit (planned start + 60 min); null for a room without a timetable slot. */
+  endsAt?: Date | null;
+  resumeGraceMs?: number;
+}
+
+/** A participant who left lately: coming back within the grace skips the waiting room, keeps the floor. */
+interface Departed extends CarriedState {
+  until: number;
+}
+
 /**
- * One consultation's room: who is in it and what each may do. It owns the room's
- * router on the SFU — opened with the first participant, closed with the last.
- * Socket handlers are thin: they parse, call a method here, and acknowledge.
+ * One consultation's room: who is in it, who waits, and what each may do (room-policy.ts).
+ * It owns the room's router on the SFU — opened with the first participant, closed with
+ * the last. Socket handlers are thin: they parse, call a method here, and acknowledge.
+ *
+ * Participants are `present` (let in; `away` for up to the resume grace after losing the
+ * connection) or `waiting` (a client before the specialist or curator admits it: it has
+ * transports, but sends and receives nothing and sees no one).
  */
 export class Room {
   readonly id: string;
   readonly kind: RoomKind;
-  private readonly peers = new Map<string, Peer>();
+  readonly endsAt: Date | null;
+  private readonly present = new Map<string, Peer>();
+  private readonly waiting = new Map<string, Peer>();
+  private readonly departed = new Map<string, Departed>();
+  /** Removed by a host: their link does not open this room again. */
+  private readonly removed = new Set<string>();
+  private readonly awayTimers = new Map<string, NodeJS.Timeout>();
   private readonly sfu: SfuClient;
   private readonly log: Logger;
-  private readonly onClosed: (room: Room, reason?: RoomClosedReason) => void;
-  /** The hard limit (planned start + 60 min); null for a room without a timetable slot. */
-  readonly endsAt: Date | null;
+  private readonly records: RoomRecords;
+  private readonly onClosed: RoomOptions['onClosed'];
+  private readonly resumeGraceMs: number;
+  private readonly chatLimiter = new RateLimiterMemory({ points: 5, duration: 5 });
+  /** Record writes still running: closing waits for them, so a shutdown loses no stay. */
+  private readonly writes = new Set<Promise<void>>();
   private limitTimer: NodeJS.Timeout | undefined;
   state: RoomState = 'open';
 
-  constructor(
-    id: string,
-    kind: RoomKind,
-    sfu: SfuClient,
-    log: Logger,
-    onClosed: (room: Room, reason?: RoomClosedReason) => void,
-    endsAt: Date | null = null,
-  ) {
-    this.id = id;
-    this.kind = kind;
-    this.sfu = sfu;
-    this.log = log.child({ roomId: id });
-    this.onClosed = onClosed;
-    this.endsAt = endsAt;
+  constructor(o: RoomOptions) {
+    this.id = o.id;
+    this.kind = o.kind;
+    this.sfu = o.sfu;
+    this.log = o.log.child({ roomId: o.id });
+    this.records = o.records;
+    this.onClosed = o.onClosed;
+    this.endsAt = o.endsAt ?? null;
+    this.resumeGraceMs = o.resumeGraceMs ?? RESUME_GRACE_MS;
     // The room enforces its own limit: a job that fires late or never cannot let it overrun.
-    if (endsAt) this.armLimit(endsAt.getTime() - Date.now());
+    if (this.endsAt) this.armLimit(this.endsAt.getTime() - Date.now());
   }
 
   private armLimit(ms: number): void {
@@ -61,38 +100,49 @@ export class Room {
     this.limitTimer.unref();
   }
 
-  /** «N minutes left», to everyone in the room. */
+  /** «N minutes left», to everyone in the room (the waiting room too). */
   warn(minutesLeft: number): void {
     if (this.state !== 'open' || !this.endsAt) return;
-    for (const peer of this.peers.values()) peer.channel.emit('timeWarning', { minutesLeft, endsAt: this.endsAt.toISOString() });
+    for (const peer of this.everyone()) peer.channel.emit('timeWarning', { minutesLeft, endsAt: this.endsAt.toISOString() });
   }
 
   get size(): number {
-    return this.peers.size;
+    return this.present.size + this.waiting.size;
+  }
+
+  /** Whether this peer object is still the room's (present or waiting), not replaced or gone. */
+  has(peer: Peer): boolean {
+    return this.present.get(peer.id) === peer || this.waiting.get(peer.id) === peer;
   }
 
   peerInfos(): PeerInfo[] {
-    return [...this.peers.values()].map((p) => p.info());
+    return [...this.present.values()].map((p) => p.info());
   }
 
+  // --- entering and leaving ------------------------------------------------------------------
+
   /**
-   * Admits a participant: opens (or finds) the router and creates both of its
-   * transports in the same step, so the browser needs a single round trip. With
-   * `rtpCapabilities` the peer is ready to receive as soon as the caller has
-   * acknowledged the join (see `offerExisting`).
+   * Lets a participant in, or into the waiting room: opens (or finds) the router and creates
+   * both of its transports in the same step, so the browser needs a single round trip. With
+   * `rtpCapabilities` the peer is ready to receive as soon as the caller has acknowledged
+   * the join (see `offerExisting`). The same participant again (a reload, a second tab, a
+   * lost connection) replaces its earlier self without the others seeing a leave.
    */
   async join(
     peerId: string,
-    role: Peer['role'],
+    role: RoomRole,
+    label: string,
     channel: PeerChannel,
     opts: { forceTcp: boolean; rtpCapabilities: RtpCapabilities | undefined },
   ): Promise<{ peer: Peer; result: RequestResult<'join'> }> {
     this.assertOpen();
-    // The same participant again (a reload, a second tab): the newer one wins.
-    const previous = this.peers.get(peerId);
-    if (previous) await this.leave(previous, { keepRoom: true });
+    if (this.removed.has(peerId)) throw new ProtocolError('removed', 'the host removed this participant');
+    if (!rolesOfKind[this.kind].includes(role)) throw new ProtocolError('forbidden', `a ${role} has no place in a ${this.kind} room`);
     const { rtpCapabilities: routerRtpCapabilities } = await this.sfu.request('openRouter', { roomId: this.id });
     const base = { roomId: this.id, peerId, forceTcp: opts.forceTcp };
+    // An earlier self's media go first (the SFU keys media by peer id).
+    const previous = this.present.get(peerId) ?? this.waiting.get(peerId);
+    if (previous) await this.dropMedia(previous);
     const [send, recv] = await Promise.all([
       this.sfu.request('createWebRtcTransport', { ...base, direction: 'send' }),
       this.sfu.request('createWebRtcTransport', { ...base, direction: 'recv' }),
@@ -101,44 +151,137 @@ export class Room {
       await this.sfu.request('closePeer', { roomId: this.id, peerId }).catch(() => undefined);
       throw new ProtocolError('room_closed', 'the room is closed');
     }
-    const peer = new Peer(peerId, role, channel);
+
+    const resumed = this.present.get(peerId);
+    const recent = this.departed.get(peerId);
+    const carried = resumed?.carried() ?? (recent && recent.until > Date.now() ? recent : undefined);
+    const peer = new Peer(peerId, role, label, channel, carried);
     peer.sendTransportId = send.id;
     peer.recvTransportId = recv.id;
     peer.rtpCapabilities = opts.rtpCapabilities;
-    const others = this.peerInfos();
-    this.peers.set(peerId, peer);
-    this.broadcast(peer, 'peerJoined', peer.info());
-    this.log.info({ peerId, role }, 'peer joined');
+    this.departed.delete(peerId);
+    clearTimeout(this.awayTimers.get(peerId));
+    this.awayTimers.delete(peerId);
+    this.waiting.delete(peerId);
+
+    const admitted = carried !== undefined || !waitsForAdmission(this.kind, role);
+    if (!admitted) {
+      this.waiting.set(peerId, peer);
+      this.waitingChanged();
+      this.log.info({ peerId, role }, 'peer waiting');
+    } else {
+      this.present.set(peerId, peer);
+      if (resumed) {
+        this.announce(peer, resumed.floor);
+      } else {
+        this.broadcastJoined(peer);
+        this.recordStay(peer, 'entered');
+        if (hasPower(role, 'admit')) this.admitterPresence();
+      }
+      this.log.info({ peerId, role, resumed: Boolean(resumed) }, 'peer joined');
+    }
     return {
       peer,
       result: {
         self: peer.info(),
         room: { id: this.id, kind: this.kind, endsAt: this.endsAt?.toISOString() ?? null },
-        peers: others,
+        admission: admitted ? 'admitted' : 'waiting',
+        admitterPresent: this.admitterPresent(),
+        peers: admitted ? this.visibleTo(peer) : [],
+        waiting: hasPower(role, 'admit') ? this.waitingList() : [],
+        chat: admitted ? await this.chatHistory() : [],
         routerRtpCapabilities,
         transports: { send, recv },
       },
     };
   }
 
+  /**
+   * The connection is gone (not a «Выйти»): the peer's media close, but its place, role and
+   * floor are kept for the resume grace, so a reload or a network switch is not a leave.
+   */
+  async disconnected(peer: Peer): Promise<void> {
+    if (this.waiting.get(peer.id) === peer) return this.leave(peer);
+    if (this.present.get(peer.id) !== peer || peer.away) return;
+    peer.away = true;
+    await this.dropMedia(peer);
+    this.announce(peer, peer.floor);
+    const timer = setTimeout(() => {
+      this.awayTimers.delete(peer.id);
+      if (this.present.get(peer.id) === peer && peer.away) void this.leave(peer);
+    }, this.resumeGraceMs);
+    timer.unref();
+    this.awayTimers.set(peer.id, timer);
+  }
+
+  async leave(peer: Peer, opts: { keepRoom?: boolean } = {}): Promise<void> {
+    if (this.waiting.get(peer.id) === peer) {
+      this.waiting.delete(peer.id);
+      this.waitingChanged();
+    } else if (this.present.get(peer.id) === peer) {
+      this.present.delete(peer.id);
+      clearTimeout(this.awayTimers.get(peer.id));
+      this.awayTimers.delete(peer.id);
+      this.departed.set(peer.id, { ...peer.carried(), hand: false, until: Date.now() + this.resumeGraceMs });
+      for (const p of this.present.values()) if (sees(this.kind, p.role, peer)) p.channel.emit('peerLeft', { peerId: peer.id });
+      this.recordStay(peer, 'exited');
+      if (hasPower(peer.role, 'admit')) this.admitterPresence();
+      this.log.info({ peerId: peer.id }, 'peer left');
+    } else {
+      return;
+    }
+    if (this.sfu.connected) await this.sfu.request('closePeer', { roomId: this.id, peerId: peer.id }).catch(() => undefined);
+    if (this.size === 0 && !opts.keepRoom) await this.close('ended');
+  }
+
+  /** Closes the room: every participant is told why, the SFU router goes with it. */
+  async close(reason: RoomClosedReason): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.stopTimers();
+    for (const peer of this.everyone()) peer.channel.emit('roomClosed', { reason });
+    for (const peer of this.present.values()) this.recordStay(peer, 'exited');
+    this.present.clear();
+    this.waiting.clear();
+    this.onClosed(this, reason); // before the await: a new join must get a fresh room, not this one
+    if (this.sfu.connected) await this.sfu.request('closeRouter', { roomId: this.id }).catch(() => undefined);
+    await Promise.all(this.writes);
+    this.log.info({ reason }, 'room closed');
+  }
+
+  /** The SFU lost the room's media (worker died, node gone): everyone re-joins from scratch. */
+  mediaLost(reason: 'worker_died' | 'sfu_disconnected'): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.stopTimers();
+    for (const peer of this.everyone()) peer.channel.emit('mediaReset', { reason });
+    for (const peer of this.present.values()) this.recordStay(peer, 'exited');
+    this.present.clear();
+    this.waiting.clear();
+    this.log.warn({ reason }, 'room media lost; clients told to reconnect');
+    this.onClosed(this);
+  }
+
+  // --- media ---------------------------------------------------------------------------------
+
   async connectTransport(peer: Peer, transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
-    this.assertMember(peer);
+    this.assertIn(peer);
     if (!peer.ownsTransport(transportId)) throw new ProtocolError('not_found', 'no such transport');
     await this.sfu.request('connectTransport', { roomId: this.id, peerId: peer.id, transportId, dtlsParameters });
   }
 
   /** The peer can receive (its Device is loaded): offer it everything already being sent. */
   async ready(peer: Peer, rtpCapabilities: RtpCapabilities): Promise<void> {
-    this.assertMember(peer);
+    this.assertIn(peer);
     peer.rtpCapabilities = rtpCapabilities;
     this.offerExisting(peer);
   }
 
-  /** Offers the peer every producer of the others; called once it can receive. */
+  /** Offers the peer every producer of the others it sees; called once it can receive and is let in. */
   offerExisting(peer: Peer): void {
-    if (this.peers.get(peer.id) !== peer || !peer.rtpCapabilities) return;
-    for (const other of this.peers.values()) {
-      if (other === peer) continue;
+    if (this.present.get(peer.id) !== peer || !peer.rtpCapabilities) return;
+    for (const other of this.present.values()) {
+      if (other === peer || !sees(this.kind, peer.role, other)) continue;
       for (const producer of other.producers.values()) void this.offerConsumer(peer, other, producer);
     }
   }
@@ -147,7 +290,10 @@ export class Room {
     this.assertMember(peer);
     if (transportId !== peer.sendTransportId) throw new ProtocolError('not_found', 'no such send transport');
     if ((source === 'mic') !== (kind === 'audio')) throw new ProtocolError('bad_request', `a ${source} producer cannot be ${kind}`);
-    if ([...peer.producers.values()].some((p) => p.source === source)) throw new ProtocolError('forbidden', `already sending ${source}`);
+    if (!mayProduce(peer.role, peer.floor, source)) {
+      throw new ProtocolError('forbidden', `a ${peer.role} may not send ${source} now`, { floor: peer.floor });
+    }
+    if (peer.producerOf(source)) throw new ProtocolError('forbidden', `already sending ${source}`);
     const { producerId } = await this.sfu.request('produce', {
       roomId: this.id,
       peerId: peer.id,
@@ -156,27 +302,33 @@ export class Room {
       rtpParameters,
       source,
     });
+    // The floor may have been taken back while the SFU worked: then the producer goes at once.
+    if (this.present.get(peer.id) !== peer || !mayProduce(peer.role, peer.floor, source)) {
+      await this.sfu.request('closeProducer', { roomId: this.id, peerId: peer.id, producerId }).catch(() => undefined);
+      throw new ProtocolError('forbidden', `a ${peer.role} may not send ${source} now`);
+    }
     const record: ProducerRecord = { id: producerId, kind, source, paused: false };
     peer.producers.set(producerId, record);
-    for (const other of this.peers.values()) {
-      if (other !== peer && other.rtpCapabilities) void this.offerConsumer(other, peer, record);
+    for (const other of this.present.values()) {
+      if (other !== peer && other.rtpCapabilities && sees(this.kind, other.role, peer)) void this.offerConsumer(other, peer, record);
     }
-    this.broadcastUpdate(peer);
+    this.announce(peer, peer.floor);
     return producerId;
   }
 
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
     const record = this.ownProducer(peer, producerId);
+    if (!paused && !mayProduce(peer.role, peer.floor, record.source)) throw new ProtocolError('forbidden', 'no floor to speak');
     await this.sfu.request('setProducerPaused', { roomId: this.id, peerId: peer.id, producerId, paused });
     record.paused = paused;
-    this.broadcastUpdate(peer);
+    this.announce(peer, peer.floor);
   }
 
   async closeProducer(peer: Peer, producerId: string): Promise<void> {
     this.ownProducer(peer, producerId);
     await this.sfu.request('closeProducer', { roomId: this.id, peerId: peer.id, producerId });
     peer.producers.delete(producerId);
-    this.broadcastUpdate(peer);
+    this.announce(peer, peer.floor);
   }
 
   /** Audio-only: no video is forwarded to this peer (it saves a weak downlink) until it asks again. */
@@ -187,49 +339,149 @@ export class Room {
     await Promise.all(
       video.map((c) => this.sfu.request('setConsumerPaused', { roomId: this.id, peerId: peer.id, consumerId: c.id, paused: audioOnly })),
     );
-    this.broadcastUpdate(peer);
-  }
-
-  async leave(peer: Peer, opts: { keepRoom?: boolean } = {}): Promise<void> {
-    if (this.peers.get(peer.id) !== peer) return;
-    this.peers.delete(peer.id);
-    this.log.info({ peerId: peer.id }, 'peer left');
-    this.broadcast(peer, 'peerLeft', { peerId: peer.id });
-    if (this.sfu.connected) await this.sfu.request('closePeer', { roomId: this.id, peerId: peer.id }).catch(() => undefined);
-    if (this.peers.size === 0 && !opts.keepRoom) await this.close('ended');
-  }
-
-  /** Closes the room: every participant is told why, the SFU router goes with it. */
-  async close(reason: RoomClosedReason): Promise<void> {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    clearTimeout(this.limitTimer);
-    for (const peer of this.peers.values()) peer.channel.emit('roomClosed', { reason });
-    this.peers.clear();
-    this.onClosed(this, reason); // before the await: a new join must get a fresh room, not this one
-    if (this.sfu.connected) await this.sfu.request('closeRouter', { roomId: this.id }).catch(() => undefined);
-    this.log.info({ reason }, 'room closed');
-  }
-
-  /** The SFU lost the room's media (worker died, node gone): everyone re-joins from scratch. */
-  mediaLost(reason: 'worker_died' | 'sfu_disconnected'): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    clearTimeout(this.limitTimer);
-    for (const peer of this.peers.values()) peer.channel.emit('mediaReset', { reason });
-    this.peers.clear();
-    this.log.warn({ reason }, 'room media lost; clients told to reconnect');
-    this.onClosed(this);
+    this.announce(peer, peer.floor);
   }
 
   onConsumerClosed(peerId: string, consumerId: string): void {
-    const peer = this.peers.get(peerId);
+    const peer = this.present.get(peerId);
     if (peer?.consumers.delete(consumerId)) peer.channel.emit('consumerClosed', { consumerId });
   }
 
   onConsumerPaused(peerId: string, consumerId: string, paused: boolean): void {
-    const peer = this.peers.get(peerId);
+    const peer = this.present.get(peerId);
     if (peer?.consumers.has(consumerId)) peer.channel.emit(paused ? 'consumerPaused' : 'consumerResumed', { consumerId });
+  }
+
+  // --- waiting room ----------------------------------------------------------------------------
+
+  async admit(actor: Peer, targetId: string): Promise<void> {
+    this.require(actor, 'admit');
+    const target = this.waiter(targetId);
+    this.waiting.delete(targetId);
+    this.present.set(targetId, target);
+    this.waitingChanged();
+    target.channel.emit('admitted', { peers: this.visibleTo(target), chat: await this.chatHistory() });
+    this.broadcastJoined(target);
+    this.recordStay(target, 'entered');
+    this.log.info({ peerId: targetId, by: actor.id }, 'peer admitted');
+    // After the `admitted` event has left, so that the browser knows it is in.
+    setImmediate(() => this.offerExisting(target));
+  }
+
+  async decline(actor: Peer, targetId: string): Promise<void> {
+    this.require(actor, 'admit');
+    const target = this.waiter(targetId);
+    target.channel.emit('declined', {});
+    await this.leave(target, { keepRoom: true });
+    this.log.info({ peerId: targetId, by: actor.id }, 'peer declined');
+  }
+
+  // --- webinar: hands, floor, moderation -------------------------------------------------------
+
+  raiseHand(peer: Peer, raised: boolean): void {
+    this.require(peer, 'raise_hand');
+    if (peer.hand === raised) return;
+    peer.hand = raised;
+    this.announce(peer, peer.floor);
+  }
+
+  async grantFloor(actor: Peer, targetId: string, camera: boolean): Promise<void> {
+    const target = this.moderated(actor, targetId, 'floor');
+    await this.setFloor(target, camera ? 'full' : 'mic');
+  }
+
+  async revokeFloor(actor: Peer, targetId: string): Promise<void> {
+    const target = this.moderated(actor, targetId, 'floor');
+    await this.setFloor(target, 'none');
+  }
+
+  /** Pauses the target's microphone at the SFU (nobody hears it at once) and tells its browser. */
+  async mutePeer(actor: Peer, targetId: string): Promise<void> {
+    const target = this.moderated(actor, targetId, 'mute');
+    const mic = target.producerOf('mic');
+    if (!mic || mic.paused) return;
+    await this.sfu.request('setProducerPaused', { roomId: this.id, peerId: target.id, producerId: mic.id, paused: true });
+    mic.paused = true;
+    target.channel.emit('mediaStopped', { producerId: mic.id, source: 'mic', reason: 'muted' });
+    this.announce(target, target.floor);
+  }
+
+  async removePeer(actor: Peer, targetId: string): Promise<void> {
+    const target = this.moderated(actor, targetId, 'remove');
+    this.removed.add(targetId);
+    target.channel.emit('removed', {});
+    await this.leave(target);
+    this.departed.delete(targetId);
+    this.log.info({ peerId: targetId, by: actor.id }, 'peer removed');
+  }
+
+  // --- dyad: the curator -----------------------------------------------------------------------
+
+  async stepIn(curator: Peer): Promise<void> {
+    this.require(curator, 'step_in');
+    await this.setFloor(curator, 'full');
+  }
+
+  async stepOut(curator: Peer): Promise<void> {
+    this.require(curator, 'step_in');
+    await this.setFloor(curator, 'none');
+  }
+
+  // --- chat ----------------------------------------------------------------------------------
+
+  async sendChat(peer: Peer, text: string, question: boolean): Promise<ChatMessage> {
+    this.assertMember(peer);
+    if (question && this.kind !== 'webinar') throw new ProtocolError('bad_request', 'questions are for webinars');
+    return this.post(peer, question ? 'question' : 'message', text, null);
+  }
+
+  async postMaterial(peer: Peer, title: string, url: string): Promise<ChatMessage> {
+    this.require(peer, 'post_material');
+    return this.post(peer, 'material', title, url);
+  }
+
+  async markAnswered(actor: Peer, messageId: string): Promise<void> {
+    this.require(actor, 'mark_answered');
+    const message = await this.records.markAnswered(messageId);
+    if (!message) throw new ProtocolError('not_found', 'no such question');
+    for (const p of this.present.values()) p.channel.emit('chatUpdated', message);
+  }
+
+  private async post(peer: Peer, kind: ChatMessage['kind'], text: string, url: string | null): Promise<ChatMessage> {
+    await this.chatLimiter.consume(peer.id).catch(() => {
+      throw new ProtocolError('rate_limited', 'too many messages');
+    });
+    const message = await this.records.saveChat({ participantId: peer.id, role: peer.role, label: peer.label, kind, text, url });
+    for (const p of this.present.values()) if (p !== peer) p.channel.emit('chatMessage', message);
+    return message;
+  }
+
+  private chatHistory(): Promise<ChatMessage[]> {
+    return this.records.chatHistory().catch((e: Error) => {
+      this.log.warn({ err: e.message }, 'could not read the chat history');
+      return [];
+    });
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  /**
+   * Sets what a participant may send. Media it may no longer send are closed by the server
+   * (its browser is told), so a taken-back floor holds whatever the browser does.
+   */
+  private async setFloor(target: Peer, floor: Floor): Promise<void> {
+    const before = target.floor;
+    target.floor = floor;
+    if (floor !== 'none') target.hand = false;
+    const revoked = [...target.producers.values()].filter((p) => !mayProduce(target.role, floor, p.source));
+    await Promise.all(
+      revoked.map(async (p) => {
+        target.producers.delete(p.id);
+        target.channel.emit('mediaStopped', { producerId: p.id, source: p.source, reason: 'floor_revoked' });
+        await this.sfu.request('closeProducer', { roomId: this.id, peerId: target.id, producerId: p.id }).catch(() => undefined);
+      }),
+    );
+    this.announce(target, before);
   }
 
   private async offerConsumer(receiver: Peer, sender: Peer, producer: ProducerRecord): Promise<void> {
@@ -241,7 +493,7 @@ export class Room {
         producerId: producer.id,
         rtpCapabilities: receiver.rtpCapabilities!,
       });
-      if (this.peers.get(receiver.id) !== receiver) return; // left meanwhile; closePeer cleans the SFU side
+      if (this.present.get(receiver.id) !== receiver) return; // left meanwhile; closePeer cleans the SFU side
       receiver.consumers.set(c.consumerId, { id: c.consumerId, producerId: producer.id, kind: c.kind });
       const accepted = await receiver.channel.offerConsumer({
         consumerId: c.consumerId,
@@ -260,6 +512,21 @@ export class Room {
     }
   }
 
+  /** Closes a peer's media at the SFU and forgets its ids (a replaced or disconnected self). */
+  private async dropMedia(peer: Peer): Promise<void> {
+    peer.producers.clear();
+    peer.consumers.clear();
+    peer.rtpCapabilities = undefined;
+    if (this.sfu.connected) await this.sfu.request('closePeer', { roomId: this.id, peerId: peer.id }).catch(() => undefined);
+  }
+
+  private recordStay(peer: Peer, what: 'entered' | 'exited'): void {
+    const done = (what === 'entered' ? this.records.entered(peer.id, peer.role) : this.records.exited(peer.id))
+      .catch((e: Error) => this.log.warn({ err: e.message, what }, 'could not record a stay'))
+      .finally(() => this.writes.delete(done));
+    this.writes.add(done);
+  }
+
   private ownProducer(peer: Peer, producerId: string): ProducerRecord {
     this.assertMember(peer);
     const record = peer.producers.get(producerId);
@@ -271,22 +538,86 @@ export class Room {
     if (this.state !== 'open') throw new ProtocolError('room_closed', 'the room is closed');
   }
 
-  private assertMember(peer: Peer): void {
+  /** Present or waiting: transports may be connected (a waiting client's preview is ready to go). */
+  private assertIn(peer: Peer): void {
     this.assertOpen();
-    if (this.peers.get(peer.id) !== peer) throw new ProtocolError('not_joined', 'not in this room');
+    if (!this.has(peer)) throw new ProtocolError('not_joined', 'not in this room');
   }
 
-  private broadcastUpdate(peer: Peer): void {
-    this.broadcast(peer, 'peerUpdated', peer.info());
+  /** Let in (not waiting). */
+  private assertMember(peer: Peer): void {
+    this.assertIn(peer);
+    if (this.waiting.get(peer.id) === peer) throw new ProtocolError('not_admitted', 'wait until you are let in');
   }
 
-  private broadcast<E extends 'peerJoined' | 'peerUpdated' | 'peerLeft'>(
-    except: Peer,
-    event: E,
-    data: E extends 'peerLeft' ? { peerId: string } : PeerInfo,
-  ): void {
-    for (const p of this.peers.values()) {
-      if (p !== except) (p.channel.emit as (e: string, d: unknown) => void)(event, data);
+  private require(peer: Peer, power: RoomPower): void {
+    this.assertMember(peer);
+    if (!hasPower(peer.role, power)) throw new ProtocolError('forbidden', `a ${peer.role} may not do this here`);
+  }
+
+  private moderated(actor: Peer, targetId: string, action: 'mute' | 'floor' | 'remove'): Peer {
+    this.require(actor, 'moderate');
+    const target = this.present.get(targetId);
+    if (!target || target === actor) throw new ProtocolError('not_found', 'no such participant');
+    if (!mayModerate(actor.role, target.role, action))
+      throw new ProtocolError('forbidden', `a ${actor.role} may not do this to a ${target.role}`);
+    return target;
+  }
+
+  private waiter(targetId: string): Peer {
+    const target = this.waiting.get(targetId);
+    if (!target) throw new ProtocolError('not_found', 'nobody with this id waits');
+    return target;
+  }
+
+  private everyone(): Peer[] {
+    return [...this.present.values(), ...this.waiting.values()];
+  }
+
+  private visibleTo(viewer: Peer): PeerInfo[] {
+    return [...this.present.values()].filter((p) => p !== viewer && sees(this.kind, viewer.role, p)).map((p) => p.info());
+  }
+
+  private waitingList(): WaitingPeer[] {
+    return [...this.waiting.values()].map((p) => ({ id: p.id, label: p.label, since: p.joinedAt.toISOString() }));
+  }
+
+  private admitterPresent(): boolean {
+    return [...this.present.values()].some((p) => hasPower(p.role, 'admit') && !p.away);
+  }
+
+  private waitingChanged(): void {
+    const waiting = this.waitingList();
+    for (const p of this.present.values()) if (hasPower(p.role, 'admit')) p.channel.emit('waitingChanged', { waiting });
+  }
+
+  private admitterPresence(): void {
+    const present = this.admitterPresent();
+    for (const p of this.waiting.values()) p.channel.emit('admitterPresence', { present });
+  }
+
+  private broadcastJoined(peer: Peer): void {
+    const info = peer.info();
+    for (const p of this.present.values()) if (p !== peer && sees(this.kind, p.role, peer)) p.channel.emit('peerJoined', info);
+  }
+
+  /**
+   * Tells everyone (the peer itself too) a participant's new state. Whoever stops seeing it
+   * (an attendee whose floor was taken back, for the other attendees) gets `peerLeft`;
+   * whoever starts seeing it gets the update and adds it.
+   */
+  private announce(peer: Peer, floorBefore: Floor): void {
+    const info = peer.info();
+    for (const p of this.present.values()) {
+      if (p === peer || sees(this.kind, p.role, peer)) p.channel.emit('peerUpdated', info);
+      else if (sees(this.kind, p.role, { role: peer.role, floor: floorBefore })) p.channel.emit('peerLeft', { peerId: peer.id });
     }
+    if (hasPower(peer.role, 'admit')) this.admitterPresence();
+  }
+
+  private stopTimers(): void {
+    clearTimeout(this.limitTimer);
+    for (const t of this.awayTimers.values()) clearTimeout(t);
+    this.awayTimers.clear();
   }
 }

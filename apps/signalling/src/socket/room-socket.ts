@@ -1,7 +1,6 @@
 import { NewConsumer, ProtocolError, ROOM_NAMESPACE } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
-import type { LinkClaims } from '../links/link-token.ts';
 import { assertRoomEventsInMatrix, type RoomAccess, type RoomPass } from '../auth/room-access.ts';
 import type { ConsultationGate } from '../timetable/consultation-gate.ts';
 import type { Peer, PeerChannel } from '../rooms/peer.ts';
@@ -15,13 +14,19 @@ const CONSUMER_ACK_TIMEOUT_MS = 10_000;
 export function attachRoomNamespace(io: Server, rooms: RoomRegistry, access: RoomAccess, gate: ConsultationGate, log: Logger): void {
   assertRoomEventsInMatrix();
   io.of(ROOM_NAMESPACE).on('connection', (socket: Socket) => {
-    let session: { room: Room; peer: Peer; claims: LinkClaims; pass: RoomPass } | undefined;
-    const recordLeave = (claims: LinkClaims) =>
-      void gate.left(claims).catch((e: Error) => log.warn({ err: e.message }, 'could not record a leave'));
+    let session: { room: Room; peer: Peer; pass: RoomPass } | undefined;
     const current = () => {
       if (!session) throw new ProtocolError('not_joined', 'join the room first');
       return session;
     };
+    /** Runs a room method for this socket's peer (after `join`). */
+    const inRoom =
+      <P>(fn: (room: Room, peer: Peer, payload: P) => unknown) =>
+      async (payload: P) => {
+        const s = current();
+        await fn(s.room, s.peer, payload);
+        return {};
+      };
 
     const channel: PeerChannel = {
       emit: (event, ...args) => socket.emit(event, ...args),
@@ -39,62 +44,57 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, access: Roo
       socket,
       {
         join: async ({ token, consultationId, forceTcp, rtpCapabilities }) => {
-          if (session && session.room.state === 'open') throw new ProtocolError('already_joined', 'this connection is already in a room');
+          // A declined or removed peer's socket may join again; one still in its room may not.
+          if (session && session.room.state === 'open' && session.room.has(session.peer)) {
+            throw new ProtocolError('already_joined', 'this connection is already in a room');
+          }
           const pass = await access.admit(socket.request, { token, consultationId });
           const claims = pass.claims;
           const entry = await gate.enter(claims);
           const room = rooms.getOrCreate(claims.consultationId, entry.kind, entry.endsAt);
-          const { peer, result } = await room.join(claims.participantId, claims.role, channel, {
+          const { peer, result } = await room.join(claims.participantId, claims.role, entry.label, channel, {
             forceTcp: forceTcp ?? false,
             rtpCapabilities,
           });
-          session = { room, peer, claims, pass };
-          void gate.joined(claims).catch((e: Error) => log.warn({ err: e.message }, 'could not record a join'));
+          session = { room, peer, pass };
           // Consumers are offered after the acknowledgement has left (setImmediate runs
           // after the ack's microtask), so the browser already has its receive transport.
           if (rtpCapabilities) setImmediate(() => room.offerExisting(peer));
           return result;
         },
-        connectTransport: async ({ transportId, dtlsParameters }) => {
-          const s = current();
-          await s.room.connectTransport(s.peer, transportId, dtlsParameters);
-          return {};
-        },
-        ready: async ({ rtpCapabilities }) => {
-          const s = current();
-          await s.room.ready(s.peer, rtpCapabilities);
-          return {};
-        },
+        connectTransport: inRoom((room, peer, p) => room.connectTransport(peer, p.transportId, p.dtlsParameters)),
+        ready: inRoom((room, peer, p) => room.ready(peer, p.rtpCapabilities)),
         produce: async ({ transportId, kind, rtpParameters, source }) => {
           const s = current();
           return { producerId: await s.room.produce(s.peer, transportId, kind, rtpParameters, source) };
         },
-        pauseProducer: async ({ producerId }) => {
-          const s = current();
-          await s.room.setProducerPaused(s.peer, producerId, true);
-          return {};
-        },
-        resumeProducer: async ({ producerId }) => {
-          const s = current();
-          await s.room.setProducerPaused(s.peer, producerId, false);
-          return {};
-        },
-        closeProducer: async ({ producerId }) => {
-          const s = current();
-          await s.room.closeProducer(s.peer, producerId);
-          return {};
-        },
-        setAudioOnly: async ({ audioOnly }) => {
-          const s = current();
-          await s.room.setAudioOnly(s.peer, audioOnly);
-          return {};
-        },
+        pauseProducer: inRoom((room, peer, p) => room.setProducerPaused(peer, p.producerId, true)),
+        resumeProducer: inRoom((room, peer, p) => room.setProducerPaused(peer, p.producerId, false)),
+        closeProducer: inRoom((room, peer, p) => room.closeProducer(peer, p.producerId)),
+        setAudioOnly: inRoom((room, peer, p) => room.setAudioOnly(peer, p.audioOnly)),
         leave: async () => {
           const s = current();
           session = undefined;
           await s.room.leave(s.peer);
-          recordLeave(s.claims);
           return {};
+        },
+        admit: inRoom((room, peer, p) => room.admit(peer, p.peerId)),
+        decline: inRoom((room, peer, p) => room.decline(peer, p.peerId)),
+        raiseHand: inRoom((room, peer, p) => room.raiseHand(peer, p.raised)),
+        grantFloor: inRoom((room, peer, p) => room.grantFloor(peer, p.peerId, p.camera)),
+        revokeFloor: inRoom((room, peer, p) => room.revokeFloor(peer, p.peerId)),
+        mutePeer: inRoom((room, peer, p) => room.mutePeer(peer, p.peerId)),
+        removePeer: inRoom((room, peer, p) => room.removePeer(peer, p.peerId)),
+        stepIn: inRoom((room, peer) => room.stepIn(peer)),
+        stepOut: inRoom((room, peer) => room.stepOut(peer)),
+        sendChat: async ({ text, question }) => {
+          const s = current();
+          return { message: await s.room.sendChat(s.peer, text, question ?? false) };
+        },
+        markAnswered: inRoom((room, peer, p) => room.markAnswered(peer, p.messageId)),
+        postMaterial: async ({ title, url }) => {
+          const s = current();
+          return { message: await s.room.postMaterial(s.peer, title, url) };
         },
       },
       log,
@@ -104,13 +104,11 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, access: Roo
       },
     );
 
+    // A lost connection (or a reload) keeps the participant's place for the resume grace.
     socket.on('disconnect', () => {
       const s = session;
       session = undefined;
-      if (s) {
-        void s.room.leave(s.peer);
-        recordLeave(s.claims);
-      }
+      if (s) void s.room.disconnected(s.peer);
     });
   });
 }

@@ -229,6 +229,20 @@ const FIXTURES = {
     path: `/consultations/${await consultationOf(inst.id, await owner())}/cancel`,
     body: { reason: 'Болезнь специалиста', version: 0 },
   }),
+  'consultations.registry': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner())}/registry`,
+  }),
+  'consultations.registry_note': async ({ inst, owner }) => {
+    const id = await consultationOf(inst.id, await owner());
+    const client = await prisma.participant.findFirstOrThrow({ where: { consultationId: id, role: 'client' } });
+    return { path: `/consultations/${id}/participants/${client.id}/note`, body: { note: 'Активно участвовала' } };
+  },
+  'consultations.chat': async ({ inst, owner }) => ({ path: `/consultations/${await consultationOf(inst.id, await owner())}/chat` }),
+  'consultations.notes_list': async ({ inst, owner }) => ({ path: `/consultations/${await consultationOf(inst.id, await owner())}/notes` }),
+  'consultations.notes_create': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner())}/notes`,
+    body: { body: 'План диады: следующая встреча через неделю' },
+  }),
 } satisfies Record<RestAction, Fixture>;
 
 // --- the expected answer, from the matrix alone ----------------------------------------------

@@ -6,7 +6,18 @@
 // the REST API; and a handshake from another site does not carry the cookie's identity.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { isAction, permissions, roomAction, clientRequests, SESSION_COOKIE, grantOf, type Action, type RequestResult } from '@dp/protocol';
+import {
+  isAction,
+  permissions,
+  roomAction,
+  clientRequests,
+  SESSION_COOKIE,
+  grantOf,
+  hasPower,
+  type Action,
+  type RequestResult,
+  type RoomPower,
+} from '@dp/protocol';
 import type { StaffRole } from '@dp/db';
 import { decide } from '../../src/auth/access.ts';
 import { tokenHash } from '../../src/auth/session-store.ts';
@@ -60,11 +71,13 @@ async function staff(role: StaffRole, where: Inst | null, departmentId = where?.
 /** A one-to-one consultation of `specialistId` that is open now, with one client; answers its id and the client's link. */
 async function openConsultation(where: Inst, specialistId: string, extraStaff: { id: string; role: 'curator' }[] = []) {
   const prisma = stack.signalling.prisma;
+  // A curator belongs in a dyad; a plain consultation is a one-to-one.
+  const dyad = extraStaff.length > 0;
   const c = await prisma.consultation.create({
     data: {
       institutionId: where.id,
-      kind: 'one_to_one',
-      direction: 'specialist_client',
+      kind: dyad ? 'dyad' : 'one_to_one',
+      direction: dyad ? 'client_client' : 'specialist_client',
       mode: 'on_request',
       start: new Date(Date.now() - 60_000),
       durationMinutes: 45,
@@ -104,7 +117,34 @@ const PAYLOADS = {
   closeProducer: { producerId: 'producer-1' },
   setAudioOnly: { audioOnly: true },
   leave: {},
+  admit: { peerId: 'peer-1' },
+  decline: { peerId: 'peer-1' },
+  raiseHand: { raised: true },
+  grantFloor: { peerId: 'peer-1', camera: false },
+  revokeFloor: { peerId: 'peer-1' },
+  mutePeer: { peerId: 'peer-1' },
+  removePeer: { peerId: 'peer-1' },
+  stepIn: {},
+  stepOut: {},
+  sendChat: { text: 'Здравствуйте' },
+  markAnswered: { messageId: 'message-1' },
+  postMaterial: { title: 'Памятка', url: 'https://example.org/a.pdf' },
 } satisfies Record<RoomEvent, unknown>;
+
+/** The in-room power (room-policy.ts) an event needs beyond being in the room. */
+const ROOM_POWER: Partial<Record<RoomEvent, RoomPower>> = {
+  admit: 'admit',
+  decline: 'admit',
+  raiseHand: 'raise_hand',
+  grantFloor: 'moderate',
+  revokeFloor: 'moderate',
+  mutePeer: 'moderate',
+  removePeer: 'moderate',
+  stepIn: 'step_in',
+  stepOut: 'step_in',
+  markAnswered: 'mark_answered',
+  postMaterial: 'post_material',
+};
 
 const events = Object.keys(clientRequests) as RoomEvent[];
 const afterJoin = events.filter((e) => e !== 'join' && e !== 'leave');
@@ -164,10 +204,13 @@ describe('join by the staff session cookie', () => {
     const joined = ok(ack);
     expect(joined.room.id).toBe(consultation.id);
     expect(joined.self.role).toBe('specialist');
-    // Every later event is now authorised (what remains is the room's own checks on ids).
+    // Every later event is now authorised by the matrix. What remains is the room's own
+    // checks: ids it does not own, and what a specialist's role in a one-to-one does not include.
     for (const e of afterJoin) {
       const res = await p.request(e, PAYLOADS[e]);
-      if (!res.ok) expect([e, res.error.code]).not.toEqual([e, expect.stringMatching(/^(not_joined|forbidden|unauthenticated)$/)]);
+      const power = ROOM_POWER[e];
+      if (power && !hasPower('specialist', power)) expect([e, errorCode(res)]).toEqual([e, 'forbidden']);
+      else if (!res.ok) expect([e, res.error.code]).not.toEqual([e, expect.stringMatching(/^(not_joined|forbidden|unauthenticated)$/)]);
     }
     ok(await p.request('leave', {}));
     p.close();
@@ -244,15 +287,22 @@ describe("a client's link is bound to its consultation", () => {
   let a: { id: string; token: string };
   let b: { id: string; token: string };
   let inB: { peer: TestPeer; joined: Joined };
+  let specialistOfA: TestPeer;
   beforeAll(async () => {
     const sa = await staff('specialist', inst.own);
     const sb = await staff('specialist', inst.own);
     a = await openConsultation(inst.own, sa.id);
     b = await openConsultation(inst.own, sb.id);
-    const peer = await connectPeer(stack);
-    inB = { peer, joined: ok(await peer.request<Joined>('join', { token: b.token })) };
+    // B's specialist sends media in B; A's specialist lets A's client in.
+    const peer = await connectPeer(stack, { cookie: sb.cookie, origin: sameOrigin() });
+    inB = { peer, joined: ok(await peer.request<Joined>('join', { consultationId: b.id })) };
+    specialistOfA = await connectPeer(stack, { cookie: sa.cookie, origin: sameOrigin() });
+    ok(await specialistOfA.request<Joined>('join', { consultationId: a.id }));
   });
-  afterAll(() => inB?.peer.close());
+  afterAll(() => {
+    inB?.peer.close();
+    specialistOfA?.close();
+  });
 
   it("A's token enters A, never B: B needs B's token", async () => {
     const p = await connectPeer(stack);
@@ -261,13 +311,18 @@ describe("a client's link is bound to its consultation", () => {
     expect(errorCode(await p.request('join', { consultationId: b.id }))).toBe('unauthenticated');
     const joined = ok(await p.request<Joined>('join', { token: a.token }));
     expect(joined.room.id).toBe(a.id);
-    expect(joined.peers).toEqual([]); // nobody of B is visible from A
+    expect(joined.admission).toBe('waiting');
+    const admitted = p.next('admitted') as Promise<{ peers: { id: string }[] }>;
+    ok(await specialistOfA.request('admit', { peerId: joined.self.id }));
+    // Only A's specialist is visible from A; nobody of B.
+    expect((await admitted).peers).toHaveLength(1);
     p.close();
   });
 
   it("once in A, B's transports and producers are not found", async () => {
     const p = await connectPeer(stack);
-    ok(await p.request<Joined>('join', { token: a.token }));
+    const joined = ok(await p.request<Joined>('join', { token: a.token }));
+    if (joined.admission === 'waiting') ok(await specialistOfA.request('admit', { peerId: joined.self.id }));
     const { producerId } = ok(
       await inB.peer.request<{ producerId: string }>('produce', {
         transportId: inB.joined.transports.send.id,

@@ -38,7 +38,7 @@ export type Participant = z.infer<typeof Participant>;
 /** A participant's personal join link (a capability: hand it only to that person). */
 export const ParticipantLink = z.object({
   participantId: Uuid,
-  role: z.enum(['specialist', 'client']),
+  role: ParticipantRole,
   url: z.url(),
 });
 export type ParticipantLink = z.infer<typeof ParticipantLink>;
@@ -65,7 +65,7 @@ export const Consultation = z
     version: z.number().int(),
     specialistIds: z.array(Uuid),
     participants: z.array(Participant),
-    /** One per client and specialist participant. */
+    /** One per participant. */
     links: z.array(ParticipantLink),
     createdAt: Instant,
     updatedAt: Instant,

@@ -10,3 +10,4 @@ export * from './requests.ts';
 export * from './consultations.ts';
 export * from './auth.ts';
 export * from './audit.ts';
+export * from './room-records.ts';

@@ -1,0 +1,117 @@
+import type { PrismaClient } from '@dp/db';
+import type { ChatKind, ChatMessage, RoomRole } from '@dp/protocol';
+import { isLead } from '@dp/protocol';
+
+/** What a room writes into the consultation's record: stays in the room (visits) and its chat. */
+export interface RoomRecords {
+  /** The participant was let in (a resume within the grace continues the same stay). */
+  entered(participantId: string, role: RoomRole): Promise<void>;
+  exited(participantId: string): Promise<void>;
+  chatHistory(): Promise<ChatMessage[]>;
+  saveChat(m: {
+    participantId: string;
+    role: RoomRole;
+    label: string;
+    kind: ChatKind;
+    text: string;
+    url: string | null;
+  }): Promise<ChatMessage>;
+  /** Null when the message is not a question of this consultation. */
+  markAnswered(messageId: string): Promise<ChatMessage | null>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The chat a participant sees on entering: the most recent lines. */
+const CHAT_HISTORY = 200;
+
+/** RoomRecords in PostgreSQL, for one consultation. */
+export function prismaRoomRecords(prisma: PrismaClient, consultationId: string, now: () => Date = () => new Date()): RoomRecords {
+  const select = {
+    id: true,
+    participantId: true,
+    kind: true,
+    body: true,
+    url: true,
+    answeredAt: true,
+    createdAt: true,
+    participant: { select: { role: true, displayName: true, staffUser: { select: { displayName: true } } } },
+  } as const;
+  type Row = {
+    id: string;
+    participantId: string;
+    kind: ChatKind;
+    body: string;
+    url: string | null;
+    answeredAt: Date | null;
+    createdAt: Date;
+    participant: { role: RoomRole; displayName: string | null; staffUser: { displayName: string } | null };
+  };
+  const toMessage = (r: Row): ChatMessage => ({
+    id: r.id,
+    peerId: r.participantId,
+    role: r.participant.role,
+    label: labelOf(r.participant),
+    kind: r.kind,
+    text: r.body,
+    url: r.url,
+    answered: r.answeredAt !== null,
+    at: r.createdAt.toISOString(),
+  });
+
+  return {
+    async entered(participantId, role) {
+      const at = now();
+      await prisma.$transaction([
+        prisma.roomVisit.create({ data: { consultationId, participantId, joinedAt: at } }),
+        prisma.participant.updateMany({ where: { id: participantId, joinedAt: null }, data: { joinedAt: at } }),
+        // The first client or attendee turns the consultation live.
+        ...(isLead(role)
+          ? []
+          : [
+              prisma.consultation.updateMany({
+                where: { id: consultationId, state: { in: ['planned', 'precheck', 'open', 'no_show'] } },
+                data: { state: 'live', version: { increment: 1 } },
+              }),
+            ]),
+      ]);
+    },
+    async exited(participantId) {
+      const at = now();
+      await prisma.$transaction([
+        prisma.roomVisit.updateMany({ where: { consultationId, participantId, leftAt: null }, data: { leftAt: at } }),
+        prisma.participant.updateMany({ where: { id: participantId }, data: { leftAt: at } }),
+      ]);
+    },
+    async chatHistory() {
+      const rows = await prisma.roomMessage.findMany({
+        where: { consultationId },
+        orderBy: { createdAt: 'desc' },
+        take: CHAT_HISTORY,
+        select,
+      });
+      return (rows as Row[]).reverse().map(toMessage);
+    },
+    async saveChat(m) {
+      const row = await prisma.roomMessage.create({
+        data: { consultationId, participantId: m.participantId, kind: m.kind, body: m.text, url: m.url },
+        select,
+      });
+      return toMessage(row as Row);
+    },
+    async markAnswered(messageId) {
+      if (!UUID.test(messageId)) return null; // not an id of ours: never send it to the database
+      await prisma.roomMessage.updateMany({
+        where: { id: messageId, consultationId, kind: 'question', answeredAt: null },
+        data: { answeredAt: now() },
+      });
+      const row = await prisma.roomMessage.findFirst({ where: { id: messageId, consultationId, kind: 'question' }, select });
+      return row ? toMessage(row as Row) : null;
+    },
+  };
+}
+
+/** What others see of a participant: staff by name, a client by the name they gave, or nothing (anonymous). */
+export function labelOf(p: { displayName: string | null; staffUser: { displayName: string } | null }): string {
+  return (p.staffUser?.displayName ?? p.displayName ?? '').slice(0, 120);
+}

@@ -1,0 +1,106 @@
+// What each role may do inside a room, by kind of room. The permission matrix
+// (permissions.ts) decides who may be in a room and send an event at all; this table
+// decides what that participant's role in this consultation lets it do there. The server
+// (apps/signalling/src/rooms/room.ts) is the only enforcer; the web app reads the same
+// table only to decide which buttons to show.
+
+import type { MediaSource } from './media.ts';
+
+/** A participant's role in one consultation (the `participants.role` column). */
+export const roomRoles = ['specialist', 'client', 'host', 'cohost', 'attendee', 'curator'] as const;
+export type RoomRoleName = (typeof roomRoles)[number];
+
+export const roomKinds = ['one_to_one', 'webinar', 'dyad'] as const;
+export type RoomKindName = (typeof roomKinds)[number];
+
+/**
+ * What a participant may send right now. `none`: nothing (a webinar attendee without the
+ * floor, a curator observing); `mic`: the microphone only; `full`: microphone and camera.
+ */
+export type Floor = 'none' | 'mic' | 'full';
+
+export type RoomPower =
+  /** Admit or decline a client from the waiting room. */
+  | 'admit'
+  /** Mute others, give and take the floor, remove attendees. */
+  | 'moderate'
+  | 'raise_hand'
+  /** A curator turns their own microphone and camera on (and off again). */
+  | 'step_in'
+  | 'share_screen'
+  /** Links and documents given in the chat (they go into the protocol's «materials»). */
+  | 'post_material'
+  | 'mark_answered';
+
+/** Which roles each kind of room has. A participant of another role cannot enter. */
+export const rolesOfKind: Record<RoomKindName, readonly RoomRoleName[]> = {
+  one_to_one: ['specialist', 'client'],
+  webinar: ['host', 'cohost', 'attendee'],
+  dyad: ['client', 'curator'],
+};
+
+const powers: Record<RoomRoleName, readonly RoomPower[]> = {
+  specialist: ['admit', 'share_screen', 'post_material'],
+  client: [],
+  host: ['moderate', 'share_screen', 'post_material', 'mark_answered'],
+  cohost: ['moderate', 'share_screen', 'post_material', 'mark_answered'],
+  attendee: ['raise_hand'],
+  curator: ['admit', 'step_in', 'post_material'],
+};
+
+export function hasPower(role: RoomRoleName, power: RoomPower): boolean {
+  return powers[role].includes(power);
+}
+
+/** Staff who lead the room (shown first, and they see everyone). */
+export function isLead(role: RoomRoleName): boolean {
+  return role === 'specialist' || role === 'host' || role === 'cohost' || role === 'curator';
+}
+
+/** The floor a role has on entering: attendees and curators start silent. */
+export function initialFloor(role: RoomRoleName): Floor {
+  return role === 'attendee' || role === 'curator' ? 'none' : 'full';
+}
+
+/** Clients of a one-to-one or a dyad wait until the specialist or curator admits them. */
+export function waitsForAdmission(kind: RoomKindName, role: RoomRoleName): boolean {
+  return role === 'client' && (kind === 'one_to_one' || kind === 'dyad');
+}
+
+/** Whether a participant with this role and floor may send media from `source`. */
+export function mayProduce(role: RoomRoleName, floor: Floor, source: MediaSource): boolean {
+  if (source === 'screen') return hasPower(role, 'share_screen');
+  if (source === 'mic') return floor !== 'none';
+  return floor === 'full';
+}
+
+/**
+ * Whether `viewer` is told about `peer` at all. In a webinar attendees see the hosts and
+ * whoever has the floor, not each other (least data: other families' names stay private);
+ * everywhere else everyone sees everyone — a curator is never hidden from a dyad's clients.
+ */
+export function sees(kind: RoomKindName, viewer: RoomRoleName, peer: { role: RoomRoleName; floor: Floor }): boolean {
+  if (kind !== 'webinar' || viewer !== 'attendee') return true;
+  return peer.role !== 'attendee' || peer.floor !== 'none';
+}
+
+/** Whom a moderator may mute, give the floor to, or remove: a cohost never acts on a host. */
+export function mayModerate(actor: RoomRoleName, target: RoomRoleName, action: 'mute' | 'floor' | 'remove'): boolean {
+  if (!hasPower(actor, 'moderate')) return false;
+  if (action === 'floor' || action === 'remove') return target === 'attendee';
+  return actor === 'host' || target !== 'host';
+}
+
+/** How long a participant who lost the connection keeps their place, role and floor. */
+export const RESUME_GRACE_MS = 30_000;
+
+/** The role the n-th listed specialist of a consultation gets: a webinar's first hosts it, the others co-host. */
+export function staffRoleIn(kind: RoomKindName, index: number): RoomRoleName {
+  if (kind === 'webinar') return index === 0 ? 'host' : 'cohost';
+  return kind === 'dyad' ? 'curator' : 'specialist';
+}
+
+/** The role a consultation's clients get: a webinar's watch and listen, a dyad's talk to each other. */
+export function clientRoleIn(kind: RoomKindName): RoomRoleName {
+  return kind === 'webinar' ? 'attendee' : 'client';
+}
