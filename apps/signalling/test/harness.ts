@@ -247,3 +247,26 @@ export async function signedInAs(
   };
   return { cookie, api };
 }
+
+/**
+ * A one-to-one's client let into the room: its specialist joins first and admits it from
+ * the waiting room. Both peers are returned (close both).
+ */
+export async function admittedClient(
+  stack: Stack,
+  room: string,
+  opts: { start?: Date } = {},
+): Promise<{ client: TestPeer; specialist: TestPeer; clientId: string }> {
+  const specialist = await connectPeer(stack);
+  ok(await specialist.request('join', { token: await tokenFor(stack, room, 'specialist', opts) }));
+  const client = await connectPeer(stack);
+  const joined = ok(
+    await client.request<{ self: { id: string }; admission: string }>('join', { token: await tokenFor(stack, room, 'client', opts) }),
+  );
+  if (joined.admission === 'waiting') {
+    const admitted = client.next('admitted');
+    ok(await specialist.request('admit', { peerId: joined.self.id }));
+    await admitted;
+  }
+  return { client, specialist, clientId: joined.self.id };
+}

@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jobPlan } from '@dp/scheduling';
 import type { JobOutcome } from '../src/timetable/timetable-service.ts';
-import { connectPeer, signedInAs, errorCode, ok, onJobOutcome, roomId, startStack, tokenFor, waitFor, type Stack } from './harness.ts';
+import {
+  admittedClient,
+  connectPeer,
+  signedInAs,
+  errorCode,
+  ok,
+  onJobOutcome,
+  roomId,
+  startStack,
+  tokenFor,
+  waitFor,
+  type Stack,
+} from './harness.ts';
 
 // The timetable drives real rooms: real PostgreSQL, real Redis + BullMQ, real SFU.
 
@@ -54,13 +66,14 @@ describe('who may enter, and when', () => {
     p.close();
   });
 
-  it('records the join, and the first client makes the consultation live', async () => {
-    const p = await connectPeer(stack);
-    ok(await p.request('join', { token: await tokenFor(stack, 'tt-live', 'client') }));
+  it('records the join, and the first client let in makes the consultation live', async () => {
+    const { client, specialist, clientId } = await admittedClient(stack, 'tt-live');
     await waitFor(async () => (await state('tt-live')) === 'live');
-    const participant = await prisma().participant.findFirstOrThrow({ where: { consultationId: roomId('tt-live') } });
+    const participant = await prisma().participant.findUniqueOrThrow({ where: { id: clientId } });
     expect(participant.joinedAt).not.toBeNull();
-    p.close();
+    expect(await prisma().roomVisit.count({ where: { participantId: clientId } })).toBe(1);
+    client.close();
+    specialist.close();
   });
 });
 
@@ -68,8 +81,7 @@ describe('jobs act on the room', () => {
   it('warns «10 minutes left» at T+50 through a real delayed job', async () => {
     const start = new Date(Date.now() - 50 * MIN + 1500); // T+50 is 1.5 s away
     const seen = outcomes('tt-warn');
-    const p = await connectPeer(stack);
-    ok(await p.request('join', { token: await tokenFor(stack, 'tt-warn', 'client', { start }) }));
+    const { client: p, specialist } = await admittedClient(stack, 'tt-warn', { start });
     const warned = p.next('timeWarning', 8000);
     await stack.signalling.timetable.changed(roomId('tt-warn'));
     expect(await warned).toEqual({ minutesLeft: 10, endsAt: new Date(start.getTime() + 60 * MIN).toISOString() });
@@ -77,6 +89,7 @@ describe('jobs act on the room', () => {
     // The jobs that were already due fired at once and did the right thing for a live room.
     expect(seen.find((o) => o.job.kind === 'precheck_open')?.action).toBe('skip');
     p.close();
+    specialist.close();
   });
 
   it('closes an overdue room at once when its job fires late (the process was down)', async () => {

@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  clientRoleIn,
+  hasPower,
+  initialFloor,
+  mayModerate,
+  mayProduce,
+  roomKinds,
+  rolesOfKind,
+  sees,
+  staffRoleIn,
+  waitsForAdmission,
+} from './room-policy.ts';
+
+describe('room policy', () => {
+  it('gives every kind the roles of DOMAIN.md, and consultations create only those', () => {
+    expect(rolesOfKind).toEqual({
+      one_to_one: ['specialist', 'client'],
+      webinar: ['host', 'cohost', 'attendee'],
+      dyad: ['client', 'curator'],
+    });
+    for (const kind of roomKinds) {
+      expect(rolesOfKind[kind]).toContain(clientRoleIn(kind));
+      expect(rolesOfKind[kind]).toContain(staffRoleIn(kind, 0));
+      expect(rolesOfKind[kind]).toContain(staffRoleIn(kind, 3));
+    }
+    expect([staffRoleIn('webinar', 0), staffRoleIn('webinar', 1)]).toEqual(['host', 'cohost']);
+  });
+
+  it('makes clients of one-to-ones and dyads wait; webinar attendees and staff come straight in', () => {
+    expect(waitsForAdmission('one_to_one', 'client')).toBe(true);
+    expect(waitsForAdmission('dyad', 'client')).toBe(true);
+    expect(waitsForAdmission('webinar', 'attendee')).toBe(false);
+    expect(waitsForAdmission('one_to_one', 'specialist')).toBe(false);
+  });
+
+  it('lets attendees and curators send only with the floor; screens only from hosts and specialists', () => {
+    expect(initialFloor('attendee')).toBe('none');
+    expect(initialFloor('curator')).toBe('none');
+    expect(mayProduce('attendee', 'none', 'mic')).toBe(false);
+    expect(mayProduce('attendee', 'mic', 'mic')).toBe(true);
+    expect(mayProduce('attendee', 'mic', 'camera')).toBe(false);
+    expect(mayProduce('attendee', 'full', 'camera')).toBe(true);
+    expect(mayProduce('attendee', 'full', 'screen')).toBe(false);
+    expect(mayProduce('client', 'full', 'screen')).toBe(false);
+    expect(mayProduce('host', 'full', 'screen')).toBe(true);
+    expect(mayProduce('specialist', 'full', 'screen')).toBe(true);
+  });
+
+  it('hides attendees from each other unless they have the floor; never hides a curator', () => {
+    expect(sees('webinar', 'attendee', { role: 'attendee', floor: 'none' })).toBe(false);
+    expect(sees('webinar', 'attendee', { role: 'attendee', floor: 'mic' })).toBe(true);
+    expect(sees('webinar', 'host', { role: 'attendee', floor: 'none' })).toBe(true);
+    expect(sees('dyad', 'client', { role: 'curator', floor: 'none' })).toBe(true);
+  });
+
+  it('lets a cohost moderate attendees but not the host; only attendees are removed or given the floor', () => {
+    expect(mayModerate('cohost', 'host', 'mute')).toBe(false);
+    expect(mayModerate('host', 'cohost', 'mute')).toBe(true);
+    expect(mayModerate('host', 'cohost', 'remove')).toBe(false);
+    expect(mayModerate('cohost', 'attendee', 'floor')).toBe(true);
+    expect(mayModerate('attendee', 'attendee', 'mute')).toBe(false);
+    expect(mayModerate('curator', 'client', 'mute')).toBe(false);
+    expect(hasPower('curator', 'step_in')).toBe(true);
+    expect(hasPower('specialist', 'admit')).toBe(true);
+  });
+});
