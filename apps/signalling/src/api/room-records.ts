@@ -62,6 +62,8 @@ async function participantOf(prisma: PrismaClient, consultationId: string, parti
   return row as ParticipantRow;
 }
 
+const noteSelect = { id: true, authorId: true, body: true, createdAt: true, author: { select: { displayName: true } } } as const;
+
 const consultationRoute = {
   tag,
   params: ConsultationParams,
@@ -147,7 +149,7 @@ export const roomRecordRoutes = [
       const rows = await deps.prisma.consultationNote.findMany({
         where: { consultationId: params.consultationId },
         orderBy: { createdAt: 'asc' },
-        select: { id: true, authorId: true, body: true, createdAt: true, author: { select: { displayName: true } } },
+        select: noteSelect,
       });
       return { notes: rows.map(noteView) };
     },
@@ -167,7 +169,7 @@ export const roomRecordRoutes = [
       const row = await deps.prisma.$transaction(async (tx) => {
         const created = await tx.consultationNote.create({
           data: { consultationId: params.consultationId, authorId, body: body.body },
-          select: { id: true, authorId: true, body: true, createdAt: true, author: { select: { displayName: true } } },
+          select: noteSelect,
         });
         await audit(tx, actor, {
           action: 'consultation.note_added',
