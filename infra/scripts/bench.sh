@@ -14,3 +14,7 @@ say "Building the web app"
 pnpm exec turbo run build --filter=@dp/web --filter=@dp/signalling... --output-logs=errors-only
 say "Benchmarks (sequential); results go to docs/benchmarks.md"
 pnpm exec turbo run bench --concurrency=1 --output-logs=full
+# Webinar capacity: the whole product with a Chromium host and a few hundred werift attendees
+# in child processes (packages/e2e/src/bench/webinar-capacity.ts); ~2–4 minutes.
+say "Webinar capacity (one host, N WebRTC attendees)"
+node packages/e2e/src/bench/webinar-capacity.ts

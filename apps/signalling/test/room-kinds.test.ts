@@ -334,7 +334,9 @@ describe('webinar: hosts speak, attendees watch until given the floor', () => {
     ok(await host.peer.request('removePeer', { peerId: a2.id }));
     expect(await removed).toEqual({});
     const again = await connectPeer(stack);
-    expect(errorCode(await again.request('join', { token: a2.token }))).toBe('removed');
+    // The link is revoked in the record, so the gate refuses it before any room sees it.
+    expect(errorCode(await again.request('join', { token: a2.token }))).toBe('invalid_token');
+    expect((await stack.signalling.prisma.participant.findUniqueOrThrow({ where: { id: a2.id } })).linkRevokedAt).not.toBeNull();
     again.close();
   });
 

@@ -34,19 +34,18 @@ async function joinedPeer(
   room: string,
   role: 'specialist' | 'client',
   withCapabilities = false,
-): Promise<{ peer: TestPeer; joined: Joined; send: TransportOptions; recv: TransportOptions }> {
+): Promise<{ peer: TestPeer; joined: Joined; send: TransportOptions; recv: TransportOptions; token: string }> {
   const peer = await connectPeer(stack);
   const rtpCapabilities = withCapabilities ? (await capabilities()).routerRtpCapabilities : undefined;
-  let joined = ok(
-    await peer.request<Joined>('join', { token: await tokenFor(stack, room, role), ...(rtpCapabilities ? { rtpCapabilities } : {}) }),
-  );
+  const token = await tokenFor(stack, room, role);
+  let joined = ok(await peer.request<Joined>('join', { token, ...(rtpCapabilities ? { rtpCapabilities } : {}) }));
   if (role === 'specialist') specialists.set(room, peer);
   if (joined.admission === 'waiting') {
     const admitted = peer.next('admitted') as Promise<{ peers: PeerInfo[] }>;
     ok(await specialists.get(room)!.request('admit', { peerId: joined.self.id }));
     joined = { ...joined, admission: 'admitted', peers: (await admitted).peers };
   }
-  return { peer, joined, send: joined.transports.send, recv: joined.transports.recv };
+  return { peer, joined, send: joined.transports.send, recv: joined.transports.recv, token };
 }
 
 describe('join and room lifecycle', () => {
@@ -279,22 +278,31 @@ describe('the 60-minute limit', () => {
 });
 
 describe('a dying worker', () => {
-  it('is replaced, and its rooms are told to reconnect', async () => {
+  it('is replaced, and its rooms are told to reconnect; whoever was let in comes back without waiting again', async () => {
     const a = await joinedPeer('room-crash', 'specialist');
+    const c = await joinedPeer('room-crash', 'client'); // let in by the specialist
     const before = (await stack.sfu.service.handlers.nodeInfo({}, 'test')).workers.map((w) => w.pid);
     const reset = a.peer.next('mediaReset');
+    const clientReset = c.peer.next('mediaReset');
     process.kill(before[0]!, 'SIGKILL');
     expect(await reset).toEqual({ reason: 'worker_died' });
+    expect(await clientReset).toEqual({ reason: 'worker_died' });
     await waitFor(async () => {
       const now = (await stack.sfu.service.handlers.nodeInfo({}, 'test')).workers;
       return now.length === 1 && now[0]!.pid !== before[0];
     });
     expect(stack.signalling.rooms.get(roomId('room-crash'))).toBeUndefined();
     expect((await roomState('room-crash')).exists).toBe(false);
-    // Re-joining on the same connection works and lands on the new worker.
-    const again = ok(await a.peer.request<Joined>('join', { token: await tokenFor(stack, 'room-crash', 'specialist') }));
+    // The client re-joins first, on the same connection: the new room knows it was let in.
+    const clientAgain = ok(await c.peer.request<Joined>('join', { token: c.token }));
+    expect(clientAgain.admission).toBe('admitted');
+    expect(clientAgain.self.role).toBe('client');
+    const again = ok(await a.peer.request<Joined>('join', { token: a.token }));
     expect(again.self.role).toBe('specialist');
+    expect(again.admission).toBe('admitted');
+    expect(again.peers.map((p) => p.id)).toEqual([clientAgain.self.id]);
     expect((await roomState('room-crash')).exists).toBe(true);
     a.peer.close();
+    c.peer.close();
   }, 20_000);
 });

@@ -100,3 +100,119 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path });
   return path;
 }
+
+/** A small landscape window for the many silent attendees of a webinar (less to draw on 2 cores). */
+export const SMALL = { width: 480, height: 360 };
+
+const sel = (testId: string) => `[data-testid="${testId}"]`;
+
+/** The value of an attribute of the first element with this test id, or null when there is none. */
+export const attr = (page: Page, testId: string, name: string): Promise<string | null> =>
+  page.$eval(sel(testId), (el, n) => el.getAttribute(n), name).catch(() => null);
+
+/** Polls a condition (in Node) until it holds. */
+export async function waitUntil(cond: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await cond().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * The specialist's or curator's page lets the next waiting client in: waits for an entry in
+ * its waiting list and presses «Впустить». Returns the admitted participant's id.
+ */
+export async function admitNext(page: Page, timeoutMs = 15_000): Promise<string> {
+  const entry = await page.waitForSelector(`${sel('waiting-entry')}`, { timeout: timeoutMs });
+  const id = await entry!.evaluate((el) => el.getAttribute('data-peer-id'));
+  if (!id) throw new Error('a waiting entry without a peer id');
+  await page.click(sel(`admit-${id}`));
+  return id;
+}
+
+/** Opens the side panel (a drawer on a narrow page) on one of its tabs. */
+export async function openTab(page: Page, tab: 'participants' | 'chat' | 'questions' | 'materials' | 'notes' | 'registry'): Promise<void> {
+  // A layout change (a new viewport) renders the panel a moment later: wait for it before
+  // deciding that the panel is closed, or the toggle would close the panel that just opened.
+  let tabButton = await page.waitForSelector(sel(`tab-${tab}`), { visible: true, timeout: 1_500 }).catch(() => null);
+  if (!tabButton) {
+    await page.click(sel('panel-toggle'));
+    tabButton = await page.waitForSelector(sel(`tab-${tab}`), { visible: true, timeout: 5_000 });
+    await new Promise((r) => setTimeout(r, 400)); // the drawer slides in
+  }
+  await tabButton!.click();
+}
+
+/** Writes a chat line (optionally as a webinar question) and sends it. */
+export async function sendChat(page: Page, text: string, question = false): Promise<void> {
+  await openTab(page, 'chat');
+  await page.waitForSelector(sel('chat-input'), { visible: true });
+  await page.type(sel('chat-input'), text);
+  if (question) await page.click(`${sel('chat-question')} input, input${sel('chat-question')}`);
+  await page.click(sel('chat-send'));
+  await page.waitForFunction(
+    (t) => [...document.querySelectorAll('[data-testid="chat-message"]')].some((m) => m.textContent?.includes(t)),
+    {},
+    text,
+  );
+}
+
+/** The chat lines a page shows: text, kind and answered state. */
+export function chatLines(page: Page): Promise<{ text: string; kind: string | null; answered: string | null; id: string | null }[]> {
+  return page.$$eval(sel('chat-message'), (els) =>
+    els.map((el) => ({
+      text: el.textContent ?? '',
+      kind: el.getAttribute('data-kind'),
+      answered: el.getAttribute('data-answered'),
+      id: el.getAttribute('data-id'),
+    })),
+  );
+}
+
+export interface ConsumerFigure {
+  peerId: string;
+  source: string;
+  kind: string;
+  packetsReceived: number;
+  framesDecoded: number;
+}
+
+/** What a page receives, per consumer: from whom, which source, how much (through `__roomClient.getConsumerStats()`). */
+export async function consumerFigures(page: Page): Promise<ConsumerFigure[]> {
+  return page.evaluate(async () => {
+    type Stat = Record<string, unknown> & { type: string };
+    const client = (
+      window as unknown as {
+        __roomClient?: { getConsumerStats(): Promise<{ peerId: string; source: string; stats: Stat[] }[]> };
+      }
+    ).__roomClient;
+    if (!client) throw new Error('window.__roomClient is missing');
+    const list = await client.getConsumerStats();
+    return list.map(({ peerId, source, stats }) => {
+      const rtp = stats.find((s) => s.type === 'inbound-rtp');
+      return {
+        peerId,
+        source,
+        kind: String(rtp?.kind ?? (source === 'mic' ? 'audio' : 'video')),
+        packetsReceived: Number(rtp?.packetsReceived ?? 0),
+        framesDecoded: Number(rtp?.framesDecoded ?? 0),
+      };
+    });
+  });
+}
+
+/**
+ * Every inbound RTP stream of the page's receive transport (whatever the RoomClient thinks it
+ * consumes), except mediasoup's bandwidth probe (`mid` 'probator', no media).
+ */
+export async function inboundStreams(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    type Stat = { type: string; mid?: string };
+    const client = (window as unknown as { __roomClient?: { getStats(): Promise<{ recv: Stat[] }> } }).__roomClient;
+    if (!client) throw new Error('window.__roomClient is missing');
+    const { recv } = await client.getStats();
+    return recv.filter((s) => s.type === 'inbound-rtp' && s.mid !== 'probator').length;
+  });
+}

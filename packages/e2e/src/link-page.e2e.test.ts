@@ -21,7 +21,8 @@ describe("a client's link", () => {
     // At T the page moves on without a reload.
     await page.waitForSelector('[data-testid="join-button"]:not([disabled])', { timeout: 20_000 });
     await page.click('[data-testid="join-button"]');
-    await page.waitForSelector('[data-testid="leave-button"]', { timeout: 15_000 });
+    // A client waits for the specialist in the waiting room (nobody has let it in yet).
+    await page.waitForSelector('[data-testid="waiting-room"]', { timeout: 15_000 });
     await page.browserContext().close();
   }, 60_000);
 

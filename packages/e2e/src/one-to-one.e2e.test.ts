@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'puppeteer-core';
 import { io } from 'socket.io-client';
-import { ROOM_NAMESPACE } from '@dp/protocol';
-import { join, mediaFigures, openParticipant, PHONE, screenshot, waitForMedia } from './browser.ts';
+import { RESUME_GRACE_MS, ROOM_NAMESPACE } from '@dp/protocol';
+import { admitNext, join, mediaFigures, openParticipant, PHONE, screenshot, waitForMedia } from './browser.ts';
 import { productAndBrowser } from './stack.ts';
 
-// Two real Chromium pages exchange real media through the real SFU (DTLS-SRTP).
+// Two real Chromium pages exchange real media through the real SFU (DTLS-SRTP). The client
+// waits in the waiting room until the specialist lets it in (rooms-one-to-one.e2e.test.ts
+// covers the waiting room itself).
 
 const ctx = productAndBrowser();
 
@@ -28,6 +30,8 @@ async function callBothWays(roomId: string, query = ''): Promise<{ specialist: P
   const client = await openParticipant(ctx.browser, await ctx.product.link(roomId, 'client', query), PHONE);
   await join(specialist);
   await join(client);
+  await client.waitForSelector('[data-testid="waiting-room"]', { timeout: 15_000 });
+  await admitNext(specialist);
   // Each side must decode the other's video frames and receive its audio packets.
   for (const page of [specialist, client]) {
     await waitForMedia(page, (m) => m.videoFramesDecoded > 30 && m.audioPacketsReceived > 50);
@@ -92,9 +96,15 @@ describe('one-to-one consultation between two browsers', () => {
       expect(m.recvProtocol).toBe('tcp');
       expect(m.dtlsState).toBe('connected');
     }
-    await specialist.browserContext().close(); // closing the tab = leaving
+    // Closing the tab is a lost connection, not «Выйти»: the place is kept for the resume
+    // grace (30 s, RESUME_GRACE_MS), then the room and its router go.
+    await specialist.browserContext().close();
     await client.browserContext().close();
-    await waitUntil(async () => !(await roomState(roomId)).exists, 'the router to be closed after both tabs closed');
+    await waitUntil(
+      async () => !(await roomState(roomId)).exists,
+      'the router to be closed after both tabs closed',
+      RESUME_GRACE_MS + 15_000,
+    );
   }, 120_000);
 
   it('keeps a healthy room working while another connection sends garbage', async () => {
@@ -135,6 +145,9 @@ describe('one-to-one consultation between two browsers', () => {
       'a replacement worker',
     );
     await waitUntil(async () => (await roomState(roomId)).transports === 4, 'both clients back on the new worker', 20_000);
+    // Whoever was let in stays let in across the media loss (RoomRegistry's handover): the
+    // client is not sent back to the waiting room.
+    expect(await client.$('[data-testid="waiting-room"]')).toBeNull();
     for (const page of [specialist, client]) {
       await waitForMedia(page, (m) => m.videoFramesDecoded > 30 && m.audioPacketsReceived > 50, 20_000);
     }

@@ -7,6 +7,8 @@ export interface RoomRecords {
   /** The participant was let in (a resume within the grace continues the same stay). */
   entered(participantId: string, role: RoomRole): Promise<void>;
   exited(participantId: string): Promise<void>;
+  /** A host removed the participant for good: its link is revoked. */
+  removed(participantId: string): Promise<void>;
   chatHistory(): Promise<ChatMessage[]>;
   saveChat(m: {
     participantId: string;
@@ -82,6 +84,12 @@ export function prismaRoomRecords(prisma: PrismaClient, consultationId: string, 
         prisma.roomVisit.updateMany({ where: { consultationId, participantId, leftAt: null }, data: { leftAt: at } }),
         prisma.participant.updateMany({ where: { id: participantId }, data: { leftAt: at } }),
       ]);
+    },
+    async removed(participantId) {
+      await prisma.participant.updateMany({
+        where: { id: participantId, consultationId, linkRevokedAt: null },
+        data: { linkRevokedAt: now() },
+      });
     },
     async chatHistory() {
       const rows = await prisma.roomMessage.findMany({

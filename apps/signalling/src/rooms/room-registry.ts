@@ -1,12 +1,14 @@
-import type { RoomClosedReason, RoomKind } from '@dp/protocol';
+import { RESUME_GRACE_MS, type RoomClosedReason, type RoomKind } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { SfuClient } from '../sfu/sfu-client.ts';
-import { Room } from './room.ts';
+import { Room, type RoomHandover } from './room.ts';
 import type { RoomRecords } from './room-records.ts';
 
 /** The open rooms of this signalling process, and the routing of SFU events to them. */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
+  /** Rooms that lost their media: who was in them, for the room that replaces each. */
+  private readonly handovers = new Map<string, RoomHandover>();
   private readonly sfu: SfuClient;
   private readonly log: Logger;
   /** Told when a room closes, and why (the timetable records a consultation that hit its limit). */
@@ -22,16 +24,30 @@ export class RoomRegistry {
     this.resumeGraceMs = resumeGraceMs;
     sfu.on('consumerClosed', (e) => this.rooms.get(e.roomId)?.onConsumerClosed(e.peerId, e.consumerId));
     sfu.on('consumerPaused', (e) => this.rooms.get(e.roomId)?.onConsumerPaused(e.peerId, e.consumerId, e.paused));
-    sfu.on('routerClosed', (e) => this.rooms.get(e.roomId)?.mediaLost(e.reason));
+    sfu.on('routerClosed', (e) => this.mediaLost(this.rooms.get(e.roomId), e.reason));
     sfu.on('disconnected', () => {
-      for (const room of [...this.rooms.values()]) room.mediaLost('sfu_disconnected');
+      for (const room of [...this.rooms.values()]) this.mediaLost(room, 'sfu_disconnected');
     });
+  }
+
+  private mediaLost(room: Room | undefined, reason: 'worker_died' | 'sfu_disconnected'): void {
+    const handover = room?.mediaLost(reason);
+    if (!room || !handover) return;
+    this.handovers.set(room.id, handover);
+    // Kept only as long as it can matter: the resume grace.
+    setTimeout(
+      () => this.handovers.get(room.id) === handover && this.handovers.delete(room.id),
+      this.resumeGraceMs ?? RESUME_GRACE_MS,
+    ).unref();
   }
 
   getOrCreate(id: string, kind: RoomKind, endsAt: Date | null = null): Room {
     let room = this.rooms.get(id);
     if (!room) {
+      const handover = this.handovers.get(id);
+      this.handovers.delete(id);
       room = new Room({
+        ...(handover ? { handover } : {}),
         id,
         kind,
         sfu: this.sfu,

@@ -40,11 +40,22 @@ export interface RoomOptions {
   /** The hard limit (planned start + 60 min); null for a room without a timetable slot. */
   endsAt?: Date | null;
   resumeGraceMs?: number;
+  /** From the room this one replaces after a media loss (RoomRegistry). */
+  handover?: RoomHandover;
 }
 
 /** A participant who left lately: coming back within the grace skips the waiting room, keeps the floor. */
 interface Departed extends CarriedState {
   until: number;
+}
+
+/**
+ * What a room that lost its media hands to the room that replaces it: who was let in (with
+ * role, floor and hand, for the resume grace) and who was removed. A worker's death is the
+ * server's failure, not the participants': nobody waits to be let in again.
+ */
+export interface RoomHandover {
+  departed: ReadonlyMap<string, Departed>;
 }
 
 /**
@@ -86,6 +97,8 @@ export class Room {
     this.onClosed = o.onClosed;
     this.endsAt = o.endsAt ?? null;
     this.resumeGraceMs = o.resumeGraceMs ?? RESUME_GRACE_MS;
+    const now = Date.now();
+    for (const [id, d] of o.handover?.departed ?? []) if (d.until > now) this.departed.set(id, d);
     // The room enforces its own limit: a job that fires late or never cannot let it overrun.
     if (this.endsAt) this.armLimit(this.endsAt.getTime() - Date.now());
   }
@@ -250,8 +263,11 @@ export class Room {
   }
 
   /** The SFU lost the room's media (worker died, node gone): everyone re-joins from scratch. */
-  mediaLost(reason: 'worker_died' | 'sfu_disconnected'): void {
-    if (this.state === 'closed') return;
+  mediaLost(reason: 'worker_died' | 'sfu_disconnected'): RoomHandover | undefined {
+    if (this.state === 'closed') return undefined;
+    const until = Date.now() + this.resumeGraceMs;
+    const departed = new Map(this.departed);
+    for (const peer of this.present.values()) departed.set(peer.id, { ...peer.carried(), until });
     this.state = 'closed';
     this.stopTimers();
     for (const peer of this.everyone()) peer.channel.emit('mediaReset', { reason });
@@ -260,6 +276,7 @@ export class Room {
     this.waiting.clear();
     this.log.warn({ reason }, 'room media lost; clients told to reconnect');
     this.onClosed(this);
+    return { departed };
   }
 
   // --- media ---------------------------------------------------------------------------------
@@ -409,6 +426,9 @@ export class Room {
   async removePeer(actor: Peer, targetId: string): Promise<void> {
     const target = this.moderated(actor, targetId, 'remove');
     this.removed.add(targetId);
+    // For good: the link is revoked in the record (before the page can try again), so it
+    // opens no later room either.
+    await this.records.removed(targetId).catch((e: Error) => this.log.warn({ err: e.message }, 'could not revoke a removed link'));
     target.channel.emit('removed', {});
     await this.leave(target);
     this.departed.delete(targetId);
@@ -521,8 +541,13 @@ export class Room {
   }
 
   private recordStay(peer: Peer, what: 'entered' | 'exited'): void {
-    const done = (what === 'entered' ? this.records.entered(peer.id, peer.role) : this.records.exited(peer.id))
-      .catch((e: Error) => this.log.warn({ err: e.message, what }, 'could not record a stay'))
+    this.track(what === 'entered' ? this.records.entered(peer.id, peer.role) : this.records.exited(peer.id), what);
+  }
+
+  /** A record write that closing waits for; a failure is logged (without personal data), never thrown. */
+  private track(write: Promise<void>, what: string): void {
+    const done = write
+      .catch((e: Error) => this.log.warn({ err: e.message, what }, 'could not write to the record'))
       .finally(() => this.writes.delete(done));
     this.writes.add(done);
   }

@@ -2,7 +2,6 @@ import { useCallback, useEffect, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import type { RoomClient } from '../room/room-client.ts';
 import { EndScreen } from '../room/EndScreen.tsx';
-import { RoomScreen } from '../room/RoomScreen.tsx';
 import { useRoomState } from '../room/useRoomClient.ts';
 import { AppHeader } from '../ui/AppHeader.tsx';
 import { StatusLine } from '../ui/StatusLine.tsx';
@@ -18,7 +17,8 @@ declare global {
   }
 }
 
-const loadRoomClient = () => import('../room/room-client.ts');
+const loadRoom = () => import('../room/room-entry.ts');
+type RoomModule = Awaited<ReturnType<typeof loadRoom>>;
 
 /**
  * `/join/:token` — one consultation link. First the server says when the consultation
@@ -42,9 +42,10 @@ export function JoinPage() {
   );
 }
 
-/** The room's part of the page: preview → room → end. */
+/** The room's part of the page: preview → (waiting room →) room → end. */
 function JoinRoom({ token, forceTcp }: { token: string; forceTcp: boolean }) {
   const [client, setClient] = useState<RoomClient | null>(null);
+  const [room, setRoom] = useState<RoomModule | null>(null);
   const [loadFailed, setLoadFailed] = useState(false);
 
   useEffect(() => {
@@ -53,10 +54,11 @@ function JoinRoom({ token, forceTcp }: { token: string; forceTcp: boolean }) {
     // The media stack (mediasoup-client, socket.io, protocol schemas) is a separate chunk:
     // on a slow link the page paints first and the rest arrives while the user looks at
     // the preview. A failed load (connection dropped) leaves the page usable for a reload.
-    void loadRoomClient().then(
-      ({ RoomClient }) => {
+    void loadRoom().then(
+      (mod) => {
         if (cancelled) return;
-        c = new RoomClient({ token, forceTcp });
+        setRoom(mod);
+        c = new mod.RoomClient({ token, forceTcp });
         setClient(c);
         window.__roomClient = c;
         void c.preparePreview();
@@ -77,16 +79,20 @@ function JoinRoom({ token, forceTcp }: { token: string; forceTcp: boolean }) {
   }, [token, forceTcp]);
 
   const state = useRoomState(client);
-  const inRoom = state.phase === 'joined' || state.phase === 'reconnecting';
+  const present = state.phase === 'joined' || state.phase === 'reconnecting';
+  // A client of a one-to-one or a dyad waits until the specialist or curator lets it in.
+  const waiting = (present && state.admission === 'waiting') || state.phase === 'declined';
+  const inRoom = present && !waiting;
   const ended = state.phase === 'left' || state.phase === 'closed' || state.phase === 'failed';
 
   return (
     <div className={inRoom ? classes.roomPage : classes.page}>
       <AppHeader />
       <StatusLine status={state.status} visible={!ended} />
-      {client && inRoom && <RoomScreen client={client} state={state} />}
+      {client && room && inRoom && <room.RoomScreen client={client} state={state} />}
+      {client && room && waiting && <room.WaitingRoom client={client} state={state} />}
       {client && ended && <EndScreen state={state} onRejoin={() => void client.join()} />}
-      {!inRoom && !ended && (
+      {!present && !waiting && !ended && (
         <PreJoin
           state={state}
           ready={client !== null}

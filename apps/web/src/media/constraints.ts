@@ -20,3 +20,16 @@ export const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
   { scaleResolutionDownBy: 2, maxBitrate: 150_000 },
   { scaleResolutionDownBy: 1, maxBitrate: 600_000 },
 ];
+
+/**
+ * Screen sharing: slides and documents, not motion. Five frames a second at full
+ * resolution with `contentHint = 'detail'` keeps text sharp; one layer (no simulcast),
+ * capped so that a shared screen never starves the voices on a rural uplink.
+ */
+export const SCREEN_CONSTRAINTS: MediaTrackConstraints = {
+  frameRate: { ideal: 5, max: 5 },
+  width: { max: 1920 },
+  height: { max: 1080 },
+};
+
+export const SCREEN_ENCODINGS: RTCRtpEncodingParameters[] = [{ maxBitrate: 1_200_000, maxFramerate: 5 }];

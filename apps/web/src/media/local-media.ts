@@ -45,6 +45,12 @@ export async function captureLocalMedia(): Promise<LocalCapture> {
   }
 }
 
+/** A fresh microphone track (a webinar attendee given the floor, a curator stepping in). */
+export function captureMic(): Promise<{ track: MediaStreamTrack | null; status: DeviceStatus }> {
+  if (!navigator.mediaDevices?.getUserMedia) return Promise.resolve({ track: null, status: 'unsupported' });
+  return single('audio');
+}
+
 /** A fresh camera track, for turning video back on after audio-only mode. */
 export function captureCamera(): Promise<{ track: MediaStreamTrack | null; status: DeviceStatus }> {
   if (!navigator.mediaDevices?.getUserMedia) return Promise.resolve({ track: null, status: 'unsupported' });

@@ -1,7 +1,22 @@
 import { Button } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { hasPower } from '@dp/protocol';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CameraIcon, CameraOffIcon, HeadphonesIcon, LeaveIcon, MicIcon, MicOffIcon } from '../ui/icons.tsx';
+import {
+  CameraIcon,
+  CameraOffIcon,
+  ChatIcon,
+  HandIcon,
+  HeadphonesIcon,
+  LeaveIcon,
+  MicIcon,
+  MicOffIcon,
+  ScreenIcon,
+  StepInIcon,
+  StepOutIcon,
+} from '../ui/icons.tsx';
+import { mediaPlan } from './media-plan.ts';
 import type { RoomState } from './room-state.ts';
 import classes from './ControlBar.module.css';
 
@@ -19,7 +34,7 @@ interface ToggleProps {
    */
   busy: boolean;
   icon: ReactNode;
-  /** `mute`: off is the state to notice (mic, camera); `mode`: on is (audio-only). */
+  /** `mute`: off is the state to notice (mic, camera); `mode`: on is (audio-only, a raised hand). */
   tone: 'mute' | 'mode';
   onClick: () => void;
 }
@@ -29,7 +44,7 @@ interface ToggleProps {
  * aria-pressed carries the state; sighted users get the state as a word and an icon,
  * never as colour alone.
  */
-function Toggle({ testId, label, pressed, available, blocked, busy, icon, tone, onClick }: ToggleProps) {
+export function Toggle({ testId, label, pressed, available, blocked, busy, icon, tone, onClick }: ToggleProps) {
   const { t } = useTranslation();
   const stateWord = !available ? t('room.controls.none') : pressed ? t('room.controls.on') : t('room.controls.off');
   return (
@@ -42,7 +57,7 @@ function Toggle({ testId, label, pressed, available, blocked, busy, icon, tone, 
       size="lg"
       variant="default"
       className={`${classes.button} ${tone === 'mute' ? (pressed && available ? classes.on : classes.off) : pressed ? classes.modeOn : classes.on}`}
-      classNames={{ label: classes.label }}
+      classNames={{ label: classes.label, inner: classes.inner, section: classes.section }}
       leftSection={icon}
     >
       <span className={classes.text}>
@@ -55,67 +70,219 @@ function Toggle({ testId, label, pressed, available, blocked, busy, icon, tone, 
   );
 }
 
+/** A one-shot action in the bar (leave, step in, open the panel): same shape as a toggle, no state word. */
+function Action({
+  testId,
+  label,
+  shortLabel,
+  icon,
+  onClick,
+  tone = 'plain',
+  busy = false,
+  badge,
+  expanded,
+}: {
+  testId: string;
+  label: string;
+  /** What a phone shows instead of `label` (the screen reader hears `label`). */
+  shortLabel?: string;
+  icon: ReactNode;
+  onClick: () => void;
+  tone?: 'plain' | 'danger' | 'primary';
+  busy?: boolean;
+  badge?: number;
+  expanded?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Button
+      data-testid={testId}
+      size="lg"
+      variant={tone === 'plain' ? 'default' : 'filled'}
+      color={tone === 'danger' ? 'red.9' : undefined}
+      aria-busy={busy || undefined}
+      aria-expanded={expanded}
+      className={`${classes.button} ${tone === 'plain' ? classes.on : ''}`}
+      classNames={{ label: classes.label, inner: classes.inner, section: classes.section }}
+      leftSection={icon}
+      onClick={onClick}
+      {...(shortLabel ? { 'aria-label': label } : {})}
+    >
+      <span className={classes.text}>
+        {shortLabel ? (
+          <>
+            <span className={classes.long}>{label}</span>
+            <span className={classes.short}>{shortLabel}</span>
+          </>
+        ) : (
+          <span>{label}</span>
+        )}
+        {badge ? (
+          <span className={classes.count} data-testid={`${testId}-count`}>
+            {t('room.controls.unread', { count: badge })}
+          </span>
+        ) : null}
+      </span>
+    </Button>
+  );
+}
+
 interface Props {
   state: RoomState;
   onMic: () => void;
   onCamera: () => void;
   onAudioOnly: () => void;
   onLeave: () => void;
+  onScreen?: () => void;
+  onHand?: () => void;
+  onStep?: () => void;
+  /** Opens or closes the side panel (participants, chat …). */
+  onPanel?: () => void;
+  panelOpen?: boolean;
+  unread?: number;
 }
 
-export function ControlBar({ state, onMic, onCamera, onAudioOnly, onLeave }: Props) {
+/**
+ * The room's controls. Which ones appear follows the room policy: a webinar attendee has
+ * «Поднять руку» and gets a microphone (and camera) only with the floor; a curator steps
+ * in and out; hosts and specialists may share a screen.
+ */
+export function ControlBar({ state, onMic, onCamera, onAudioOnly, onLeave, onScreen, onHand, onStep, onPanel, panelOpen, unread }: Props) {
   const { t } = useTranslation();
-  const { local, pending } = state;
+  const { local, pending, self } = state;
+  const plan = self ? mediaPlan(self.role, self.floor) : { mic: true, camera: true, screen: false };
   const hasMic = local.mic === 'ok';
   const hasCamera = local.camera === 'ok';
   const cameraLive = hasCamera && local.cameraOn && !local.audioOnly;
+  // Phones cannot share a screen from the browser; the button would only take the video's room.
+  const wideEnough = useMediaQuery('(min-width: 40em)', true, { getInitialValueInEffect: false });
+  const canShare = plan.screen && wideEnough && typeof navigator !== 'undefined' && Boolean(navigator.mediaDevices?.getDisplayMedia);
+  const mayRaise = self !== null && hasPower(self.role, 'raise_hand') && self.floor === 'none';
+  const stepper = self !== null && hasPower(self.role, 'step_in');
+
+  const items: ReactNode[] = [];
+  if (stepper && onStep) {
+    const observing = self.floor === 'none';
+    items.push(
+      <Action
+        key="step"
+        testId={observing ? 'step-in' : 'step-out'}
+        label={observing ? t('room.controls.stepIn') : t('room.controls.stepOut')}
+        shortLabel={observing ? t('room.controls.stepInShort') : t('room.controls.stepOutShort')}
+        icon={observing ? <StepInIcon /> : <StepOutIcon />}
+        tone={observing ? 'primary' : 'plain'}
+        busy={pending.stepIn}
+        onClick={onStep}
+      />,
+    );
+  }
+  if (mayRaise && onHand) {
+    items.push(
+      <Toggle
+        key="hand"
+        testId="raise-hand"
+        label={self.hand ? t('room.controls.lowerHand') : t('room.controls.raiseHand')}
+        pressed={self.hand}
+        available
+        blocked={false}
+        busy={pending.hand}
+        icon={<HandIcon />}
+        tone="mode"
+        onClick={onHand}
+      />,
+    );
+  }
+  if (plan.mic) {
+    items.push(
+      <Toggle
+        key="mic"
+        testId="mic-toggle"
+        label={t('room.controls.mic')}
+        pressed={local.micOn}
+        available={hasMic}
+        blocked={false}
+        busy={pending.mic}
+        icon={local.micOn && hasMic ? <MicIcon /> : <MicOffIcon />}
+        tone="mute"
+        onClick={onMic}
+      />,
+    );
+  }
+  if (plan.camera) {
+    items.push(
+      <Toggle
+        key="camera"
+        testId="camera-toggle"
+        label={t('room.controls.camera')}
+        pressed={cameraLive}
+        available={hasCamera}
+        blocked={local.audioOnly}
+        busy={pending.camera}
+        icon={cameraLive ? <CameraIcon /> : <CameraOffIcon />}
+        tone="mute"
+        onClick={onCamera}
+      />,
+    );
+  }
+  items.push(
+    <Toggle
+      key="audio-only"
+      testId="audio-only-toggle"
+      label={t('room.controls.audioOnly')}
+      pressed={local.audioOnly}
+      available
+      blocked={false}
+      busy={pending.audioOnly}
+      icon={<HeadphonesIcon />}
+      tone="mode"
+      onClick={onAudioOnly}
+    />,
+  );
+  if (canShare && onScreen) {
+    items.push(
+      <Toggle
+        key="screen"
+        testId="screen-share"
+        label={t('room.controls.screen')}
+        pressed={local.screenStream !== null}
+        available
+        blocked={false}
+        busy={pending.screen}
+        icon={<ScreenIcon />}
+        tone="mode"
+        onClick={onScreen}
+      />,
+    );
+  }
+  if (onPanel) {
+    items.push(
+      <Action
+        key="panel"
+        testId="panel-toggle"
+        label={t('room.controls.panel')}
+        shortLabel={t('room.controls.panelShort')}
+        icon={<ChatIcon />}
+        expanded={panelOpen}
+        {...(unread ? { badge: unread } : {})}
+        onClick={onPanel}
+      />,
+    );
+  }
+  items.push(
+    <Action key="leave" testId="leave-button" label={t('room.controls.leave')} icon={<LeaveIcon />} tone="danger" onClick={onLeave} />,
+  );
+
+  // On a phone up to five fit in one row; more wrap into two even rows.
+  const cols = items.length <= 5 ? items.length : Math.ceil(items.length / 2);
   return (
     <footer className={classes.bar}>
-      <div role="toolbar" aria-label={t('room.controls.toolbar')} className={classes.grid}>
-        <Toggle
-          testId="mic-toggle"
-          label={t('room.controls.mic')}
-          pressed={local.micOn}
-          available={hasMic}
-          blocked={false}
-          busy={pending.mic}
-          icon={local.micOn && hasMic ? <MicIcon /> : <MicOffIcon />}
-          tone="mute"
-          onClick={onMic}
-        />
-        <Toggle
-          testId="camera-toggle"
-          label={t('room.controls.camera')}
-          pressed={cameraLive}
-          available={hasCamera}
-          blocked={local.audioOnly}
-          busy={pending.camera}
-          icon={cameraLive ? <CameraIcon /> : <CameraOffIcon />}
-          tone="mute"
-          onClick={onCamera}
-        />
-        <Toggle
-          testId="audio-only-toggle"
-          label={t('room.controls.audioOnly')}
-          pressed={local.audioOnly}
-          available
-          blocked={false}
-          busy={pending.audioOnly}
-          icon={<HeadphonesIcon />}
-          tone="mode"
-          onClick={onAudioOnly}
-        />
-        <Button
-          data-testid="leave-button"
-          size="lg"
-          color="red.9"
-          className={classes.button}
-          classNames={{ label: classes.label }}
-          leftSection={<LeaveIcon />}
-          onClick={onLeave}
-        >
-          {t('room.controls.leave')}
-        </Button>
+      <div
+        role="toolbar"
+        aria-label={t('room.controls.toolbar')}
+        className={classes.grid}
+        style={{ '--cols': cols, '--n': items.length } as never}
+      >
+        {items}
       </div>
     </footer>
   );

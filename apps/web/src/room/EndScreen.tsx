@@ -18,6 +18,8 @@ function contentFor(state: RoomState): EndContent {
     switch (state.closedReason) {
       case 'time_limit':
         return { title: 'end.timeLimitTitle', text: 'end.timeLimitText', action: null };
+      case 'removed':
+        return { title: 'end.removedTitle', text: 'end.removedText', action: null };
       case 'server_shutdown':
         return { title: 'end.serverShutdownTitle', text: 'end.serverShutdownText', action: 'end.retry' };
       default:

@@ -7,7 +7,7 @@ import { SoundIcon } from '../ui/icons.tsx';
  * The other participant's voice. Autoplay normally works because the user clicked
  * «Войти»; if the browser still blocks it, a button lets them start the sound.
  */
-export function RemoteAudio({ track }: { track: MediaStreamTrack }) {
+export function RemoteAudio({ track, peerId }: { track: MediaStreamTrack; peerId?: string }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLAudioElement>(null);
   const stream = useMemo(() => new MediaStream([track]), [track]);
@@ -25,7 +25,7 @@ export function RemoteAudio({ track }: { track: MediaStreamTrack }) {
 
   return (
     <>
-      <audio ref={ref} data-testid="remote-audio" autoPlay />
+      <audio ref={ref} data-testid="remote-audio" data-peer-id={peerId} autoPlay />
       {blocked && (
         <Button
           size="lg"

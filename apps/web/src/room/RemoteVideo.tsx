@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef } from 'react';
-import classes from './RoomScreen.module.css';
+import classes from './Stage.module.css';
 
 interface Props {
   peerId: string;
@@ -7,13 +7,15 @@ interface Props {
   hidden: boolean;
   label: string;
   onFirstFrame: () => void;
+  /** `screen`: a shared screen (never cropped, another test id). */
+  source?: 'camera' | 'screen';
 }
 
 /**
  * The other participant's camera. The element stays mounted while their video is paused
  * (a placeholder covers it) so that resuming shows the picture without re-attaching.
  */
-export function RemoteVideo({ peerId, track, hidden, label, onFirstFrame }: Props) {
+export function RemoteVideo({ peerId, track, hidden, label, onFirstFrame, source = 'camera' }: Props) {
   const ref = useRef<HTMLVideoElement>(null);
   const stream = useMemo(() => new MediaStream([track]), [track]);
 
@@ -35,9 +37,9 @@ export function RemoteVideo({ peerId, track, hidden, label, onFirstFrame }: Prop
   return (
     <video
       ref={ref}
-      data-testid="remote-video"
+      data-testid={source === 'screen' ? 'remote-screen' : 'remote-video'}
       data-peer-id={peerId}
-      className={classes.remoteVideo}
+      className={source === 'screen' ? `${classes.remoteVideo} ${classes.screenVideo}` : classes.remoteVideo}
       style={hidden ? { visibility: 'hidden' } : undefined}
       autoPlay
       playsInline

@@ -1,12 +1,20 @@
-import { Loader } from '@mantine/core';
-import { useCallback } from 'react';
+import { Button, Drawer, Loader } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { hasPower } from '@dp/protocol';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SelfView } from '../ui/SelfView.tsx';
+import { MicIcon, ScreenIcon } from '../ui/icons.tsx';
 import { ControlBar } from './ControlBar.tsx';
-import { RemoteStage } from './RemoteStage.tsx';
+import { CuratorIndicator } from './CuratorIndicator.tsx';
 import type { RoomClient } from './room-client.ts';
+import { mediaPlan } from './media-plan.ts';
 import type { RoomState } from './room-state.ts';
+import { SidePanel, type PanelTab } from './SidePanel.tsx';
+import { Stage } from './Stage.tsx';
+import { useNotes, useRegistry } from './staff-records.ts';
 import { TimeLeft } from './TimeLeft.tsx';
+import { WaitingList } from './WaitingList.tsx';
 import classes from './RoomScreen.module.css';
 
 export interface RoomActions {
@@ -15,6 +23,20 @@ export interface RoomActions {
   setAudioOnly: (on: boolean) => void;
   leave: () => void;
   noteFirstFrame: () => void;
+  startScreenShare: () => void;
+  stopScreenShare: () => void;
+  admit: (peerId: string) => void;
+  decline: (peerId: string) => void;
+  raiseHand: (raised: boolean) => void;
+  grantFloor: (peerId: string, camera: boolean) => void;
+  revokeFloor: (peerId: string) => void;
+  mutePeer: (peerId: string) => void;
+  removePeer: (peerId: string) => void;
+  stepIn: () => void;
+  stepOut: () => void;
+  sendChat: (text: string, question: boolean) => Promise<boolean>;
+  markAnswered: (messageId: string) => void;
+  postMaterial: (title: string, url: string) => Promise<boolean>;
 }
 
 export function actionsOf(client: RoomClient): RoomActions {
@@ -24,53 +46,172 @@ export function actionsOf(client: RoomClient): RoomActions {
     setAudioOnly: (on) => void client.setAudioOnly(on),
     leave: () => void client.leave(),
     noteFirstFrame: () => client.noteFirstFrame(),
+    startScreenShare: () => void client.startScreenShare(),
+    stopScreenShare: () => void client.stopScreenShare(),
+    admit: (id) => void client.admit(id),
+    decline: (id) => void client.decline(id),
+    raiseHand: (raised) => void client.raiseHand(raised),
+    grantFloor: (id, camera) => void client.grantFloor(id, camera),
+    revokeFloor: (id) => void client.revokeFloor(id),
+    mutePeer: (id) => void client.mutePeer(id),
+    removePeer: (id) => void client.removePeer(id),
+    stepIn: () => void client.stepIn(),
+    stepOut: () => void client.stepOut(),
+    sendChat: (text, question) => client.sendChat(text, question),
+    markAnswered: (id) => void client.markAnswered(id),
+    postMaterial: (title, url) => client.postMaterial(title, url),
   };
 }
 
-/** The one-to-one room: the other person large, yourself small in a corner, controls below. */
+/** The room (once let in): the stage, the side panel, the controls. */
 export function RoomScreen({ client, state }: { client: RoomClient; state: RoomState }) {
-  return <RoomView state={state} actions={actionsOf(client)} />;
+  const [actions] = useState(() => actionsOf(client));
+  return <RoomView state={state} actions={actions} />;
+}
+
+/** Wide enough for the side panel beside the stage; narrower screens open it as a drawer. */
+const WIDE = '(min-width: 62em)';
+
+/**
+ * False for the first moments after the room appears, then true once the browser is idle.
+ * The side panel (tabs, chat, participants) mounts then: entering the room, the main thread
+ * first sets up the other person's picture and voice (the server offers them within
+ * milliseconds), and an old laptop does not spend those on drawing a chat box.
+ */
+function useWhenIdle(): boolean {
+  const [idle, setIdle] = useState(false);
+  useEffect(() => {
+    if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(() => setIdle(true), { timeout: 600 });
+      return () => cancelIdleCallback(id);
+    }
+    const id = setTimeout(() => setIdle(true), 200);
+    return () => clearTimeout(id);
+  }, []);
+  return idle;
 }
 
 export function RoomView({ state, actions }: { state: RoomState; actions: RoomActions }) {
   const { t } = useTranslation();
-  // One participant in a one-to-one room; with more (should not happen) the first is shown.
-  const peer = state.peers[0];
-  const media = peer ? state.remote[peer.id] : undefined;
+  const wide = useMediaQuery(WIDE, typeof window !== 'undefined' ? window.matchMedia(WIDE).matches : true, {
+    getInitialValueInEffect: false,
+  });
+  const kind = state.room?.kind ?? 'one_to_one';
+  const self = state.self;
+  const role = self?.role;
+  const plan = self ? mediaPlan(self.role, self.floor) : { mic: true, camera: true, screen: false };
   const { noteFirstFrame } = actions;
   const onFirstFrame = useCallback(() => noteFirstFrame(), [noteFirstFrame]);
   const reconnecting = state.phase === 'reconnecting';
 
+  // The panel is open beside the stage on a wide screen, closed (a drawer) on a phone.
+  const [panelOpen, setPanelOpen] = useState(wide);
+  useEffect(() => setPanelOpen(wide), [wide]);
+  const [tab, setTab] = useState<PanelTab>(kind === 'webinar' && role !== 'attendee' ? 'participants' : 'chat');
+
+  const notes = useNotes(state.room?.id, role);
+  const registry = useRegistry(state.room?.id, role);
+  const records = { notes, registry };
+
+  // Messages from others since the chat was last in view: a count on the panel button.
+  const [seen, setSeen] = useState(state.chat.length);
+  const chatInView = panelOpen && tab === 'chat';
+  useEffect(() => {
+    if (chatInView) setSeen(state.chat.length);
+  }, [chatInView, state.chat.length]);
+  const unread = chatInView ? 0 : state.chat.slice(seen).filter((m) => m.peerId !== self?.id).length;
+
+  const sharing = state.local.screenStream !== null;
+  const selfCorner = plan.camera;
+  const onAir = self?.role === 'attendee' && self.floor !== 'none';
+
+  const panelReady = useWhenIdle();
+  const panel = panelReady ? <SidePanel state={state} actions={actions} records={records} tab={tab} onTab={setTab} /> : null;
+
   return (
-    <main className={classes.main}>
-      <section className={classes.stage} aria-label={t('room.stage')}>
-        <RemoteStage peer={peer} media={media} selfAudioOnly={state.local.audioOnly} onFirstFrame={onFirstFrame} />
-        {state.room?.endsAt && (
-          <div className={classes.timeLeft}>
-            <TimeLeft endsAt={state.room.endsAt} />
-          </div>
-        )}
-        <div className={classes.selfCorner}>
-          <SelfView stream={state.local.cameraOn ? state.local.previewStream : null} variant="corner" />
+    <main className={classes.main} data-kind={kind} data-role={role}>
+      {role && hasPower(role, 'admit') && <WaitingList waiting={state.waiting} onAdmit={actions.admit} onDecline={actions.decline} />}
+      {kind === 'dyad' && <CuratorIndicator self={self} peers={state.peers} />}
+      {onAir && (
+        <div className={classes.onAir} data-testid="on-air" data-floor={self.floor}>
+          <MicIcon size={20} />
+          <span>{self.floor === 'full' ? t('room.onAirFull') : t('room.onAirMic')}</span>
         </div>
-        {reconnecting && (
-          <div className={classes.reconnecting}>
-            <Loader color="white" aria-hidden="true" />
-            <p className={classes.placeholderTitle}>{t('status.mediaReset')}</p>
-            <p className={classes.placeholderText}>{t('room.reconnectingHint')}</p>
-          </div>
+      )}
+      <div className={classes.body}>
+        <section className={classes.stage} aria-label={t('room.stage')}>
+          <Stage
+            kind={kind}
+            selfRole={role}
+            peers={state.peers}
+            remote={state.remote}
+            selfAudioOnly={state.local.audioOnly}
+            onFirstFrame={onFirstFrame}
+          />
+          {state.room?.endsAt && (
+            <div className={classes.timeLeft}>
+              <TimeLeft endsAt={state.room.endsAt} />
+            </div>
+          )}
+          {sharing && (
+            <div className={classes.sharing} data-testid="sharing-banner">
+              <ScreenIcon size={20} />
+              <span>{t('room.sharingNow')}</span>
+              <Button size="compact-md" color="red.9" onClick={actions.stopScreenShare} data-testid="screen-stop">
+                {t('room.stopSharing')}
+              </Button>
+            </div>
+          )}
+          {selfCorner && (
+            <div className={classes.selfCorner}>
+              <SelfView stream={state.local.cameraOn ? state.local.previewStream : null} variant="corner" />
+            </div>
+          )}
+          {reconnecting && (
+            <div className={classes.reconnecting}>
+              <Loader color="white" aria-hidden="true" />
+              <p className={classes.placeholderTitle}>{t('status.mediaReset')}</p>
+              <p className={classes.placeholderText}>{t('room.reconnectingHint')}</p>
+            </div>
+          )}
+          <span data-testid="peer-count" data-count={state.peers.length} hidden>
+            {state.peers.length}
+          </span>
+        </section>
+        {wide && panelOpen && (
+          <aside className={classes.side} aria-label={t('room.panel.title')} data-testid="side-panel">
+            {panel}
+          </aside>
         )}
-        <span data-testid="peer-count" data-count={state.peers.length} hidden>
-          {state.peers.length}
-        </span>
-      </section>
+      </div>
       <ControlBar
         state={state}
         onMic={actions.toggleMic}
         onCamera={actions.toggleCamera}
         onAudioOnly={() => actions.setAudioOnly(!state.local.audioOnly)}
         onLeave={actions.leave}
+        onScreen={sharing ? actions.stopScreenShare : actions.startScreenShare}
+        onHand={() => actions.raiseHand(!self?.hand)}
+        onStep={self?.floor === 'none' ? actions.stepIn : actions.stepOut}
+        onPanel={() => setPanelOpen((o) => !o)}
+        panelOpen={panelOpen}
+        unread={unread}
       />
+      {!wide && (
+        <Drawer
+          opened={panelOpen}
+          onClose={() => setPanelOpen(false)}
+          position="bottom"
+          size="88%"
+          keepMounted
+          title={t('room.panel.title')}
+          closeButtonProps={{ 'aria-label': t('room.panel.close') }}
+          classNames={{ content: classes.drawerContent, body: classes.drawerBody, header: classes.drawerHeader }}
+          data-testid="side-drawer"
+        >
+          {panel}
+        </Drawer>
+      )}
     </main>
   );
 }

@@ -2,13 +2,18 @@ import { Device, type types as ms } from 'mediasoup-client';
 import {
   MediaCapabilities,
   MediaSource,
+  type ChatMessage,
+  type ClientRequestName,
   type NewConsumer,
   type PeerInfo,
+  type RequestPayload,
+  type RequestResult,
   type RoomClosedReason,
   type TransportOptions,
+  type WaitingPeer,
 } from '@dp/protocol';
-import { CAMERA_ENCODINGS } from '../media/constraints.ts';
-import { captureCamera, captureLocalMedia } from '../media/local-media.ts';
+import { CAMERA_ENCODINGS, SCREEN_CONSTRAINTS, SCREEN_ENCODINGS } from '../media/constraints.ts';
+import { captureCamera, captureLocalMedia, captureMic } from '../media/local-media.ts';
 import {
   toMsRtpCapabilities,
   toMsRtpParameters,
@@ -16,13 +21,19 @@ import {
   toProtocolRtpCapabilities,
   toProtocolRtpParameters,
 } from './ms-adapt.ts';
+import { mediaPlan } from './media-plan.ts';
 import { isTransient, RoomError, toRoomError, type ClientErrorCode } from './room-error.ts';
 import {
+  appendChat,
   initialState,
+  newWaiters,
   peerChangeStatus,
   remoteFromConsumers,
   removePeer,
+  selfChangeStatus,
+  updateChat,
   upsertPeer,
+  type EndReason,
   type LocalState,
   type ReconnectCause,
   type RoomState,
@@ -57,11 +68,14 @@ const RECOVERY_WINDOW_MS = 120_000;
 const PEER_SETTLE_MS = 5_000;
 const isSwitchOn = (key: string) => key === 'status.peerMicOn' || key === 'status.peerCameraOn';
 
-const CLOSED_STATUS: Record<RoomClosedReason, string> = {
+const CLOSED_STATUS: Record<EndReason, string> = {
   ended: 'end.endedTitle',
   time_limit: 'end.timeLimitTitle',
   server_shutdown: 'end.serverShutdownTitle',
+  removed: 'end.removedTitle',
 };
+
+const FLOOR_RANK = { none: 0, mic: 1, full: 2 } as const;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -82,18 +96,26 @@ function waitForConnect(socket: RoomSocket, timeoutMs: number): Promise<void> {
 
 /**
  * One browser's side of a consultation: the socket, the mediasoup Device, its two
- * transports, local tracks, producers and consumers. Framework-free; React reads
- * `state` through `subscribe`/`getSnapshot` (useSyncExternalStore).
+ * transports, local tracks, producers and consumers, and the room's social state (the
+ * waiting room, the floor, the chat). Framework-free; React reads `state` through
+ * `subscribe`/`getSnapshot` (useSyncExternalStore).
  *
  * Every join attempt runs under a session number. Tear-down bumps it, so answers that
  * arrive for an abandoned attempt (after a reset, leave or unmount) are dropped and the
  * objects they carry are closed instead of leaking.
+ *
+ * What this browser sends follows the room policy (room-policy.ts `mayProduce`): a webinar
+ * attendee sends nothing until a host gives it the floor, a dyad's curator nothing until it
+ * steps in; a waiting client sends nothing until it is admitted. Tracks that may not be
+ * sent are released (the camera light goes off), and captured again when the floor comes.
  */
 export class RoomClient {
   readonly token: string;
   readonly forceTcp: boolean;
   /** Join milestones of the current attempt, `performance.now()` ms (read by the join-time benchmark). */
   timings: Timings = {};
+  /** When this browser last pressed «Впустить», epoch ms (`performance.timeOrigin + now()`; the benchmark reads it). */
+  admitClickedAt: number | undefined;
 
   private _state: RoomState = initialState;
   private readonly listeners = new Set<() => void>();
@@ -108,7 +130,7 @@ export class RoomClient {
   private preloading: Promise<void> | null = null;
   private sendTransport: ms.Transport | null = null;
   private recvTransport: ms.Transport | null = null;
-  private producers: { mic?: ms.Producer; camera?: ms.Producer } = {};
+  private producers: Partial<Record<MediaSource, ms.Producer>> = {};
   private readonly consumers = new Map<string, ConsumerEntry>();
   /** Pause/resume events that overtook their `newConsumer` (applied when it is created). */
   private readonly earlyPause = new Map<string, boolean>();
@@ -117,8 +139,13 @@ export class RoomClient {
 
   private audioTrack: MediaStreamTrack | null = null;
   private videoTrack: MediaStreamTrack | null = null;
+  private screenTrack: MediaStreamTrack | null = null;
   private capturing: Promise<void> | null = null;
+  private readonly capturingOne: Partial<Record<'mic' | 'camera', Promise<void>>> = {};
   private producingCamera = false;
+  private producingMic = false;
+  /** Floor changes are applied one after another (a grant and a revoke in quick succession). */
+  private floorSync: Promise<void> = Promise.resolve();
 
   constructor(opts: RoomClientOptions) {
     this.token = opts.token;
@@ -159,6 +186,11 @@ export class RoomClient {
     return session === this.session && !this.disposed;
   }
 
+  /** In the room proper (not its waiting room): the state in which media and room requests are allowed. */
+  private get inRoom(): boolean {
+    return this._state.phase === 'joined' && this._state.admission === 'admitted';
+  }
+
   // --- public actions --------------------------------------------------------------------
 
   /**
@@ -195,21 +227,25 @@ export class RoomClient {
     await this.ensureLocalMedia();
   }
 
-  /** «Войти в консультацию», and also «Вернуться» / «Попробовать снова» after leaving or failing. */
+  /**
+   * «Войти в консультацию», and also «Вернуться» / «Попробовать снова» after leaving or
+   * failing, and «Попросить ещё раз» after the specialist declined.
+   */
   async join(): Promise<void> {
     const { phase } = this._state;
     if (phase === 'connecting' || phase === 'joined' || phase === 'reconnecting') return;
     const session = ++this.session;
     this.timings = {};
     this.mark('joinClicked');
-    if (phase !== 'idle') this.resetLocalChoices();
+    // A declined client keeps its preview and its choices: it only asks again.
+    if (phase !== 'idle' && phase !== 'declined') this.resetLocalChoices();
     this.set({ phase: 'connecting', error: null, closedReason: null, reconnect: null });
     this.announce('status.connecting');
     try {
       await this.ensureLocalMedia();
       if (!this.alive(session)) return;
       await this.joinOnce(session);
-      if (this.alive(session)) this.announce('status.joined');
+      if (this.alive(session)) this.announceEntry('status.joined');
     } catch (e) {
       if (this.alive(session)) this.fail(toRoomError(e).code);
     }
@@ -218,14 +254,15 @@ export class RoomClient {
   /** «Выйти»: tell the server, release everything, keep the page for «Вернуться». */
   async leave(): Promise<void> {
     const { phase } = this._state;
-    if (phase !== 'joined' && phase !== 'connecting' && phase !== 'reconnecting') return;
+    if (phase !== 'joined' && phase !== 'connecting' && phase !== 'reconnecting' && phase !== 'declined') return;
     ++this.session;
     const socket = this.socket;
+    const wasIn = phase !== 'declined';
     this.teardownMedia();
     this.stopLocalTracks();
-    this.set({ phase: 'left', joined: false, peers: [], remote: {}, reconnect: null });
+    this.set({ phase: 'left', joined: false, admission: null, peers: [], remote: {}, waiting: [], reconnect: null });
     this.announce('status.left');
-    if (socket?.connected) {
+    if (socket?.connected && wasIn) {
       // Best effort and short: the server also notices the socket closing.
       await request(socket, 'leave', {}, 3_000).catch(() => undefined);
     }
@@ -282,25 +319,31 @@ export class RoomClient {
         this.videoTrack?.stop();
         this.videoTrack = null;
         this.setLocal({ previewStream: null, cameraOn: false });
-        if (this._state.phase === 'joined' && socket) {
+        // A waiting client tells the server when it is let in (produceAll sends the choice).
+        if (this.inRoom && socket) {
           await Promise.all([
             request(socket, 'setAudioOnly', { audioOnly: true }),
             producer ? request(socket, 'closeProducer', { producerId: producer.id }) : undefined,
           ]);
         }
       } else {
-        const { track, status } = await captureCamera();
+        const self = this._state.self;
+        // Without the floor for a camera (a webinar attendee, an observing curator) only the downlink changes.
+        const mayCamera = !self || mediaPlan(self.role, self.floor).camera;
+        const { track, status } = mayCamera ? await captureCamera() : { track: null, status: this._state.local.camera };
         const { phase } = this._state;
         if (this.disposed || phase === 'left' || phase === 'closed' || phase === 'failed') {
           track?.stop(); // the room ended while the camera was starting
           return;
         }
-        this.adoptVideoTrack(track);
-        this.setLocal({ camera: status, cameraOn: track !== null });
+        if (mayCamera) {
+          this.adoptVideoTrack(track);
+          this.setLocal({ camera: status, cameraOn: track !== null });
+        }
         // A re-join that ran meanwhile already produced with the current choice; otherwise do it now.
         const current = this.session;
         const now = this.socket;
-        if (this._state.phase === 'joined' && now) {
+        if (this.inRoom && now) {
           await request(now, 'setAudioOnly', { audioOnly: false });
           if (track && this.device?.canProduce('video')) await this.produceCamera(current);
         }
@@ -312,7 +355,158 @@ export class RoomClient {
     }
   }
 
-  /** Called by the remote <video> on its first decoded frame. */
+  /**
+   * Shares a screen (hosts and specialists): slides and documents at 5 frames a second,
+   * one layer, text kept sharp. Stopping in the browser's own bar ends it too.
+   */
+  async startScreenShare(): Promise<void> {
+    if (this.screenTrack || this._state.pending.screen) return;
+    if (!navigator.mediaDevices?.getDisplayMedia) {
+      this.announce('status.screenUnsupported');
+      return;
+    }
+    this.setPending('screen', true);
+    try {
+      let stream: MediaStream;
+      try {
+        stream = await navigator.mediaDevices.getDisplayMedia({ video: SCREEN_CONSTRAINTS, audio: false });
+      } catch (e) {
+        // The person closed the browser's picker: not an error worth a red sentence.
+        this.announce(e instanceof DOMException && e.name === 'NotAllowedError' ? 'status.screenCancelled' : 'status.screenFailed');
+        return;
+      }
+      const track = stream.getVideoTracks()[0];
+      if (!track) return;
+      const { phase } = this._state;
+      if (this.disposed || (phase !== 'joined' && phase !== 'reconnecting')) {
+        track.stop();
+        return;
+      }
+      track.contentHint = 'detail';
+      track.addEventListener('ended', () => {
+        if (this.screenTrack === track) void this.stopScreenShare();
+      });
+      this.screenTrack = track;
+      this.setLocal({ screenStream: new MediaStream([track]) });
+      this.announce('status.screenOn');
+      if (this.inRoom) await this.produceScreen(this.session);
+    } catch (e) {
+      this.announceError(toRoomError(e).code);
+      await this.stopScreenShare(true);
+    } finally {
+      this.setPending('screen', false);
+    }
+  }
+
+  async stopScreenShare(quiet = false): Promise<void> {
+    const track = this.screenTrack;
+    const producer = this.producers.screen;
+    this.screenTrack = null;
+    delete this.producers.screen;
+    producer?.close();
+    track?.stop();
+    if (track || producer) {
+      this.setLocal({ screenStream: null });
+      if (!quiet) this.announce('status.screenOff');
+    }
+    const socket = this.socket;
+    if (producer && socket?.connected && this.inRoom) {
+      await request(socket, 'closeProducer', { producerId: producer.id }).catch(() => undefined);
+    }
+  }
+
+  // --- the waiting room, the floor, moderation, chat ---------------------------------------
+
+  /** «Впустить»: lets a waiting client in (specialist of a one-to-one, curator of a dyad). */
+  async admit(peerId: string): Promise<void> {
+    this.admitClickedAt = performance.timeOrigin + performance.now();
+    await this.act('admit', { peerId });
+  }
+
+  /** «Не сейчас»: the client is told, and may ask again with the same link. */
+  async decline(peerId: string): Promise<void> {
+    await this.act('decline', { peerId });
+  }
+
+  async raiseHand(raised: boolean): Promise<void> {
+    if (this._state.pending.hand) return;
+    this.setPending('hand', true);
+    try {
+      await this.act('raiseHand', { raised });
+    } finally {
+      this.setPending('hand', false);
+    }
+  }
+
+  async grantFloor(peerId: string, camera: boolean): Promise<void> {
+    await this.act('grantFloor', { peerId, camera });
+  }
+
+  async revokeFloor(peerId: string): Promise<void> {
+    await this.act('revokeFloor', { peerId });
+  }
+
+  async mutePeer(peerId: string): Promise<void> {
+    await this.act('mutePeer', { peerId });
+  }
+
+  async removePeer(peerId: string): Promise<void> {
+    await this.act('removePeer', { peerId });
+  }
+
+  /** A curator joins the talk (its microphone and camera start) or goes back to observing. */
+  async stepIn(): Promise<void> {
+    await this.stepping('stepIn');
+  }
+
+  async stepOut(): Promise<void> {
+    await this.stepping('stepOut');
+  }
+
+  private async stepping(name: 'stepIn' | 'stepOut'): Promise<void> {
+    if (this._state.pending.stepIn) return;
+    this.setPending('stepIn', true);
+    try {
+      await this.act(name, {});
+      // The floor change itself arrives as our own peerUpdated (see onSelfUpdated).
+    } finally {
+      this.setPending('stepIn', false);
+    }
+  }
+
+  /** Sends a chat line (in a webinar, optionally as a question). Resolves false when it did not go. */
+  async sendChat(text: string, question = false): Promise<boolean> {
+    const res = await this.act('sendChat', { text, ...(question ? { question: true } : {}) });
+    if (!res) return false;
+    this.set({ chat: appendChat(this._state.chat, res.message) });
+    return true;
+  }
+
+  async markAnswered(messageId: string): Promise<void> {
+    await this.act('markAnswered', { messageId });
+  }
+
+  /** A link given to the participants (it goes into the protocol's materials). */
+  async postMaterial(title: string, url: string): Promise<boolean> {
+    const res = await this.act('postMaterial', { title, url });
+    if (!res) return false;
+    this.set({ chat: appendChat(this._state.chat, res.message) });
+    return true;
+  }
+
+  /** A room request on behalf of the user: a refusal is said in the status line, never thrown. */
+  private async act<N extends ClientRequestName>(name: N, payload: RequestPayload<N>): Promise<RequestResult<N> | undefined> {
+    const socket = this.socket;
+    if (!socket || !this.inRoom) return undefined;
+    try {
+      return await request(socket, name, payload);
+    } catch (e) {
+      this.announceError(toRoomError(e).code);
+      return undefined;
+    }
+  }
+
+  /** Called by a remote <video> on its first decoded frame. */
   noteFirstFrame(): void {
     if (this._state.joined) this.mark('firstFrame');
   }
@@ -322,6 +516,15 @@ export class RoomClient {
   async getStats(): Promise<{ send: any[]; recv: any[] }> {
     const [send, recv] = await Promise.all([this.sendTransport?.getStats(), this.recvTransport?.getStats()]);
     return { send: send ? [...send.values()] : [], recv: recv ? [...recv.values()] : [] };
+  }
+
+  /** RTCStats of each live consumer with the peer and source it comes from (e2e tests: who hears whom). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  async getConsumerStats(): Promise<{ peerId: string; source: MediaSource; stats: any[] }[]> {
+    const entries = [...this.consumers.values()];
+    return Promise.all(
+      entries.map(async (e) => ({ peerId: e.peerId, source: e.source, stats: [...(await e.consumer.getStats()).values()] })),
+    );
   }
 
   /** The page is going away: release the camera and the connection at once. */
@@ -368,13 +571,18 @@ export class RoomClient {
     this.recvTransport = this.createTransport('recv', device, joined.transports.recv, socket, session);
     this.sendTransport = this.createTransport('send', device, joined.transports.send, socket, session);
     this.mark('transportsCreated');
+    const admitted = joined.admission === 'admitted';
     this.set({
       phase: 'joined',
       joined: true,
+      admission: joined.admission,
       self: joined.self,
       room: joined.room,
       peers: joined.peers.filter((p) => p.id !== joined.self.id),
       remote: {},
+      admitterPresent: joined.admitterPresent,
+      waiting: joined.waiting,
+      chat: joined.chat,
       reconnect: null,
       error: null,
     });
@@ -382,18 +590,26 @@ export class RoomClient {
     const ready = preloaded
       ? undefined
       : request(socket, 'ready', { rtpCapabilities: toProtocolRtpCapabilities(device.recvRtpCapabilities) });
-    // Seeing and hearing the other side comes first: when someone is already sending,
-    // our own camera and microphone start once the receive path is connected (or after
-    // a short grace), so both do not fight over an old laptop's CPU at the same moment.
+    // In the waiting room nothing is sent or received until the `admitted` event.
+    await Promise.all([ready, admitted ? this.startSending(session, socket, joined.peers) : undefined]);
+  }
+
+  /**
+   * Our own media, once let in. Seeing and hearing the others comes first: when someone is
+   * already sending, our camera and microphone start once the receive path is connected
+   * (or after a short grace), so both do not fight over an old laptop's CPU at once.
+   */
+  private async startSending(session: number, socket: RoomSocket, peers: readonly PeerInfo[]): Promise<void> {
+    this.releaseUnsendable();
     const recvTransport = this.recvTransport;
-    if (joined.peers.some((p) => p.mic || p.camera)) {
+    if (recvTransport && peers.some((p) => p.mic || p.camera || p.screen)) {
       await Promise.race([
         new Promise<void>((resolve) => recvTransport.on('connectionstatechange', (st) => st === 'connected' && resolve())),
         sleep(RECEIVE_FIRST_GRACE_MS),
       ]);
       if (!this.alive(session)) return;
     }
-    await Promise.all([ready, this.produceAll(session, socket)]);
+    await this.produceAll(session, socket, true);
   }
 
   private createTransport(
@@ -442,37 +658,74 @@ export class RoomClient {
     return transport;
   }
 
-  private async produceAll(session: number, socket: RoomSocket): Promise<void> {
+  /**
+   * Produces whatever the room lets this participant send now and is not sent yet; the
+   * tracks it may not send are released. `initial`: right after joining or being let in
+   * (the audio-only choice is told to the server then).
+   */
+  private async produceAll(session: number, socket: RoomSocket, initial: boolean): Promise<void> {
     const device = this.device;
-    if (!device) return;
+    const self = this._state.self;
+    if (!device || !self) return;
+    const plan = mediaPlan(self.role, self.floor);
     const tasks: Promise<unknown>[] = [];
-    if (this.audioTrack && device.canProduce('audio')) tasks.push(this.produceMic(session));
-    if (this._state.local.audioOnly) tasks.push(request(socket, 'setAudioOnly', { audioOnly: true }));
-    else if (this.videoTrack && device.canProduce('video')) tasks.push(this.produceCamera(session));
+    if (plan.mic) {
+      tasks.push(
+        this.ensureTrack('mic').then(() => (this.audioTrack && device.canProduce('audio') ? this.produceMic(session) : undefined)),
+      );
+    }
+    if (this._state.local.audioOnly) {
+      if (initial) tasks.push(request(socket, 'setAudioOnly', { audioOnly: true }));
+    } else if (plan.camera) {
+      tasks.push(
+        this.ensureTrack('camera').then(() => (this.videoTrack && device.canProduce('video') ? this.produceCamera(session) : undefined)),
+      );
+    }
+    if (plan.screen && this.screenTrack) tasks.push(this.produceScreen(session));
     // A producer that fails should not cost the whole consultation: the other media still work.
     const results = await Promise.allSettled(tasks);
     for (const r of results) {
-      if (r.status === 'rejected' && this.alive(session)) this.announceError(toRoomError(r.reason).code);
+      if (r.status === 'rejected' && this.alive(session)) this.announceProduceError(r.reason);
     }
+  }
+
+  /** A refusal because the floor was taken back meanwhile is expected, not an error to read out. */
+  private announceProduceError(reason: unknown): void {
+    const code = toRoomError(reason).code;
+    const self = this._state.self;
+    if (code === 'forbidden' && self && !mediaPlan(self.role, self.floor).mic) return;
+    this.announceError(code);
   }
 
   private async produceMic(session: number): Promise<void> {
     const track = this.audioTrack;
     const transport = this.sendTransport;
-    if (!track || !transport) return;
-    const producer = await transport.produce({
-      track,
-      // DTX sends almost nothing during silence; FEC rides out the odd lost packet on 3G.
-      codecOptions: { opusDtx: true, opusFec: true },
-      // Tracks belong to this class: a media reset must not stop the user's microphone.
-      stopTracks: false,
-      appData: { source: 'mic' },
-    });
-    if (!this.alive(session)) return void producer.close();
-    this.producers.mic = producer;
-    this.watchTrackEnd(producer, 'mic');
-    if (!this._state.local.micOn) {
-      await this.syncProducerPause('mic', producer, false, () => undefined);
+    if (!track || !transport || this.producingMic || (this.producers.mic && !this.producers.mic.closed)) return;
+    this.producingMic = true;
+    try {
+      const producer = await transport.produce({
+        track,
+        // DTX sends almost nothing during silence; FEC rides out the odd lost packet on 3G.
+        codecOptions: { opusDtx: true, opusFec: true },
+        // Tracks belong to this class: a media reset must not stop the user's microphone.
+        stopTracks: false,
+        appData: { source: 'mic' },
+      });
+      if (!this.alive(session)) return void producer.close();
+      if (this.audioTrack !== track) {
+        // The floor was taken back while this was negotiating.
+        producer.close();
+        const socket = this.socket;
+        if (socket?.connected) await request(socket, 'closeProducer', { producerId: producer.id }).catch(() => undefined);
+        return;
+      }
+      this.producers.mic = producer;
+      this.watchTrackEnd(producer, 'mic');
+      if (!this._state.local.micOn) {
+        await this.syncProducerPause('mic', producer, false, () => undefined);
+      }
+    } finally {
+      this.producingMic = false;
     }
   }
 
@@ -502,7 +755,7 @@ export class RoomClient {
     });
     if (!this.alive(session)) return void producer.close();
     if (this.videoTrack !== track) {
-      // Audio-only was switched on while this was negotiating: the camera is no longer wanted.
+      // Audio-only was switched on (or the floor taken back) while this was negotiating.
       producer.close();
       const socket = this.socket;
       if (socket?.connected) await request(socket, 'closeProducer', { producerId: producer.id }).catch(() => undefined);
@@ -513,6 +766,30 @@ export class RoomClient {
     if (!this._state.local.cameraOn) {
       await this.syncProducerPause('camera', producer, false, () => undefined);
     }
+  }
+
+  private async produceScreen(session: number): Promise<void> {
+    const track = this.screenTrack;
+    const transport = this.sendTransport;
+    if (!track || !transport || (this.producers.screen && !this.producers.screen.closed)) return;
+    const vp8 = this.device?.sendRtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
+    const producer = await transport.produce({
+      track,
+      // One layer: slides change rarely, and a second layer would only cost the uplink.
+      encodings: SCREEN_ENCODINGS.map((e) => ({ ...e })),
+      codecOptions: { videoGoogleStartBitrate: 500 },
+      ...(vp8 ? { codec: vp8 } : {}),
+      stopTracks: false,
+      appData: { source: 'screen' },
+    });
+    if (!this.alive(session)) return void producer.close();
+    if (this.screenTrack !== track) {
+      producer.close();
+      const socket = this.socket;
+      if (socket?.connected) await request(socket, 'closeProducer', { producerId: producer.id }).catch(() => undefined);
+      return;
+    }
+    this.producers.screen = producer;
   }
 
   /** A device unplugged mid-call: say so and stop offering a button that cannot work. */
@@ -537,7 +814,7 @@ export class RoomClient {
     const socket = this.socket;
     if (on) producer.resume();
     else producer.pause();
-    if (!socket || this._state.phase !== 'joined') return; // a re-join will produce with the current choice
+    if (!socket || !this.inRoom) return; // a re-join will produce with the current choice
     this.setPending(which, true);
     try {
       await request(socket, on ? 'resumeProducer' : 'pauseProducer', { producerId: producer.id });
@@ -553,6 +830,111 @@ export class RoomClient {
     } finally {
       this.setPending(which, false);
     }
+  }
+
+  // --- following the floor -----------------------------------------------------------------
+
+  /** Releases the tracks the room does not let us send now (camera light off while listening). */
+  private releaseUnsendable(): void {
+    const self = this._state.self;
+    if (!self) return;
+    const plan = mediaPlan(self.role, self.floor);
+    if (!plan.mic) this.releaseSource('mic');
+    if (!plan.camera) this.releaseSource('camera');
+  }
+
+  private releaseSource(source: 'mic' | 'camera'): void {
+    const producer = this.producers[source];
+    delete this.producers[source];
+    producer?.close();
+    if (source === 'mic') {
+      this.audioTrack?.stop();
+      this.audioTrack = null;
+    } else {
+      this.adoptVideoTrack(null);
+    }
+  }
+
+  /** Captures a microphone or camera again (after it was released), when the device is known to work. */
+  private ensureTrack(kind: 'mic' | 'camera'): Promise<void> {
+    if ((kind === 'mic' ? this.audioTrack : this.videoTrack) || this._state.local[kind] !== 'ok') return Promise.resolve();
+    this.capturingOne[kind] ??= (async () => {
+      const { track, status } = kind === 'mic' ? await captureMic() : await captureCamera();
+      const { phase } = this._state;
+      if (this.disposed || phase === 'left' || phase === 'closed' || phase === 'failed') {
+        track?.stop();
+        return;
+      }
+      if (kind === 'mic') {
+        this.audioTrack?.stop();
+        this.audioTrack = track;
+        if (track) track.enabled = this._state.local.micOn;
+        this.setLocal({ mic: status });
+      } else {
+        if (track) track.enabled = this._state.local.cameraOn;
+        this.adoptVideoTrack(track);
+        this.setLocal({ camera: status });
+      }
+    })().finally(() => {
+      delete this.capturingOne[kind];
+    });
+    return this.capturingOne[kind];
+  }
+
+  private onSelfUpdated(peer: PeerInfo): void {
+    const before = this._state.self;
+    this.set({ self: peer });
+    const change = selfChangeStatus(before, peer);
+    if (change) this.announce(change.key);
+    if (!before || before.floor === peer.floor) return;
+    if (FLOOR_RANK[peer.floor] > FLOOR_RANK[before.floor]) {
+      // Given the floor (or stepping in): speak at once — that is what was asked for.
+      const patch: Partial<LocalState> = { micOn: true };
+      if (this.audioTrack) this.audioTrack.enabled = true;
+      if (peer.floor === 'full') {
+        patch.cameraOn = true;
+        if (this.videoTrack) this.videoTrack.enabled = true;
+      }
+      this.setLocal(patch);
+    }
+    this.queueFloorSync();
+  }
+
+  private queueFloorSync(): void {
+    const session = this.session;
+    this.floorSync = this.floorSync
+      .then(async () => {
+        if (!this.alive(session) || !this.inRoom) return;
+        this.releaseUnsendable();
+        const socket = this.socket;
+        if (socket) await this.produceAll(session, socket, false);
+      })
+      .catch((e: unknown) => {
+        if (this.alive(session)) this.announceProduceError(e);
+      });
+  }
+
+  /** The server paused (muted by a host) or closed (floor taken back) one of our producers. */
+  private onMediaStopped(producerId: string, source: MediaSource, reason: 'muted' | 'floor_revoked'): void {
+    const producer = this.producers[source];
+    if (!producer || producer.id !== producerId) return;
+    if (reason === 'muted') {
+      producer.pause();
+      if (source === 'mic') {
+        if (this.audioTrack) this.audioTrack.enabled = false;
+        this.setLocal({ micOn: false });
+      } else if (source === 'camera') {
+        if (this.videoTrack) this.videoTrack.enabled = false;
+        this.setLocal({ cameraOn: false });
+      }
+      this.announce('status.selfMuted');
+      return;
+    }
+    if (source === 'screen') {
+      void this.stopScreenShare(true);
+      return;
+    }
+    this.releaseSource(source);
   }
 
   // --- server events -------------------------------------------------------------------------
@@ -590,23 +972,36 @@ export class RoomClient {
       if (room) this.set({ room: { ...room, endsAt } });
       this.announce('status.timeWarning', { minutes: String(minutesLeft) });
     });
+    socket.on('admitted', ({ peers, chat }) => this.onAdmitted(peers, chat));
+    socket.on('declined', () => this.onDeclined());
+    socket.on('admitterPresence', ({ present }) => this.onAdmitterPresence(present));
+    socket.on('waitingChanged', ({ waiting }) => this.onWaitingChanged(waiting));
+    socket.on('removed', () => this.onRemoved());
+    socket.on('mediaStopped', ({ producerId, source, reason }) => this.onMediaStopped(producerId, source, reason));
+    socket.on('chatMessage', (message) => this.onChatMessage(message));
+    socket.on('chatUpdated', (message) => this.set({ chat: updateChat(this._state.chat, message) }));
     return socket;
   }
 
+  /** Joins and leaves of the silent webinar audience are not read out to the host: only those who lead or speak. */
+  private worthAnnouncing(peer: PeerInfo): boolean {
+    return this._state.room?.kind !== 'webinar' || peer.role !== 'attendee' || peer.floor !== 'none';
+  }
+
   private onPeerJoined(peer: PeerInfo): void {
-    if (peer.id === this._state.self?.id) return;
+    if (peer.id === this._state.self?.id || this._state.admission !== 'admitted') return;
     const known = this._state.peers.some((p) => p.id === peer.id);
     this.peerSettling.set(peer.id, performance.now());
     this.set({ peers: upsertPeer(this._state.peers, peer) });
-    if (!known) this.announce('status.peerJoined', { label: peer.label, role: peer.role });
+    if (!known && this.worthAnnouncing(peer)) this.announce('status.peerJoined', { label: peer.label, role: peer.role });
   }
 
   private onPeerUpdated(peer: PeerInfo): void {
-    if (peer.id === this._state.self?.id) {
-      this.set({ self: peer });
-      return;
-    }
+    if (peer.id === this._state.self?.id) return this.onSelfUpdated(peer);
+    if (this._state.admission !== 'admitted') return;
     const before = this._state.peers.find((p) => p.id === peer.id);
+    // A peer we did not know (an attendee given the floor, seen by the other attendees) is added.
+    if (!before) this.peerSettling.set(peer.id, performance.now());
     this.set({ peers: upsertPeer(this._state.peers, peer) });
     const change = peerChangeStatus(before, peer);
     // A newcomer's microphone and camera (or a camera back from audio-only) come on a
@@ -619,7 +1014,8 @@ export class RoomClient {
   }
 
   private onPeerLeft(peerId: string): void {
-    if (!this._state.peers.some((p) => p.id === peerId)) return;
+    const peer = this._state.peers.find((p) => p.id === peerId);
+    if (!peer) return;
     for (const [id, entry] of this.consumers) {
       if (entry.peerId === peerId) {
         entry.consumer.close();
@@ -629,10 +1025,79 @@ export class RoomClient {
     this.peerSettling.delete(peerId);
     this.set({ peers: removePeer(this._state.peers, peerId) });
     this.publishRemote();
-    this.announce('status.peerLeft');
+    const kind = this._state.room?.kind;
+    if (kind === 'one_to_one') this.announce('status.peerLeft');
+    else if (this.worthAnnouncing(peer)) this.announce('status.peerLeftNamed', { label: peer.label, role: peer.role });
+  }
+
+  private onAdmitted(peers: PeerInfo[], chat: ChatMessage[]): void {
+    const { phase, admission, self } = this._state;
+    if (phase !== 'joined' || admission !== 'waiting') return;
+    this.mark('admitted');
+    const session = this.session;
+    const socket = this.socket;
+    this.set({ admission: 'admitted', peers: peers.filter((p) => p.id !== self?.id), chat, remote: {}, admitterPresent: true });
+    this.announce('status.joined');
+    if (socket) {
+      this.startSending(session, socket, peers).catch((e: unknown) => {
+        if (this.alive(session)) this.announceProduceError(e);
+      });
+    }
+  }
+
+  /** Not let in now: the server dropped our transports; the page keeps the preview and offers to ask again. */
+  private onDeclined(): void {
+    if (this._state.admission !== 'waiting') return;
+    ++this.session;
+    this.teardownMedia();
+    this.set({ phase: 'declined', joined: false, admission: null, peers: [], remote: {}, waiting: [], chat: [], reconnect: null });
+    this.announce('status.declined', this.admitterParams());
+  }
+
+  private onAdmitterPresence(present: boolean): void {
+    if (this._state.admitterPresent === present) return;
+    this.set({ admitterPresent: present });
+    if (this._state.admission === 'waiting') {
+      this.announce(present ? 'status.admitterOnline' : 'status.admitterOffline', this.admitterParams());
+    }
+  }
+
+  private onWaitingChanged(waiting: WaitingPeer[]): void {
+    const arrived = newWaiters(this._state.waiting, waiting);
+    this.set({ waiting });
+    const first = arrived[0];
+    if (first) this.announce('status.clientWaiting', { label: first.label, role: 'client' });
+  }
+
+  /** A host removed us: an end screen, and no reconnecting (the server refuses this link now). */
+  private onRemoved(): void {
+    ++this.session;
+    this.teardownMedia();
+    this.stopLocalTracks();
+    this.closeSocket();
+    this.set({
+      phase: 'closed',
+      joined: false,
+      admission: null,
+      closedReason: 'removed',
+      peers: [],
+      remote: {},
+      waiting: [],
+      reconnect: null,
+    });
+    this.announce(CLOSED_STATUS.removed);
+  }
+
+  private onChatMessage(message: ChatMessage): void {
+    if (this._state.admission !== 'admitted') return;
+    this.set({ chat: appendChat(this._state.chat, message) });
+    const key =
+      message.kind === 'question' ? 'status.newQuestion' : message.kind === 'material' ? 'status.newMaterial' : 'status.newMessage';
+    this.announce(key, { label: message.label, role: message.role });
   }
 
   private async onNewConsumer(data: NewConsumer, ack: (res: { ok: boolean }) => void): Promise<void> {
+    this.mark('consumerOffered');
     const session = this.session;
     const transport = this.recvTransport;
     if (!transport || transport.closed || !this.alive(session)) return ack({ ok: false });
@@ -642,8 +1107,8 @@ export class RoomClient {
         producerId: data.producerId,
         kind: data.kind,
         rtpParameters: toMsRtpParameters(data.rtpParameters),
-        // One stream id per peer lets the browser keep lips and voice in sync.
-        streamId: `${data.peerId}-av`,
+        // One stream id per peer lets the browser keep lips and voice in sync (not the screen: it has no voice).
+        streamId: data.source === 'screen' ? `${data.peerId}-screen` : `${data.peerId}-av`,
         appData: { peerId: data.peerId, source: data.source },
       });
       if (!this.alive(session) || transport.closed) {
@@ -687,7 +1152,16 @@ export class RoomClient {
     this.teardownMedia();
     this.stopLocalTracks();
     this.closeSocket();
-    this.set({ phase: 'closed', joined: false, closedReason: reason, peers: [], remote: {}, reconnect: null });
+    this.set({
+      phase: 'closed',
+      joined: false,
+      admission: null,
+      closedReason: reason,
+      peers: [],
+      remote: {},
+      waiting: [],
+      reconnect: null,
+    });
     this.announce(CLOSED_STATUS[reason]);
   }
 
@@ -706,7 +1180,9 @@ export class RoomClient {
 
   /**
    * Lost socket or media server: drop the media objects and join again with the same
-   * link, retrying transient failures with back-off for up to two minutes.
+   * link, retrying transient failures with back-off for up to two minutes. Within the
+   * server's 30-second grace the join comes back `admitted` with the same floor; later a
+   * client may find itself in the waiting room again, which the state then shows.
    */
   private async recover(cause: ReconnectCause): Promise<void> {
     const { phase } = this._state;
@@ -721,7 +1197,7 @@ export class RoomClient {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.joinOnce(session);
-        if (this.alive(session)) this.announce('status.restored');
+        if (this.alive(session)) this.announceEntry('status.restored');
         return;
       } catch (e) {
         if (!this.alive(session)) return;
@@ -739,8 +1215,22 @@ export class RoomClient {
     this.teardownMedia();
     this.stopLocalTracks();
     this.closeSocket();
-    this.set({ phase: 'failed', joined: false, error: code, peers: [], remote: {}, reconnect: null });
+    this.set({ phase: 'failed', joined: false, admission: null, error: code, peers: [], remote: {}, waiting: [], reconnect: null });
     this.announce(`errors.${code}`);
+  }
+
+  /** Who lets a waiting client in: named in the waiting room's sentences. */
+  private admitterParams(): Record<string, string> {
+    return { label: '', role: this._state.room?.kind === 'dyad' ? 'curator' : 'specialist' };
+  }
+
+  /** After a join: «вы в консультации», or «вы в приёмной» when the join came back waiting. */
+  private announceEntry(inKey: string): void {
+    const first = this._state.waiting[0];
+    if (this._state.admission === 'waiting') this.announce('status.waiting', this.admitterParams());
+    // Someone already waits for the specialist who just came in: that is the news.
+    else if (first) this.announce('status.clientWaiting', { label: first.label, role: 'client' });
+    else this.announce(inKey);
   }
 
   private announceError(code: ClientErrorCode): void {
@@ -803,9 +1293,11 @@ export class RoomClient {
   private stopLocalTracks(): void {
     this.audioTrack?.stop();
     this.videoTrack?.stop();
+    this.screenTrack?.stop();
     this.audioTrack = null;
     this.videoTrack = null;
-    this.setLocal({ previewStream: null });
+    this.screenTrack = null;
+    this.setLocal({ previewStream: null, screenStream: null });
   }
 
   /** A fresh start after «Выйти» or a failure: the user's earlier toggles do not carry over. */

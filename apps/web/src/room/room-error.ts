@@ -22,7 +22,7 @@ export function toRoomError(e: unknown): RoomError {
 
 /** Codes after which trying again (same link) can help. */
 export function isRetryable(code: ClientErrorCode): boolean {
-  return code !== 'invalid_token' && code !== 'forbidden' && code !== 'unsupported_browser';
+  return code !== 'invalid_token' && code !== 'forbidden' && code !== 'unsupported_browser' && code !== 'removed';
 }
 
 /** Codes worth retrying silently while recovering from a lost connection. */

@@ -3,8 +3,12 @@ export const TIMING_MARKS = [
   'joinClicked',
   'joinAck',
   'transportsCreated',
+  /** A waiting client was let in (the `admitted` event arrived). */
+  'admitted',
   'sendConnected',
   'recvConnected',
+  /** The server's first `newConsumer` offer arrived (before the browser set it up). */
+  'consumerOffered',
   'firstConsumer',
   'firstFrame',
 ] as const;

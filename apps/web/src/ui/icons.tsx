@@ -106,3 +106,60 @@ export const SoundIcon = ({ size }: P) => (
     <path d="M16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12" />
   </Icon>
 );
+
+export const ChatIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <path d="M4 5h16a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H10l-5 4v-4H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1z" />
+    <path d="M8 10h8M8 13h5" />
+  </Icon>
+);
+
+export const HandIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <path d="M8 13V5.5a1.5 1.5 0 0 1 3 0V11M11 10V4.5a1.5 1.5 0 0 1 3 0V11M14 10.5V6a1.5 1.5 0 0 1 3 0v8" />
+    <path d="M17 10.5a1.5 1.5 0 0 1 3 0V15a7 7 0 0 1-7 7h-1a7 7 0 0 1-5.6-2.8L4 16a1.5 1.5 0 0 1 2.4-1.8L8 16" />
+  </Icon>
+);
+
+export const ScreenIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <rect x="2" y="4" width="20" height="13" rx="2" />
+    <path d="M8 21h8M12 17v4M12 13V8M9.5 10.5L12 8l2.5 2.5" />
+  </Icon>
+);
+
+export const StepInIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <circle cx="9" cy="8" r="4" />
+    <path d="M2 21v-1a6 6 0 0 1 6-6h2M18 14v6M15 17h6" />
+  </Icon>
+);
+
+export const StepOutIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <circle cx="9" cy="8" r="4" />
+    <path d="M2 21v-1a6 6 0 0 1 6-6h2M15 17h6" />
+  </Icon>
+);
+
+export const EyeIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z" />
+    <circle cx="12" cy="12" r="3" />
+  </Icon>
+);
+
+export const PeopleIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <circle cx="9" cy="8" r="3.5" />
+    <path d="M2.5 20v-1a5.5 5.5 0 0 1 5.5-5.5h2a5.5 5.5 0 0 1 5.5 5.5v1" />
+    <path d="M16 4.6a3.5 3.5 0 0 1 0 6.8M18 13.7a5.5 5.5 0 0 1 3.5 5.3v1" />
+  </Icon>
+);
+
+export const LinkIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />
+    <path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
+  </Icon>
+);

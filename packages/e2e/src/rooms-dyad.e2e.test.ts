@@ -1,0 +1,137 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Page } from 'puppeteer-core';
+import { admitNext, attr, consumerFigures, join, openParticipant, PHONE, screenshot, waitForMedia, waitUntil } from './browser.ts';
+import { hashPassword } from '../../../apps/signalling/src/auth/passwords.ts';
+import { productAndBrowser } from './stack.ts';
+
+// A dyad: two clients talk to each other while a curator watches. The clients are always
+// told that the curator is there and whether it takes part; while it observes it sends
+// nothing at all (checked at the SFU), and once it steps in both clients hear it.
+
+const ctx = productAndBrowser();
+const testId = (id: string) => `[data-testid="${id}"]`;
+
+/**
+ * The host's (or curator's) participant becomes a signed-in member of staff, as when staff
+ * open their room from their own link while signed in: the records panels (registry, private
+ * notes) read the staff REST API with that session. The account is made directly in the
+ * database with the product's own password hashing; the sign-in is the real API call.
+ */
+async function signInStaffFor(page: Page, consultation: string, role: 'host' | 'curator', displayName: string): Promise<string> {
+  const consultationId = ctx.product.consultationId(consultation);
+  const { prisma } = ctx.product;
+  const c = await prisma.consultation.findUniqueOrThrow({
+    where: { id: consultationId },
+    select: { institutionId: true, institution: { select: { departmentId: true } } },
+  });
+  const email = `${role}-${Date.now()}@example.org`;
+  const password = 'зелёные яблоки в саду';
+  const staff = await prisma.staffUser.create({
+    data: {
+      email,
+      displayName,
+      role: 'specialist',
+      institutionId: c.institutionId,
+      departmentId: c.institution.departmentId,
+      passwordHash: await hashPassword(password),
+      passwordChangedAt: new Date(),
+    },
+  });
+  await prisma.participant.updateMany({ where: { consultationId, role }, data: { staffUserId: staff.id } });
+  const status = await page.evaluate(
+    async (body) =>
+      (await fetch('/api/auth/sign-in', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }))
+        .status,
+    { email, password },
+  );
+  expect(status).toBe(200);
+  return staff.id;
+}
+
+const selfId = async (page: Page) => {
+  const row = await page.waitForSelector('[data-self="true"]', { timeout: 10_000 });
+  return (await row!.evaluate((el) => el.getAttribute('data-testid')))!.replace('participant-', '');
+};
+
+describe('dyad', () => {
+  it('shows the observing curator to both clients, sends nothing from it until it steps in, then both hear it', async () => {
+    const name = `rooms-dyad-${Date.now()}`;
+    const opts = (displayName: string) => ({ kind: 'dyad' as const, displayName });
+    const producers = async () => (await ctx.product.sfu.request('roomState', { roomId: ctx.product.consultationId(name) })).producers;
+
+    const curator = await openParticipant(ctx.browser, await ctx.product.link(name, 'curator', '', opts('Орлова Татьяна Петровна')));
+    const curatorStaffId = await signInStaffFor(curator, name, 'curator', 'Орлова Татьяна Петровна');
+    await join(curator);
+    await curator.waitForSelector(testId('curator-self-state'), { timeout: 15_000 });
+    expect(await attr(curator, 'curator-self-state', 'data-state')).toBe('observing');
+    const curatorId = await selfId(curator);
+
+    const anna = await openParticipant(ctx.browser, await ctx.product.link(name, 'client', '', opts('Анна')));
+    const maria = await openParticipant(ctx.browser, await ctx.product.link(name, 'client', '', opts('Мария')), PHONE);
+    for (const client of [anna, maria]) {
+      await join(client);
+      await client.waitForSelector(testId('waiting-room'), { timeout: 15_000 });
+    }
+    // The curator lets them in (the dyad's waiting room is the curator's, and says so).
+    expect(await anna.$eval('h1', (el) => el.textContent)).toBe('Куратор скоро пригласит вас');
+    expect(await attr(anna, 'admitter-presence', 'data-present')).toBe('true');
+    await admitNext(curator);
+    await waitUntil(async () => (await curator.$$(testId('waiting-entry'))).length === 1, 'the second entry');
+    await admitNext(curator);
+
+    // Both clients see and hear each other, and both are told the curator observes.
+    for (const client of [anna, maria]) {
+      await client.waitForSelector(testId('curator-indicator'), { timeout: 15_000 });
+      expect(await attr(client, 'curator-indicator', 'data-state')).toBe('observing');
+      expect(await client.$eval(testId('curator-indicator'), (el) => el.textContent)).toContain('Куратор наблюдает');
+      await waitForMedia(client, (m) => m.videoFramesDecoded > 20 && m.audioPacketsReceived > 30);
+    }
+    // The curator receives both clients and sends nothing: four producers in the room, none of them its own.
+    await waitForMedia(curator, (m) => m.videoFramesDecoded > 20 && m.audioPacketsReceived > 30);
+    await waitUntil(async () => (await producers()) === 4, 'the clients’ four producers');
+    expect(new Set((await consumerFigures(curator)).map((c) => c.peerId)).size).toBe(2);
+    for (const client of [anna, maria]) expect((await consumerFigures(client)).some((c) => c.peerId === curatorId)).toBe(false);
+    // The curator's private notes (staff REST): written in the room, kept with the consultation, never shown to the clients.
+    await curator.click(testId('tab-notes'));
+    await curator.type(testId('note-input'), 'Анна активнее, Мария больше слушает.');
+    await curator.click(testId('note-save'));
+    await curator.waitForSelector(testId('note'), { visible: true, timeout: 10_000 });
+    const notes = await ctx.product.prisma.consultationNote.findMany({ where: { consultationId: ctx.product.consultationId(name) } });
+    expect(notes.map((n) => [n.body, n.authorId])).toEqual([['Анна активнее, Мария больше слушает.', curatorStaffId]]);
+    for (const client of [anna, maria]) expect(await client.$(testId('tab-notes'))).toBeNull();
+    await screenshot(anna, 'rooms-dyad-client-curator-observing');
+    await screenshot(maria, 'rooms-dyad-client-curator-observing-phone');
+    await screenshot(curator, 'rooms-dyad-curator-observing');
+
+    // The curator steps in: both clients are told, and hear it.
+    await curator.click(testId('step-in'));
+    await curator.waitForSelector(testId('step-out'), { timeout: 10_000 });
+    for (const client of [anna, maria]) {
+      await waitUntil(async () => (await attr(client, 'curator-indicator', 'data-state')) === 'speaking', 'the curator shown speaking');
+      await waitUntil(
+        async () => (await consumerFigures(client)).some((c) => c.peerId === curatorId && c.source === 'mic' && c.packetsReceived > 20),
+        'the curator’s voice at the client',
+        20_000,
+      );
+    }
+    await waitUntil(async () => (await producers()) === 6, 'the curator’s microphone and camera');
+    expect(await attr(curator, 'curator-self-state', 'data-state')).toBe('speaking');
+    await waitForMedia(anna, (m) => m.videoFramesDecoded > 60); // the curator's picture too
+    await screenshot(anna, 'rooms-dyad-client-curator-speaking');
+    await screenshot(maria, 'rooms-dyad-client-curator-speaking-phone');
+    await screenshot(curator, 'rooms-dyad-curator-speaking');
+
+    // … and steps out again: its media are closed, the clients are told.
+    await curator.click(testId('step-out'));
+    await curator.waitForSelector(testId('step-in'), { timeout: 10_000 });
+    for (const client of [anna, maria]) {
+      await waitUntil(async () => (await attr(client, 'curator-indicator', 'data-state')) === 'observing', 'observing again');
+    }
+    await waitUntil(async () => (await producers()) === 4, 'the curator’s media closed');
+    for (const client of [anna, maria]) {
+      await waitUntil(async () => !(await consumerFigures(client)).some((c) => c.peerId === curatorId), 'no consumer of the curator left');
+    }
+
+    for (const page of [curator, anna, maria]) await page.browserContext().close();
+  }, 180_000);
+});
