@@ -1,5 +1,6 @@
-import { ProtocolError, type SfuRequest, type SfuResponse } from '@dp/protocol';
+import { ProtocolError, type SfuPeerStats, type SfuRequest, type SfuResponse } from '@dp/protocol';
 import type { types } from 'mediasoup';
+import { consumerStats, producerStats, sampleAll, transportStats } from './media-stats.ts';
 import type { WorkerSlot } from './worker-pool.ts';
 
 /** The media objects one participant owns; closing the peer closes all of them. */
@@ -150,6 +151,25 @@ export class MediaRoom {
       consumers += p.consumers.size;
     }
     return { transports, producers, consumers };
+  }
+
+  /**
+   * Every peer's transports, producers and consumers with mediasoup's figures, all asked
+   * for at once. Only reports: it keeps no reference and changes nothing. Objects that
+   * close (or do not answer) meanwhile are left out; a peer whose objects are all gone is
+   * still listed, with empty lists, until closePeer.
+   */
+  async stats(): Promise<SfuPeerStats[]> {
+    return Promise.all(
+      [...this.peers].map(async ([peerId, peer]) => {
+        const [transports, producers, consumers] = await Promise.all([
+          sampleAll(peer.transports.values(), transportStats),
+          sampleAll(peer.producers.values(), producerStats),
+          sampleAll(peer.consumers.values(), consumerStats),
+        ]);
+        return { peerId, transports, producers, consumers };
+      }),
+    );
   }
 
   private findProducer(producerId: string): types.Producer | undefined {

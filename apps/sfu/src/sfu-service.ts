@@ -1,11 +1,21 @@
 import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
-import { ProtocolError, type SfuEvent, type SfuEventName, type SfuMethod, type SfuRequest, type SfuResponse } from '@dp/protocol';
+import {
+  ProtocolError,
+  type SfuEvent,
+  type SfuEventName,
+  type SfuMethod,
+  type SfuNodeStats,
+  type SfuRequest,
+  type SfuResponse,
+  type WorkerStats,
+} from '@dp/protocol';
 import type { SfuConfig } from './config.ts';
 import type { Logger } from './logger.ts';
 import { mediaCodecs } from './media-codecs.ts';
 import { MediaRoom } from './media-room.ts';
-import type { WorkerPool } from './worker-pool.ts';
+import { CpuMeter, settle } from './media-stats.ts';
+import type { WorkerPool, WorkerSlot } from './worker-pool.ts';
 
 type Handlers = { [M in SfuMethod]: (req: SfuRequest<M>, caller: string) => Promise<SfuResponse<M>> };
 export type SfuEmitter = EventEmitter<{ [E in SfuEventName]: [SfuEvent<E>] }>;
@@ -22,6 +32,11 @@ export class SfuService {
   private readonly pool: WorkerPool;
   private readonly config: SfuConfig;
   private readonly log: Logger;
+  /** CPU baselines: the Node process's, and each worker's by pid (dropped when the pid is gone). */
+  private readonly processCpu = new CpuMeter({ cpuMs: 0, atMs: 0 });
+  private readonly workerCpu = new Map<number, CpuMeter>();
+  /** A `stats` call already running is shared, not repeated (two signalling instances polling). */
+  private statsInFlight: Promise<SfuNodeStats> | undefined;
 
   constructor(pool: WorkerPool, config: SfuConfig, log: Logger) {
     this.pool = pool;
@@ -81,6 +96,10 @@ export class SfuService {
         .list()
         .map((s) => ({ pid: s.worker.pid, routers: s.routers, workerBin: this.config.workerBin ?? '(mediasoup default)' })),
     }),
+    stats: async () => {
+      this.statsInFlight ??= this.collectStats().finally(() => (this.statsInFlight = undefined));
+      return this.statsInFlight;
+    },
   };
 
   /** Rooms opened by a signalling instance that is gone for good are closed: no zombies. */
@@ -96,6 +115,70 @@ export class SfuService {
 
   close(): void {
     for (const room of [...this.rooms.values()]) this.closeRoom(room, 'sfu shutting down');
+  }
+
+  /**
+   * The node's health sample: every worker and every room, all objects asked at once.
+   * Anything that closes or does not answer meanwhile is left out; the call itself does
+   * not fail for that. A worker's counts come from its rooms' own index, read after the
+   * answers: an object closing at that very moment (closed in the worker, its notification
+   * not yet in Node) may be counted but not listed.
+   */
+  private async collectStats(): Promise<SfuNodeStats> {
+    const slots = this.pool.list().filter((s) => !s.worker.closed);
+    const rooms = [...this.rooms.values()].filter((r) => !r.closed);
+    const [usages, peers] = await Promise.all([
+      Promise.all(slots.map((slot) => settle(() => slot.worker.getResourceUsage()))),
+      Promise.all(rooms.map((room) => room.stats())),
+    ]);
+    const now = performance.now();
+    const live = new Set(slots.map((s) => s.worker.pid));
+    for (const pid of this.workerCpu.keys()) if (!live.has(pid)) this.workerCpu.delete(pid);
+
+    const workers: WorkerStats[] = [];
+    slots.forEach((slot, i) => {
+      const usage = usages[i];
+      if (!usage || slot.worker.closed) return; // died (or stuck) meanwhile: left out
+      workers.push(this.workerStats(slot, usage, now));
+    });
+    const cpu = process.cpuUsage();
+    return {
+      nodeId: this.config.nodeId,
+      process: {
+        // performance.now() counts from the process's start, as process.cpuUsage() does.
+        cpuPercent: this.processCpu.sample((cpu.user + cpu.system) / 1000, now),
+        memoryBytes: process.memoryUsage.rss(),
+      },
+      workers,
+      // A room closed meanwhile is left out (its objects already were).
+      rooms: rooms.flatMap((room, i) => (room.closed ? [] : [{ roomId: room.id, workerPid: room.slot.worker.pid, peers: peers[i] ?? [] }])),
+    };
+  }
+
+  private workerStats(slot: WorkerSlot, usage: mediasoup.types.WorkerResourceUsage, now: number): WorkerStats {
+    const pid = slot.worker.pid;
+    let meter = this.workerCpu.get(pid);
+    if (!meter) {
+      // First sample of this worker: measured from its spawn (CPU time 0 then).
+      meter = new CpuMeter({ cpuMs: 0, atMs: slot.startedAt });
+      this.workerCpu.set(pid, meter);
+    }
+    const counts = { routers: 0, transports: 0, producers: 0, consumers: 0 };
+    for (const room of this.rooms.values()) {
+      if (room.slot !== slot || room.closed) continue;
+      const c = room.counts();
+      counts.routers++;
+      counts.transports += c.transports;
+      counts.producers += c.producers;
+      counts.consumers += c.consumers;
+    }
+    return {
+      pid,
+      cpuPercent: meter.sample(usage.ru_utime + usage.ru_stime, now),
+      // ru_maxrss is in KiB on Linux; it is the peak resident size so far, not the current one.
+      memoryBytes: usage.ru_maxrss * 1024,
+      ...counts,
+    };
   }
 
   private async openRoom(roomId: string, owner: string): Promise<MediaRoom> {

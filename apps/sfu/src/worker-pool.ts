@@ -10,6 +10,8 @@ export interface WorkerSlot {
   worker: types.Worker;
   webRtcServer: types.WebRtcServer;
   routers: number;
+  /** performance.now() just before the worker process was spawned (its CPU-time baseline). */
+  startedAt: number;
 }
 
 export interface WorkerPoolEvents {
@@ -51,6 +53,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   }
 
   private async startSlot(index: number): Promise<WorkerSlot> {
+    const startedAt = performance.now();
     const worker = await mediasoup.createWorker({
       logLevel: this.config.logLevel === 'debug' ? 'debug' : 'warn',
       logTags: ['ice', 'dtls', 'srtp'],
@@ -64,7 +67,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       ...(this.config.announcedAddress ? { announcedAddress: this.config.announcedAddress } : {}),
     });
     const webRtcServer = await worker.createWebRtcServer({ listenInfos: [listen('udp'), listen('tcp')] });
-    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
+    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0, startedAt };
     worker.on('died', (err) => void this.onDied(slot, err));
     this.log.info({ slot: index, workerPid: worker.pid, port }, 'mediasoup worker started');
     return slot;

@@ -37,6 +37,8 @@ const Env = z.object({
   /** Express's 'trust proxy': which proxies' X-Forwarded-For/-Proto to believe (addresses in the audit log, Secure cookies). */
   TRUST_PROXY: z.string().default('loopback'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Bearer token for GET /metrics (Prometheus); unset: only this machine may read them. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   /** Mint a demo consultation at start and print its two links. */
   DEMO: z.enum(['0', '1']).default('0'),
 });
@@ -56,6 +58,7 @@ export type SignallingConfig = {
   trustProxy: string;
   logLevel: string;
   demo: boolean;
+  metricsToken: string | undefined;
 };
 
 export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): SignallingConfig {
@@ -81,5 +84,6 @@ export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): Sign
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     demo: e.DEMO === '1',
+    metricsToken: e.METRICS_TOKEN,
   };
 }

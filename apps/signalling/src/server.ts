@@ -17,6 +17,10 @@ import { RoomAccess } from './auth/room-access.ts';
 import { SignInGuard } from './auth/sign-in-guard.ts';
 import { ConsultationGate } from './timetable/consultation-gate.ts';
 import { TimetableService, type JobOutcome } from './timetable/timetable-service.ts';
+import { attachAdminNamespace } from './health/admin-socket.ts';
+import { HealthMonitor } from './health/health-monitor.ts';
+import { createMetrics, metricsHandler } from './health/metrics.ts';
+import { ROOM_NAMESPACE } from '@dp/protocol';
 
 export interface SignallingServer {
   port: number;
@@ -27,6 +31,7 @@ export interface SignallingServer {
   links: LinkSigner;
   prisma: PrismaClient;
   timetable: TimetableService;
+  health: HealthMonitor;
   close(): Promise<void>;
 }
 
@@ -36,6 +41,8 @@ export interface SignallingOptions {
   timetableQueue?: string;
   /** How long a lost participant keeps its place (tests shorten the 30 s). */
   resumeGraceMs?: number;
+  /** Health sampling interval (tests shorten the 2 s). */
+  healthIntervalMs?: number;
 }
 
 /** Composes the signalling process; main.ts and the tests both start it this way. */
@@ -59,6 +66,19 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on('error', (e: Error) => log.warn({ err: e.message }, 'redis (sign-in guard)'));
   const sessions = new SessionStore(prisma, config.session, now);
+  // Set once the socket.io server exists (the monitor counts its sockets).
+  let countSockets = () => 0;
+  const health = new HealthMonitor({
+    sfu,
+    rooms,
+    prisma,
+    log,
+    instanceId: sfu.instanceId,
+    sockets: () => countSockets(),
+    ...(opts.healthIntervalMs ? { intervalMs: opts.healthIntervalMs } : {}),
+  });
+  const metrics = createMetrics();
+  health.onSnapshot((snapshot) => metrics.update(snapshot, health.latestSfu));
   const apiDeps: ApiDeps = {
     prisma,
     auth: {
@@ -72,16 +92,29 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     timetable,
     now,
     log,
+    health,
   };
-  const app = createApp({ links, gate, sfu, webDist: config.webDist, log, api: createApiRouter(apiDeps), trustProxy: config.trustProxy });
+  const app = createApp({
+    links,
+    gate,
+    sfu,
+    webDist: config.webDist,
+    log,
+    api: createApiRouter(apiDeps),
+    trustProxy: config.trustProxy,
+    metrics: metricsHandler(metrics.registry, config.metricsToken),
+  });
   const http = createServer(app);
   // Above the protocol's 64 KB limit, so an oversized message still gets an error ack.
   const io = new Server(http, { maxHttpBufferSize: 256 * 1024, serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 });
   rooms.onRoomClosed = (id, reason) =>
     void timetable.roomClosed(id, reason).catch((e: Error) => log.error({ err: e.message }, 'could not record a closed room'));
   attachRoomNamespace(io, rooms, new RoomAccess(prisma, links, sessions), gate, log);
+  attachAdminNamespace(io, health, sessions, log);
+  countSockets = () => io.of(ROOM_NAMESPACE).sockets.size;
   await sfu.connect();
   timetable.start();
+  health.start();
   const reconciled = await timetable.reconcile();
   log.info({ consultations: reconciled }, 'timetable jobs reconciled with the database');
   await new Promise<void>((resolve) => http.listen(config.port, config.host, resolve));
@@ -97,8 +130,10 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     links,
     prisma,
     timetable,
+    health,
     async close() {
       await rooms.closeAll('server_shutdown');
+      await health.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await timetable.close();
       redis.disconnect();

@@ -7,3 +7,4 @@ export * from './validate.ts';
 export * from './rest.ts';
 export * from './api/index.ts';
 export * from './permissions.ts';
+export * from './health.ts';

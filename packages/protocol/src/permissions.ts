@@ -121,6 +121,10 @@ export const permissions = {
   'room.sendChat': inRoom,
   'room.markAnswered': inRoom,
   'room.postMaterial': inRoom,
+  'room.clientStats': inRoom,
+
+  // --- room health (the dashboard: figures only, no names of clients) -------------------
+  'health.rooms': { admin: 'department', head: 'institution' },
 } as const satisfies Record<string, Grants>;
 
 export type Action = keyof typeof permissions;

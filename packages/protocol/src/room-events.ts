@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DtlsParameters, Id, MediaKind, MediaSource, RtpCapabilities, RtpParameters, TransportOptions } from './media.ts';
+import { ClientStatsReport } from './client-stats.ts';
 import { roomKinds, roomRoles } from './room-policy.ts';
 
 // The socket.io protocol between a browser and signalling, namespace `/room`.
@@ -161,6 +162,10 @@ export const clientRequests = {
     payload: z.object({ title: z.string().trim().min(1).max(300), url: httpUrl }).strict(),
     result: z.object({ message: ChatMessage }),
   },
+
+  // --- health ---
+  /** The browser's own view of its connection (getStats), every few seconds, for the admins' dashboard. */
+  clientStats: { payload: ClientStatsReport, result: empty },
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;

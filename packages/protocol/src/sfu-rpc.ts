@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DtlsParameters, Id, MediaKind, MediaSource, RtpCapabilities, RtpParameters, TransportOptions } from './media.ts';
+// health.ts must never import this file (no cycle): it only defines the shapes.
+import { SfuNodeStats } from './health.ts';
 
 // The request/response channel between signalling and an SFU node: a WebSocket
 // (never open to browsers) authenticated with a shared secret. Frames are JSON:
@@ -45,6 +47,12 @@ export const sfuMethods = {
       workers: z.array(z.object({ pid: z.number(), routers: z.number(), workerBin: z.string() })),
     }),
   },
+  /**
+   * Live figures for the admin's health dashboard (sampled every HEALTH_INTERVAL_MS): each
+   * worker's CPU/memory and object counts, and every room's transports, producers and
+   * consumers per peer, from mediasoup's own stats. CPU % is since the previous `stats` call.
+   */
+  stats: { request: z.object({}), response: SfuNodeStats },
 } as const;
 
 export type SfuMethod = keyof typeof sfuMethods;

@@ -4,6 +4,7 @@ import type { RoomRole } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { SessionStore } from '../auth/session-store.ts';
 import type { SignInGuard } from '../auth/sign-in-guard.ts';
+import type { HealthMonitor } from '../health/health-monitor.ts';
 
 export interface LinkClaimsInput {
   consultationId: string;
@@ -27,4 +28,6 @@ export interface ApiDeps {
   timetable: { changed(consultationId: string): Promise<void> };
   now(): Date;
   log: Logger;
+  /** The live room-health monitor (absent where no SFU is sampled, e.g. REST-only tests). */
+  health?: Pick<HealthMonitor, 'latest' | 'scopeOf'>;
 }

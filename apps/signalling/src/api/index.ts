@@ -5,6 +5,7 @@ import { auditRoutes } from './audit-log.ts';
 import { authRoutes } from './auth.ts';
 import { consultationRoutes } from './consultations.ts';
 import type { ApiDeps } from './deps.ts';
+import { healthRoutes } from './health.ts';
 import { institutionRoutes } from './institutions.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { requestRoutes } from './requests.ts';
@@ -27,6 +28,7 @@ export const apiRoutes = new RouteRegistry([
   ...consultationRoutes,
   ...roomRecordRoutes,
   ...auditRoutes,
+  ...healthRoutes,
 ]);
 
 export function createApiRouter(deps: ApiDeps, options: MountOptions = {}): Router {

@@ -122,6 +122,7 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   auth: 'Sign-in, sign-out and one-time password links',
   account: "The signed-in user's own account: password, second factor, sessions",
   audit: 'The audit log (read-only)',
+  health: "Live room health (the admins' dashboard; also pushed over socket.io /admin and served as Prometheus text at /metrics)",
 };
 
 export function buildOpenApiDocument(registry: RouteRegistry): Json {

@@ -94,19 +94,23 @@ export class RoomAccess {
     if (!verdict.allowed) refuse(verdict.status);
   }
 
-  /**
-   * The staff session of the socket's handshake. The cookie counts only from a page of this
-   * origin (cross-site WebSocket hijacking: another site's page would send it too).
-   */
   private cookieOf(request: IncomingMessage): string | null {
-    const origin = request.headers.origin;
-    if (origin) {
-      try {
-        if (new URL(origin).host !== request.headers.host) return null;
-      } catch {
-        return null;
-      }
-    }
-    return sessionTokenFrom(request.headers.cookie);
+    return sameOriginSessionToken(request);
   }
+}
+
+/**
+ * The staff session of a socket's handshake (/room and /admin). The cookie counts only from
+ * a page of this origin (cross-site WebSocket hijacking: another site's page would send it too).
+ */
+export function sameOriginSessionToken(request: IncomingMessage): string | null {
+  const origin = request.headers.origin;
+  if (origin) {
+    try {
+      if (new URL(origin).host !== request.headers.host) return null;
+    } catch {
+      return null;
+    }
+  }
+  return sessionTokenFrom(request.headers.cookie);
 }

@@ -17,15 +17,19 @@ export interface AppDeps {
   api?: express.Router;
   /** TRUST_PROXY (default 'loopback'). */
   trustProxy?: string;
+  /** GET /metrics (Prometheus text), outside /api: scrapers expect it there. */
+  metrics?: express.RequestHandler;
 }
 
 /** REST API and the built web app, from one origin. */
-export function createApp({ links, gate, sfu, webDist, log, api, trustProxy }: AppDeps): express.Express {
+export function createApp({ links, gate, sfu, webDist, log, api, trustProxy, metrics }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Which proxies' X-Forwarded-* to believe: the audit log's addresses and Secure cookies depend on it.
   app.set('trust proxy', trustProxySetting(trustProxy ?? 'loopback'));
   app.use(express.json({ limit: '64kb' }));
+
+  if (metrics) app.get('/metrics', metrics);
 
   app.get('/api/health', (_req, res) => {
     res.status(sfu.connected ? 200 : 503).json({ ok: sfu.connected, sfu: sfu.connected ? 'connected' : 'disconnected' });

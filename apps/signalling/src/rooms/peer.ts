@@ -1,5 +1,6 @@
 import {
   initialFloor,
+  type ClientStatsReport,
   type Floor,
   type MediaKind,
   type MediaSource,
@@ -55,6 +56,8 @@ export class Peer {
   away = false;
   readonly producers = new Map<string, ProducerRecord>();
   readonly consumers = new Map<string, ConsumerRecord>();
+  /** The browser's latest own view of its connection (`clientStats`), for the health dashboard. */
+  browserStats: { report: ClientStatsReport; at: number } | undefined;
 
   constructor(id: string, role: RoomRole, label: string, channel: PeerChannel, carried?: CarriedState) {
     this.id = id;

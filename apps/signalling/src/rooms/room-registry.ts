@@ -65,6 +65,10 @@ export class RoomRegistry {
     return room;
   }
 
+  list(): Room[] {
+    return [...this.rooms.values()];
+  }
+
   get(id: string): Room | undefined {
     return this.rooms.get(id);
   }

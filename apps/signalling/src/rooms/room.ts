@@ -8,6 +8,7 @@ import {
   sees,
   waitsForAdmission,
   type ChatMessage,
+  type ClientStatsReport,
   type DtlsParameters,
   type Floor,
   type MediaKind,
@@ -130,6 +131,20 @@ export class Room {
 
   peerInfos(): PeerInfo[] {
     return [...this.present.values()].map((p) => p.info());
+  }
+
+  /** Everyone in the room now, let in or waiting (the health dashboard's view). */
+  members(): { peer: Peer; waiting: boolean }[] {
+    return [
+      ...[...this.present.values()].map((peer) => ({ peer, waiting: false })),
+      ...[...this.waiting.values()].map((peer) => ({ peer, waiting: true })),
+    ];
+  }
+
+  /** The browser's own view of its connection: kept for the dashboard, used for nothing else. */
+  clientStats(peer: Peer, report: ClientStatsReport): void {
+    this.assertIn(peer);
+    peer.browserStats = { report, at: Date.now() };
   }
 
   // --- entering and leaving ------------------------------------------------------------------

@@ -96,6 +96,7 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, access: Roo
           const s = current();
           return { message: await s.room.postMaterial(s.peer, title, url) };
         },
+        clientStats: inRoom((room, peer, report) => room.clientStats(peer, report)),
       },
       log,
       // `join` is checked by access.admit with its payload; every other event here.

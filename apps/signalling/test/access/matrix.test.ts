@@ -187,6 +187,7 @@ const FIXTURES = {
   'staff.end_sessions': async ({ inst }) => ({ path: `/staff/${await staffMemberOf(inst)}/end-sessions`, body: {} }),
 
   'audit.list': () => ({ path: '/audit' }),
+  'health.rooms': () => ({ path: '/health/rooms' }),
 
   'schedules.get': async (c) => ({ path: await schedulePath(c) }),
   'schedules.put': async (c) => ({ path: await schedulePath(c), body: { blocks: [{ date: '2026-03-05', start: '09:00', end: '12:00' }] } }),

@@ -129,6 +129,21 @@ const PAYLOADS = {
   sendChat: { text: 'Здравствуйте' },
   markAnswered: { messageId: 'message-1' },
   postMaterial: { title: 'Памятка', url: 'https://example.org/a.pdf' },
+  clientStats: {
+    iceState: 'connected',
+    path: 'udp',
+    sendBitrate: 600_000,
+    recvBitrate: 650_000,
+    recvLossPercent: 0.5,
+    rttMs: 40,
+    jitterMs: 5,
+    fps: 24,
+    frameWidth: 640,
+    frameHeight: 360,
+    nackCount: 0,
+    pliCount: 1,
+    firCount: 0,
+  },
 } satisfies Record<RoomEvent, unknown>;
 
 /** The in-room power (room-policy.ts) an event needs beyond being in the room. */

@@ -101,6 +101,7 @@ describe('GET /api/openapi.json', () => {
       'audit',
       'auth',
       'consultations',
+      'health',
       'institutions',
       'requests',
       'schedules',

@@ -5,6 +5,8 @@ import { Home } from './Home.tsx';
 type StaffScreens = typeof import('../staff/index.ts');
 const staff = () => import('../staff/index.ts');
 const screen = (name: keyof StaffScreens) => async () => ({ Component: (await staff())[name] });
+// The admin dashboard is a chunk of its own (charts, recharts): the other staff screens stay light.
+const admin = () => import('../admin/index.ts');
 
 const routes: RouteObject[] = [
   { path: '/', element: <Home /> },
@@ -21,6 +23,7 @@ const routes: RouteObject[] = [
       { path: '/account/totp', lazy: screen('TotpPage') },
       { path: '/admin/staff', lazy: screen('AdminStaffPage') },
       { path: '/admin/audit', lazy: screen('AdminAuditPage') },
+      { path: '/admin/health', lazy: async () => ({ Component: (await admin()).HealthPage }) },
     ],
   },
   { path: '*', element: <Home /> },
@@ -32,6 +35,11 @@ if (import.meta.env.DEV) {
   routes.unshift({
     path: '/dev/room',
     lazy: async () => ({ Component: (await import('../dev/RoomPreview.tsx')).RoomPreview }),
+  });
+  // The room-health dashboard with a synthetic snapshot: `/dev/health?rooms=100&room=3`.
+  routes.unshift({
+    path: '/dev/health',
+    lazy: async () => ({ Component: (await import('../admin/HealthPreview.tsx')).HealthPreview }),
   });
 }
 

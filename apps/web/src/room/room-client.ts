@@ -1,5 +1,6 @@
 import { Device, type types as ms } from 'mediasoup-client';
 import {
+  HEALTH_INTERVAL_MS,
   MediaCapabilities,
   MediaSource,
   type ChatMessage,
@@ -39,6 +40,7 @@ import {
   type RoomState,
 } from './room-state.ts';
 import { connectRoomSocket, request, type RoomSocket } from './signalling.ts';
+import { summariseStats, type StatsCounters, type StatsEntry } from './stats-report.ts';
 import type { TimingMark, Timings } from './timings.ts';
 
 export interface RoomClientOptions {
@@ -61,6 +63,8 @@ const PRELOAD_TIMEOUT_MS = 5_000;
 const RECEIVE_FIRST_GRACE_MS = 400;
 /** How long one attempt waits for the socket before counting as a network failure. */
 const CONNECT_TIMEOUT_MS = 15_000;
+/** How often the page tells the server its own view of the connection (the admins' dashboard). */
+const STATS_REPORT_MS = 2 * HEALTH_INTERVAL_MS;
 /** After this long without success, recovery gives up and offers a button instead. */
 const RECOVERY_WINDOW_MS = 120_000;
 
@@ -146,6 +150,8 @@ export class RoomClient {
   private producingMic = false;
   /** Floor changes are applied one after another (a grant and a revoke in quick succession). */
   private floorSync: Promise<void> = Promise.resolve();
+  private statsTimer: ReturnType<typeof setInterval> | null = null;
+  private statsCounters: StatsCounters | null = null;
 
   constructor(opts: RoomClientOptions) {
     this.token = opts.token;
@@ -571,6 +577,7 @@ export class RoomClient {
     this.recvTransport = this.createTransport('recv', device, joined.transports.recv, socket, session);
     this.sendTransport = this.createTransport('send', device, joined.transports.send, socket, session);
     this.mark('transportsCreated');
+    this.startStatsReports(socket, session);
     const admitted = joined.admission === 'admitted';
     this.set({
       phase: 'joined',
@@ -1243,7 +1250,39 @@ export class RoomClient {
 
   // --- ownership of media objects ----------------------------------------------------------
 
+  /**
+   * Every few seconds: the connection as this browser sees it (getStats of both transports,
+   * reduced to a few figures) goes to the server for the admins' dashboard. Best effort: a
+   * lost report is replaced by the next one.
+   */
+  private startStatsReports(socket: RoomSocket, session: number): void {
+    this.stopStatsReports();
+    this.statsTimer = setInterval(() => {
+      const recv = this.recvTransport;
+      if (!this.alive(session) || !recv) return;
+      void (async () => {
+        const { send, recv: recvStats } = await this.getStats();
+        const { report, counters } = summariseStats(
+          send as StatsEntry[],
+          recvStats as StatsEntry[],
+          recv.connectionState,
+          this.statsCounters,
+          performance.now(),
+        );
+        this.statsCounters = counters;
+        if (this.alive(session)) await request(socket, 'clientStats', report);
+      })().catch(() => undefined);
+    }, STATS_REPORT_MS);
+  }
+
+  private stopStatsReports(): void {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.statsTimer = null;
+    this.statsCounters = null;
+  }
+
   private teardownMedia(): void {
+    this.stopStatsReports();
     // Closing a transport closes its producers and consumers with it.
     this.sendTransport?.close();
     this.recvTransport?.close();

@@ -14,8 +14,11 @@ export function sectionsOf(role: StaffRole): { to: string; label: string }[] {
     ? [
         { to: '/admin/staff', label: 'staff.nav.staff' },
         { to: '/admin/audit', label: 'staff.nav.audit' },
+        { to: '/admin/health', label: 'health.nav' },
       ]
-    : [];
+    : role === 'head'
+      ? [{ to: '/admin/health', label: 'health.nav' }]
+      : [];
 }
 
 /** The header's right side: the user's name, «Мой профиль», «Выйти» (one menu on narrow screens). */

@@ -1,0 +1,268 @@
+// Room health for the admins' dashboard: every HEALTH_INTERVAL_MS the monitor asks the SFU
+// for mediasoup's own figures (`stats`), joins them with what each browser last reported
+// (`clientStats`) and with what signalling knows of each room (kind, institution, time
+// left), derives a score and the alerts (@dp/health), keeps 10 minutes of chart points,
+// and hands the snapshot to whoever listens (the /admin namespace, /metrics). When a room
+// is gone, its quality summary is written to the consultation, for the monthly report.
+import type { PrismaClient } from '@dp/db';
+import {
+  AlertTracker,
+  mergeParticipant,
+  participantFigures,
+  QualityAccumulator,
+  qualitySample,
+  roomFigures,
+  roomScore,
+  SeriesStore,
+} from '@dp/health';
+import {
+  HEALTH_INTERVAL_MS,
+  isLead,
+  type HealthSnapshot,
+  type ParticipantHealth,
+  type RoomHealth,
+  type RoomPhase,
+  type RoomSeries,
+  type SfuNodeStats,
+} from '@dp/protocol';
+import type { Logger } from 'pino';
+import type { Room } from '../rooms/room.ts';
+import type { RoomRegistry } from '../rooms/room-registry.ts';
+import type { SfuClient } from '../sfu/sfu-client.ts';
+
+/** Where a room belongs, for the dashboard's scope (admin: department, head: institution). */
+export interface RoomScope {
+  institutionId: string | null;
+  departmentId: string | null;
+}
+
+interface RoomMeta extends RoomScope {
+  institution: string;
+  specialist: string;
+  start: Date | null;
+}
+
+export interface HealthMonitorDeps {
+  sfu: SfuClient;
+  rooms: RoomRegistry;
+  prisma: PrismaClient;
+  log: Logger;
+  /** This signalling process, and how many sockets it holds now. */
+  instanceId: string;
+  sockets(): number;
+  intervalMs?: number;
+  now?: () => number;
+}
+
+/** A room's minutes to its limit from which the dashboard calls it «closing». */
+const CLOSING_MINUTES = 5;
+/** A quality accumulator of a room not seen for this long is forgotten (it was written when the room went). */
+const FORGET_MS = 2 * 60 * 60_000;
+
+export class HealthMonitor {
+  private readonly deps: HealthMonitorDeps;
+  private readonly now: () => number;
+  private readonly alerts = new AlertTracker();
+  private readonly series = new SeriesStore();
+  private readonly quality = new Map<string, { acc: QualityAccumulator; seen: number }>();
+  private readonly meta = new Map<string, Promise<RoomMeta>>();
+  private readonly departments = new Map<string, string | null>();
+  private readonly listeners = new Set<(snapshot: HealthSnapshot) => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private lastRooms = new Set<string>();
+  latest: HealthSnapshot | null = null;
+  /** The SFU's last answer, kept whole (rooms included) for /metrics. */
+  latestSfu: SfuNodeStats | null = null;
+
+  constructor(deps: HealthMonitorDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? HEALTH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+    await this.flushClosed(new Set());
+  }
+
+  /** Called with every new snapshot. */
+  onSnapshot(listener: (snapshot: HealthSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  roomSeries(roomId: string): RoomSeries | null {
+    return this.series.series(roomId);
+  }
+
+  /** The scope of a listed room (null: not open now). */
+  scopeOf(roomId: string): RoomScope | null {
+    const room = this.latest?.rooms.find((r) => r.roomId === roomId);
+    return room ? { institutionId: room.institutionId, departmentId: this.departments.get(roomId) ?? null } : null;
+  }
+
+  /** One sample (the timer's; tests call it directly). Never runs twice at once. */
+  async tick(): Promise<HealthSnapshot | null> {
+    if (this.running) {
+      await this.running;
+      return this.latest;
+    }
+    this.running = this.sample()
+      .catch((e: Error) => this.deps.log.warn({ err: e.message }, 'health sample failed'))
+      .finally(() => {
+        this.running = undefined;
+      });
+    await this.running;
+    return this.latest;
+  }
+
+  private async sample(): Promise<void> {
+    const now = this.now();
+    const sfuStats = await this.deps.sfu.request('stats', {}).catch((e: Error) => {
+      this.deps.log.warn({ err: e.message }, 'no stats from the SFU');
+      return null;
+    });
+    this.latestSfu = sfuStats;
+    const sfuRooms = new Map((sfuStats?.rooms ?? []).map((r) => [r.roomId, r]));
+    const open = this.deps.rooms.list().filter((r) => r.state === 'open');
+
+    const rooms: RoomHealth[] = [];
+    for (const room of open) {
+      const meta = await this.metaOf(room.id);
+      this.departments.set(room.id, meta.departmentId);
+      const sfuRoom = sfuRooms.get(room.id);
+      const sfuPeers = new Map((sfuRoom?.peers ?? []).map((p) => [p.peerId, p]));
+      const participants: ParticipantHealth[] = room
+        .members()
+        .map(({ peer }) => mergeParticipant(sfuPeers.get(peer.id), peer.browserStats, peer.role, now, peer.id));
+      const minutesLeft = room.endsAt ? Math.max(0, (room.endsAt.getTime() - now) / 60_000) : null;
+      rooms.push({
+        roomId: room.id,
+        kind: room.kind,
+        institutionId: meta.institutionId,
+        institution: meta.institution,
+        specialist: meta.specialist,
+        phase: phaseOf(room, meta, minutesLeft, now),
+        endsAt: room.endsAt?.toISOString() ?? null,
+        minutesLeft: minutesLeft === null ? null : Math.round(minutesLeft * 10) / 10,
+        workerPid: sfuRoom?.workerPid ?? null,
+        participants,
+        score: roomScore(participants),
+      });
+    }
+
+    const failedPrechecks = await this.failedPrechecks(rooms.map((r) => r.roomId));
+    const alerts = this.alerts.update(now, {
+      rooms: rooms.map((r) => ({ roomId: r.roomId, minutesLeft: r.minutesLeft, participants: r.participants })),
+      workers: sfuStats?.workers ?? [],
+      failedPrechecks,
+    });
+
+    for (const r of rooms) {
+      this.series.push(
+        now,
+        r.roomId,
+        roomFigures(r.participants),
+        Object.fromEntries(r.participants.map((p) => [p.peerId, participantFigures(p)])),
+      );
+      const q = this.quality.get(r.roomId) ?? { acc: new QualityAccumulator(), seen: now };
+      q.seen = now;
+      q.acc.add(
+        qualitySample(
+          r.participants,
+          alerts.filter((a) => a.roomId === r.roomId).map((a) => a.kind),
+        ),
+      );
+      this.quality.set(r.roomId, q);
+    }
+    await this.flushClosed(new Set(rooms.map((r) => r.roomId)));
+
+    const { rooms: _rooms, ...node } = sfuStats ?? { rooms: [] };
+    this.latest = {
+      at: new Date(now).toISOString(),
+      nodes: sfuStats ? [node as Omit<SfuNodeStats, 'rooms'>] : [],
+      signalling: [{ instanceId: this.deps.instanceId, sockets: this.deps.sockets(), rooms: open.length }],
+      rooms,
+      alerts,
+    };
+    for (const l of this.listeners) l(this.latest);
+  }
+
+  /** Rooms listed last time and gone now: their quality summary goes to the consultation. */
+  private async flushClosed(openNow: Set<string>): Promise<void> {
+    const gone = [...this.lastRooms].filter((id) => !openNow.has(id));
+    this.lastRooms = openNow;
+    for (const id of gone) {
+      this.series.drop(id);
+      this.meta.delete(id);
+      this.departments.delete(id);
+      const q = this.quality.get(id);
+      if (!q || q.acc.samples === 0) continue;
+      // Written again if the room reopens (the accumulator goes on): the last write is the whole consultation.
+      await this.deps.prisma.consultation
+        .updateMany({ where: { id }, data: { qualitySummary: q.acc.summary() } })
+        .catch((e: Error) => this.deps.log.warn({ roomId: id, err: e.message }, 'could not store a room quality summary'));
+    }
+    const now = this.now();
+    for (const [id, q] of this.quality) if (now - q.seen > FORGET_MS) this.quality.delete(id);
+  }
+
+  private metaOf(roomId: string): Promise<RoomMeta> {
+    let meta = this.meta.get(roomId);
+    if (!meta) {
+      meta = this.loadMeta(roomId);
+      this.meta.set(roomId, meta);
+    }
+    return meta;
+  }
+
+  private async loadMeta(roomId: string): Promise<RoomMeta> {
+    const c = await this.deps.prisma.consultation
+      .findUnique({
+        where: { id: roomId },
+        select: {
+          start: true,
+          institution: { select: { id: true, name: true, departmentId: true } },
+          specialists: { select: { specialist: { select: { displayName: true } } }, take: 1 },
+        },
+      })
+      .catch(() => null);
+    return {
+      institutionId: c?.institution.id ?? null,
+      departmentId: c?.institution.departmentId ?? null,
+      institution: c?.institution.name ?? '',
+      specialist: c?.specialists[0]?.specialist.displayName ?? '',
+      start: c?.start ?? null,
+    };
+  }
+
+  /** Open rooms whose latest equipment pre-check failed. */
+  private async failedPrechecks(roomIds: string[]): Promise<{ roomId: string; at: number }[]> {
+    if (roomIds.length === 0) return [];
+    const rows = await this.deps.prisma.precheckResult
+      .findMany({
+        where: { consultationId: { in: roomIds } },
+        orderBy: { at: 'desc' },
+        distinct: ['consultationId'],
+        select: { consultationId: true, at: true, passed: true },
+      })
+      .catch(() => []);
+    return rows.filter((r) => !r.passed).map((r) => ({ roomId: r.consultationId, at: r.at.getTime() }));
+  }
+}
+
+/** Before T: the specialist's pre-check; with a client in: live; near the limit: closing; else waiting. */
+function phaseOf(room: Room, meta: RoomMeta, minutesLeft: number | null, now: number): RoomPhase {
+  if (minutesLeft !== null && minutesLeft <= CLOSING_MINUTES) return 'closing';
+  if (meta.start && now < meta.start.getTime()) return 'precheck';
+  const clientIn = room.members().some(({ peer, waiting }) => !waiting && !isLead(peer.role));
+  return clientIn ? 'live' : 'waiting';
+}

@@ -1,0 +1,121 @@
+import type { ClientStatsReport, IcePath } from '@dp/protocol';
+
+// The browser's own view of its connection for the admins' health dashboard: both
+// transports' RTCStats reduced to one small report (ClientStatsReport). Counters
+// (bytes, packets) become rates against the previous reading, so the report says what
+// happens now, not since the call began.
+
+/** An RTCStats entry as getStats() yields it; only the fields read below. */
+export interface StatsEntry {
+  type: string;
+  id: string;
+  kind?: string;
+  bytesSent?: number;
+  bytesReceived?: number;
+  packetsReceived?: number;
+  packetsLost?: number;
+  jitter?: number;
+  framesPerSecond?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  nackCount?: number;
+  pliCount?: number;
+  firCount?: number;
+  currentRoundTripTime?: number;
+  state?: string;
+  nominated?: boolean;
+  selected?: boolean;
+  localCandidateId?: string;
+  selectedCandidatePairId?: string;
+  candidateType?: string;
+  protocol?: string;
+  mid?: string;
+}
+
+/** The counters a report is measured against. */
+export interface StatsCounters {
+  at: number;
+  bytesSent: number;
+  bytesReceived: number;
+  packetsReceived: number;
+  packetsLost: number;
+}
+
+const ICE_STATES = new Set<ClientStatsReport['iceState']>([
+  'new',
+  'checking',
+  'connected',
+  'completed',
+  'disconnected',
+  'failed',
+  'closed',
+]);
+
+/** mediasoup's bandwidth probe (mid 'probator') carries no media: it is left out. */
+const isMedia = (s: StatsEntry) => s.mid !== 'probator';
+
+function selectedPair(stats: StatsEntry[]): StatsEntry | undefined {
+  const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+  if (transport) return stats.find((s) => s.id === transport.selectedCandidatePairId);
+  return stats.find((s) => s.type === 'candidate-pair' && (s.selected || (s.nominated && s.state === 'succeeded')));
+}
+
+function pathOf(stats: StatsEntry[], pair: StatsEntry | undefined): IcePath {
+  const local = pair?.localCandidateId ? stats.find((s) => s.id === pair.localCandidateId) : undefined;
+  if (!local) return 'unknown';
+  if (local.candidateType === 'relay') return 'relay';
+  if (local.protocol === 'udp' || local.protocol === 'tcp') return local.protocol;
+  return 'unknown';
+}
+
+const sumOf = (entries: StatsEntry[], field: keyof StatsEntry) => entries.reduce((a, s) => a + (Number(s[field]) || 0), 0);
+
+/**
+ * One report from the two transports' stats and the previous counters (null the first
+ * time: rates are then 0). `iceState` is the receive transport's connection state as
+ * mediasoup-client tells it (the path the participant depends on).
+ */
+export function summariseStats(
+  send: StatsEntry[],
+  recv: StatsEntry[],
+  iceState: string,
+  previous: StatsCounters | null,
+  now: number,
+): { report: ClientStatsReport; counters: StatsCounters } {
+  const outbound = send.filter((s) => s.type === 'outbound-rtp' && isMedia(s));
+  const inbound = recv.filter((s) => s.type === 'inbound-rtp' && isMedia(s));
+  const counters: StatsCounters = {
+    at: now,
+    bytesSent: sumOf(outbound, 'bytesSent'),
+    bytesReceived: sumOf(inbound, 'bytesReceived'),
+    packetsReceived: sumOf(inbound, 'packetsReceived'),
+    packetsLost: sumOf(inbound, 'packetsLost'),
+  };
+  const seconds = previous ? (now - previous.at) / 1000 : 0;
+  const rate = (bytes: number, before: number) => (seconds > 0 ? Math.max(0, ((bytes - before) * 8) / seconds) : 0);
+  const received = previous ? counters.packetsReceived - previous.packetsReceived : 0;
+  const lost = previous ? counters.packetsLost - previous.packetsLost : 0;
+  const expected = received + Math.max(0, lost);
+
+  const pair = selectedPair(recv) ?? selectedPair(send);
+  const audio = inbound.filter((s) => s.kind === 'audio');
+  const video = inbound.filter((s) => s.kind === 'video').sort((a, b) => (b.frameWidth ?? 0) - (a.frameWidth ?? 0))[0];
+  const state = ICE_STATES.has(iceState as ClientStatsReport['iceState']) ? (iceState as ClientStatsReport['iceState']) : 'new';
+
+  const report: ClientStatsReport = {
+    iceState: state,
+    path: pathOf(recv.length ? recv : send, pair),
+    sendBitrate: Math.round(previous ? rate(counters.bytesSent, previous.bytesSent) : 0),
+    recvBitrate: Math.round(previous ? rate(counters.bytesReceived, previous.bytesReceived) : 0),
+    recvLossPercent: expected > 0 ? Math.min(100, (Math.max(0, lost) / expected) * 100) : 0,
+    rttMs: Math.round((pair?.currentRoundTripTime ?? 0) * 1000),
+    jitterMs: Math.round(Math.max(0, ...audio.map((s) => (s.jitter ?? 0) * 1000))),
+    fps: Math.min(240, Math.max(0, video?.framesPerSecond ?? 0)),
+    frameWidth: Math.min(10_000, video?.frameWidth ?? 0),
+    frameHeight: Math.min(10_000, video?.frameHeight ?? 0),
+    nackCount: sumOf(inbound, 'nackCount'),
+    pliCount: sumOf(inbound, 'pliCount'),
+    firCount: sumOf(inbound, 'firCount'),
+  };
+  return { report, counters };
+}

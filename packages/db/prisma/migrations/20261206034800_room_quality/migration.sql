@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "consultations" ADD COLUMN     "quality_summary" JSONB;
+

@@ -1,0 +1,162 @@
+import { describe, expect, it } from '@jest/globals';
+import { generateSync } from 'otplib';
+import type { Page } from 'puppeteer-core';
+import { io, type Socket } from 'socket.io-client';
+import { ROOM_NAMESPACE, type Ack } from '@dp/protocol';
+import { hashPassword } from '../../../apps/signalling/src/auth/passwords.ts';
+import { newTotpSecret } from '../../../apps/signalling/src/auth/totp.ts';
+import { admitNext, attr, join, openParticipant, screenshot, waitForMedia, waitUntil } from './browser.ts';
+import { productAndBrowser } from './stack.ts';
+
+// The admins' health dashboard with real media: two Chromium pages in a one-to-one, the
+// dashboard open in a third (an admin signed in with password and second factor). What
+// it shows must be real — non-zero, close to what the SFU itself reports — and must move
+// when the client turns its camera off.
+
+const ctx = productAndBrowser();
+const testId = (id: string) => `[data-testid="${id}"]`;
+
+/** An admin of the consultation's department, signed in on `page` through the real API (password + TOTP). */
+async function signInAdmin(page: Page, consultationId: string): Promise<void> {
+  const { prisma } = ctx.product;
+  const c = await prisma.consultation.findUniqueOrThrow({
+    where: { id: consultationId },
+    select: { institution: { select: { departmentId: true } } },
+  });
+  const email = `admin-${Date.now()}@example.org`;
+  const password = 'светлое утро над рекой';
+  const secret = newTotpSecret();
+  await prisma.staffUser.create({
+    data: {
+      email,
+      displayName: 'Администратор Ресурсного центра',
+      role: 'admin',
+      departmentId: c.institution.departmentId,
+      passwordHash: await hashPassword(password),
+      passwordChangedAt: new Date(),
+      totpSecret: secret,
+      totpEnabledAt: new Date(),
+    },
+  });
+  const status = await page.evaluate(
+    async (body) =>
+      (await fetch('/api/auth/sign-in', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }))
+        .status,
+    { email, password, totp: generateSync({ secret }) },
+  );
+  expect(status).toBe(200);
+}
+
+const num = async (page: Page, id: string, name: string) => Number(await attr(page, id, name));
+
+describe('the health dashboard', () => {
+  it('shows live figures of two browsers that match the SFU’s own, and change when a camera goes off', async () => {
+    const name = `dashboard-${Date.now()}`;
+    const roomId = ctx.product.consultationId(name);
+    const specialist = await openParticipant(
+      ctx.browser,
+      await ctx.product.link(name, 'specialist', '', { displayName: 'Соколова И. В.' }),
+    );
+    const client = await openParticipant(ctx.browser, await ctx.product.link(name, 'client', '', { displayName: 'Петрова Анна' }));
+    await join(specialist);
+    await join(client);
+    const clientId = await admitNext(specialist);
+    for (const page of [specialist, client]) await waitForMedia(page, (m) => m.videoFramesDecoded > 20 && m.audioPacketsReceived > 30);
+
+    const dashboard = await (await ctx.browser.createBrowserContext()).newPage();
+    await dashboard.setViewport({ width: 1366, height: 900 });
+    const base = ctx.product.url.replace('127.0.0.1', 'localhost'); // the pages' host (cookies are per host)
+    await dashboard.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
+    await signInAdmin(dashboard, roomId);
+    await dashboard.goto(`${base}/admin/health`, { waitUntil: 'domcontentloaded' });
+
+    // The room is listed, live, with both participants; open it.
+    await dashboard.waitForSelector(`${testId(`room-${roomId}`)}[data-phase="live"][data-participants="2"]`, { timeout: 20_000 });
+    await dashboard.click(`[data-room-button="${roomId}"]`);
+    const row = `participant-${clientId}`;
+    await dashboard.waitForSelector(testId(row), { timeout: 10_000 });
+
+    // Non-zero figures from both sides: the SFU's bitrates and the browser's own report.
+    await waitUntil(
+      async () =>
+        (await num(dashboard, row, 'data-send-bitrate')) > 200_000 &&
+        (await num(dashboard, row, 'data-recv-bitrate')) > 200_000 &&
+        (await attr(dashboard, row, 'data-browser-report')) === 'true' &&
+        (await num(dashboard, row, 'data-fps')) > 0,
+      'the client’s live figures on the dashboard',
+      20_000,
+    );
+    expect(await num(dashboard, row, 'data-frame-width')).toBeGreaterThan(0);
+    expect(await attr(dashboard, row, 'data-ice-state')).toMatch(/^(connected|completed)$/);
+    expect(await attr(dashboard, row, 'data-path')).toBe('udp');
+    expect(await num(dashboard, row, 'data-score')).toBeGreaterThan(3);
+
+    // Within tolerance of what the SFU reports at the same moment (both sampled every 2 s).
+    const shown = await num(dashboard, row, 'data-send-bitrate');
+    const sfu = await ctx.product.sfu.request('stats', {});
+    const peer = sfu.rooms.find((r) => r.roomId === roomId)!.peers.find((p) => p.peerId === clientId)!;
+    const sfuSend = peer.producers.reduce((a, p) => a + p.bitrate, 0);
+    expect(Math.abs(shown - sfuSend) / sfuSend).toBeLessThan(0.5);
+    const worker = sfu.workers[0]!;
+    await waitUntil(async () => (await num(dashboard, `worker-${worker.pid}`, 'data-transports')) >= 4, 'the worker’s transports');
+    expect(await num(dashboard, `worker-${worker.pid}`, 'data-memory')).toBeGreaterThan(0);
+    await screenshot(dashboard, 'dashboard-room');
+
+    // The client turns its camera off: its send bitrate falls to the microphone's.
+    await client.click(testId('camera-toggle'));
+    await waitUntil(async () => (await num(dashboard, row, 'data-send-bitrate')) < 100_000, 'the send bitrate to fall', 20_000);
+    const after = await ctx.product.sfu.request('stats', {});
+    const camera = after.rooms
+      .find((r) => r.roomId === roomId)!
+      .peers.find((p) => p.peerId === clientId)!
+      .producers.find((p) => p.source === 'camera');
+    expect(camera === undefined || camera.paused).toBe(true);
+    await screenshot(dashboard, 'dashboard-camera-off');
+
+    for (const page of [specialist, client, dashboard]) await page.browserContext().close();
+  }, 120_000);
+
+  it('stays responsive with 100 open rooms', async () => {
+    // 100 rooms through the real pipeline: a specialist's socket joins each (transports on
+    // the SFU, no media), so the dashboard gets 100 rooms every 2 s.
+    const names = Array.from({ length: 100 }, (_, i) => `dashboard-load-${Date.now()}-${i}`);
+    const sockets: Socket[] = [];
+    for (const name of names) {
+      const token = new URL(await ctx.product.link(name, 'specialist')).pathname.split('/').at(-1)!;
+      const socket = io(ctx.product.url + ROOM_NAMESPACE, { transports: ['websocket'], reconnection: false, forceNew: true });
+      const ack = (await socket.timeout(10_000).emitWithAck('join', { token })) as Ack<unknown>;
+      expect(ack.ok).toBe(true);
+      sockets.push(socket);
+    }
+    const dashboard = await (await ctx.browser.createBrowserContext()).newPage();
+    await dashboard.setViewport({ width: 1366, height: 900 });
+    const base = ctx.product.url.replace('127.0.0.1', 'localhost');
+    await dashboard.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
+    await signInAdmin(dashboard, ctx.product.consultationId(names[0]!));
+    // Long tasks (> 50 ms on the main thread) while the snapshots keep coming.
+    await dashboard.evaluateOnNewDocument(() => {
+      const w = window as unknown as { __longTasks: number[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({
+        type: 'longtask',
+        buffered: true,
+      });
+    });
+    await dashboard.goto(`${base}/admin/health`, { waitUntil: 'domcontentloaded' });
+    await waitUntil(async () => Number(await attr(dashboard, 'rooms-count', 'data-rooms')) >= 100, '100 rooms on the dashboard', 20_000);
+    const firstAt = await attr(dashboard, 'health-updated-at', 'data-at');
+    await waitUntil(async () => (await attr(dashboard, 'health-updated-at', 'data-at')) !== firstAt, 'a fresh snapshot', 10_000);
+    // Still answers a click at once: open a room, then the last one.
+    const last = ctx.product.consultationId(names.at(-1)!);
+    await dashboard.click(`[data-room-button="${last}"]`);
+    await dashboard.waitForSelector(`${testId(`room-${last}`)}[data-selected="true"]`, { timeout: 2_000 });
+    await new Promise((r) => setTimeout(r, 6_000)); // three more snapshots
+    const longTasks = await dashboard.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+    // The first render of 100 rows may take one long task; later snapshots must not freeze the page.
+    const worst = Math.max(0, ...longTasks.slice(1));
+    expect(worst).toBeLessThan(500);
+    await screenshot(dashboard, 'dashboard-100-rooms');
+    for (const s of sockets) s.close();
+    await dashboard.browserContext().close();
+  }, 120_000);
+});
