@@ -172,6 +172,19 @@ export class MediaRoom {
     );
   }
 
+  /** A network-test probe's figures: what reached the router of its (only) test producer. */
+  async probeStats(): Promise<SfuResponse<'probeStats'>> {
+    const producers = [...this.peers.values()].flatMap((p) => [...p.producers.values()]);
+    const stats = await sampleAll(producers.values(), producerStats);
+    const first = stats[0];
+    if (!first) return { lossPct: null, bitrateKbps: null, score: null };
+    return {
+      lossPct: Math.min(100, Math.max(0, first.lossPercent)),
+      bitrateKbps: Math.max(0, first.bitrate / 1000),
+      score: Math.min(10, Math.max(0, first.score)),
+    };
+  }
+
   private findProducer(producerId: string): types.Producer | undefined {
     for (const p of this.peers.values()) {
       const producer = p.producers.get(producerId);

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import {
+  NETWORK_TEST,
   ProtocolError,
   type SfuEvent,
   type SfuEventName,
@@ -29,6 +30,8 @@ export class SfuService {
   readonly events: SfuEmitter = new EventEmitter();
   private readonly rooms = new Map<string, MediaRoom>();
   private readonly opening = new Map<string, Promise<MediaRoom>>();
+  /** Open network-test probes (their routers are in `rooms` too) by the key they were opened for. */
+  private readonly probes = new Map<string, { key: string; timer: NodeJS.Timeout }>();
   private readonly pool: WorkerPool;
   private readonly config: SfuConfig;
   private readonly log: Logger;
@@ -96,6 +99,35 @@ export class SfuService {
         .list()
         .map((s) => ({ pid: s.worker.pid, routers: s.routers, workerBin: this.config.workerBin ?? '(mediasoup default)' })),
     }),
+    openProbe: async ({ roomId, key, lifetimeMs }, caller) => {
+      if (this.rooms.has(roomId) || this.opening.has(roomId)) throw new ProtocolError('bad_request', 'this id is taken');
+      const open = [...this.probes.values()].filter((p) => p.key === key).length;
+      if (open >= NETWORK_TEST.maxConcurrentPerLink) throw new ProtocolError('rate_limited', 'too many network tests at once');
+      // Counted before the router exists, so two requests at once cannot both pass the check.
+      const timer = setTimeout(() => {
+        const probe = this.rooms.get(roomId);
+        if (probe) this.closeRoom(probe, 'network test time is up');
+        this.probes.delete(roomId);
+      }, lifetimeMs);
+      timer.unref();
+      this.probes.set(roomId, { key, timer });
+      try {
+        const room = await this.openRoom(roomId, caller);
+        room.router.observer.once('close', () => {
+          clearTimeout(timer);
+          this.probes.delete(roomId);
+        });
+        return { rtpCapabilities: room.router.rtpCapabilities as SfuResponse<'openProbe'>['rtpCapabilities'] };
+      } catch (e) {
+        clearTimeout(timer);
+        this.probes.delete(roomId);
+        throw e;
+      }
+    },
+    probeStats: async ({ roomId }) => {
+      if (!this.probes.has(roomId)) throw new ProtocolError('not_found', 'no such network test');
+      return this.room(roomId).probeStats();
+    },
     stats: async () => {
       this.statsInFlight ??= this.collectStats().finally(() => (this.statsInFlight = undefined));
       return this.statsInFlight;
@@ -110,7 +142,11 @@ export class SfuService {
   }
 
   roomCount(): number {
-    return this.rooms.size;
+    return [...this.rooms.keys()].filter((id) => !this.probes.has(id)).length;
+  }
+
+  probeCount(): number {
+    return this.probes.size;
   }
 
   close(): void {
@@ -126,7 +162,9 @@ export class SfuService {
    */
   private async collectStats(): Promise<SfuNodeStats> {
     const slots = this.pool.list().filter((s) => !s.worker.closed);
-    const rooms = [...this.rooms.values()].filter((r) => !r.closed);
+    // Network-test probes are not consultations: the dashboard lists rooms only (their
+    // transports still count in their worker's figures, they are real load).
+    const rooms = [...this.rooms.values()].filter((r) => !r.closed && !this.probes.has(r.id));
     const [usages, peers] = await Promise.all([
       Promise.all(slots.map((slot) => settle(() => slot.worker.getResourceUsage()))),
       Promise.all(rooms.map((room) => room.stats())),

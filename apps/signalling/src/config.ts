@@ -39,6 +39,14 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Bearer token for GET /metrics (Prometheus); unset: only this machine may read them. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** E-mail to clients, e.g. smtp://user:pass@mail.example.org:587 (smtps:// for implicit TLS); unset: notifications are recorded as skipped. */
+  SMTP_URL: z
+    .string()
+    // The value holds the password: the message never repeats it.
+    .refine((v) => v === '' || (URL.canParse(v) && /^smtps?:$/.test(new URL(v).protocol)), 'SMTP_URL must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** The From of every e-mail. */
+  MAIL_FROM: z.string().min(3).default('«Дистанционная приёмная» <no-reply@localhost>'),
   /** Mint a demo consultation at start and print its two links. */
   DEMO: z.enum(['0', '1']).default('0'),
 });
@@ -59,6 +67,8 @@ export type SignallingConfig = {
   logLevel: string;
   demo: boolean;
   metricsToken: string | undefined;
+  /** SMTP for notifications; url undefined = not configured (the url holds the password: never log it). */
+  mail: { smtpUrl: string | undefined; from: string };
 };
 
 export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): SignallingConfig {
@@ -85,5 +95,6 @@ export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): Sign
     logLevel: e.LOG_LEVEL,
     demo: e.DEMO === '1',
     metricsToken: e.METRICS_TOKEN,
+    mail: { smtpUrl: e.SMTP_URL || undefined, from: e.MAIL_FROM },
   };
 }

@@ -17,10 +17,12 @@ import { RoomAccess } from './auth/room-access.ts';
 import { SignInGuard } from './auth/sign-in-guard.ts';
 import { ConsultationGate } from './timetable/consultation-gate.ts';
 import { TimetableService, type JobOutcome } from './timetable/timetable-service.ts';
+import { Notifier } from './notify/index.ts';
 import { attachAdminNamespace } from './health/admin-socket.ts';
 import { HealthMonitor } from './health/health-monitor.ts';
 import { createMetrics, metricsHandler } from './health/metrics.ts';
 import { ROOM_NAMESPACE } from '@dp/protocol';
+import { NetworkProbes } from './probe/network-probes.ts';
 
 export interface SignallingServer {
   port: number;
@@ -32,6 +34,8 @@ export interface SignallingServer {
   prisma: PrismaClient;
   timetable: TimetableService;
   health: HealthMonitor;
+  /** The device check's network tests. */
+  probes: NetworkProbes;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,8 @@ export interface SignallingOptions {
   resumeGraceMs?: number;
   /** Health sampling interval (tests shorten the 2 s). */
   healthIntervalMs?: number;
+  /** A network test's lifetime (tests shorten the 20 s). */
+  probeLifetimeMs?: number;
 }
 
 /** Composes the signalling process; main.ts and the tests both start it this way. */
@@ -52,11 +58,21 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
   const prisma = createPrisma(config.databaseUrl);
   const rooms = new RoomRegistry(sfu, log, (id) => prismaRoomRecords(prisma, id), opts.resumeGraceMs);
   const gate = new ConsultationGate(prisma);
+  // E-mail to clients (SMTP_URL unset: every notification is recorded as skipped).
+  const notifier = new Notifier({
+    prisma,
+    smtpUrl: config.mail.smtpUrl,
+    from: config.mail.from,
+    publicUrl: () => config.publicUrl ?? `http://localhost:${listeningPort}`,
+    signLink: (claims) => links.sign(claims),
+    log,
+  });
   const timetable = new TimetableService({
     prisma,
     redisUrl: config.redisUrl,
     rooms,
     log,
+    notifier,
     ...(opts.onJobOutcome ? { onOutcome: opts.onJobOutcome } : {}),
     ...(opts.timetableQueue ? { queueName: opts.timetableQueue } : {}),
   });
@@ -90,9 +106,14 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     },
     signLink: (claims) => links.sign(claims),
     timetable,
+    notifier,
     now,
     log,
     health,
+    rooms: {
+      revoked: async (consultationId, participantId) => rooms.get(consultationId)?.revoked(participantId),
+      technicalFailure: async (consultationId) => rooms.get(consultationId)?.close('technical_failure'),
+    },
   };
   const app = createApp({
     links,
@@ -109,7 +130,8 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
   const io = new Server(http, { maxHttpBufferSize: 256 * 1024, serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 });
   rooms.onRoomClosed = (id, reason) =>
     void timetable.roomClosed(id, reason).catch((e: Error) => log.error({ err: e.message }, 'could not record a closed room'));
-  attachRoomNamespace(io, rooms, new RoomAccess(prisma, links, sessions), gate, log);
+  const probes = new NetworkProbes(sfu, prisma, log, opts.probeLifetimeMs ? { lifetimeMs: opts.probeLifetimeMs } : {});
+  attachRoomNamespace(io, rooms, new RoomAccess(prisma, links, sessions), gate, log, probes);
   attachAdminNamespace(io, health, sessions, log);
   countSockets = () => io.of(ROOM_NAMESPACE).sockets.size;
   await sfu.connect();
@@ -131,11 +153,13 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     prisma,
     timetable,
     health,
+    probes,
     async close() {
       await rooms.closeAll('server_shutdown');
       await health.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await timetable.close();
+      await notifier.close();
       redis.disconnect();
       await prisma.$disconnect();
       sfu.close();

@@ -335,7 +335,7 @@ describe('webinar: hosts speak, attendees watch until given the floor', () => {
     expect(await removed).toEqual({});
     const again = await connectPeer(stack);
     // The link is revoked in the record, so the gate refuses it before any room sees it.
-    expect(errorCode(await again.request('join', { token: a2.token }))).toBe('invalid_token');
+    expect(errorCode(await again.request('join', { token: a2.token }))).toBe('link_revoked');
     expect((await stack.signalling.prisma.participant.findUniqueOrThrow({ where: { id: a2.id } })).linkRevokedAt).not.toBeNull();
     again.close();
   });

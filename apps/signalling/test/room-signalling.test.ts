@@ -190,12 +190,15 @@ describe('bad input gets an error ack, never a crash', () => {
     const good = await tokenFor(stack, 'room-x', 'client');
     const forged = good.slice(0, -4) + (good.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     expect(errorCode(await p.request('join', { token: forged }))).toBe('invalid_token');
-    expect(errorCode(await p.request('join', { token: await tokenFor(stack, 'room-x', 'client', { ttlMs: -1000 }) }))).toBe(
-      'invalid_token',
-    );
+    const expired = await tokenFor(stack, 'room-x', 'client', { ttlMs: -1000 });
+    expect(errorCode(await p.request('join', { token: expired }))).toBe('link_expired');
     const res = await fetch(`${stack.url}/api/links/${forged}`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_token' } });
+    // A genuine link past its time says so (410), for the link page's «срок действия истёк».
+    const old = await fetch(`${stack.url}/api/links/${expired}`);
+    expect(old.status).toBe(410);
+    expect(await old.json()).toMatchObject({ error: { code: 'link_expired' } });
     p.close();
   });
 

@@ -62,7 +62,7 @@ describe('who may enter, and when', () => {
     expect(errorCode(await p.request('join', { token }))).toBe('cancelled');
     const revoked = await tokenFor(stack, 'tt-revoked', 'client');
     await prisma().participant.updateMany({ where: { consultationId: roomId('tt-revoked') }, data: { linkRevokedAt: new Date() } });
-    expect(errorCode(await p.request('join', { token: revoked }))).toBe('invalid_token');
+    expect(errorCode(await p.request('join', { token: revoked }))).toBe('link_revoked');
     p.close();
   });
 

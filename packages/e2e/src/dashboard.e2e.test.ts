@@ -1,12 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateSync } from 'otplib';
 import type { Page } from 'puppeteer-core';
 import { io, type Socket } from 'socket.io-client';
 import { ROOM_NAMESPACE, type Ack } from '@dp/protocol';
-import { hashPassword } from '../../../apps/signalling/src/auth/passwords.ts';
-import { newTotpSecret } from '../../../apps/signalling/src/auth/totp.ts';
 import { admitNext, attr, join, openParticipant, screenshot, waitForMedia, waitUntil } from './browser.ts';
 import { productAndBrowser } from './stack.ts';
+import { staffOf } from './staff.ts';
 
 // The admins' health dashboard with real media: two Chromium pages in a one-to-one, the
 // dashboard open in a third (an admin signed in with password and second factor). What
@@ -18,33 +16,7 @@ const testId = (id: string) => `[data-testid="${id}"]`;
 
 /** An admin of the consultation's department, signed in on `page` through the real API (password + TOTP). */
 async function signInAdmin(page: Page, consultationId: string): Promise<void> {
-  const { prisma } = ctx.product;
-  const c = await prisma.consultation.findUniqueOrThrow({
-    where: { id: consultationId },
-    select: { institution: { select: { departmentId: true } } },
-  });
-  const email = `admin-${Date.now()}@example.org`;
-  const password = 'светлое утро над рекой';
-  const secret = newTotpSecret();
-  await prisma.staffUser.create({
-    data: {
-      email,
-      displayName: 'Администратор Ресурсного центра',
-      role: 'admin',
-      departmentId: c.institution.departmentId,
-      passwordHash: await hashPassword(password),
-      passwordChangedAt: new Date(),
-      totpSecret: secret,
-      totpEnabledAt: new Date(),
-    },
-  });
-  const status = await page.evaluate(
-    async (body) =>
-      (await fetch('/api/auth/sign-in', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }))
-        .status,
-    { email, password, totp: generateSync({ secret }) },
-  );
-  expect(status).toBe(200);
+  await (await staffOf(ctx.product.prisma, consultationId, 'admin', 'Администратор Ресурсного центра')).signIn(page);
 }
 
 const num = async (page: Page, id: string, name: string) => Number(await attr(page, id, name));

@@ -52,6 +52,29 @@ describe("a client's link", () => {
     );
     await forged.waitForSelector('[data-testid="link-schedule"]');
     expect(await status(forged)).toBe('invalid');
-    for (const p of [over, cancelled, forged]) await p.browserContext().close();
+    expect(await forged.$eval('h1', (el) => el.textContent)).toBe('Ссылка не работает');
+
+    // A genuine link past its validity, and one that staff revoked, each say so.
+    const expired = await openParticipant(
+      ctx.browser,
+      await ctx.product.link('link-expired', 'client', '', { linkExpiresAt: new Date(Date.now() - 60_000) }),
+      PHONE,
+    );
+    await expired.waitForSelector('[data-testid="link-schedule"]');
+    expect(await status(expired)).toBe('expired');
+    expect(await expired.$eval('h1', (el) => el.textContent)).toBe('Срок действия ссылки истёк');
+
+    const revokedLink = await ctx.product.link('link-revoked', 'client');
+    await ctx.product.prisma.participant.updateMany({
+      where: { consultationId: ctx.product.consultationId('link-revoked') },
+      data: { linkRevokedAt: new Date() },
+    });
+    const revoked = await openParticipant(ctx.browser, revokedLink, PHONE);
+    await revoked.waitForSelector('[data-testid="link-schedule"]');
+    expect(await status(revoked)).toBe('revoked');
+    expect(await revoked.$eval('h1', (el) => el.textContent)).toBe('Ссылка отозвана');
+    expect(await revoked.$('[data-testid="join-button"]')).toBeNull();
+    await screenshot(revoked, 'link-revoked-phone');
+    for (const p of [over, cancelled, forged, expired, revoked]) await p.browserContext().close();
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'puppeteer-core';
 import { admitNext, attr, consumerFigures, join, openParticipant, PHONE, screenshot, waitForMedia, waitUntil } from './browser.ts';
-import { hashPassword } from '../../../apps/signalling/src/auth/passwords.ts';
+import { signInAsParticipant } from './staff.ts';
 import { productAndBrowser } from './stack.ts';
 
 // A dyad: two clients talk to each other while a curator watches. The clients are always
@@ -10,43 +10,6 @@ import { productAndBrowser } from './stack.ts';
 
 const ctx = productAndBrowser();
 const testId = (id: string) => `[data-testid="${id}"]`;
-
-/**
- * The host's (or curator's) participant becomes a signed-in member of staff, as when staff
- * open their room from their own link while signed in: the records panels (registry, private
- * notes) read the staff REST API with that session. The account is made directly in the
- * database with the product's own password hashing; the sign-in is the real API call.
- */
-async function signInStaffFor(page: Page, consultation: string, role: 'host' | 'curator', displayName: string): Promise<string> {
-  const consultationId = ctx.product.consultationId(consultation);
-  const { prisma } = ctx.product;
-  const c = await prisma.consultation.findUniqueOrThrow({
-    where: { id: consultationId },
-    select: { institutionId: true, institution: { select: { departmentId: true } } },
-  });
-  const email = `${role}-${Date.now()}@example.org`;
-  const password = 'зелёные яблоки в саду';
-  const staff = await prisma.staffUser.create({
-    data: {
-      email,
-      displayName,
-      role: 'specialist',
-      institutionId: c.institutionId,
-      departmentId: c.institution.departmentId,
-      passwordHash: await hashPassword(password),
-      passwordChangedAt: new Date(),
-    },
-  });
-  await prisma.participant.updateMany({ where: { consultationId, role }, data: { staffUserId: staff.id } });
-  const status = await page.evaluate(
-    async (body) =>
-      (await fetch('/api/auth/sign-in', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }))
-        .status,
-    { email, password },
-  );
-  expect(status).toBe(200);
-  return staff.id;
-}
 
 const selfId = async (page: Page) => {
   const row = await page.waitForSelector('[data-self="true"]', { timeout: 10_000 });
@@ -60,7 +23,13 @@ describe('dyad', () => {
     const producers = async () => (await ctx.product.sfu.request('roomState', { roomId: ctx.product.consultationId(name) })).producers;
 
     const curator = await openParticipant(ctx.browser, await ctx.product.link(name, 'curator', '', opts('Орлова Татьяна Петровна')));
-    const curatorStaffId = await signInStaffFor(curator, name, 'curator', 'Орлова Татьяна Петровна');
+    const curatorStaffId = await signInAsParticipant(
+      ctx.product.prisma,
+      curator,
+      ctx.product.consultationId(name),
+      'curator',
+      'Орлова Татьяна Петровна',
+    );
     await join(curator);
     await curator.waitForSelector(testId('curator-self-state'), { timeout: 15_000 });
     expect(await attr(curator, 'curator-self-state', 'data-state')).toBe('observing');

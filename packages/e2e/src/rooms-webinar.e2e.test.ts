@@ -15,7 +15,7 @@ import {
   waitForMedia,
   waitUntil,
 } from './browser.ts';
-import { hashPassword } from '../../../apps/signalling/src/auth/passwords.ts';
+import { signInAsParticipant } from './staff.ts';
 import { productAndBrowser } from './stack.ts';
 
 // A webinar with a host and six real headless Chromium attendees (small windows, so that
@@ -27,43 +27,6 @@ import { productAndBrowser } from './stack.ts';
 const ctx = productAndBrowser();
 const testId = (id: string) => `[data-testid="${id}"]`;
 const ATTENDEES = ['Петрова Анна', 'Иванов Сергей', 'Кузнецова Мария', 'Смирнов Олег', 'Васильева Елена', 'Орлов Дмитрий'];
-
-/**
- * The host's (or curator's) participant becomes a signed-in member of staff, as when staff
- * open their room from their own link while signed in: the records panels (registry, private
- * notes) read the staff REST API with that session. The account is made directly in the
- * database with the product's own password hashing; the sign-in is the real API call.
- */
-async function signInStaffFor(page: Page, consultation: string, role: 'host' | 'curator', displayName: string): Promise<string> {
-  const consultationId = ctx.product.consultationId(consultation);
-  const { prisma } = ctx.product;
-  const c = await prisma.consultation.findUniqueOrThrow({
-    where: { id: consultationId },
-    select: { institutionId: true, institution: { select: { departmentId: true } } },
-  });
-  const email = `${role}-${Date.now()}@example.org`;
-  const password = 'зелёные яблоки в саду';
-  const staff = await prisma.staffUser.create({
-    data: {
-      email,
-      displayName,
-      role: 'specialist',
-      institutionId: c.institutionId,
-      departmentId: c.institution.departmentId,
-      passwordHash: await hashPassword(password),
-      passwordChangedAt: new Date(),
-    },
-  });
-  await prisma.participant.updateMany({ where: { consultationId, role }, data: { staffUserId: staff.id } });
-  const status = await page.evaluate(
-    async (body) =>
-      (await fetch('/api/auth/sign-in', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }))
-        .status,
-    { email, password },
-  );
-  expect(status).toBe(200);
-  return staff.id;
-}
 
 const chatOf = (page: Page) =>
   page.evaluate(() => (window as unknown as { __roomClient: { state: { chat: ChatMessage[] } } }).__roomClient.state.chat);
@@ -96,7 +59,7 @@ describe('webinar', () => {
     const opts = (displayName: string) => ({ kind: 'webinar' as const, displayName });
 
     const host = await openParticipant(ctx.browser, await ctx.product.link(name, 'host', '', opts('Соколова Ирина Викторовна')));
-    await signInStaffFor(host, name, 'host', 'Соколова Ирина Викторовна');
+    await signInAsParticipant(ctx.product.prisma, host, ctx.product.consultationId(name), 'host', 'Соколова Ирина Викторовна');
     await join(host);
     await host.waitForSelector(testId('leave-button'), { timeout: 15_000 });
     const hostRow = await host.waitForSelector('[data-self="true"]', { timeout: 10_000 });
@@ -261,7 +224,7 @@ describe('webinar', () => {
     await waitUntil(async () => (await host.$(testId(`participant-${a5Id}`))) === null, 'the removed attendee gone from the list');
     // Removed for good: the link is revoked, so the page no longer offers the room.
     await removed.reload({ waitUntil: 'domcontentloaded' });
-    await removed.waitForSelector(`${testId('link-schedule')}[data-status="invalid"]`, { timeout: 10_000 });
+    await removed.waitForSelector(`${testId('link-schedule')}[data-status="revoked"]`, { timeout: 10_000 });
     expect(await removed.$(testId('join-button'))).toBeNull();
 
     for (const page of [host, ...attendees]) await page.browserContext().close();

@@ -19,6 +19,8 @@ export interface ConsultationOpts {
   kind?: 'one_to_one' | 'webinar' | 'dyad';
   /** Stored as the participant's name (what the others see as its label). */
   displayName?: string;
+  /** When this participant's link expires (default: in an hour). */
+  linkExpiresAt?: Date;
 }
 
 const DIRECTION = { one_to_one: 'specialist_client', webinar: 'specialist_client', dyad: 'client_client' } as const;
@@ -65,7 +67,7 @@ async function freeRtcPort(): Promise<number> {
   }
 }
 
-export async function startProduct(opts: { workers?: number } = {}): Promise<Product> {
+export async function startProduct(opts: { workers?: number; env?: Record<string, string> } = {}): Promise<Product> {
   const workerBin = process.env.MEDIASOUP_WORKER_BIN;
   if (!workerBin) throw new Error('MEDIASOUP_WORKER_BIN is not set: run the tests through ./pnpm test');
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
@@ -91,6 +93,7 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
     DEMO: '0',
     DATABASE_URL: db.url,
     REDIS_URL: process.env.REDIS_URL,
+    ...opts.env,
   };
   const logs: string[] = [];
   const children: ChildProcess[] = [];
@@ -123,7 +126,9 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
           department: { create: { name: 'E2E департамент' } },
           name: 'E2E учреждение',
           timeZone: 'Asia/Omsk',
-          week: { '1': null, '2': null, '3': null, '4': null, '5': null, '6': null, '7': null },
+          // Working round the clock every day: e2e consultations start whenever a test runs,
+          // and the staff screens read the calendar (at least one working day is a rule).
+          week: Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, { start: '00:00', end: '23:59' }])),
         },
       })
     ).id;
@@ -152,7 +157,8 @@ export async function startProduct(opts: { workers?: number } = {}): Promise<Pro
       const participant = await prisma.participant.create({
         data: { consultationId: id, role, displayName: opts.displayName ?? null },
       });
-      const token = signer.sign({ consultationId: id, participantId: participant.id, role, expiresAt: new Date(Date.now() + 3600_000) });
+      const expiresAt = opts.linkExpiresAt ?? new Date(Date.now() + 3600_000);
+      const token = signer.sign({ consultationId: id, participantId: participant.id, role, expiresAt });
       return `${url.replace('127.0.0.1', 'localhost')}/join/${token}${query}`;
     },
     async stop() {
@@ -204,11 +210,11 @@ async function waitFor(target: string, logs: string[], timeoutMs = 20_000): Prom
  * For a test file: the product and one Chromium, started before its tests and stopped after.
  * Read them through the returned getters (they exist once beforeAll has run).
  */
-export function productAndBrowser(): { readonly product: Product; readonly browser: Browser } {
+export function productAndBrowser(env?: () => Record<string, string>): { readonly product: Product; readonly browser: Browser } {
   let product: Product | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    product = await startProduct();
+    product = await startProduct(env ? { env: env() } : {});
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {

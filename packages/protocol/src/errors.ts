@@ -8,7 +8,9 @@ export const errorCodes = [
   'bad_request', // the message did not match its schema
   'payload_too_large',
   'unknown_event',
-  'invalid_token', // a link that is malformed, forged or expired
+  'invalid_token', // a link that is malformed or forged (or unknown)
+  'link_expired', // a genuine link past its validity (the consultation is long over)
+  'link_revoked', // a genuine link that staff revoked (or whose holder a host removed)
   'not_joined', // a room request before `join`
   'already_joined',
   'room_closed',
@@ -17,6 +19,7 @@ export const errorCodes = [
   'not_open_yet', // the consultation's room opens later (details.opensAt)
   'consultation_over', // past its 60-minute limit, or ended
   'cancelled', // cancelled or failed (rescheduled consultations get a new time)
+  'technical_failure', // the specialist's equipment failed before the start; a new time follows
   'unauthenticated', // staff: no live session (sign in again)
   'forbidden', // the role may not do this
   'not_found', // an id the peer does not own (never says whose it is)

@@ -8,3 +8,4 @@ export * from './rest.ts';
 export * from './api/index.ts';
 export * from './permissions.ts';
 export * from './health.ts';
+export * from './network-test.ts';

@@ -36,6 +36,13 @@ const inRoom = {
   social_worker: 'participant',
 } as const satisfies Grants;
 
+/**
+ * The device check's network test (network-test.ts): allowed before `join` to whoever may
+ * join — a client by its link, staff for consultations they take part in — on a probe
+ * router of its own, never the room's. Checked against the consultation like `join`.
+ */
+const probing = { client: 'link', head: 'own', specialist: 'own', social_worker: 'own' } as const satisfies Grants;
+
 export const permissions = {
   // --- sign-in and one's own account --------------------------------------------------
   'auth.sign_in': { anyone: 'public' },
@@ -94,6 +101,10 @@ export const permissions = {
   'consultations.chat': { head: 'institution', specialist: 'own' },
   'consultations.notes_list': { head: 'institution', specialist: 'own' },
   'consultations.notes_create': { head: 'institution', specialist: 'own' },
+  // Whoever books and sends links may take one back.
+  'consultations.revoke_link': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  // The specialist whose equipment failed (or the head on their behalf).
+  'consultations.technical_failure': { admin: 'department', head: 'institution', specialist: 'own' },
 
   // --- room events (socket.io /room) ----------------------------------------------------
   // Staff join the rooms of consultations they take part in — an admin watches room health
@@ -122,6 +133,11 @@ export const permissions = {
   'room.markAnswered': inRoom,
   'room.postMaterial': inRoom,
   'room.clientStats': inRoom,
+  'room.networkTestStart': probing,
+  'room.networkTestConnect': probing,
+  'room.networkTestProduce': probing,
+  'room.networkTestStats': probing,
+  'room.networkTestFinish': probing,
 
   // --- room health (the dashboard: figures only, no names of clients) -------------------
   'health.rooms': { admin: 'department', head: 'institution' },

@@ -19,7 +19,8 @@ export const LinkInfo = z.object({
   expiresAt: z.string(),
   consultation: z.object({
     /** upcoming: show a countdown to `opensAt`; open: the room admits this link now. */
-    status: z.enum(['upcoming', 'open', 'over', 'cancelled']),
+    /** technical_failure: the specialist's equipment failed before the start; a new time follows (the link stays). */
+    status: z.enum(['upcoming', 'open', 'over', 'cancelled', 'technical_failure']),
     startsAt: z.string(),
     /** When this link may enter (the specialist from the pre-check at T−30, clients at T). */
     opensAt: z.string(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DtlsParameters, Id, MediaKind, MediaSource, RtpCapabilities, RtpParameters, TransportOptions } from './media.ts';
 import { ClientStatsReport } from './client-stats.ts';
+import { networkTestRequests } from './network-test.ts';
 import { roomKinds, roomRoles } from './room-policy.ts';
 
 // The socket.io protocol between a browser and signalling, namespace `/room`.
@@ -166,6 +167,9 @@ export const clientRequests = {
   // --- health ---
   /** The browser's own view of its connection (getStats), every few seconds, for the admins' dashboard. */
   clientStats: { payload: ClientStatsReport, result: empty },
+
+  // --- the network test of the device check, allowed before `join` (network-test.ts) ---
+  ...networkTestRequests,
 } as const;
 
 export type ClientRequestName = keyof typeof clientRequests;
@@ -184,7 +188,8 @@ export const NewConsumer = z.object({
 });
 export type NewConsumer = z.infer<typeof NewConsumer>;
 
-export const RoomClosedReason = z.enum(['ended', 'time_limit', 'server_shutdown']);
+/** technical_failure: the specialist reported that their equipment failed (a new time follows). */
+export const RoomClosedReason = z.enum(['ended', 'time_limit', 'server_shutdown', 'technical_failure']);
 export type RoomClosedReason = z.infer<typeof RoomClosedReason>;
 
 /** Server → client events. `newConsumer` expects an acknowledgement (the client is ready to render). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DtlsParameters, Id, MediaKind, MediaSource, RtpCapabilities, RtpParameters, TransportOptions } from './media.ts';
 // health.ts must never import this file (no cycle): it only defines the shapes.
 import { SfuNodeStats } from './health.ts';
+import { ProbeServerStats } from './network-test.ts';
 
 // The request/response channel between signalling and an SFU node: a WebSocket
 // (never open to browsers) authenticated with a shared secret. Frames are JSON:
@@ -53,6 +54,18 @@ export const sfuMethods = {
    * consumers per peer, from mediasoup's own stats. CPU % is since the previous `stats` call.
    */
   stats: { request: z.object({}), response: SfuNodeStats },
+  /**
+   * A network-test probe (network-test.ts): a router of its own on the least loaded worker,
+   * then used with the room methods above under its `roomId`. The SFU closes it after
+   * `lifetimeMs` whatever signalling does, and refuses more than
+   * NETWORK_TEST.maxConcurrentPerLink open probes per `key` (the link's participant).
+   */
+  openProbe: {
+    request: z.object({ ...room, key: z.string().min(1).max(128), lifetimeMs: z.number().int().positive().max(60_000) }),
+    response: z.object({ rtpCapabilities: RtpCapabilities }),
+  },
+  /** What the probe's router received of the test producer. */
+  probeStats: { request: z.object(room), response: ProbeServerStats },
 } as const;
 
 export type SfuMethod = keyof typeof sfuMethods;

@@ -10,7 +10,7 @@
 //  3. before the job's due time (clock skew between nodes): wait until it is due;
 //  4. the job's own rule, which skips what a later job has superseded.
 import { FINISHED_STATES, type BookingState } from './booking.ts';
-import { jobDueAt, NO_SHOW_AFTER_MINUTES, type JobKind } from './job-plan.ts';
+import { jobDueAt, NO_SHOW_AFTER_MINUTES, notificationJobDueAt, type JobKind, type NotificationJobKind } from './job-plan.ts';
 import { hardLimit } from './limits.ts';
 
 export interface ConsultationSnapshot {
@@ -86,5 +86,46 @@ export function decideOnFire(kind: JobKind, consultation: ConsultationSnapshot, 
     case 'hard_limit':
       // Unreachable before the limit (step 3 waits); kept for the exhaustive switch.
       return { action: 'close_room', reason: 'hard_limit' };
+  }
+}
+
+export type NotificationSkipReason =
+  | 'finished' // cancelled, failed or no-show: nothing to remind of, nothing to ask about
+  | 'late'; // the reminder after T; the feedback request more than a day after the end
+
+export type NotificationDecision =
+  | { action: 'send_reminder' }
+  | { action: 'send_feedback' }
+  | { action: 'wait'; until: Date }
+  | { action: 'skip'; reason: NotificationSkipReason };
+
+/** A feedback job that finds the consultation not ended yet looks again this often … */
+export const FEEDBACK_RETRY_MINUTES = 5;
+/** … until this long after T (then the hard_limit job has long failed: nothing is asked). */
+export const FEEDBACK_GIVE_UP_MINUTES = 24 * 60;
+
+/**
+ * What an e-mail job does when it fires; like decideOnFire, judged at firing time and
+ * idempotent in its decision (the service also skips a participant already told).
+ *  - remind: before T, for a consultation still to take place; a reminder after T helps nobody.
+ *  - feedback: only for a consultation that ended (took place); one still running past the
+ *    due time (its hard_limit job late) is looked at again in 5 minutes, for at most a day.
+ */
+export function decideOnNotificationFire(kind: NotificationJobKind, consultation: ConsultationSnapshot, now: Date): NotificationDecision {
+  const { state } = consultation;
+  const t = consultation.start.getTime();
+  const nowMs = now.getTime();
+  const due = notificationJobDueAt(kind, consultation.start);
+  switch (kind) {
+    case 'remind':
+      if (FINISHED_STATES.has(state)) return { action: 'skip', reason: 'finished' };
+      if (nowMs < due.getTime()) return { action: 'wait', until: due };
+      return nowMs < t ? { action: 'send_reminder' } : { action: 'skip', reason: 'late' };
+    case 'feedback':
+      if (state !== 'ended' && FINISHED_STATES.has(state)) return { action: 'skip', reason: 'finished' };
+      if (nowMs < due.getTime()) return { action: 'wait', until: due };
+      if (nowMs >= t + FEEDBACK_GIVE_UP_MINUTES * MINUTE_MS) return { action: 'skip', reason: 'late' };
+      if (state === 'ended') return { action: 'send_feedback' };
+      return { action: 'wait', until: new Date(nowMs + FEEDBACK_RETRY_MINUTES * MINUTE_MS) };
   }
 }

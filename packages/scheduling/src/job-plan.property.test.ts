@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import {
   BOOKING_STATES,
   decideOnFire,
+  decideOnNotificationFire,
+  NOTIFICATION_JOB_KINDS,
+  notificationJobDueAt,
   FINISHED_STATES,
   JOB_KINDS,
   JOB_OFFSET_MINUTES,
@@ -90,6 +93,32 @@ describe('decideOnFire and roomDeadline (property)', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('decideOnNotificationFire (property)', () => {
+  it('never sends before due, never reminds at or after T, asks for feedback only after an ended consultation', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...NOTIFICATION_JOB_KINDS),
+        fc.constantFrom(...BOOKING_STATES),
+        startArb,
+        fc.integer({ min: -5 * 3600_000, max: 30 * 3600_000 }),
+        (kind, state, start, offset) => {
+          const now = new Date(start.getTime() + offset);
+          const d = decideOnNotificationFire(kind, { state, start, precheckPassed: false }, now);
+          if (d.action === 'wait') expect(d.until.getTime()).toBeGreaterThan(now.getTime());
+          if (d.action === 'send_reminder' || d.action === 'send_feedback')
+            expect(now.getTime()).toBeGreaterThanOrEqual(notificationJobDueAt(kind, start).getTime());
+          if (d.action === 'send_reminder') {
+            expect(now.getTime()).toBeLessThan(start.getTime());
+            expect(FINISHED_STATES.has(state)).toBe(false);
+          }
+          if (d.action === 'send_feedback') expect(state).toBe('ended');
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideOnFire, jobId, jobPlan, roomDeadline, type BookingState, type ConsultationSnapshot, type JobKind } from './index.ts';
+import {
+  decideOnFire,
+  decideOnNotificationFire,
+  isNotificationJobKind,
+  jobId,
+  jobPlan,
+  notificationPlan,
+  roomDeadline,
+  type BookingState,
+  type ConsultationSnapshot,
+  type JobKind,
+} from './index.ts';
 
 const T = new Date('2026-12-01T04:00:00Z'); // 10:00 in Omsk
 const min = (m: number) => new Date(T.getTime() + m * 60_000);
@@ -113,5 +124,51 @@ describe('roomDeadline (rule 8)', () => {
     expect(roomDeadline({ start: T }, new Date(T.getTime() + 59.5 * 60_000))).toBe(30_000);
     expect(roomDeadline({ start: T }, min(60))).toBe(0);
     expect(roomDeadline({ start: T }, min(90))).toBe(0);
+  });
+});
+
+describe('e-mail jobs: remind and feedback', () => {
+  const snap = (state: BookingState): ConsultationSnapshot => ({ state, start: T, precheckPassed: false });
+
+  it('plans a reminder at T−2h and a feedback request at T+65, with ids apart from the room jobs', () => {
+    const plan = notificationPlan({ id: 'c1', start: T, state: 'planned' });
+    expect(plan.map((j) => [j.kind, (j.at.getTime() - T.getTime()) / 60_000])).toEqual([
+      ['remind', -120],
+      ['feedback', 65],
+    ]);
+    expect(plan.map((j) => j.jobId)).toEqual(['c1|remind|2026-12-01T040000.000Z', 'c1|feedback|2026-12-01T040000.000Z']);
+    const roomIds = new Set(jobPlan({ id: 'c1', start: T, state: 'planned' }).map((j) => j.jobId));
+    expect(plan.filter((j) => roomIds.has(j.jobId))).toEqual([]);
+    expect(isNotificationJobKind('remind')).toBe(true);
+    expect(isNotificationJobKind('room_open')).toBe(false);
+  });
+
+  it('a moved consultation gets new e-mail job ids (the old reminder is removed, or stale if it fires)', () => {
+    const before = notificationPlan({ id: 'c1', start: T, state: 'planned' }).map((j) => j.jobId);
+    const after = notificationPlan({ id: 'c1', start: min(90), state: 'planned' }).map((j) => j.jobId);
+    expect(after.filter((id) => before.includes(id))).toEqual([]);
+  });
+
+  it.each<BookingState>(['ended', 'no_show', 'failed', 'cancelled'])('plans no e-mail jobs for a %s consultation', (state) => {
+    expect(notificationPlan({ id: 'c1', start: T, state })).toEqual([]);
+  });
+
+  it.each<[string, ConsultationSnapshot, number, unknown]>([
+    ['remind', snap('planned'), -120, { action: 'send_reminder' }],
+    ['remind', snap('planned'), -121, { action: 'wait', until: min(-120) }],
+    ['remind', snap('precheck'), -10, { action: 'send_reminder' }], // booked late: at once
+    ['remind', snap('open'), 0, { action: 'skip', reason: 'late' }],
+    ['remind', snap('planned'), 5, { action: 'skip', reason: 'late' }],
+    ['remind', snap('cancelled'), -120, { action: 'skip', reason: 'finished' }],
+    ['feedback', snap('ended'), 65, { action: 'send_feedback' }],
+    ['feedback', snap('ended'), 64, { action: 'wait', until: min(65) }],
+    ['feedback', snap('ended'), 600, { action: 'send_feedback' }],
+    ['feedback', snap('ended'), 24 * 60, { action: 'skip', reason: 'late' }],
+    ['feedback', snap('live'), 65, { action: 'wait', until: min(70) }], // hard_limit late: look again
+    ['feedback', snap('no_show'), 65, { action: 'skip', reason: 'finished' }],
+    ['feedback', snap('cancelled'), 65, { action: 'skip', reason: 'finished' }],
+    ['feedback', snap('failed'), 65, { action: 'skip', reason: 'finished' }],
+  ])('%s in %j at T%+d', (kind, s, m, expected) => {
+    expect(decideOnNotificationFire(kind as 'remind' | 'feedback', s, min(m))).toEqual(expected);
   });
 });

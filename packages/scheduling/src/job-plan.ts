@@ -47,7 +47,7 @@ export function jobDueAt(kind: JobKind, start: Date): Date {
  * ':' in the consultation id are percent-escaped (which keeps the id reversible and '|' a
  * true separator) and the start is ISO 8601 without colons (2026-12-01T060000.000Z).
  */
-export function jobId(consultationId: string, kind: JobKind, start: Date): string {
+export function jobId(consultationId: string, kind: JobKind | NotificationJobKind, start: Date): string {
   const id = consultationId.replaceAll('%', '%25').replaceAll('|', '%7C').replaceAll(':', '%3A');
   return `${id}|${kind}|${start.toISOString().replaceAll(':', '')}`;
 }
@@ -60,4 +60,53 @@ export function jobId(consultationId: string, kind: JobKind, start: Date): strin
 export function jobPlan(booking: Pick<Booking, 'id' | 'start' | 'state'>): PlannedJob[] {
   if (FINISHED_STATES.has(booking.state)) return [];
   return JOB_KINDS.map((kind) => ({ kind, at: jobDueAt(kind, booking.start), jobId: jobId(booking.id, kind, booking.start) }));
+}
+
+// E-mail to the clients on the same timeline. Kept apart from the room jobs above: these
+// act on nobody's room (they never close one, and the feedback mail goes out after the end,
+// which the room rules treat as "finished, leave alone"), so they have their own decision
+// (decideOnNotificationFire) — but they are planned, replaced and made stale exactly like
+// the room jobs, in the same per-consultation set.
+
+/** Reminder this many minutes before T (at once, when booked or moved later than that). */
+export const REMIND_BEFORE_MINUTES = 120;
+/** Feedback this many minutes after the hard limit, when the hard_limit job has ended the record. */
+export const FEEDBACK_AFTER_LIMIT_MINUTES = 5;
+
+export const NOTIFICATION_JOB_KINDS = ['remind', 'feedback'] as const;
+export type NotificationJobKind = (typeof NOTIFICATION_JOB_KINDS)[number];
+
+export const NOTIFICATION_JOB_OFFSET_MINUTES: Readonly<Record<NotificationJobKind, number>> = {
+  remind: -REMIND_BEFORE_MINUTES,
+  feedback: MAX_CONSULTATION_MINUTES + FEEDBACK_AFTER_LIMIT_MINUTES,
+};
+
+export function isNotificationJobKind(kind: string): kind is NotificationJobKind {
+  return (NOTIFICATION_JOB_KINDS as readonly string[]).includes(kind);
+}
+
+export interface PlannedNotificationJob {
+  kind: NotificationJobKind;
+  at: Date;
+  jobId: string;
+}
+
+export function notificationJobDueAt(kind: NotificationJobKind, start: Date): Date {
+  return new Date(start.getTime() + NOTIFICATION_JOB_OFFSET_MINUTES[kind] * MINUTE_MS);
+}
+
+/**
+ * The e-mail jobs of a consultation: a reminder at T−2h and a feedback request at T+65.
+ * A reminder already due (booked or moved less than two hours ahead) is enqueued with no
+ * delay and goes at once: the invitation may have been sent days ago, and the reminder is the
+ * one message that comes close to the start. Finished or cancelled: none (the cancellation
+ * mail is sent by the API, and the feedback job of an ended consultation is already queued).
+ */
+export function notificationPlan(booking: Pick<Booking, 'id' | 'start' | 'state'>): PlannedNotificationJob[] {
+  if (FINISHED_STATES.has(booking.state)) return [];
+  return NOTIFICATION_JOB_KINDS.map((kind) => ({
+    kind,
+    at: notificationJobDueAt(kind, booking.start),
+    jobId: jobId(booking.id, kind, booking.start),
+  }));
 }

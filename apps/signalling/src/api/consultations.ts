@@ -69,6 +69,7 @@ export function consultationView(row: ConsultationRow, deps: ApiDeps): Consultat
     requestId: row.requestId,
     cancelledReason: row.cancelledReason,
     rescheduledFromId: row.rescheduledFromId,
+    technicalFailureAt: row.technicalFailureAt?.toISOString() ?? null,
     version: row.version,
     specialistIds: row.specialists.map((s) => s.specialistId).sort(),
     participants: participants.map((p) => ({
@@ -283,6 +284,7 @@ export const consultationRoutes = [
         return created.id;
       });
       await timetableChanged(deps, id);
+      deps.notifier?.bookingChanged('created', id);
       return loadView(deps, id);
     },
   }),
@@ -326,20 +328,23 @@ export const consultationRoutes = [
         await lockSpecialists(tx, specialistIds);
         const current = await tx.consultation.findUniqueOrThrow({
           where: { id },
-          select: { start: true, durationMinutes: true, state: true, version: true },
+          select: { start: true, durationMinutes: true, state: true, version: true, technicalFailureAt: true },
         });
         if (current.version !== body.version) throw staleVersion(current.version);
         const durationMinutes = body.durationMinutes ?? current.durationMinutes;
+        // After a technical failure the head sets a new time even once T has passed (state
+        // open, nobody let in): to the rules it is as movable as one in its pre-check.
+        const state = current.technicalFailureAt && current.state === 'open' ? 'precheck' : current.state;
         const violations = await timetableViolations(
           tx,
           calendar,
-          { existing: { id, state: current.state, start: current.start }, specialistIds, start, durationMinutes },
+          { existing: { id, state, start: current.start }, specialistIds, start, durationMinutes },
           deps.now(),
         );
         if (violations.length > 0) throw violationsError(violations);
         const { count } = await tx.consultation.updateMany({
           where: { id, version: body.version },
-          data: { start, durationMinutes, state: 'planned', version: { increment: 1 } },
+          data: { start, durationMinutes, state: 'planned', technicalFailureAt: null, version: { increment: 1 } },
         });
         if (count !== 1)
           throw staleVersion((await tx.consultation.findUniqueOrThrow({ where: { id }, select: { version: true } })).version);
@@ -352,6 +357,7 @@ export const consultationRoutes = [
         });
       });
       await timetableChanged(deps, id);
+      deps.notifier?.bookingChanged('rescheduled', id);
       return loadView(deps, id);
     },
   }),
@@ -401,6 +407,7 @@ export const consultationRoutes = [
         });
       });
       await timetableChanged(deps, id);
+      deps.notifier?.bookingChanged('cancelled', id);
       return loadView(deps, id);
     },
   }),

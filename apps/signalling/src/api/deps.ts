@@ -28,6 +28,12 @@ export interface ApiDeps {
   timetable: { changed(consultationId: string): Promise<void> };
   now(): Date;
   log: Logger;
+  /** Open rooms: a revoked link's holder is taken out at once (absent in REST-only tests). */
+  rooms?: {
+    revoked(consultationId: string, participantId: string): Promise<void>;
+    /** The specialist reported a technical failure: the open room closes with that reason. */
+    technicalFailure(consultationId: string): Promise<void>;
+  };
   /** The live room-health monitor (absent where no SFU is sampled, e.g. REST-only tests). */
   health?: Pick<HealthMonitor, 'latest' | 'scopeOf'>;
 }

@@ -7,6 +7,8 @@ import { consultationRoutes } from './consultations.ts';
 import type { ApiDeps } from './deps.ts';
 import { healthRoutes } from './health.ts';
 import { institutionRoutes } from './institutions.ts';
+import { linkRoutes } from './links.ts';
+import { technicalFailureRoutes } from './technical-failure.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { requestRoutes } from './requests.ts';
 import { roomRecordRoutes } from './room-records.ts';
@@ -29,6 +31,8 @@ export const apiRoutes = new RouteRegistry([
   ...roomRecordRoutes,
   ...auditRoutes,
   ...healthRoutes,
+  ...linkRoutes,
+  ...technicalFailureRoutes,
 ]);
 
 export function createApiRouter(deps: ApiDeps, options: MountOptions = {}): Router {

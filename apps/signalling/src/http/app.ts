@@ -69,7 +69,10 @@ export function createApp({ links, gate, sfu, webDist, log, api, trustProxy, met
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ProtocolError) {
-      const status = { invalid_token: 404, not_found: 404, forbidden: 403, sfu_unavailable: 503 }[err.code as string] ?? 400;
+      const status =
+        { invalid_token: 404, not_found: 404, link_expired: 410, link_revoked: 410, forbidden: 403, sfu_unavailable: 503 }[
+          err.code as string
+        ] ?? 400;
       res.status(status).json({ error: { code: err.code, message: err.message } });
       return;
     }

@@ -50,7 +50,8 @@ export class LinkSigner {
     } catch {
       throw invalid();
     }
-    if (payload.exp * 1000 <= now.getTime()) throw invalid();
+    // Genuine but past its time: the page may say so (only the holder of a genuine link learns it).
+    if (payload.exp * 1000 <= now.getTime()) throw new ProtocolError('link_expired', 'this link has expired');
     return { consultationId: payload.c, participantId: payload.p, role: payload.r, expiresAt: new Date(payload.exp * 1000) };
   }
 

@@ -450,6 +450,20 @@ export class Room {
     this.log.info({ peerId: targetId, by: actor.id }, 'peer removed');
   }
 
+  /**
+   * Staff revoked this participant's link: it is taken out now (present or waiting), told
+   * why, and its place is not kept (no resume).
+   */
+  async revoked(participantId: string): Promise<void> {
+    this.removed.add(participantId);
+    const peer = this.present.get(participantId) ?? this.waiting.get(participantId);
+    if (!peer) return;
+    peer.channel.emit('removed', {});
+    await this.leave(peer);
+    this.departed.delete(participantId);
+    this.log.info({ peerId: participantId }, 'peer taken out: link revoked');
+  }
+
   // --- dyad: the curator -----------------------------------------------------------------------
 
   async stepIn(curator: Peer): Promise<void> {

@@ -1,4 +1,4 @@
-import { NewConsumer, ProtocolError, ROOM_NAMESPACE } from '@dp/protocol';
+import { NewConsumer, ProtocolError, ROOM_NAMESPACE, type ClientRequestName, type RequestPayload } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
 import { assertRoomEventsInMatrix, type RoomAccess, type RoomPass } from '../auth/room-access.ts';
@@ -7,14 +7,34 @@ import type { Peer, PeerChannel } from '../rooms/peer.ts';
 import type { Room } from '../rooms/room.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import { bindRequests } from './request-dispatch.ts';
+import type { NetworkProbes, Probe } from '../probe/network-probes.ts';
 
 const CONSUMER_ACK_TIMEOUT_MS = 10_000;
 
 /** socket.io adapter for `/room`: one socket = at most one peer in one room. */
-export function attachRoomNamespace(io: Server, rooms: RoomRegistry, access: RoomAccess, gate: ConsultationGate, log: Logger): void {
+export function attachRoomNamespace(
+  io: Server,
+  rooms: RoomRegistry,
+  access: RoomAccess,
+  gate: ConsultationGate,
+  log: Logger,
+  probes: NetworkProbes,
+): void {
   assertRoomEventsInMatrix();
   io.of(ROOM_NAMESPACE).on('connection', (socket: Socket) => {
     let session: { room: Room; peer: Peer; pass: RoomPass } | undefined;
+    // The device check's network tests of this socket (allowed before `join`; they end with it).
+    const tests = new Map<
+      string,
+      { probe: Probe; pass: RoomPass; rtpCapabilities: RequestPayload<'networkTestStart'>['rtpCapabilities'] }
+    >();
+    /** A network test of this socket, checked against the matrix with the pass that opened it. */
+    const test = async (name: ClientRequestName, probeId: string) => {
+      const t = tests.get(probeId);
+      if (!t) throw new ProtocolError('not_found', 'no such network test');
+      await access.check(name, t.pass);
+      return t;
+    };
     const current = () => {
       if (!session) throw new ProtocolError('not_joined', 'join the room first');
       return session;
@@ -97,11 +117,36 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, access: Roo
           return { message: await s.room.postMaterial(s.peer, title, url) };
         },
         clientStats: inRoom((room, peer, report) => room.clientStats(peer, report)),
+
+        // The network test: authorised like `join` (a link, or staff taking part), then on its own pass.
+        networkTestStart: async ({ token, consultationId, forceTcp, rtpCapabilities }) => {
+          const pass = await access.admit(socket.request, { token, consultationId });
+          await access.check('networkTestStart', pass);
+          const { probe, result } = await probes.start(pass.claims, { forceTcp });
+          tests.set(probe.id, { probe, pass, rtpCapabilities });
+          return result;
+        },
+        networkTestConnect: async ({ probeId, transportId, dtlsParameters }) => {
+          const t = await test('networkTestConnect', probeId);
+          await probes.connect(t.probe, transportId, dtlsParameters);
+          return {};
+        },
+        networkTestProduce: async (p) => {
+          const t = await test('networkTestProduce', p.probeId);
+          return probes.produce(t.probe, p, t.rtpCapabilities);
+        },
+        networkTestStats: async ({ probeId }) => probes.stats((await test('networkTestStats', probeId)).probe),
+        networkTestFinish: async (p) => {
+          const t = await test('networkTestFinish', p.probeId);
+          tests.delete(p.probeId);
+          return probes.finish(t.probe, p);
+        },
       },
       log,
-      // `join` is checked by access.admit with its payload; every other event here.
+      // `join` is checked by access.admit with its payload, the network test's events with
+      // the pass of their probe (they come before `join`); every other event here.
       async (name) => {
-        if (name !== 'join') await access.check(name, session?.pass);
+        if (name !== 'join' && !name.startsWith('networkTest')) await access.check(name, session?.pass);
       },
     );
 
@@ -110,6 +155,8 @@ export function attachRoomNamespace(io: Server, rooms: RoomRegistry, access: Roo
       const s = session;
       session = undefined;
       if (s) void s.room.disconnected(s.peer);
+      for (const t of tests.values()) void probes.close(t.probe, 'socket gone');
+      tests.clear();
     });
   });
 }

@@ -30,7 +30,16 @@ export class ConsultationGate {
     const c = await this.consultationOf(claims);
     const staff = isLead(claims.role);
     const a = admission({ start: c.start, state: c.state }, staff ? 'staff' : 'client', this.now());
-    const status = a.ok ? 'open' : a.code === 'not_open_yet' ? 'upcoming' : a.code === 'cancelled' ? 'cancelled' : 'over';
+    const status =
+      c.technicalFailureAt && c.state !== 'cancelled'
+        ? 'technical_failure'
+        : a.ok
+          ? 'open'
+          : a.code === 'not_open_yet'
+            ? 'upcoming'
+            : a.code === 'cancelled'
+              ? 'cancelled'
+              : 'over';
     return {
       status,
       startsAt: c.start.toISOString(),
@@ -48,18 +57,21 @@ export class ConsultationGate {
         linkRevokedAt: true,
         displayName: true,
         staffUser: { select: { displayName: true } },
-        consultation: { select: { start: true, state: true, kind: true, institution: { select: { timeZone: true } } } },
+        consultation: {
+          select: { start: true, state: true, kind: true, technicalFailureAt: true, institution: { select: { timeZone: true } } },
+        },
       },
     });
-    // A link whose participant is unknown or revoked is as good as forged.
-    if (!participant || participant.linkRevokedAt || participant.role !== claims.role) {
-      throw new ProtocolError('invalid_token', 'link is invalid or expired');
-    }
+    // A link whose participant is unknown is as good as forged; a revoked one says so.
+    if (!participant || participant.role !== claims.role) throw new ProtocolError('invalid_token', 'link is invalid or expired');
+    if (participant.linkRevokedAt) throw new ProtocolError('link_revoked', 'this link was revoked');
     return { ...participant.consultation, label: labelOf(participant) };
   }
 
   async enter(claims: LinkClaims): Promise<Entry> {
     const c = await this.consultationOf(claims);
+    // The specialist's equipment failed: nobody enters until the head sets a new time.
+    if (c.technicalFailureAt) throw new ProtocolError('technical_failure', 'the specialist reported a technical failure');
     const a = admission({ start: c.start, state: c.state }, isLead(claims.role) ? 'staff' : 'client', this.now());
     if (!a.ok) {
       if (a.code === 'not_open_yet') {

@@ -1,8 +1,18 @@
 import type { PrismaClient } from '@dp/db';
-import { decideOnFire, hardLimit, jobPlan, type BookingState, type JobKind } from '@dp/scheduling';
+import {
+  decideOnFire,
+  decideOnNotificationFire,
+  hardLimit,
+  isNotificationJobKind,
+  jobPlan,
+  notificationPlan,
+  type BookingState,
+  type JobKind,
+} from '@dp/scheduling';
 import { TimetableQueue, type FiredJob } from '@dp/scheduling/jobs';
 import type { Logger } from 'pino';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
+import type { ConsultationMail } from '../notify/notifier.ts';
 
 /** A job's effect on a consultation, for tests and the job-timing benchmark. */
 export interface JobOutcome {
@@ -20,6 +30,8 @@ export interface TimetableServiceOptions {
   now?: () => Date;
   queueName?: string;
   onOutcome?: (o: JobOutcome) => void;
+  /** E-mail to the clients: with it, each consultation also gets a reminder and a feedback job (in a queue of their own). */
+  notifier?: Pick<ConsultationMail, 'sendReminder' | 'sendFeedback'>;
 }
 
 /**
@@ -30,6 +42,12 @@ export interface TimetableServiceOptions {
  */
 export class TimetableService {
   readonly queue: TimetableQueue;
+  /**
+   * The e-mail jobs (remind at T−2h, feedback at T+65): planned, replaced and made stale with
+   * the room jobs, but in a queue of their own, so that a slow SMTP server never delays a room.
+   */
+  readonly mailQueue: TimetableQueue | undefined;
+  private readonly notifier: TimetableServiceOptions['notifier'];
   private readonly prisma: PrismaClient;
   private readonly rooms: RoomRegistry;
   private readonly log: Logger;
@@ -42,6 +60,18 @@ export class TimetableService {
     this.log = opts.log.child({ part: 'timetable' });
     this.now = opts.now ?? (() => new Date());
     this.onOutcome = opts.onOutcome;
+    this.notifier = opts.notifier;
+    this.mailQueue = opts.notifier
+      ? new TimetableQueue({
+          redisUrl: opts.redisUrl,
+          queueName: `${opts.queueName ?? 'timetable'}-mail`,
+          concurrency: 10,
+          now: () => this.now().getTime(),
+          onFire: (job) => this.fireMail(job),
+          onError: (err, job) =>
+            this.log.error({ err: err.message, consultationId: job?.consultationId, kind: job?.kind }, 'e-mail job failed'),
+        })
+      : undefined;
     this.queue = new TimetableQueue({
       redisUrl: opts.redisUrl,
       ...(opts.queueName ? { queueName: opts.queueName } : {}),
@@ -54,6 +84,7 @@ export class TimetableService {
 
   start(): void {
     this.queue.start();
+    this.mailQueue?.start();
   }
 
   /** A room closed at its limit by its own timer: the record says so even if the job never fires. */
@@ -63,6 +94,7 @@ export class TimetableService {
 
   async close(): Promise<void> {
     await this.queue.close();
+    await this.mailQueue?.close();
   }
 
   /** The consultation was created, moved or cancelled: its job set follows. */
@@ -76,8 +108,12 @@ export class TimetableService {
     if (room && (!c || c.state === 'cancelled' || c.state === 'failed' || moved)) {
       await room.close(c && hardLimit(c.start).getTime() <= this.now().getTime() ? 'time_limit' : 'ended');
     }
-    if (!c) return this.queue.cancel(consultationId);
+    if (!c) {
+      await this.mailQueue?.cancel(consultationId);
+      return this.queue.cancel(consultationId);
+    }
     await this.queue.replace(c.id, c.start, jobPlan({ id: c.id, start: c.start, state: c.state }));
+    await this.mailQueue?.replace(c.id, c.start, notificationPlan({ id: c.id, start: c.start, state: c.state }));
   }
 
   /**
@@ -143,6 +179,35 @@ export class TimetableService {
     }
     this.log.info({ consultationId: c.id, kind: job.kind, action: decision.action, lateMs: job.lateMs }, 'timetable job');
     this.onOutcome?.({ job, action: decision.action, actedAt: this.now() });
+  }
+
+  /** An e-mail job fired: judged like a room job (stale if the consultation moved), then sent or postponed. */
+  private async fireMail(job: FiredJob): Promise<void> {
+    if (!this.notifier || !this.mailQueue || !isNotificationJobKind(job.kind)) return;
+    const c = await this.prisma.consultation.findUnique({
+      where: { id: job.consultationId },
+      select: { id: true, start: true, state: true },
+    });
+    if (!c || c.start.getTime() !== job.plannedStart.getTime()) {
+      this.log.info({ consultationId: job.consultationId, kind: job.kind }, 'stale e-mail job skipped (consultation moved or gone)');
+      return;
+    }
+    const decision = decideOnNotificationFire(job.kind, { state: c.state, start: c.start, precheckPassed: false }, this.now());
+    switch (decision.action) {
+      case 'send_reminder':
+        await this.notifier.sendReminder(c.id);
+        break;
+      case 'send_feedback':
+        await this.notifier.sendFeedback(c.id);
+        break;
+      case 'wait':
+        await this.mailQueue.postpone(job, decision.until);
+        break;
+      case 'skip':
+        break;
+    }
+    // Not reported to onOutcome: that observes the room jobs (tests, the job-timing benchmark).
+    this.log.info({ consultationId: c.id, kind: job.kind, action: decision.action, lateMs: job.lateMs }, 'e-mail job');
   }
 
   private async transition(id: string, from: BookingState[], to: BookingState): Promise<void> {

@@ -244,6 +244,15 @@ const FIXTURES = {
     path: `/consultations/${await consultationOf(inst.id, await owner())}/notes`,
     body: { body: 'План диады: следующая встреча через неделю' },
   }),
+  'consultations.revoke_link': async ({ inst, owner }) => {
+    const id = await consultationOf(inst.id, await owner());
+    const client = await prisma.participant.findFirstOrThrow({ where: { consultationId: id, role: 'client' } });
+    return { path: `/consultations/${id}/participants/${client.id}/revoke-link`, body: {} };
+  },
+  'consultations.technical_failure': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner())}/technical-failure`,
+    body: {},
+  }),
 } satisfies Record<RestAction, Fixture>;
 
 // --- the expected answer, from the matrix alone ----------------------------------------------

@@ -144,6 +144,20 @@ const PAYLOADS = {
     pliCount: 1,
     firCount: 0,
   },
+  networkTestStart: { token: 'x'.repeat(40), rtpCapabilities: { codecs: [], headerExtensions: [] } },
+  networkTestConnect: {
+    probeId: 'probe-1',
+    transportId: 'transport-1',
+    dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB' }] },
+  },
+  networkTestProduce: { probeId: 'probe-1', transportId: 'transport-1', rtpParameters: opusRtpParameters(5) },
+  networkTestStats: { probeId: 'probe-1' },
+  networkTestFinish: {
+    probeId: 'probe-1',
+    camera: true,
+    microphone: true,
+    figures: { rttMs: 40, lossPct: 0, bitrateKbps: 500, path: 'udp' },
+  },
 } satisfies Record<RoomEvent, unknown>;
 
 /** The in-room power (room-policy.ts) an event needs beyond being in the room. */
@@ -162,7 +176,13 @@ const ROOM_POWER: Partial<Record<RoomEvent, RoomPower>> = {
 };
 
 const events = Object.keys(clientRequests) as RoomEvent[];
-const afterJoin = events.filter((e) => e !== 'join' && e !== 'leave');
+/**
+ * The device check's network test comes before `join` (network-test.test.ts covers it):
+ * `networkTestStart` is authorised like `join`, the others by the probe it opened.
+ */
+const networkTest = events.filter((e) => e.startsWith('networkTest'));
+const afterJoin = events.filter((e) => e !== 'join' && e !== 'leave' && !networkTest.includes(e));
+const beforeJoin = events.filter((e) => e !== 'join' && !networkTest.includes(e));
 
 describe('the matrix knows every room event', () => {
   it('every client request is a `room.<event>` action, and every room action is an event', () => {
@@ -179,13 +199,25 @@ describe('the matrix knows every room event', () => {
       expect([e, grantOf(roomAction(e) as Action, 'admin'), grantOf(roomAction(e) as Action, 'client')]).toEqual([e, null, 'participant']);
     }
   });
+
+  it('the network test: whoever may join, on the same terms (admins never), before joining', () => {
+    expect(networkTest.sort()).toEqual(
+      ['networkTestConnect', 'networkTestFinish', 'networkTestProduce', 'networkTestStart', 'networkTestStats'].sort(),
+    );
+    for (const e of networkTest) expect([e, permissions[roomAction(e) as Action]]).toEqual([e, permissions['room.join']]);
+  });
 });
 
 describe('before join', () => {
-  it('every event but join answers not_joined', async () => {
+  it('every event but join and the network test answers not_joined', async () => {
     const p = await connectPeer(stack);
-    for (const e of events.filter((x) => x !== 'join')) {
+    for (const e of beforeJoin) {
       expect([e, errorCode(await p.request(e, PAYLOADS[e]))]).toEqual([e, 'not_joined']);
+    }
+    // The network test needs a valid link (or session) to start, and its own probe afterwards.
+    expect(errorCode(await p.request('networkTestStart', PAYLOADS.networkTestStart))).toBe('invalid_token');
+    for (const e of networkTest.filter((x) => x !== 'networkTestStart')) {
+      expect([e, errorCode(await p.request(e, PAYLOADS[e]))]).toEqual([e, 'not_found']);
     }
     p.close();
   });
@@ -193,7 +225,7 @@ describe('before join', () => {
   it('…also for a signed-in member of staff (a session is not a seat in a room)', async () => {
     const specialist = await staff('specialist', inst.own);
     const p = await connectPeer(stack, { cookie: specialist.cookie, origin: sameOrigin() });
-    for (const e of events.filter((x) => x !== 'join')) {
+    for (const e of beforeJoin) {
       expect([e, errorCode(await p.request(e, PAYLOADS[e]))]).toEqual([e, 'not_joined']);
     }
     p.close();

@@ -99,6 +99,7 @@ function JoinRoom({ token, forceTcp }: { token: string; forceTcp: boolean }) {
           loadFailed={loadFailed}
           onJoin={() => void client?.join()}
           onRetryDevices={() => void client?.retryDevices()}
+          onJoinAudioOnly={() => void client?.setAudioOnly(true).then(() => client.join())}
         />
       )}
     </div>

@@ -5,6 +5,9 @@ import bigButton from '../ui/BigButton.module.css';
 import { RefreshIcon } from '../ui/icons.tsx';
 import { countdownParts, type LinkLookup } from './link-info.ts';
 
+/** How often a waiting link page asks the server again. */
+const RECHECK_MS = 15_000;
+
 /**
  * The link page when the room is not (or no longer) open for this link: when the
  * consultation is, in the institution's time, with a live countdown that hands over
@@ -22,6 +25,13 @@ export function LinkSchedule({ lookup, onRecheck }: { lookup: LinkLookup; onRech
     return () => clearInterval(timer);
   }, [upcoming]);
   useEffect(() => {
+    // While waiting, ask the server now and then: a cancellation, a new time or the
+    // specialist's technical failure shows up here without a reload.
+    if (!upcoming && !(lookup.kind === 'ok' && lookup.info.consultation.status === 'technical_failure')) return;
+    const timer = setInterval(onRecheck, RECHECK_MS);
+    return () => clearInterval(timer);
+  }, [upcoming, lookup, onRecheck]);
+  useEffect(() => {
     // The moment the room opens, ask again: the server decides, not this page's clock.
     if (upcoming && now >= opensAt) onRecheck();
   }, [upcoming, now, opensAt, onRecheck]);
@@ -31,6 +41,10 @@ export function LinkSchedule({ lookup, onRecheck }: { lookup: LinkLookup; onRech
   let when: string | null = null;
   if (lookup.kind === 'invalid') {
     [title, text] = [t('link.invalidTitle'), t('errors.invalid_token')];
+  } else if (lookup.kind === 'revoked') {
+    [title, text] = [t('link.revokedTitle'), t('errors.link_revoked')];
+  } else if (lookup.kind === 'expired') {
+    [title, text] = [t('link.expiredTitle'), t('errors.link_expired')];
   } else if (lookup.kind === 'unreachable') {
     [title, text] = [t('link.unreachableTitle'), t('link.unreachableText')];
   } else {
@@ -43,7 +57,8 @@ export function LinkSchedule({ lookup, onRecheck }: { lookup: LinkLookup; onRech
       minute: '2-digit',
       timeZoneName: 'shortOffset',
     });
-    when = t('link.when', { when: fmt.format(new Date(c.startsAt)) });
+    // After a technical failure the old time is no appointment any more: only the news.
+    if (c.status !== 'technical_failure') when = t('link.when', { when: fmt.format(new Date(c.startsAt)) });
     if (c.status === 'upcoming') {
       const { h, m, s } = countdownParts(opensAt - now);
       title = t('link.upcomingTitle');
@@ -51,6 +66,8 @@ export function LinkSchedule({ lookup, onRecheck }: { lookup: LinkLookup; onRech
         h > 0 ? t('link.opensInHours', { h, m, s: String(s).padStart(2, '0') }) : t('link.opensIn', { m, s: String(s).padStart(2, '0') });
     } else if (c.status === 'cancelled') {
       [title, text] = [t('link.cancelledTitle'), t('errors.cancelled')];
+    } else if (c.status === 'technical_failure') {
+      [title, text] = [t('link.technicalFailureTitle'), t('errors.technical_failure')];
     } else {
       [title, text] = [t('link.overTitle'), t('errors.consultation_over')];
     }

@@ -1,10 +1,12 @@
-import { Alert, Button, Container, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Container, Divider, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { useParams, useSearchParams } from 'react-router';
 import type { DeviceStatus } from '../media/device-status.ts';
 import type { RoomState } from '../room/room-state.ts';
 import { CheckIcon, RefreshIcon, WarningIcon } from '../ui/icons.tsx';
 import { SelfView } from '../ui/SelfView.tsx';
 import bigButton from '../ui/BigButton.module.css';
+import { DeviceCheck } from './device-check.tsx';
 
 interface Props {
   state: RoomState;
@@ -13,6 +15,10 @@ interface Props {
   loadFailed: boolean;
   onJoin: () => void;
   onRetryDevices: () => void;
+  /** «Только звук» offered by the network test's audio_only verdict: enter with audio only. */
+  onJoinAudioOnly?: () => void;
+  /** The institution's phone for the «no connection» verdict (not stored yet: «позвоните в учреждение»). */
+  institutionPhone?: string | null;
 }
 
 function DeviceLine({ kind, status }: { kind: 'camera' | 'mic'; status: DeviceStatus }) {
@@ -32,8 +38,21 @@ function DeviceLine({ kind, status }: { kind: 'camera' | 'mic'; status: DeviceSt
 }
 
 /** The waiting step before the room: see yourself, read what works, press one big button. */
-export function PreJoin({ state, ready, loadFailed, onJoin, onRetryDevices }: Props) {
+export function PreJoin({ state, ready, loadFailed, onJoin, onRetryDevices, onJoinAudioOnly, institutionPhone }: Props) {
   const { t } = useTranslation();
+  // The page's own link (/join/:token) authorises the network test, as it does `join`.
+  const { token = '' } = useParams();
+  const [search] = useSearchParams();
+  const cameraTrack = state.local.previewStream?.getVideoTracks()[0] ?? null;
+  // Until the page passes its own handler, the live RoomClient (window.__roomClient, set by
+  // JoinPage) is asked for audio-only before joining: produceAll then sends only sound.
+  const joinAudioOnly =
+    onJoinAudioOnly ??
+    (() => {
+      const client = window.__roomClient;
+      if (!client) return onJoin();
+      void client.setAudioOnly(true).then(onJoin);
+    });
   const { mic, camera, previewStream } = state.local;
   const joining = state.phase === 'connecting';
   const unsupported = mic === 'unsupported' && camera === 'unsupported';
@@ -94,6 +113,21 @@ export function PreJoin({ state, ready, loadFailed, onJoin, onRetryDevices }: Pr
           <Text c="gray.7" size="sm">
             {t('prejoin.weakHint')}
           </Text>
+          {token && !unsupported && (
+            <>
+              <Divider />
+              <DeviceCheck
+                auth={{ token }}
+                forceTcp={search.get('tcp') === '1'}
+                cameraTrack={cameraTrack}
+                camera={camera === 'ok'}
+                microphone={mic === 'ok'}
+                institutionPhone={institutionPhone ?? null}
+                onJoinAudioOnly={joinAudioOnly}
+                onDevicesChosen={onRetryDevices}
+              />
+            </>
+          )}
         </Stack>
       </Paper>
     </Container>

@@ -1,6 +1,14 @@
 import type { LinkInfo } from '@dp/protocol';
 
-export type LinkLookup = { kind: 'ok'; info: LinkInfo } | { kind: 'invalid' } | { kind: 'unreachable' };
+export type LinkLookup =
+  | { kind: 'ok'; info: LinkInfo }
+  /** Unknown or forged. */
+  | { kind: 'invalid' }
+  /** Genuine, but staff revoked it (or a host removed its holder). */
+  | { kind: 'revoked' }
+  /** Genuine, but past its validity. */
+  | { kind: 'expired' }
+  | { kind: 'unreachable' };
 
 /**
  * Asks the server what a link is for and when. Kept free of the protocol's zod schemas
@@ -10,6 +18,10 @@ export async function lookUpLink(token: string): Promise<LinkLookup> {
   try {
     const res = await fetch(`/api/links/${encodeURIComponent(token)}`, { signal: AbortSignal.timeout(15_000) });
     if (res.status === 404) return { kind: 'invalid' };
+    if (res.status === 410) {
+      const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
+      return { kind: body?.error?.code === 'link_revoked' ? 'revoked' : 'expired' };
+    }
     if (!res.ok) return { kind: 'unreachable' };
     const info = (await res.json()) as LinkInfo;
     return info?.consultation?.status ? { kind: 'ok', info } : { kind: 'unreachable' };

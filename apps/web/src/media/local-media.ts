@@ -1,3 +1,4 @@
+import { loadDevicePrefs } from './audio-check.ts';
 import { AUDIO_CONSTRAINTS, VIDEO_CONSTRAINTS } from './constraints.ts';
 import { classifyMediaError, type DeviceStatus } from './device-status.ts';
 
@@ -8,15 +9,25 @@ export interface LocalCapture {
   camera: DeviceStatus;
 }
 
+/**
+ * The constraints with the camera or microphone the person chose in the device check (kept
+ * in this browser). `ideal`, not `exact`: a device unplugged since falls back to the default
+ * instead of failing.
+ */
+function chosen(kind: 'audio' | 'video'): MediaTrackConstraints {
+  const prefs = loadDevicePrefs();
+  const base = kind === 'audio' ? AUDIO_CONSTRAINTS : VIDEO_CONSTRAINTS;
+  const deviceId = kind === 'audio' ? prefs.mic : prefs.camera;
+  return deviceId ? { ...base, deviceId: { ideal: deviceId } } : base;
+}
+
 function errorName(e: unknown): string | undefined {
   return e instanceof Error || e instanceof DOMException ? e.name : undefined;
 }
 
 async function single(kind: 'audio' | 'video'): Promise<{ track: MediaStreamTrack | null; status: DeviceStatus }> {
   try {
-    const stream = await navigator.mediaDevices.getUserMedia(
-      kind === 'audio' ? { audio: AUDIO_CONSTRAINTS } : { video: VIDEO_CONSTRAINTS },
-    );
+    const stream = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: chosen('audio') } : { video: chosen('video') });
     const track = (kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0] ?? null;
     return { track, status: track ? 'ok' : 'missing' };
   } catch (e) {
@@ -33,7 +44,7 @@ export async function captureLocalMedia(): Promise<LocalCapture> {
     return { audio: null, video: null, mic: 'unsupported', camera: 'unsupported' };
   }
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: AUDIO_CONSTRAINTS, video: VIDEO_CONSTRAINTS });
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: chosen('audio'), video: chosen('video') });
     const audio = stream.getAudioTracks()[0] ?? null;
     const video = stream.getVideoTracks()[0] ?? null;
     return { audio, video, mic: audio ? 'ok' : 'missing', camera: video ? 'ok' : 'missing' };

@@ -164,6 +164,7 @@ export function ChatPanel({ chat, self, canAsk, onSend }: ChatProps) {
           minRows={1}
           maxRows={4}
           size="md"
+          classNames={{ input: classes.chatInput }}
         />
         <div className={classes.composeRow}>
           {canAsk && (
@@ -173,6 +174,7 @@ export function ChatPanel({ chat, self, canAsk, onSend }: ChatProps) {
               checked={question}
               onChange={(e) => setQuestion(e.currentTarget.checked)}
               size="md"
+              classNames={{ body: classes.checkBody, label: classes.checkLabel }}
             />
           )}
           <Button type="submit" data-testid="chat-send" loading={sending} disabled={!text.trim()} className={classes.sendButton}>

@@ -20,6 +20,8 @@ function contentFor(state: RoomState): EndContent {
         return { title: 'end.timeLimitTitle', text: 'end.timeLimitText', action: null };
       case 'removed':
         return { title: 'end.removedTitle', text: 'end.removedText', action: null };
+      case 'technical_failure':
+        return { title: 'end.technicalFailureTitle', text: 'end.technicalFailureText', action: null };
       case 'server_shutdown':
         return { title: 'end.serverShutdownTitle', text: 'end.serverShutdownText', action: 'end.retry' };
       default:

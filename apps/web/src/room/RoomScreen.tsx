@@ -130,6 +130,8 @@ export function RoomView({ state, actions }: { state: RoomState; actions: RoomAc
 
   return (
     <main className={classes.main} data-kind={kind} data-role={role}>
+      {/* Screen readers jump by headings: the room has its own page title, not shown (the picture says it). */}
+      <h1 className={classes.srOnly}>{t('app.subtitle')}</h1>
       {role && hasPower(role, 'admit') && <WaitingList waiting={state.waiting} onAdmit={actions.admit} onDecline={actions.decline} />}
       {kind === 'dyad' && <CuratorIndicator self={self} peers={state.peers} />}
       {onAir && (
@@ -205,7 +207,10 @@ export function RoomView({ state, actions }: { state: RoomState; actions: RoomAc
           size="88%"
           keepMounted
           title={t('room.panel.title')}
-          closeButtonProps={{ 'aria-label': t('room.panel.close') }}
+          closeButtonProps={{ 'aria-label': t('room.panel.close'), size: 'xl' }}
+          // Mantine draws the drawer's header as <header>, which outside <main> reads as a
+          // second page banner (landmark-no-duplicate-banner); the dialog is named by its title.
+          attributes={{ header: { role: 'none' } }}
           classNames={{ content: classes.drawerContent, body: classes.drawerBody, header: classes.drawerHeader }}
           data-testid="side-drawer"
         >

@@ -77,6 +77,7 @@ const CLOSED_STATUS: Record<EndReason, string> = {
   time_limit: 'end.timeLimitTitle',
   server_shutdown: 'end.serverShutdownTitle',
   removed: 'end.removedTitle',
+  technical_failure: 'end.technicalFailureTitle',
 };
 
 const FLOOR_RANK = { none: 0, mic: 1, full: 2 } as const;

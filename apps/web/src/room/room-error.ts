@@ -22,7 +22,7 @@ export function toRoomError(e: unknown): RoomError {
 
 /** Codes after which trying again (same link) can help. */
 export function isRetryable(code: ClientErrorCode): boolean {
-  return code !== 'invalid_token' && code !== 'forbidden' && code !== 'unsupported_browser' && code !== 'removed';
+  return !['invalid_token', 'link_expired', 'link_revoked', 'forbidden', 'unsupported_browser', 'removed'].includes(code);
 }
 
 /** Codes worth retrying silently while recovering from a lost connection. */

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { ConsultationList, InstitutionList, type Consultation, type ConsultationState, type Institution } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -73,6 +73,9 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
   const [institution, setInstitution] = useState<Institution | null>(null);
   const [list, setList] = useState<Consultation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The consultation whose «Технический сбой» awaits confirmation. */
+  const [failing, setFailing] = useState<Consultation | null>(null);
+  const [reporting, setReporting] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -98,6 +101,20 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
   useEffect(() => {
     void load();
   }, [load]);
+
+  const reportFailure = async (c: Consultation) => {
+    setReporting(true);
+    try {
+      await api.post(`/consultations/${c.id}/technical-failure`, {});
+      setFailing(null);
+      await load();
+    } catch (e) {
+      setError(errorText(t, e));
+      setFailing(null);
+    } finally {
+      setReporting(false);
+    }
+  };
 
   const timeZone = institution?.calendar.timeZone;
   const dayFmt = new Intl.DateTimeFormat(i18n.language, { timeZone, weekday: 'short', day: 'numeric', month: 'long' });
@@ -134,6 +151,11 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
             const me = c.participants.find((p) => p.staffUserId === session.user.id);
             const link = me && c.links.find((l) => l.participantId === me.id);
             const live = c.state === 'open' || c.state === 'live' || c.state === 'precheck';
+            // Before the start, a specialist of the consultation (or the head) may report that the equipment failed.
+            const mayReport =
+              (c.state === 'precheck' || c.state === 'open') &&
+              !c.technicalFailureAt &&
+              (c.specialistIds.includes(session.user.id) || session.user.role === 'head');
             return (
               <Paper
                 key={c.id}
@@ -162,10 +184,22 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
                     <Badge size="lg" variant="light" color={STATE_COLOR[c.state]} data-testid="consultation-state">
                       {t(`staff.states.${c.state}`)}
                     </Badge>
-                    {link && live && (
-                      <Anchor href={link.url} fw={600} size="lg">
-                        {t('staff.home.openRoom')}
-                      </Anchor>
+                    {c.technicalFailureAt ? (
+                      <Badge size="lg" variant="light" color="red" data-testid="technical-failure-reported">
+                        {t('staff.home.failureReported')}
+                      </Badge>
+                    ) : (
+                      link &&
+                      live && (
+                        <Anchor href={link.url} fw={600} size="lg">
+                          {t('staff.home.openRoom')}
+                        </Anchor>
+                      )
+                    )}
+                    {mayReport && (
+                      <Button size="md" variant="outline" color="red" onClick={() => setFailing(c)} data-testid="technical-failure">
+                        {t('staff.home.failure')}
+                      </Button>
                     )}
                   </Group>
                 </Group>
@@ -174,6 +208,34 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
           })}
         </Stack>
       )}
+      <Modal
+        opened={failing !== null}
+        onClose={() => setFailing(null)}
+        title={
+          <Text fw={700} size="lg">
+            {t('staff.home.failureConfirmTitle')}
+          </Text>
+        }
+        size="lg"
+      >
+        <Stack gap="md">
+          <Text size="lg">{t('staff.home.failureConfirmText')}</Text>
+          <Group justify="flex-end" gap="sm">
+            <Button size="lg" variant="default" onClick={() => setFailing(null)}>
+              {t('staff.home.failureCancel')}
+            </Button>
+            <Button
+              size="lg"
+              color="red"
+              loading={reporting}
+              onClick={() => failing && void reportFailure(failing)}
+              data-testid="technical-failure-confirm"
+            >
+              {t('staff.home.failureConfirm')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
     </Stack>
   );
 }

@@ -1,6 +1,7 @@
 import { SegmentedControl } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { setLanguage, type Language } from '../i18n.ts';
+import classes from './AppHeader.module.css';
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -11,6 +12,7 @@ export function LanguageSwitch() {
       size="sm"
       // Never squeezed by a long header: the title wraps instead.
       style={{ flex: 'none' }}
+      classNames={{ root: classes.langRoot, label: classes.langLabel }}
       value={value}
       onChange={(v) => setLanguage(v === 'en' ? 'en' : 'ru')}
       data={[

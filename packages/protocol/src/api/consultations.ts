@@ -61,6 +61,8 @@ export const Consultation = z
     requestId: Uuid.nullable(),
     cancelledReason: z.string().nullable(),
     rescheduledFromId: Uuid.nullable(),
+    /** The specialist reported a technical failure before the start; cleared when it is moved to a new time. */
+    technicalFailureAt: Instant.nullable(),
     /** Send it back with reschedule and cancel: a stale one answers 409. */
     version: z.number().int(),
     specialistIds: z.array(Uuid),

@@ -36,6 +36,16 @@ export type Registry = z.infer<typeof Registry>;
 export const ParticipantParams = z.object({ consultationId: Uuid, participantId: Uuid });
 export type ParticipantParams = z.infer<typeof ParticipantParams>;
 
+/** The specialist's report of a technical failure before the start (no free text: the record needs none). */
+export const TechnicalFailureBody = z.object({}).strict();
+export type TechnicalFailureBody = z.infer<typeof TechnicalFailureBody>;
+export const TechnicalFailureReported = z.object({ consultationId: Uuid, reportedAt: z.string() }).meta({ id: 'TechnicalFailureReported' });
+export type TechnicalFailureReported = z.infer<typeof TechnicalFailureReported>;
+
+/** A participant's link, revoked. */
+export const RevokedLink = z.object({ participantId: Uuid, revokedAt: z.string() }).meta({ id: 'RevokedLink' });
+export type RevokedLink = z.infer<typeof RevokedLink>;
+
 /** The host's note for one participant of the registry; '' clears it. */
 export const RegistryNoteBody = z.object({ note: z.string().trim().max(1000) });
 export type RegistryNoteBody = z.infer<typeof RegistryNoteBody>;
