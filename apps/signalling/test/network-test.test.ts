@@ -224,6 +224,9 @@ describe('who may open a probe', () => {
       ok(await p.request('networkTestFinish', { probeId: started.probeId, camera: true, microphone: true, figures: good }));
       const row = await prisma.deviceCheck.findFirstOrThrow({ where: { consultationId, participantId: participant.id } });
       expect(row.verdict).toBe('video');
+      // The specialist's check is the consultation's equipment pre-check too, with its figures.
+      const precheck = await prisma.precheckResult.findFirstOrThrow({ where: { consultationId, specialistId: s.id } });
+      expect(precheck).toMatchObject({ passed: true, rttMs: good.rttMs, bitrateKbps: good.bitrateKbps });
     });
 
     it('another specialist → not_found; an admin → forbidden; no session → unauthenticated', async () => {

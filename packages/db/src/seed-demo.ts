@@ -166,6 +166,7 @@ async function seedInTransaction(tx: TransactionClient, now: Date, consultationS
       id: omsk,
       departmentId,
       name: 'Демо-КЦСОН «Примерный» (Омская область)',
+      phone: '+7 (3812) 00-00-00',
       ...institutionCalendarColumns(cal.omsk),
     },
   });
@@ -177,6 +178,7 @@ async function seedInTransaction(tx: TransactionClient, now: Date, consultationS
       departmentId,
       name: 'Демо-ресурсный центр «Образец» (Москва)',
       resourceCentre: true,
+      phone: '+7 (495) 000-00-00',
       ...institutionCalendarColumns(cal.moscow),
     },
   });

@@ -125,6 +125,7 @@ export async function startProduct(opts: { workers?: number; env?: Record<string
         data: {
           department: { create: { name: 'E2E департамент' } },
           name: 'E2E учреждение',
+          phone: '+7 (3812) 00-00-00',
           timeZone: 'Asia/Omsk',
           // Working round the clock every day: e2e consultations start whenever a test runs,
           // and the staff screens read the calendar (at least one working day is a rule).

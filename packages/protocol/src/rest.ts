@@ -27,6 +27,8 @@ export const LinkInfo = z.object({
     endsAt: z.string(),
     /** The institution's IANA time zone: times are shown as the institution's. */
     timeZone: z.string(),
+    /** The institution's phone, for «нет связи — позвоните в учреждение по …» (null: none stored). */
+    institutionPhone: z.string().nullable(),
   }),
 });
 export type LinkInfo = z.infer<typeof LinkInfo>;

@@ -23,6 +23,7 @@ export function institutionView(row: InstitutionRow): Institution {
     departmentId: row.departmentId,
     name: row.name,
     resourceCentre: row.resourceCentre,
+    phone: row.phone,
     calendar: {
       timeZone: calendar.timeZone,
       week: {
@@ -97,7 +98,13 @@ export const institutionRoutes = [
       checkCalendar(calendar);
       const row = await deps.prisma.$transaction(async (tx) => {
         const created = await tx.institution.create({
-          data: { departmentId, name: body.name, resourceCentre: body.resourceCentre, ...institutionCalendarColumns(calendar) },
+          data: {
+            departmentId,
+            name: body.name,
+            resourceCentre: body.resourceCentre,
+            phone: body.phone ?? null,
+            ...institutionCalendarColumns(calendar),
+          },
         });
         await audit(tx, actor, {
           action: 'institution.created',
@@ -145,6 +152,7 @@ export const institutionRoutes = [
           data: {
             ...(body.name !== undefined ? { name: body.name } : {}),
             ...(body.resourceCentre !== undefined ? { resourceCentre: body.resourceCentre } : {}),
+            ...(body.phone !== undefined ? { phone: body.phone } : {}),
             ...(body.calendar ? institutionCalendarColumns(merged) : {}),
           },
         });

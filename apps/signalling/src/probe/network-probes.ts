@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@dp/db';
 import {
+  isLead,
   NETWORK_TEST,
   networkVerdict,
   ProtocolError,
@@ -191,10 +192,11 @@ export class NetworkProbes {
     await this.close(probe, 'finished');
     const figures = mergeFigures(req.figures, server);
     const verdict = networkVerdict(figures);
+    const { consultationId, participantId } = probe.claims;
     await this.prisma.deviceCheck.create({
       data: {
-        consultationId: probe.claims.consultationId,
-        participantId: probe.claims.participantId,
+        consultationId,
+        participantId,
         verdict,
         camera: req.camera,
         microphone: req.microphone,
@@ -204,8 +206,34 @@ export class NetworkProbes {
         path: figures.path,
       },
     });
+    // The specialist's check is also the consultation's equipment pre-check (the seed's
+    // T−30 rule): passed when video will work with camera and microphone. The T−5 alert to
+    // the head and the dashboard read these rows.
+    if (isLead(probe.claims.role))
+      await this.recordPrecheck(consultationId, participantId, verdict === 'video' && req.camera && req.microphone, figures);
     this.log.info({ probeId: probe.id, verdict, ...figures }, 'network test finished');
     return { verdict, figures };
+  }
+
+  private async recordPrecheck(consultationId: string, participantId: string, passed: boolean, figures: NetworkFigures): Promise<void> {
+    const row = await this.prisma.participant.findUnique({
+      where: { id: participantId },
+      select: { staffUserId: true, consultation: { select: { specialists: { select: { specialistId: true }, take: 1 } } } },
+    });
+    // A staff participant's own account, else (a specialist's link without one) the consultation's specialist.
+    const specialistId = row?.staffUserId ?? row?.consultation.specialists[0]?.specialistId;
+    if (!specialistId) return;
+    await this.prisma.precheckResult.create({
+      data: {
+        consultationId,
+        specialistId,
+        passed,
+        rttMs: figures.rttMs,
+        lossPct: figures.lossPct,
+        bitrateKbps: figures.bitrateKbps,
+        notes: `network test (${figures.path ?? 'no path'})`,
+      },
+    });
   }
 
   /** Closes the probe's router (idempotent). */

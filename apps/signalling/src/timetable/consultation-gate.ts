@@ -46,6 +46,7 @@ export class ConsultationGate {
       opensAt: (staff ? precheckWindow(c.start).start : c.start).toISOString(),
       endsAt: hardLimit(c.start).toISOString(),
       timeZone: c.institution.timeZone,
+      institutionPhone: c.institution.phone,
     };
   }
 
@@ -58,7 +59,13 @@ export class ConsultationGate {
         displayName: true,
         staffUser: { select: { displayName: true } },
         consultation: {
-          select: { start: true, state: true, kind: true, technicalFailureAt: true, institution: { select: { timeZone: true } } },
+          select: {
+            start: true,
+            state: true,
+            kind: true,
+            technicalFailureAt: true,
+            institution: { select: { timeZone: true, phone: true } },
+          },
         },
       },
     });

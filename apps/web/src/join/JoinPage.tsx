@@ -33,7 +33,9 @@ export function JoinPage() {
   const recheck = useCallback(() => void lookUpLink(token).then(setLookup), [token]);
   useEffect(recheck, [recheck]);
 
-  if (lookup?.kind === 'ok' && lookup.info.consultation.status === 'open') return <JoinRoom token={token} forceTcp={forceTcp} />;
+  if (lookup?.kind === 'ok' && lookup.info.consultation.status === 'open') {
+    return <JoinRoom token={token} forceTcp={forceTcp} institutionPhone={lookup.info.consultation.institutionPhone} />;
+  }
   return (
     <div className={classes.page}>
       <AppHeader />
@@ -43,7 +45,7 @@ export function JoinPage() {
 }
 
 /** The room's part of the page: preview → (waiting room →) room → end. */
-function JoinRoom({ token, forceTcp }: { token: string; forceTcp: boolean }) {
+function JoinRoom({ token, forceTcp, institutionPhone }: { token: string; forceTcp: boolean; institutionPhone: string | null }) {
   const [client, setClient] = useState<RoomClient | null>(null);
   const [room, setRoom] = useState<RoomModule | null>(null);
   const [loadFailed, setLoadFailed] = useState(false);
@@ -100,6 +102,7 @@ function JoinRoom({ token, forceTcp }: { token: string; forceTcp: boolean }) {
           onJoin={() => void client?.join()}
           onRetryDevices={() => void client?.retryDevices()}
           onJoinAudioOnly={() => void client?.setAudioOnly(true).then(() => client.join())}
+          institutionPhone={institutionPhone}
         />
       )}
     </div>

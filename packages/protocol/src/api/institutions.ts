@@ -36,12 +36,21 @@ export const Institution = z
     name: z.string(),
     /** Runs webinars for other institutions' staff and consolidates their reports. */
     resourceCentre: z.boolean(),
+    /** For clients whose connection fails. */
+    phone: z.string().nullable(),
     calendar: InstitutionCalendar,
     createdAt: Instant,
     updatedAt: Instant,
   })
   .meta({ id: 'Institution' });
 export type Institution = z.infer<typeof Institution>;
+
+/** A phone number as people write it: digits, spaces, +, (), -. */
+export const Phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 ()-]{4,38}$/, 'a phone number: digits, spaces, +, (, ), -')
+  .meta({ id: 'Phone' });
 
 export const InstitutionList = z.object({ institutions: z.array(Institution) });
 export type InstitutionList = z.infer<typeof InstitutionList>;
@@ -55,6 +64,7 @@ export const CreateInstitutionBody = z.object({
   departmentId: Uuid.optional(),
   name: text(300),
   resourceCentre: z.boolean().default(false),
+  phone: Phone.nullable().optional(),
   calendar: InstitutionCalendar,
 });
 export type CreateInstitutionBody = z.infer<typeof CreateInstitutionBody>;
@@ -64,9 +74,15 @@ export const UpdateInstitutionBody = z
   .object({
     name: text(300).optional(),
     resourceCentre: z.boolean().optional(),
+    /** null clears it. */
+    phone: Phone.nullable().optional(),
     calendar: InstitutionCalendar.partial().optional(),
   })
-  .refine((v) => v.name !== undefined || v.resourceCentre !== undefined || (v.calendar && Object.keys(v.calendar).length > 0), {
-    message: 'nothing to change',
-  });
+  .refine(
+    (v) =>
+      v.name !== undefined || v.resourceCentre !== undefined || v.phone !== undefined || (v.calendar && Object.keys(v.calendar).length > 0),
+    {
+      message: 'nothing to change',
+    },
+  );
 export type UpdateInstitutionBody = z.infer<typeof UpdateInstitutionBody>;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "institutions" ADD COLUMN     "phone" TEXT;
+
