@@ -57,4 +57,23 @@ describe("the client's device check", () => {
     expect(await page.$('[data-testid="join-button"]:not([disabled])')).not.toBeNull();
     await page.browserContext().close();
   }, 90_000);
+
+  it('can be run ahead, during the countdown: sound and connection (a drawn test picture), stored too', async () => {
+    const name = 'device-check-ahead';
+    const link = await ctx.product.link(name, 'client', '', { start: new Date(Date.now() + 3 * 3600_000), state: 'planned' });
+    const page = await openParticipant(ctx.browser, link, PHONE);
+    await page.waitForSelector('[data-testid="link-schedule"][data-status="upcoming"]');
+    await page.click('[data-testid="check-ahead"]');
+    await page.waitForSelector('[data-testid="device-check"]', { timeout: 10_000 });
+    const result = await runCheck(page);
+    // A drawn picture may encode below the camera's rate: sound is sure, video likely.
+    expect(['video', 'audio_only']).toContain(result.verdict);
+    expect(result.bitrate).toBeGreaterThan(0);
+    await screenshot(page, 'device-check-countdown-phone');
+    const rows = await ctx.product.prisma.deviceCheck.findMany({ where: { consultationId: ctx.product.consultationId(name) } });
+    expect(rows.map((r) => [r.verdict, r.camera])).toEqual([[result.verdict, false]]);
+    // Still counting down: the check opened no room.
+    expect(await page.$('[data-testid="countdown"]')).not.toBeNull();
+    await page.browserContext().close();
+  }, 90_000);
 });

@@ -39,7 +39,7 @@ export function JoinPage() {
   return (
     <div className={classes.page}>
       <AppHeader />
-      {lookup && <LinkSchedule lookup={lookup} onRecheck={recheck} />}
+      {lookup && <LinkSchedule token={token} lookup={lookup} onRecheck={recheck} />}
     </div>
   );
 }

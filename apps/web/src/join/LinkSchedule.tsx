@@ -1,8 +1,9 @@
 import { Button, Container, Paper, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import bigButton from '../ui/BigButton.module.css';
 import { RefreshIcon } from '../ui/icons.tsx';
+import { DeviceCheck } from './device-check.tsx';
 import { countdownParts, type LinkLookup } from './link-info.ts';
 
 /** How often a waiting link page asks the server again. */
@@ -13,8 +14,12 @@ const RECHECK_MS = 15_000;
  * consultation is, in the institution's time, with a live countdown that hands over
  * to the preview by itself — or why the link does not lead to a room.
  */
-export function LinkSchedule({ lookup, onRecheck }: { lookup: LinkLookup; onRecheck: () => void }) {
+export function LinkSchedule({ token, lookup, onRecheck }: { token: string; lookup: LinkLookup; onRecheck: () => void }) {
   const { t, i18n } = useTranslation();
+  // While counting down, the sound and the connection can be checked ahead (the camera's
+  // preview comes with the room: the network test then sends a drawn test picture).
+  const [checking, setChecking] = useState(false);
+  const auth = useMemo(() => ({ token }), [token]);
   const [now, setNow] = useState(() => Date.now());
   const opensAt = lookup.kind === 'ok' ? Date.parse(lookup.info.consultation.opensAt) : NaN;
   const upcoming = lookup.kind === 'ok' && lookup.info.consultation.status === 'upcoming';
@@ -89,6 +94,20 @@ export function LinkSchedule({ lookup, onRecheck }: { lookup: LinkLookup; onRech
             {text}
           </Text>
           {upcoming && <Text c="dimmed">{t('link.keepOpen')}</Text>}
+          {upcoming && !checking && (
+            <Button size="lg" variant="light" onClick={() => setChecking(true)} data-testid="check-ahead">
+              {t('link.checkAhead')}
+            </Button>
+          )}
+          {upcoming && checking && lookup.kind === 'ok' && (
+            <DeviceCheck
+              auth={auth}
+              cameraTrack={null}
+              camera={false}
+              microphone
+              institutionPhone={lookup.info.consultation.institutionPhone}
+            />
+          )}
           {lookup.kind === 'unreachable' && (
             <Button size="xl" leftSection={<RefreshIcon />} onClick={onRecheck} fullWidth classNames={bigButton}>
               {t('end.retry')}
