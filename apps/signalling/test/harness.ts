@@ -270,3 +270,18 @@ export async function admittedClient(
   }
   return { client, specialist, clientId: joined.self.id };
 }
+
+/**
+ * Three institutions for scope tests: `own` and `sibling` in one department, `foreign` in
+ * another (ids only; their calendar is Omsk's).
+ */
+export async function threeInstitutions(
+  stack: Stack,
+): Promise<Record<'own' | 'sibling' | 'foreign', { id: string; departmentId: string }>> {
+  const prisma = stack.signalling.prisma;
+  const { lunch: _lunch, ...calendar } = OMSK_CALENDAR;
+  const d1 = await prisma.department.create({ data: { name: 'Департамент 1' } });
+  const d2 = await prisma.department.create({ data: { name: 'Департамент 2' } });
+  const institution = (departmentId: string) => prisma.institution.create({ data: { departmentId, name: 'КЦСОН', ...calendar } });
+  return { own: await institution(d1.id), sibling: await institution(d1.id), foreign: await institution(d2.id) };
+}

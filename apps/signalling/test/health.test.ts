@@ -8,22 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'socket.io-client';
 import { ADMIN_NAMESPACE, HealthSnapshot, RoomQualitySummary, type Ack, type ClientStatsReport, type RoomSeries } from '@dp/protocol';
 import type { StaffRole } from '@dp/db';
-import { OMSK_CALENDAR } from './api/support.ts';
-import { admittedClient, errorCode, ok, roomId, sessionCookieFor, startStack, tokenFor, type Stack } from './harness.ts';
+import { admittedClient, errorCode, ok, roomId, sessionCookieFor, startStack, threeInstitutions, tokenFor, type Stack } from './harness.ts';
 
 let stack: Stack;
 const inst = {} as Record<'own' | 'sibling' | 'foreign', { id: string; departmentId: string }>;
 
 beforeAll(async () => {
   stack = await startStack(43600);
-  const prisma = stack.signalling.prisma;
-  const { lunch: _lunch, ...calendar } = OMSK_CALENDAR;
-  const d1 = await prisma.department.create({ data: { name: 'Департамент 1' } });
-  const d2 = await prisma.department.create({ data: { name: 'Департамент 2' } });
-  const institution = (departmentId: string) => prisma.institution.create({ data: { departmentId, name: 'КЦСОН', ...calendar } });
-  inst.own = await institution(d1.id);
-  inst.sibling = await institution(d1.id);
-  inst.foreign = await institution(d2.id);
+  Object.assign(inst, await threeInstitutions(stack));
 }, 60_000);
 
 afterAll(async () => {

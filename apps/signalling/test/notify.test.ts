@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
+import { startSmtpCapture, type SmtpCapture } from './smtp-capture.ts';
 import { createPrisma, type PrismaClient } from '@dp/db';
 import { CSRF_HEADER, SESSION_COOKIE, type Consultation, type Institution, type StaffMember } from '@dp/protocol';
 import type { FiredJob } from '@dp/scheduling/jobs';
@@ -32,10 +32,10 @@ const INSTITUTION = 'КЦСОН Седельниково';
 
 let db: { url: string; drop(): Promise<void> };
 let prisma: PrismaClient;
-let smtp: SMTPServer;
+let smtp: SmtpCapture | undefined;
 let smtpPort: number;
 let closedPort: number;
-const mails: ParsedMail[] = [];
+let mails: ParsedMail[] = [];
 const logLines: string[] = [];
 let server: Server;
 let redis: Redis;
@@ -102,22 +102,9 @@ beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url, { poolSize: 5 });
 
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, done) {
-      simpleParser(stream).then(
-        (m) => {
-          mails.push(m);
-          done();
-        },
-        (e: Error) => done(e),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpCapture();
+  smtpPort = smtp.port;
+  mails = smtp.mails;
   // A port nobody listens on: an SMTP server that is down.
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -193,7 +180,7 @@ afterAll(async () => {
   await notifier?.close();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   redis?.disconnect();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(resolve) : resolve()));
+  await smtp?.close();
   await prisma?.$disconnect();
   await db?.drop();
 }, 30_000);

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { startSmtpCapture, type SmtpCapture } from '../../../apps/signalling/test/smtp-capture.ts';
 import { openParticipant, PHONE, screenshot, waitUntil } from './browser.ts';
 import { productAndBrowser } from './stack.ts';
 import { staffOf } from './staff.ts';
@@ -11,31 +9,15 @@ import { staffOf } from './staff.ts';
 // «Технический сбой» to the message on the client's open link page and the e-mail that
 // reaches a real SMTP server.
 
-const mails: ParsedMail[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  onData(stream, _session, done) {
-    simpleParser(stream).then(
-      (m) => {
-        mails.push(m);
-        done();
-      },
-      (e: Error) => done(e),
-    );
-  },
-});
-let smtpPort = 0;
+let smtp: SmtpCapture;
 beforeAll(async () => {
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpCapture();
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
-const ctx = productAndBrowser(() => ({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'Приёмная <priem@example.org>' }));
+const ctx = productAndBrowser(() => ({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Приёмная <priem@example.org>' }));
 const testId = (id: string) => `[data-testid="${id}"]`;
 
 describe('a technical failure at the pre-check', () => {
@@ -82,11 +64,11 @@ describe('a technical failure at the pre-check', () => {
 
     // … and by e-mail.
     await waitUntil(
-      async () => mails.some((m) => m.headers.get('to') !== undefined && JSON.stringify(m.to).includes('anna.petrova@example.org')),
+      async () => smtp.mails.some((m) => m.headers.get('to') !== undefined && JSON.stringify(m.to).includes('anna.petrova@example.org')),
       'the e-mail to the client',
       15_000,
     );
-    const mail = mails.find((m) => JSON.stringify(m.to).includes('anna.petrova@example.org'))!;
+    const mail = smtp.mails.find((m) => JSON.stringify(m.to).includes('anna.petrova@example.org'))!;
     expect(mail.text ?? '').toMatch(/не работает оборудование/);
     expect(mail.text ?? '').toContain('Asia/Omsk');
     const sent = await prisma.notification.findMany({ where: { consultationId, kind: 'technical_failure' } });

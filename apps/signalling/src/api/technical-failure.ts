@@ -9,6 +9,7 @@ import { audit } from './audit.ts';
 import { institutionOfConsultation, staffOfConsultation } from './consultations.ts';
 import { HttpError } from './errors.ts';
 import { defineRoute } from './route.ts';
+import { addressNotice, headsOf } from '../timetable/staff-notices.ts';
 
 /** Before the consultation goes live: afterwards a failure is the room's, not the pre-check's. */
 const REPORTABLE = new Set(['planned', 'precheck', 'open']);
@@ -42,10 +43,7 @@ export const technicalFailureRoutes = [
         const specialists = c.specialists.map((s) => s.specialistId);
         // The failed check is the reporter's when they are one of its specialists.
         const specialistId = actor.id && specialists.includes(actor.id) ? actor.id : specialists[0];
-        const heads = await deps.prisma.staffUser.findMany({
-          where: { institutionId: institution.id, role: 'head', active: true },
-          select: { id: true },
-        });
+        const heads = await headsOf(deps.prisma, institution.id);
         await deps.prisma.$transaction(async (tx) => {
           await tx.consultation.update({ where: { id }, data: { technicalFailureAt: at, version: { increment: 1 } } });
           if (specialistId)
@@ -57,17 +55,8 @@ export const technicalFailureRoutes = [
             institutionId: institution.id,
             details: { state: c.state },
           });
-          // The heads' alert (in-app notifications are audit events addressed to them; ids only).
-          await tx.auditEvent.createMany({
-            data: heads.map((h) => ({
-              actorType: 'system' as const,
-              action: 'notification.technical_failure',
-              targetType: 'staff_user',
-              targetId: h.id,
-              institutionId: institution.id,
-              details: { consultationId: id },
-            })),
-          });
+          // The heads' alert (an in-app notification).
+          await addressNotice(tx, 'technical_failure', heads, institution.id, id);
         });
         deps.log.info({ consultationId: id, heads: heads.length }, 'technical failure reported before the start');
         await deps.rooms?.technicalFailure(id);

@@ -66,7 +66,8 @@ export class HealthMonitor {
   private readonly series = new SeriesStore();
   private readonly quality = new Map<string, { acc: QualityAccumulator; seen: number }>();
   private readonly meta = new Map<string, Promise<RoomMeta>>();
-  private readonly departments = new Map<string, string | null>();
+  /** Where each listed room belongs (for the viewers' scope), as of the latest sample. */
+  private scopes = new Map<string, RoomScope>();
   private readonly listeners = new Set<(snapshot: HealthSnapshot) => void>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -105,8 +106,7 @@ export class HealthMonitor {
 
   /** The scope of a listed room (null: not open now). */
   scopeOf(roomId: string): RoomScope | null {
-    const room = this.latest?.rooms.find((r) => r.roomId === roomId);
-    return room ? { institutionId: room.institutionId, departmentId: this.departments.get(roomId) ?? null } : null;
+    return this.scopes.get(roomId) ?? null;
   }
 
   /** One sample (the timer's; tests call it directly). Never runs twice at once. */
@@ -135,9 +135,10 @@ export class HealthMonitor {
     const open = this.deps.rooms.list().filter((r) => r.state === 'open');
 
     const rooms: RoomHealth[] = [];
+    const scopes = new Map<string, RoomScope>();
     for (const room of open) {
       const meta = await this.metaOf(room.id);
-      this.departments.set(room.id, meta.departmentId);
+      scopes.set(room.id, { institutionId: meta.institutionId, departmentId: meta.departmentId });
       const sfuRoom = sfuRooms.get(room.id);
       const sfuPeers = new Map((sfuRoom?.peers ?? []).map((p) => [p.peerId, p]));
       const participants: ParticipantHealth[] = room
@@ -186,6 +187,7 @@ export class HealthMonitor {
     await this.flushClosed(new Set(rooms.map((r) => r.roomId)));
 
     const { rooms: _rooms, ...node } = sfuStats ?? { rooms: [] };
+    this.scopes = scopes;
     this.latest = {
       at: new Date(now).toISOString(),
       nodes: sfuStats ? [node as Omit<SfuNodeStats, 'rooms'>] : [],
@@ -203,7 +205,6 @@ export class HealthMonitor {
     for (const id of gone) {
       this.series.drop(id);
       this.meta.delete(id);
-      this.departments.delete(id);
       const q = this.quality.get(id);
       if (!q || q.acc.samples === 0) continue;
       // Written again if the room reopens (the accumulator goes on): the last write is the whole consultation.

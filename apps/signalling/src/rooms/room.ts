@@ -444,9 +444,7 @@ export class Room {
     // For good: the link is revoked in the record (before the page can try again), so it
     // opens no later room either.
     await this.records.removed(targetId).catch((e: Error) => this.log.warn({ err: e.message }, 'could not revoke a removed link'));
-    target.channel.emit('removed', {});
-    await this.leave(target);
-    this.departed.delete(targetId);
+    await this.takeOut(target);
     this.log.info({ peerId: targetId, by: actor.id }, 'peer removed');
   }
 
@@ -458,10 +456,15 @@ export class Room {
     this.removed.add(participantId);
     const peer = this.present.get(participantId) ?? this.waiting.get(participantId);
     if (!peer) return;
+    await this.takeOut(peer);
+    this.log.info({ peerId: participantId }, 'peer taken out: link revoked');
+  }
+
+  /** Out of the room for good: told so, gone, and no place kept for a resume. */
+  private async takeOut(peer: Peer): Promise<void> {
     peer.channel.emit('removed', {});
     await this.leave(peer);
-    this.departed.delete(participantId);
-    this.log.info({ peerId: participantId }, 'peer taken out: link revoked');
+    this.departed.delete(peer.id);
   }
 
   // --- dyad: the curator -----------------------------------------------------------------------

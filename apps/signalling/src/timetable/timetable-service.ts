@@ -11,6 +11,7 @@ import {
 } from '@dp/scheduling';
 import { TimetableQueue, type FiredJob } from '@dp/scheduling/jobs';
 import type { Logger } from 'pino';
+import { addressNotice, headsOf } from './staff-notices.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import type { ConsultationMail } from '../notify/notifier.ts';
 
@@ -224,25 +225,8 @@ export class TimetableService {
     what: 'precheck_open' | 'precheck_alert',
   ): Promise<void> {
     const consultationId = c.id;
-    const recipients =
-      what === 'precheck_open'
-        ? c.specialists.map((s) => s.specialistId)
-        : (
-            await this.prisma.staffUser.findMany({
-              where: { institutionId: c.institutionId, role: 'head', active: true },
-              select: { id: true },
-            })
-          ).map((u) => u.id);
-    await this.prisma.auditEvent.createMany({
-      data: recipients.map((recipientId) => ({
-        actorType: 'system' as const,
-        action: `notification.${what}`,
-        targetType: 'staff_user',
-        targetId: recipientId,
-        institutionId: c.institutionId,
-        details: { consultationId },
-      })),
-    });
+    const recipients = what === 'precheck_open' ? c.specialists.map((s) => s.specialistId) : await headsOf(this.prisma, c.institutionId);
+    await addressNotice(this.prisma, what, recipients, c.institutionId, consultationId);
     if (what === 'precheck_alert')
       this.log.warn({ consultationId, heads: recipients.length }, 'pre-check not passed 5 minutes before the start');
   }

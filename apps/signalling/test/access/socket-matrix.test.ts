@@ -21,8 +21,17 @@ import {
 import type { StaffRole } from '@dp/db';
 import { decide } from '../../src/auth/access.ts';
 import { tokenHash } from '../../src/auth/session-store.ts';
-import { connectPeer, errorCode, ok, opusRtpParameters, sessionCookieFor, startStack, type Stack, type TestPeer } from '../harness.ts';
-import { OMSK_CALENDAR } from '../api/support.ts';
+import {
+  connectPeer,
+  errorCode,
+  ok,
+  opusRtpParameters,
+  sessionCookieFor,
+  startStack,
+  threeInstitutions,
+  type Stack,
+  type TestPeer,
+} from '../harness.ts';
 
 type Joined = RequestResult<'join'>;
 type RoomEvent = keyof typeof clientRequests;
@@ -37,14 +46,7 @@ const inst = {} as Record<'own' | 'sibling' | 'foreign', Inst>;
 
 beforeAll(async () => {
   stack = await startStack(43400);
-  const prisma = stack.signalling.prisma;
-  const { lunch: _lunch, ...calendar } = OMSK_CALENDAR;
-  const d1 = await prisma.department.create({ data: { name: 'Департамент 1' } });
-  const d2 = await prisma.department.create({ data: { name: 'Департамент 2' } });
-  const institution = (departmentId: string) => prisma.institution.create({ data: { departmentId, name: 'КЦСОН', ...calendar } });
-  inst.own = await institution(d1.id);
-  inst.sibling = await institution(d1.id);
-  inst.foreign = await institution(d2.id);
+  Object.assign(inst, await threeInstitutions(stack));
 }, 60_000);
 
 afterAll(async () => {

@@ -34,7 +34,8 @@ export interface ProbeReading {
   recv: ProbeStatsEntry[];
 }
 
-function selectedPair(stats: ProbeStatsEntry[]): ProbeStatsEntry | undefined {
+/** The candidate pair carrying the traffic (also the room's stats report uses it). */
+export function selectedPair(stats: ProbeStatsEntry[]): ProbeStatsEntry | undefined {
   const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
   const byTransport = transport && stats.find((s) => s.id === transport.selectedCandidatePairId);
   if (byTransport) return byTransport;
@@ -58,7 +59,8 @@ function rttOf(pair: ProbeStatsEntry | undefined): number | undefined {
   return values.length ? Math.max(...values) : undefined;
 }
 
-function pathOf(stats: ProbeStatsEntry[], pair: ProbeStatsEntry | undefined): IcePath | null {
+/** udp, tcp or relay (TURN) of the selected pair's local candidate; null when unknown. */
+export function pathOf(stats: ProbeStatsEntry[], pair: ProbeStatsEntry | undefined): IcePath | null {
   const local = pair?.localCandidateId ? stats.find((s) => s.id === pair.localCandidateId) : undefined;
   if (!local) return null;
   if (local.candidateType === 'relay') return 'relay';

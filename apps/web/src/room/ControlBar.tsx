@@ -142,6 +142,65 @@ interface Props {
   unread?: number;
 }
 
+type Switches = Pick<RoomState, 'local' | 'pending'>;
+
+/** Microphone on/off: the same switch in the waiting room and in the room's bar. */
+export function MicToggle({ state: { local, pending }, onClick }: { state: Switches; onClick: () => void }) {
+  const { t } = useTranslation();
+  const hasMic = local.mic === 'ok';
+  return (
+    <Toggle
+      testId="mic-toggle"
+      label={t('room.controls.mic')}
+      pressed={local.micOn}
+      available={hasMic}
+      blocked={false}
+      busy={pending.mic}
+      icon={local.micOn && hasMic ? <MicIcon /> : <MicOffIcon />}
+      tone="mute"
+      onClick={onClick}
+    />
+  );
+}
+
+/** Camera on/off (blocked while audio-only). */
+export function CameraToggle({ state: { local, pending }, onClick }: { state: Switches; onClick: () => void }) {
+  const { t } = useTranslation();
+  const hasCamera = local.camera === 'ok';
+  const cameraLive = hasCamera && local.cameraOn && !local.audioOnly;
+  return (
+    <Toggle
+      testId="camera-toggle"
+      label={t('room.controls.camera')}
+      pressed={cameraLive}
+      available={hasCamera}
+      blocked={local.audioOnly}
+      busy={pending.camera}
+      icon={cameraLive ? <CameraIcon /> : <CameraOffIcon />}
+      tone="mute"
+      onClick={onClick}
+    />
+  );
+}
+
+/** «Только звук»: neither send nor receive video. */
+export function AudioOnlyToggle({ state: { local, pending }, onClick }: { state: Switches; onClick: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Toggle
+      testId="audio-only-toggle"
+      label={t('room.controls.audioOnly')}
+      pressed={local.audioOnly}
+      available
+      blocked={false}
+      busy={pending.audioOnly}
+      icon={<HeadphonesIcon />}
+      tone="mode"
+      onClick={onClick}
+    />
+  );
+}
+
 /**
  * The room's controls. Which ones appear follows the room policy: a webinar attendee has
  * «Поднять руку» and gets a microphone (and camera) only with the floor; a curator steps
@@ -151,9 +210,6 @@ export function ControlBar({ state, onMic, onCamera, onAudioOnly, onLeave, onScr
   const { t } = useTranslation();
   const { local, pending, self } = state;
   const plan = self ? mediaPlan(self.role, self.floor) : { mic: true, camera: true, screen: false };
-  const hasMic = local.mic === 'ok';
-  const hasCamera = local.camera === 'ok';
-  const cameraLive = hasCamera && local.cameraOn && !local.audioOnly;
   // Phones cannot share a screen from the browser; the button would only take the video's room.
   const wideEnough = useMediaQuery('(min-width: 40em)', true, { getInitialValueInEffect: false });
   const canShare = plan.screen && wideEnough && typeof navigator !== 'undefined' && Boolean(navigator.mediaDevices?.getDisplayMedia);
@@ -192,52 +248,9 @@ export function ControlBar({ state, onMic, onCamera, onAudioOnly, onLeave, onScr
       />,
     );
   }
-  if (plan.mic) {
-    items.push(
-      <Toggle
-        key="mic"
-        testId="mic-toggle"
-        label={t('room.controls.mic')}
-        pressed={local.micOn}
-        available={hasMic}
-        blocked={false}
-        busy={pending.mic}
-        icon={local.micOn && hasMic ? <MicIcon /> : <MicOffIcon />}
-        tone="mute"
-        onClick={onMic}
-      />,
-    );
-  }
-  if (plan.camera) {
-    items.push(
-      <Toggle
-        key="camera"
-        testId="camera-toggle"
-        label={t('room.controls.camera')}
-        pressed={cameraLive}
-        available={hasCamera}
-        blocked={local.audioOnly}
-        busy={pending.camera}
-        icon={cameraLive ? <CameraIcon /> : <CameraOffIcon />}
-        tone="mute"
-        onClick={onCamera}
-      />,
-    );
-  }
-  items.push(
-    <Toggle
-      key="audio-only"
-      testId="audio-only-toggle"
-      label={t('room.controls.audioOnly')}
-      pressed={local.audioOnly}
-      available
-      blocked={false}
-      busy={pending.audioOnly}
-      icon={<HeadphonesIcon />}
-      tone="mode"
-      onClick={onAudioOnly}
-    />,
-  );
+  if (plan.mic) items.push(<MicToggle key="mic" state={state} onClick={onMic} />);
+  if (plan.camera) items.push(<CameraToggle key="camera" state={state} onClick={onCamera} />);
+  items.push(<AudioOnlyToggle key="audio-only" state={state} onClick={onAudioOnly} />);
   if (canShare && onScreen) {
     items.push(
       <Toggle

@@ -1,9 +1,9 @@
 import { Alert, Button, Container, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import bigButton from '../ui/BigButton.module.css';
-import { CameraIcon, CameraOffIcon, HeadphonesIcon, LeaveIcon, MicIcon, MicOffIcon, RefreshIcon, WarningIcon } from '../ui/icons.tsx';
+import { LeaveIcon, RefreshIcon, WarningIcon } from '../ui/icons.tsx';
 import { SelfView } from '../ui/SelfView.tsx';
-import { Toggle } from './ControlBar.tsx';
+import { AudioOnlyToggle, CameraToggle, MicToggle } from './ControlBar.tsx';
 import type { RoomClient } from './room-client.ts';
 import type { RoomState } from './room-state.ts';
 import classes from './WaitingRoom.module.css';
@@ -38,14 +38,11 @@ export function WaitingRoom({ client, state }: { client: RoomClient; state: Room
  */
 export function WaitingView({ state, actions }: { state: RoomState; actions: WaitingActions }) {
   const { t } = useTranslation();
-  const { local, pending } = state;
+  const { local } = state;
   const who = state.room?.kind === 'dyad' ? 'curator' : 'specialist';
   const declined = state.phase === 'declined';
   const reconnecting = state.phase === 'reconnecting';
   const present = state.admitterPresent;
-  const hasMic = local.mic === 'ok';
-  const hasCamera = local.camera === 'ok';
-  const cameraLive = hasCamera && local.cameraOn && !local.audioOnly;
 
   return (
     <Container size={640} px="sm" py="md" component="main" w="100%">
@@ -105,39 +102,9 @@ export function WaitingView({ state, actions }: { state: RoomState; actions: Wai
           </div>
 
           <div className={classes.toggles} role="toolbar" aria-label={t('room.controls.toolbar')}>
-            <Toggle
-              testId="mic-toggle"
-              label={t('room.controls.mic')}
-              pressed={local.micOn}
-              available={hasMic}
-              blocked={false}
-              busy={pending.mic}
-              icon={local.micOn && hasMic ? <MicIcon /> : <MicOffIcon />}
-              tone="mute"
-              onClick={actions.toggleMic}
-            />
-            <Toggle
-              testId="camera-toggle"
-              label={t('room.controls.camera')}
-              pressed={cameraLive}
-              available={hasCamera}
-              blocked={local.audioOnly}
-              busy={pending.camera}
-              icon={cameraLive ? <CameraIcon /> : <CameraOffIcon />}
-              tone="mute"
-              onClick={actions.toggleCamera}
-            />
-            <Toggle
-              testId="audio-only-toggle"
-              label={t('room.controls.audioOnly')}
-              pressed={local.audioOnly}
-              available
-              blocked={false}
-              busy={pending.audioOnly}
-              icon={<HeadphonesIcon />}
-              tone="mode"
-              onClick={() => actions.setAudioOnly(!local.audioOnly)}
-            />
+            <MicToggle state={state} onClick={actions.toggleMic} />
+            <CameraToggle state={state} onClick={actions.toggleCamera} />
+            <AudioOnlyToggle state={state} onClick={() => actions.setAudioOnly(!local.audioOnly)} />
           </div>
           <Text size="sm" c="gray.7">
             {t('waiting.devicesHint')}

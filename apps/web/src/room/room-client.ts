@@ -705,6 +705,22 @@ export class RoomClient {
     this.announceError(code);
   }
 
+  /**
+   * A producer just made: kept only if this session is alive and its track is still the one
+   * wanted; otherwise closed here and on the server.
+   */
+  private async keepProduced(session: number, producer: ms.Producer, stillWanted: () => boolean): Promise<boolean> {
+    if (!this.alive(session)) {
+      producer.close();
+      return false;
+    }
+    if (stillWanted()) return true;
+    producer.close();
+    const socket = this.socket;
+    if (socket?.connected) await request(socket, 'closeProducer', { producerId: producer.id }).catch(() => undefined);
+    return false;
+  }
+
   private async produceMic(session: number): Promise<void> {
     const track = this.audioTrack;
     const transport = this.sendTransport;
@@ -719,14 +735,8 @@ export class RoomClient {
         stopTracks: false,
         appData: { source: 'mic' },
       });
-      if (!this.alive(session)) return void producer.close();
-      if (this.audioTrack !== track) {
-        // The floor was taken back while this was negotiating.
-        producer.close();
-        const socket = this.socket;
-        if (socket?.connected) await request(socket, 'closeProducer', { producerId: producer.id }).catch(() => undefined);
-        return;
-      }
+      // The floor may have been taken back while this was negotiating.
+      if (!(await this.keepProduced(session, producer, () => this.audioTrack === track))) return;
       this.producers.mic = producer;
       this.watchTrackEnd(producer, 'mic');
       if (!this._state.local.micOn) {
@@ -761,14 +771,8 @@ export class RoomClient {
       stopTracks: false,
       appData: { source: 'camera' },
     });
-    if (!this.alive(session)) return void producer.close();
-    if (this.videoTrack !== track) {
-      // Audio-only was switched on (or the floor taken back) while this was negotiating.
-      producer.close();
-      const socket = this.socket;
-      if (socket?.connected) await request(socket, 'closeProducer', { producerId: producer.id }).catch(() => undefined);
-      return;
-    }
+    // Audio-only may have been switched on (or the floor taken back) while this was negotiating.
+    if (!(await this.keepProduced(session, producer, () => this.videoTrack === track))) return;
     this.producers.camera = producer;
     this.watchTrackEnd(producer, 'camera');
     if (!this._state.local.cameraOn) {
@@ -790,13 +794,7 @@ export class RoomClient {
       stopTracks: false,
       appData: { source: 'screen' },
     });
-    if (!this.alive(session)) return void producer.close();
-    if (this.screenTrack !== track) {
-      producer.close();
-      const socket = this.socket;
-      if (socket?.connected) await request(socket, 'closeProducer', { producerId: producer.id }).catch(() => undefined);
-      return;
-    }
+    if (!(await this.keepProduced(session, producer, () => this.screenTrack === track))) return;
     this.producers.screen = producer;
   }
 

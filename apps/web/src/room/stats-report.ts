@@ -1,19 +1,13 @@
-import type { ClientStatsReport, IcePath } from '@dp/protocol';
+import type { ClientStatsReport } from '@dp/protocol';
+import { pathOf, selectedPair, type ProbeStatsEntry } from '../media/network-stats.ts';
 
 // The browser's own view of its connection for the admins' health dashboard: both
 // transports' RTCStats reduced to one small report (ClientStatsReport). Counters
 // (bytes, packets) become rates against the previous reading, so the report says what
 // happens now, not since the call began.
 
-/** An RTCStats entry as getStats() yields it; only the fields read below. */
-export interface StatsEntry {
-  type: string;
-  id: string;
-  kind?: string;
-  bytesSent?: number;
-  bytesReceived?: number;
-  packetsReceived?: number;
-  packetsLost?: number;
+/** An RTCStats entry as getStats() yields it; only the fields read here and by the network test. */
+export interface StatsEntry extends ProbeStatsEntry {
   jitter?: number;
   framesPerSecond?: number;
   frameWidth?: number;
@@ -21,15 +15,6 @@ export interface StatsEntry {
   nackCount?: number;
   pliCount?: number;
   firCount?: number;
-  currentRoundTripTime?: number;
-  state?: string;
-  nominated?: boolean;
-  selected?: boolean;
-  localCandidateId?: string;
-  selectedCandidatePairId?: string;
-  candidateType?: string;
-  protocol?: string;
-  mid?: string;
 }
 
 /** The counters a report is measured against. */
@@ -53,20 +38,6 @@ const ICE_STATES = new Set<ClientStatsReport['iceState']>([
 
 /** mediasoup's bandwidth probe (mid 'probator') carries no media: it is left out. */
 const isMedia = (s: StatsEntry) => s.mid !== 'probator';
-
-function selectedPair(stats: StatsEntry[]): StatsEntry | undefined {
-  const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
-  if (transport) return stats.find((s) => s.id === transport.selectedCandidatePairId);
-  return stats.find((s) => s.type === 'candidate-pair' && (s.selected || (s.nominated && s.state === 'succeeded')));
-}
-
-function pathOf(stats: StatsEntry[], pair: StatsEntry | undefined): IcePath {
-  const local = pair?.localCandidateId ? stats.find((s) => s.id === pair.localCandidateId) : undefined;
-  if (!local) return 'unknown';
-  if (local.candidateType === 'relay') return 'relay';
-  if (local.protocol === 'udp' || local.protocol === 'tcp') return local.protocol;
-  return 'unknown';
-}
 
 const sumOf = (entries: StatsEntry[], field: keyof StatsEntry) => entries.reduce((a, s) => a + (Number(s[field]) || 0), 0);
 
@@ -104,7 +75,7 @@ export function summariseStats(
 
   const report: ClientStatsReport = {
     iceState: state,
-    path: pathOf(recv.length ? recv : send, pair),
+    path: pathOf(recv.length ? recv : send, pair) ?? 'unknown',
     sendBitrate: Math.round(previous ? rate(counters.bytesSent, previous.bytesSent) : 0),
     recvBitrate: Math.round(previous ? rate(counters.bytesReceived, previous.bytesReceived) : 0),
     recvLossPercent: expected > 0 ? Math.min(100, (Math.max(0, lost) / expected) * 100) : 0,
