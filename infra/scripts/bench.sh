@@ -18,3 +18,24 @@ pnpm exec turbo run bench --concurrency=1 --output-logs=full
 # in child processes (packages/e2e/src/bench/webinar-capacity.ts); ~2–4 minutes.
 say "Webinar capacity (one host, N WebRTC attendees)"
 node packages/e2e/src/bench/webinar-capacity.ts
+# Page weight of the link page on a 256 kbit/s, 400 ms line (Chromium's HTTP throttling):
+# bytes before the first paint, time to the heading and to «Войти» (packages/e2e/src/bench/page-weight.ts).
+say "Page weight of the link page (256 kbit/s, 400 ms RTT)"
+node packages/e2e/src/bench/page-weight.ts
+# The fuzzer's long run (apps/signalling/test/fuzz): ≥ 100 000 generated requests with a new
+# seed, its counts and failures written to docs/security.md («Fuzzer»); ~20–40 minutes.
+say "Fuzzer, long run (FUZZ_CASES=${FUZZ_CASES:-100000}); figures go to docs/security.md"
+fuzz_status=0
+(cd apps/signalling && FUZZ_CASES="${FUZZ_CASES:-100000}" FUZZ_SEED="${FUZZ_SEED:-$(date +%s)}" FUZZ_REPORT=1 FUZZ_PROGRESS=1 \
+  FUZZ_TIMEOUT_MS=$((4 * 3600 * 1000)) node --experimental-vm-modules ../../node_modules/jest/bin/jest.js --runInBand test/fuzz) ||
+  fuzz_status=$?
+[ $fuzz_status -eq 0 ] || say "Fuzzer: failures found (listed in docs/security.md, «Fuzzer»)"
+# Dependency advisories (also `./pnpm audit:deps`): reported here, never aborting the bench.
+say "Dependency advisories (pnpm audit --prod, infra/audit-allowlist.json)"
+audit_status=0
+node infra/scripts/audit-deps.ts || audit_status=$?
+case $audit_status in
+  0) ;;
+  2) say "Dependency advisories: NOT CHECKED (the registry's audit endpoint could not be used; see above)" ;;
+  *) say "Dependency advisories: high or critical advisories not allowed (see above) — run ./pnpm audit:deps" ;;
+esac

@@ -5,15 +5,21 @@
 #   local-redis.sh start    start (no-op when already running)
 #   local-redis.sh stop     stop (no-op when stopped); Redis flushes its append-only file first
 #   local-redis.sh status   say whether it runs; exit 0 running, 3 stopped
-#   local-redis.sh url      print redis://127.0.0.1:PORT on stdout
+#   local-redis.sh url      print redis://default:PASSWORD@127.0.0.1:PORT on stdout
 #   local-redis.sh destroy  stop and delete its data (throw-away servers)
 #
 # Environment: DATA_DIR (default <repo>/.data), REDIS_PORT (default: the port of the last start,
-# else 63799). Data, pid file and log in $DATA_DIR/redis. Logs go to stderr as "==> " lines.
+# else 63799). Data, pid file, log, password and config in $DATA_DIR/redis. Logs go to stderr
+# as "==> " lines.
 #
 # Persistence is on (append-only file, fsync every second, plus RDB snapshots): queued jobs
-# survive a Redis restart. Listens on 127.0.0.1 only, without a password (any local user of
-# this machine can connect; put a password in REDIS_URL for a shared machine).
+# survive a Redis restart. Listens on 127.0.0.1 only, with a generated password (like
+# local-postgres.sh's): any local user of this machine can reach the port, and the counters
+# and queues in it are the product's. The password is made once (password, mode 0600) and
+# given to redis-server in a config file (redis.conf, 0600), never on a command line that
+# `ps` would show; `url` prints it inside REDIS_URL. A server this script started before it
+# had passwords keeps running without one until it is stopped (its data dir has no password).
+
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -55,7 +61,24 @@ is_running() {
 
 running_port() { cat "$DIR/port"; }
 
-ping() { [ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = PONG ]; }
+# redis-cli reads the password from REDISCLI_AUTH (not from its command line).
+cli() {
+  if [ -s "$DIR/password" ]; then
+    REDISCLI_AUTH="$(cat "$DIR/password")" redis-cli --no-auth-warning "$@"
+  else
+    redis-cli "$@"
+  fi
+}
+
+ping() { [ "$(cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" = PONG ]; }
+
+# The password, generated once; and the config file that carries it (rewritten at every start).
+ensure_password() {
+  if [ ! -s "$DIR/password" ]; then
+    (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$DIR/password")
+  fi
+  (umask 077 && printf '# Written by infra/scripts/local-redis.sh at every start.\nrequirepass %s\n' "$(cat "$DIR/password")" >"$DIR/redis.conf")
+}
 
 start() {
   need_binaries
@@ -77,14 +100,18 @@ start() {
     return 0
   fi
 
-  if ping "$port"; then die "another Redis already answers on 127.0.0.1:$port: choose another REDIS_PORT"; fi
+  # Any answer (PONG, or NOAUTH from a server with a password) means the port is taken.
+  if [ -n "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" ]; then
+    die "another Redis already answers on 127.0.0.1:$port: choose another REDIS_PORT"
+  fi
+  ensure_password
   say "Starting Redis on 127.0.0.1:$port (data: $DIR, append-only persistence, log: $DIR/redis.log)"
   rm -f "$PIDFILE"
   printf '%s\n' "$port" >"$DIR/port"
   local log_lines
   log_lines="$( (wc -l <"$DIR/redis.log") 2>/dev/null || echo 0)"
   # 9>&-: the daemon must not inherit the lock.
-  redis-server --bind 127.0.0.1 --port "$port" --protected-mode yes \
+  redis-server "$DIR/redis.conf" --bind 127.0.0.1 --port "$port" --protected-mode yes \
     --dir "$DIR" --appendonly yes --appendfsync everysec \
     --daemonize yes --pidfile "$PIDFILE" --logfile "$DIR/redis.log" 9>&- ||
     die "redis-server failed to start (see $DIR/redis.log)"
@@ -133,10 +160,11 @@ case "$cmd" in
     fi
     ;;
   url)
-    if is_running; then
-      printf 'redis://127.0.0.1:%s\n' "$(running_port)"
+    if is_running; then port="$(running_port)"; else port="$(configured_port)"; fi
+    if [ -s "$DIR/password" ]; then
+      printf 'redis://default:%s@127.0.0.1:%s\n' "$(cat "$DIR/password")" "$port"
     else
-      printf 'redis://127.0.0.1:%s\n' "$(configured_port)"
+      printf 'redis://127.0.0.1:%s\n' "$port"
     fi
     ;;
   destroy)

@@ -12,7 +12,8 @@ const env = { ...process.env };
 env.SFU_RPC_PORT ??= '4443';
 env.SFU_URL ??= `ws://127.0.0.1:${env.SFU_RPC_PORT}`;
 env.SFU_RPC_HOST ??= '127.0.0.1';
-env.DEMO ??= '1';
+// A newcomer's `./pnpm start` shows the demo; production (`--production`) never does (config.ts).
+if (env.DISTPRIEM_MODE !== 'production') env.DEMO ??= '1';
 
 const children: ChildProcess[] = [];
 let stopping = false;

@@ -1,10 +1,29 @@
 #!/usr/bin/env bash
 # Starts the whole product on this machine (README: `./pnpm start`). Installs what it
 # needs, says what it does, and prints the links of a ready demo consultation.
+#
+#   ./pnpm start                 a newcomer's demo: demo data, its links printed (DEMO=0: none)
+#   ./pnpm start --production    production (also DISTPRIEM_MODE=production; the systemd unit):
+#                                never seeds demo data, never prints a link or a password link
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 say() { printf '==> %s\n' "$*" >&2; }
+
+DISTPRIEM_MODE="${DISTPRIEM_MODE:-demo}"
+for arg in "$@"; do
+  case "$arg" in
+    --production) DISTPRIEM_MODE=production ;;
+    --demo) DISTPRIEM_MODE=demo ;;
+    *) printf 'error: unknown option %s (usage: ./pnpm start [--production])\n' "$arg" >&2; exit 2 ;;
+  esac
+done
+case "$DISTPRIEM_MODE" in
+  production) say "Mode: production (no demo data, no links printed)" ;;
+  demo) say "Mode: demo (a ready demo consultation and its links; ./pnpm start --production for a real installation)" ;;
+  *) printf "error: DISTPRIEM_MODE must be 'demo' or 'production', got '%s'\n" "$DISTPRIEM_MODE" >&2; exit 2 ;;
+esac
+export DISTPRIEM_MODE
 
 say "mediasoup worker (built once against Debian's libraries, then cached; the first time takes ~5 min)"
 MEDIASOUP_WORKER_BIN="$(bash infra/mediasoup-worker/build.sh)"

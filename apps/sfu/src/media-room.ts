@@ -1,6 +1,6 @@
 import { ProtocolError, type SfuPeerStats, type SfuRequest, type SfuResponse } from '@dp/protocol';
 import type { types } from 'mediasoup';
-import { consumerStats, producerStats, sampleAll, transportStats } from './media-stats.ts';
+import { consumerStats, producerStats, sampleAll, settle, transportStats } from './media-stats.ts';
 import type { WorkerSlot } from './worker-pool.ts';
 
 /** The media objects one participant owns; closing the peer closes all of them. */
@@ -173,15 +173,39 @@ export class MediaRoom {
   }
 
   /** A network-test probe's figures: what reached the router of its (only) test producer. */
+  /**
+   * One reading of a network-test probe (the only peer of its router): what arrived of the
+   * page's test producer, what its consumer sent back with the page's receiver reports, and
+   * the send transport's selected ICE pair — mediasoup's own stats, nothing the page says.
+   */
   async probeStats(): Promise<SfuResponse<'probeStats'>> {
-    const producers = [...this.peers.values()].flatMap((p) => [...p.producers.values()]);
-    const stats = await sampleAll(producers.values(), producerStats);
-    const first = stats[0];
-    if (!first) return { lossPct: null, bitrateKbps: null, score: null };
+    const all = [...this.peers.values()];
+    const producer = all.flatMap((p) => [...p.producers.values()])[0];
+    const consumer = all.flatMap((p) => [...p.consumers.values()])[0];
+    const send = all.flatMap((p) => [...p.transports.values()]).find((t) => t.appData.direction === 'send');
+    const [inbound, outbound, transport] = await Promise.all([
+      producer ? settle(() => producer.getStats()) : undefined,
+      consumer ? settle(() => consumer.getStats()) : undefined,
+      send ? settle(() => send.getStats()) : undefined,
+    ]);
+    // One inbound-rtp entry per encoding that received media (the test sends one).
+    const streams = (inbound ?? []).filter((s) => s.type === 'inbound-rtp');
+    const out = (outbound ?? []).find((s): s is types.ConsumerStat => s.type === 'outbound-rtp');
+    const rtt = (ms: number | undefined) => (ms !== undefined && ms > 0 ? ms : null);
+    const protocol = transport?.[0]?.iceSelectedTuple?.protocol;
     return {
-      lossPct: Math.min(100, Math.max(0, first.lossPercent)),
-      bitrateKbps: Math.max(0, first.bitrate / 1000),
-      score: Math.min(10, Math.max(0, first.score)),
+      at: Date.now(),
+      arrived: producer
+        ? {
+            packets: streams.reduce((a, s) => a + s.packetCount, 0),
+            bytes: streams.reduce((a, s) => a + s.byteCount, 0),
+            lost: streams.reduce((a, s) => a + s.packetsLost, 0),
+            bitrate: streams.reduce((a, s) => a + s.bitrate, 0),
+            rttMs: rtt(streams[0]?.roundTripTime),
+          }
+        : null,
+      returned: out ? { packets: out.packetCount, bytes: out.byteCount, lost: out.packetsLost, rttMs: rtt(out.roundTripTime) } : null,
+      path: protocol === 'udp' || protocol === 'tcp' ? protocol : null,
     };
   }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { BudgetsConfig } from './http/budgets.ts';
 
 const Env = z.object({
   HOST: z.string().default('0.0.0.0'),
@@ -47,9 +48,31 @@ const Env = z.object({
     .optional(),
   /** The From of every e-mail. */
   MAIL_FROM: z.string().min(3).default('«Дистанционная приёмная» <no-reply@localhost>'),
-  /** Mint a demo consultation at start and print its two links. */
+  /** Mint a demo consultation at start and print its links (never in production mode). */
   DEMO: z.enum(['0', '1']).default('0'),
+  /**
+   * `production` (`./pnpm start --production`, the systemd unit): never seeds demo data and
+   * never prints a link or a one-time password link, whatever DEMO says. `demo`: a newcomer's
+   * machine (DEMO decides about the demo data).
+   */
+  DISTPRIEM_MODE: z.enum(['demo', 'production']).default('demo'),
+  // Budgets per LIMIT_WINDOW_SECONDS (http/budgets.ts): per link or staff session first, then
+  // per client address (generous: carrier NAT, a shared laptop, an office at a webinar).
+  LIMIT_WINDOW_SECONDS: limit(60),
+  LIMIT_JOINS_PER_LINK: limit(10),
+  LIMIT_NETWORK_TESTS_PER_LINK: limit(5),
+  LIMIT_LINK_LOOKUPS_PER_LINK: limit(60),
+  LIMIT_CONNECTIONS_PER_ADDRESS: limit(300),
+  LIMIT_JOINS_PER_ADDRESS: limit(120),
+  LIMIT_NETWORK_TESTS_PER_ADDRESS: limit(60),
+  LIMIT_LINK_LOOKUPS_PER_ADDRESS: limit(300),
+  /** Redis key prefix of those counters: instances that count together share it. */
+  LIMIT_KEY_PREFIX: z.string().min(1).max(100).default('dp:limit'),
 });
+
+function limit(fallback: number) {
+  return z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+}
 
 export type SignallingConfig = {
   host: string;
@@ -65,7 +88,13 @@ export type SignallingConfig = {
   signIn: { maxFailures: number; lockSeconds: number };
   trustProxy: string;
   logLevel: string;
+  /** production: no demo data, no link printed (config.demo is then always false). */
+  mode: 'demo' | 'production';
   demo: boolean;
+  /** DEMO=1 was set but ignored (production mode): start-up says so. */
+  demoIgnored: boolean;
+  /** Limits on connections, joins, network tests and link look-ups (http/budgets.ts). */
+  budgets: BudgetsConfig;
   metricsToken: string | undefined;
   /** SMTP for notifications; url undefined = not configured (the url holds the password: never log it). */
   mail: { smtpUrl: string | undefined; from: string };
@@ -93,7 +122,20 @@ export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): Sign
     signIn: { maxFailures: e.SIGNIN_MAX_FAILURES, lockSeconds: Math.max(1, Math.round(e.SIGNIN_LOCK_MINUTES * 60)) },
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
-    demo: e.DEMO === '1',
+    mode: e.DISTPRIEM_MODE,
+    demo: e.DEMO === '1' && e.DISTPRIEM_MODE !== 'production',
+    demoIgnored: e.DEMO === '1' && e.DISTPRIEM_MODE === 'production',
+    budgets: {
+      windowSeconds: e.LIMIT_WINDOW_SECONDS,
+      perHolder: { join: e.LIMIT_JOINS_PER_LINK, networkTest: e.LIMIT_NETWORK_TESTS_PER_LINK, lookup: e.LIMIT_LINK_LOOKUPS_PER_LINK },
+      perAddress: {
+        connection: e.LIMIT_CONNECTIONS_PER_ADDRESS,
+        join: e.LIMIT_JOINS_PER_ADDRESS,
+        networkTest: e.LIMIT_NETWORK_TESTS_PER_ADDRESS,
+        lookup: e.LIMIT_LINK_LOOKUPS_PER_ADDRESS,
+      },
+      keyPrefix: e.LIMIT_KEY_PREFIX,
+    },
     metricsToken: e.METRICS_TOKEN,
     mail: { smtpUrl: e.SMTP_URL || undefined, from: e.MAIL_FROM },
   };

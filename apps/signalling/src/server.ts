@@ -23,6 +23,7 @@ import { HealthMonitor } from './health/health-monitor.ts';
 import { createMetrics, metricsHandler } from './health/metrics.ts';
 import { ROOM_NAMESPACE } from '@dp/protocol';
 import { NetworkProbes } from './probe/network-probes.ts';
+import { Budgets, clientAddressResolver } from './http/budgets.ts';
 
 export interface SignallingServer {
   port: number;
@@ -82,6 +83,8 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on('error', (e: Error) => log.warn({ err: e.message }, 'redis (sign-in guard)'));
   const sessions = new SessionStore(prisma, config.session, now);
+  // Connections, joins, network tests and link look-ups per link, session and address (every instance counts together).
+  const budgets = new Budgets(redis, config.budgets);
   // Set once the socket.io server exists (the monitor counts its sockets).
   let countSockets = () => 0;
   const health = new HealthMonitor({
@@ -112,6 +115,12 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     health,
     rooms: {
       revoked: async (consultationId, participantId) => rooms.get(consultationId)?.revoked(participantId),
+      linkRotated: async (consultationId, participantId) => {
+        await rooms.get(consultationId)?.takeOutParticipant(participantId);
+      },
+      takeOutStaff: async (staffUserId) => {
+        await rooms.takeOutStaff(staffUserId, prisma);
+      },
       technicalFailure: async (consultationId) => rooms.get(consultationId)?.close('technical_failure'),
     },
   };
@@ -124,6 +133,7 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     api: createApiRouter(apiDeps),
     trustProxy: config.trustProxy,
     metrics: metricsHandler(metrics.registry, config.metricsToken),
+    budgets,
   });
   const http = createServer(app);
   // Above the protocol's 64 KB limit, so an oversized message still gets an error ack.
@@ -131,7 +141,10 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
   rooms.onRoomClosed = (id, reason) =>
     void timetable.roomClosed(id, reason).catch((e: Error) => log.error({ err: e.message }, 'could not record a closed room'));
   const probes = new NetworkProbes(sfu, prisma, log, opts.probeLifetimeMs ? { lifetimeMs: opts.probeLifetimeMs } : {});
-  attachRoomNamespace(io, rooms, new RoomAccess(prisma, links, sessions), gate, log, probes);
+  attachRoomNamespace(io, rooms, new RoomAccess(prisma, links, sessions), gate, log, probes, {
+    budgets,
+    addressOf: clientAddressResolver(config.trustProxy),
+  });
   attachAdminNamespace(io, health, sessions, log);
   countSockets = () => io.of(ROOM_NAMESPACE).sockets.size;
   await sfu.connect();

@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createLogger, loadSfuConfig, startSfuNode, type SfuNode } from '@dp/sfu';
-import { ROOM_NAMESPACE, SESSION_COOKIE, type Ack, type ClientRequestName, type RoomKind, type RoomRole } from '@dp/protocol';
+import { ROOM_NAMESPACE, SESSION_COOKIE, isLead, type Ack, type ClientRequestName, type RoomKind, type RoomRole } from '@dp/protocol';
 import { loadSignallingConfig, startSignalling, type SignallingServer } from '../src/index.ts';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { SessionStore } from '../src/auth/session-store.ts';
 import { createTestDatabase, OMSK_CALENDAR } from './api/support.ts';
 import type { JobOutcome } from '../src/timetable/timetable-service.ts';
@@ -37,7 +37,21 @@ export function roomId(name: string): string {
  */
 export const TEST_RESUME_GRACE_MS = 1_000;
 
-export async function startStack(rtcPort: number, workers = 1): Promise<Stack> {
+/**
+ * Every test joins from 127.0.0.1, so the stack's limits (http/budgets.ts) are far above a
+ * test file's needs and its Redis counters are its own; the limits' tests pass their own `env`.
+ */
+const TEST_LIMITS = {
+  LIMIT_JOINS_PER_LINK: '100000',
+  LIMIT_NETWORK_TESTS_PER_LINK: '100000',
+  LIMIT_LINK_LOOKUPS_PER_LINK: '100000',
+  LIMIT_CONNECTIONS_PER_ADDRESS: '100000',
+  LIMIT_JOINS_PER_ADDRESS: '100000',
+  LIMIT_NETWORK_TESTS_PER_ADDRESS: '100000',
+  LIMIT_LINK_LOOKUPS_PER_ADDRESS: '100000',
+};
+
+export async function startStack(rtcPort: number, workers = 1, env: Record<string, string> = {}): Promise<Stack> {
   if (!process.env.MEDIASOUP_WORKER_BIN) throw new Error('MEDIASOUP_WORKER_BIN is not set: run the tests through ./pnpm test');
   const quiet = pino({ level: 'silent' });
   const sfuConfig = loadSfuConfig({
@@ -60,6 +74,9 @@ export async function startStack(rtcPort: number, workers = 1): Promise<Stack> {
       WEB_DIST: '/nonexistent',
       DATABASE_URL: db.url,
       REDIS_URL: process.env.REDIS_URL ?? '',
+      ...TEST_LIMITS,
+      LIMIT_KEY_PREFIX: `test:limit:${randomUUID()}`,
+      ...env,
     }),
     quiet,
     {
@@ -83,16 +100,8 @@ export async function startStack(rtcPort: number, workers = 1): Promise<Stack> {
 
 const DIRECTION = { one_to_one: 'specialist_client', webinar: 'specialist_client', dyad: 'client_client' } as const;
 
-/**
- * A link for a new participant of the named room's consultation, creating the
- * consultation (open now, one-to-one unless `kind` says otherwise) in the database on first use.
- */
-export async function tokenFor(
-  stack: Stack,
-  room: string,
-  role: RoomRole,
-  opts: { ttlMs?: number; start?: Date; kind?: RoomKind; displayName?: string } = {},
-): Promise<string> {
+/** The named room's consultation (open now, one-to-one unless `kind` says otherwise), created in the database on first use. */
+async function ensureConsultation(stack: Stack, room: string, opts: { start?: Date; kind?: RoomKind } = {}): Promise<string> {
   const prisma = stack.signalling.prisma;
   const id = roomId(room);
   if (!(await prisma.consultation.findUnique({ where: { id } }))) {
@@ -110,13 +119,107 @@ export async function tokenFor(
       },
     });
   }
+  return id;
+}
+
+/**
+ * A link for a new client participant (client or attendee) of the named room's consultation,
+ * creating the consultation (open now, one-to-one unless `kind` says otherwise) in the
+ * database on first use. Staff have no links: use `seatFor`.
+ */
+export async function tokenFor(
+  stack: Stack,
+  room: string,
+  role: RoomRole,
+  opts: { ttlMs?: number; start?: Date; kind?: RoomKind; displayName?: string } = {},
+): Promise<string> {
+  if (isLead(role)) throw new Error(`a ${role} has no link: staff join signed in (seatFor)`);
+  const prisma = stack.signalling.prisma;
+  const id = await ensureConsultation(stack, room, opts);
   const participant = await prisma.participant.create({ data: { consultationId: id, role, displayName: opts.displayName ?? null } });
+  return linkOf(stack, { consultationId: id, participantId: participant.id, role, generation: participant.linkGeneration }, opts.ttlMs);
+}
+
+/** A participant's link as the API would sign it (its current generation unless told). */
+export function linkOf(
+  stack: Stack,
+  p: { consultationId: string; participantId: string; role: RoomRole; generation?: number },
+  ttlMs = 3600_000,
+): string {
   return stack.signalling.links.sign({
-    consultationId: id,
-    participantId: participant.id,
-    role,
-    expiresAt: new Date(Date.now() + (opts.ttlMs ?? 3600_000)),
+    consultationId: p.consultationId,
+    participantId: p.participantId,
+    role: p.role,
+    generation: p.generation ?? 1,
+    expiresAt: new Date(Date.now() + ttlMs),
   });
+}
+
+/** How one participant enters: a client with its link, a member of staff signed in (session cookie + consultation id). */
+export interface Seat {
+  participantId: string;
+  consultationId: string;
+  /** The `join` (and `networkTestStart`) payload's credentials. */
+  join: { token: string } | { consultationId: string };
+  /** The handshake's cookie and Origin for staff; nothing for a link. */
+  peerOptions: PeerOptions;
+  /** Staff only: the member of staff behind the seat. */
+  staffUserId: string | null;
+}
+
+/**
+ * A new participant of the named room's consultation in `role` (the consultation is made as
+ * by `tokenFor`). Clients and attendees get a link; a lead role (specialist, host, cohost,
+ * curator) gets a member of staff of their own with a live session, listed in the
+ * consultation in that role — the way staff enter rooms.
+ */
+export async function seatFor(
+  stack: Stack,
+  room: string,
+  role: RoomRole,
+  opts: { ttlMs?: number; start?: Date; kind?: RoomKind; displayName?: string } = {},
+): Promise<Seat> {
+  const prisma = stack.signalling.prisma;
+  if (!isLead(role)) {
+    const token = await tokenFor(stack, room, role, opts);
+    const claims = stack.signalling.links.verify(token);
+    return {
+      participantId: claims.participantId,
+      consultationId: claims.consultationId,
+      join: { token },
+      peerOptions: {},
+      staffUserId: null,
+    };
+  }
+  const id = await ensureConsultation(stack, room, opts);
+  const consultation = await prisma.consultation.findUniqueOrThrow({ where: { id }, include: { institution: true } });
+  const user = await prisma.staffUser.create({
+    data: {
+      email: `${role}-${randomUUID()}@example.org`,
+      displayName: opts.displayName ?? `${role} ${randomUUID().slice(0, 6)}`,
+      role: 'specialist',
+      institutionId: consultation.institutionId,
+      departmentId: consultation.institution.departmentId,
+      // A session counts only for an account with a password (never checked here: no sign-in).
+      passwordHash: 'set by the test',
+    },
+  });
+  const participant = await prisma.participant.create({
+    data: { consultationId: id, role, staffUserId: user.id, displayName: opts.displayName ?? null },
+  });
+  const cookie = await sessionCookieFor(stack, user.id);
+  return {
+    participantId: participant.id,
+    consultationId: id,
+    join: { consultationId: id },
+    peerOptions: { cookie, origin: stack.url },
+    staffUserId: user.id,
+  };
+}
+
+/** A socket for the seat (with its session cookie for staff). */
+export function connectSeat(stack: Stack, seat: Seat): Promise<TestPeer> {
+  return connectPeer(stack, seat.peerOptions);
 }
 
 async function createInstitution(stack: Stack) {
@@ -257,8 +360,9 @@ export async function admittedClient(
   room: string,
   opts: { start?: Date } = {},
 ): Promise<{ client: TestPeer; specialist: TestPeer; clientId: string }> {
-  const specialist = await connectPeer(stack);
-  ok(await specialist.request('join', { token: await tokenFor(stack, room, 'specialist', opts) }));
+  const seat = await seatFor(stack, room, 'specialist', opts);
+  const specialist = await connectSeat(stack, seat);
+  ok(await specialist.request('join', seat.join));
   const client = await connectPeer(stack);
   const joined = ok(
     await client.request<{ self: { id: string }; admission: string }>('join', { token: await tokenFor(stack, room, 'client', opts) }),

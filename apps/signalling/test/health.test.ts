@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'socket.io-client';
 import { ADMIN_NAMESPACE, HealthSnapshot, RoomQualitySummary, type Ack, type ClientStatsReport, type RoomSeries } from '@dp/protocol';
 import type { StaffRole } from '@dp/db';
-import { admittedClient, errorCode, ok, roomId, sessionCookieFor, startStack, threeInstitutions, tokenFor, type Stack } from './harness.ts';
+import { admittedClient, errorCode, ok, roomId, sessionCookieFor, seatFor, startStack, threeInstitutions, type Stack } from './harness.ts';
 
 let stack: Stack;
 const inst = {} as Record<'own' | 'sibling' | 'foreign', { id: string; departmentId: string }>;
@@ -81,11 +81,11 @@ const report = (o: Partial<ClientStatsReport> = {}): ClientStatsReport => ({
 
 /**
  * A one-to-one of the given institution with its client let in. The consultation is made
- * (tokenFor puts it in the first institution it finds) and moved before anyone joins, so
+ * (seatFor puts it in the first institution it finds) and moved before anyone joins, so
  * the monitor never sees it elsewhere.
  */
 async function openRoomIn(room: string, institutionId: string) {
-  await tokenFor(stack, room, 'specialist');
+  await seatFor(stack, room, 'specialist');
   await stack.signalling.prisma.consultation.update({ where: { id: roomId(room) }, data: { institutionId } });
   return admittedClient(stack, room);
 }
@@ -187,7 +187,7 @@ describe('/admin: who may watch, and what', () => {
 });
 
 describe('/metrics', () => {
-  it('serves Prometheus text with worker, room and alert figures to this machine', async () => {
+  it('serves Prometheus text with worker, room and alert figures to this machine, summed up without room ids', async () => {
     const { client, specialist } = await openRoomIn('health-metrics', inst.own.id);
     ok(await client.request('clientStats', report({ rttMs: 500 })));
     await stack.signalling.health.tick();
@@ -196,10 +196,35 @@ describe('/metrics', () => {
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toMatch(/^distpriem_sfu_worker_cpu_percent\{.*pid="\d+".*\} [\d.]+$/m);
-    expect(text).toMatch(new RegExp(`^distpriem_room_participants\\{[^}]*room="${roomId('health-metrics')}"[^}]*\\} 2$`, 'm'));
+    expect(text).toMatch(/^distpriem_room_participants\{[^}]*kind="one_to_one"[^}]*role="client"[^}]*\} [1-9]/m);
+    expect(text).toMatch(/^distpriem_rooms_by_quality\{[^}]*score="[0-5]"[^}]*\} [1-9]/m);
+    expect(text).toMatch(/^distpriem_rooms_worst_rtt_ms\{[^}]*\} [1-9]/m);
     expect(text).toMatch(/^distpriem_alerts_active\{kind="rtt",severity="warning".*\} [1-9]/m);
     expect(text).toContain('distpriem_signalling_process_cpu_seconds_total');
+    // A consultation id points at a family: no label carries one (nor any other record id).
+    expect(text).not.toContain(roomId('health-metrics'));
+    const people = await stack.signalling.prisma.participant.findMany({ where: { consultationId: roomId('health-metrics') } });
+    for (const p of people) expect(text).not.toContain(p.id);
+    // The only UUID left is a signalling process's own instance id.
+    expect(text.replace(/instance="[^"]*"/g, '')).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    expect(text).not.toMatch(/\broom="/);
     client.close();
     specialist.close();
   }, 20_000);
+
+  it('refuses a request that nginx on this machine proxied for someone outside (X-Forwarded-For)', async () => {
+    // nginx connects from 127.0.0.1 and appends the real client; TRUST_PROXY is 'loopback' (the default).
+    const proxied = await fetch(`${stack.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(proxied.status).toBe(403);
+    expect(await proxied.text()).not.toContain('distpriem_');
+    // A forged «I am local» in front of the real address does not help either.
+    const forged = await fetch(`${stack.url}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1, 203.0.113.9' } });
+    expect(forged.status).toBe(403);
+    // RFC 7239 Forwarded, which express does not read, is not taken on trust.
+    const rfc = await fetch(`${stack.url}/metrics`, { headers: { forwarded: 'for=203.0.113.9' } });
+    expect(rfc.status).toBe(403);
+    // A local client going through the local proxy is still local.
+    const local = await fetch(`${stack.url}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1' } });
+    expect(local.status).toBe(200);
+  });
 });

@@ -3,7 +3,7 @@
 // «unknown link» 404), the revocation is audited, and it is idempotent.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { connectPeer, errorCode, ok, roomId, signedInAs, startStack, tokenFor, type Stack } from './harness.ts';
+import { connectPeer, connectSeat, errorCode, ok, roomId, seatFor, signedInAs, startStack, tokenFor, type Stack } from './harness.ts';
 
 let stack: Stack;
 
@@ -17,8 +17,9 @@ afterAll(async () => {
 
 describe('revoking a link', () => {
   it('takes the holder out of the room, and the link then says it was revoked', async () => {
-    const specialist = await connectPeer(stack);
-    ok(await specialist.request('join', { token: await tokenFor(stack, 'revoke-1', 'specialist') }));
+    const seat = await seatFor(stack, 'revoke-1', 'specialist');
+    const specialist = await connectSeat(stack, seat);
+    ok(await specialist.request('join', seat.join));
     const clientToken = await tokenFor(stack, 'revoke-1', 'client');
     const client = await connectPeer(stack);
     const joined = ok(await client.request<{ self: { id: string } }>('join', { token: clientToken }));
@@ -76,8 +77,9 @@ describe('revoking a link', () => {
 
 describe('a technical failure before the start', () => {
   it('closes the room with that reason, tells the link, keeps clients out, and alerts the heads', async () => {
-    const specialist = await connectPeer(stack);
-    ok(await specialist.request('join', { token: await tokenFor(stack, 'failure-1', 'specialist') }));
+    const seat = await seatFor(stack, 'failure-1', 'specialist');
+    const specialist = await connectSeat(stack, seat);
+    ok(await specialist.request('join', seat.join));
     const clientToken = await tokenFor(stack, 'failure-1', 'client');
     const client = await connectPeer(stack);
     ok(await client.request('join', { token: clientToken })); // in the waiting room

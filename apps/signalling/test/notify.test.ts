@@ -76,8 +76,24 @@ async function arrived(from: number): Promise<ParsedMail[]> {
   await new Promise((r) => setTimeout(r, 100));
   return mails.slice(from);
 }
-const clientLink = (c: Consultation) =>
-  c.links.find((l) => l.participantId === c.participants.find((p) => p.email === CLIENT_EMAIL)!.id)!.url;
+/** The head's own session: links are shown to the head (and the booker), never to the admin who books here. */
+let asHead: { cookie: string; csrf: string };
+async function callAsHead<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { cookie: asHead.cookie, [CSRF_HEADER]: asHead.csrf, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** The client's link as staff are shown it (its own route: no consultation response carries a link). */
+const clientLink = async (c: Consultation) => {
+  const participantId = c.participants.find((p) => p.email === CLIENT_EMAIL)!.id;
+  const res = await callAsHead<{ url: string }>('GET', `/consultations/${c.id}/participants/${participantId}/link`);
+  expect(res.status).toBe(200);
+  return res.body.url;
+};
 
 function booking(start: string, clients: unknown[] = [{ displayName: CLIENT_NAME, email: CLIENT_EMAIL }]) {
   return {
@@ -173,6 +189,7 @@ beforeAll(async () => {
   ).toBe(200);
   await signIn(head.id);
   expect((await call('POST', `${schedule}/approve`, {})).status).toBe(200);
+  asHead = { cookie, csrf };
   await signIn(admin.id);
 }, 60_000);
 
@@ -199,7 +216,7 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
     const mail = got[0]!;
     expect(to(mail)).toEqual([CLIENT_EMAIL]);
     expect(mail.subject).toBe(`Приглашение на онлайн-консультацию 3 марта в 09:30 — ${INSTITUTION}`);
-    const link = clientLink(c);
+    const link = await clientLink(c);
     expect(link.startsWith(`${PUBLIC_URL}/join/`)).toBe(true);
     expect(mail.text).toContain(link); // the very link the API gives staff
     expect(mail.text).toContain('вторник, 3 марта 2026 г., 09:30 (Asia/Omsk, UTC+6)');
@@ -255,7 +272,7 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
     expect(got[0]!.subject).toBe('Консультация перенесена на 4 марта в 10:00');
     expect(got[0]!.text).toContain('Было: вторник, 3 марта 2026 г., 09:30 (Asia/Omsk, UTC+6).');
     expect(got[0]!.text).toContain('Новое время: среда, 4 марта 2026 г., 10:00 (Asia/Omsk, UTC+6).');
-    expect(got[0]!.text).toContain(clientLink(res.body));
+    expect(got[0]!.text).toContain(await clientLink(res.body));
     expect((await rows(moved.id)).map((r) => [r.kind, r.status])).toEqual([
       ['invitation', 'sent'],
       ['rescheduled', 'sent'],
@@ -346,7 +363,7 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
       expect(got).toHaveLength(1);
       expect(got[0]!.subject).toBe('Напоминание: онлайн-консультация 4 марта в 10:00');
       expect(got[0]!.text).toContain('среда, 4 марта 2026 г., 10:00 (Asia/Omsk, UTC+6)');
-      expect(got[0]!.text).toContain(clientLink(moved));
+      expect(got[0]!.text).toContain(await clientLink(moved));
       expect((await rows(moved.id)).filter((r) => r.kind === 'reminder').map((r) => r.status)).toEqual(['sent']);
     });
 
@@ -366,7 +383,7 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
       expect(got).toHaveLength(1);
       expect(got[0]!.subject).toBe(`Как прошла консультация? Анкета — ${INSTITUTION}`);
       expect(got[0]!.text).toContain('Ссылка на анкету');
-      expect(got[0]!.text).toContain(clientLink(moved));
+      expect(got[0]!.text).toContain(await clientLink(moved));
     });
   });
 });
@@ -425,8 +442,28 @@ describe('the Notifier called directly', () => {
     expect(got[0]!.text).toContain('свяжутся с вами');
     expect(got[0]!.text).not.toContain('/join/');
     expect(got[1]!.text).toContain('Новое время: среда, 4 марта 2026 г., 15:00 (Asia/Omsk, UTC+6)');
-    expect(got[1]!.text).toContain(clientLink(c));
+    expect(got[1]!.text).toContain(await clientLink(c));
     expect((await rows(c.id)).filter((r) => r.kind === 'technical_failure').map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  test('after «Выдать новую ссылку» mail carries the new link, never the old one (the stored generation)', async () => {
+    const old = await clientLink(c);
+    const participantId = c.participants.find((p) => p.email === CLIENT_EMAIL)!.id;
+    const rotated = await callAsHead<{ url: string; generation: number }>(
+      'POST',
+      `/consultations/${c.id}/participants/${participantId}/link`,
+      {},
+    );
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.generation).toBe(2);
+    expect(rotated.body.url).not.toBe(old);
+    const from = mails.length;
+    await notifier.sendInvitation(c.id);
+    const got = await arrived(from);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.text).toContain(rotated.body.url);
+    expect(got[0]!.text).not.toContain(old);
+    expect(await clientLink(c)).toBe(rotated.body.url);
   });
 });
 

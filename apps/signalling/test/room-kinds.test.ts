@@ -4,15 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChatMessage, PeerInfo, RequestResult, RoomKind, RoomRole } from '@dp/protocol';
 import {
   connectPeer,
+  connectSeat,
   errorCode,
   ok,
   opusRtpParameters,
   roomId,
+  seatFor,
   signedInAs,
   startStack,
   TEST_RESUME_GRACE_MS,
-  tokenFor,
   waitFor,
+  type Seat,
   type Stack,
   type TestPeer,
 } from './harness.ts';
@@ -20,16 +22,19 @@ import {
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack(43400);
-});
+}, 60_000);
 afterAll(async () => {
   await stack?.close();
-});
+}, 30_000);
 
 type Joined = RequestResult<'join'>;
 interface In {
   peer: TestPeer;
   joined: Joined;
   id: string;
+  /** How it entered (a client's link, or staff signed in): entering again uses the same. */
+  seat: Seat;
+  /** A client's link ('' for staff). */
   token: string;
 }
 
@@ -56,13 +61,13 @@ async function enter(
   room: string,
   role: RoomRole,
   kind: RoomKind,
-  opts: { token?: string; ready?: boolean; label?: string } = {},
+  opts: { seat?: Seat; ready?: boolean; label?: string } = {},
 ): Promise<In> {
-  const token = opts.token ?? (await tokenFor(stack, room, role, { kind, ...(opts.label ? { displayName: opts.label } : {}) }));
-  const peer = await connectPeer(stack);
-  const joined = ok(await peer.request<Joined>('join', { token }));
+  const seat = opts.seat ?? (await seatFor(stack, room, role, { kind, ...(opts.label ? { displayName: opts.label } : {}) }));
+  const peer = await connectSeat(stack, seat);
+  const joined = ok(await peer.request<Joined>('join', seat.join));
   if (opts.ready !== false) ok(await peer.request('ready', { rtpCapabilities: joined.routerRtpCapabilities }));
-  return { peer, joined, id: joined.self.id, token };
+  return { peer, joined, id: joined.self.id, seat, token: 'token' in seat.join ? seat.join.token : '' };
 }
 
 /** Collects every event of a kind a peer receives from now on. */
@@ -181,7 +186,7 @@ describe('one-to-one: the waiting room', () => {
     const away = specialist.peer.next('peerUpdated');
     client.peer.close();
     expect(await away).toMatchObject({ id: client.id, away: true, mic: false });
-    const back = await enter(room, 'client', 'one_to_one', { token: client.token });
+    const back = await enter(room, 'client', 'one_to_one', { seat: client.seat });
     expect(back.joined.admission).toBe('admitted');
     expect(back.joined.peers.map((p) => p.id)).toEqual([specialist.id]);
     expect(back.joined.chat.map((m) => m.text)).toContain('Здравствуйте!');
@@ -207,7 +212,7 @@ describe('one-to-one: the waiting room', () => {
     client.peer.close();
     expect(await left).toEqual({ peerId: client.id });
     await pause(TEST_RESUME_GRACE_MS + 200);
-    const late = await enter(room, 'client', 'one_to_one', { token: client.token });
+    const late = await enter(room, 'client', 'one_to_one', { seat: client.seat });
     expect(late.joined.admission).toBe('waiting');
     late.peer.close();
     specialist.peer.close();
@@ -434,8 +439,9 @@ describe('dyad: two clients under a curator who watches and may step in', () => 
   });
 
   it('a role that has no place in a dyad cannot enter it', async () => {
-    const p = await connectPeer(stack);
-    expect(errorCode(await p.request('join', { token: await tokenFor(stack, room, 'host', { kind: 'dyad' }) }))).toBe('forbidden');
+    const seat = await seatFor(stack, room, 'host', { kind: 'dyad' });
+    const p = await connectSeat(stack, seat);
+    expect(errorCode(await p.request('join', seat.join))).toBe('forbidden');
     p.close();
   });
 });

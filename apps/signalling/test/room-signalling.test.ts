@@ -2,13 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MediaCapabilities, type PeerInfo, type RequestResult, type TransportOptions } from '@dp/protocol';
 import {
   connectPeer,
+  connectSeat,
   errorCode,
   ok,
   opusRtpParameters,
   roomId,
+  seatFor,
   startStack,
   tokenFor,
   waitFor,
+  type Seat,
   type Stack,
   type TestPeer,
 } from './harness.ts';
@@ -18,10 +21,10 @@ import {
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack(43000);
-});
+}, 60_000);
 afterAll(async () => {
   await stack?.close();
-});
+}, 30_000);
 
 type Joined = RequestResult<'join'>;
 const capabilities = async () => MediaCapabilities.parse(await (await fetch(`${stack.url}/api/media/capabilities`)).json());
@@ -34,18 +37,19 @@ async function joinedPeer(
   room: string,
   role: 'specialist' | 'client',
   withCapabilities = false,
-): Promise<{ peer: TestPeer; joined: Joined; send: TransportOptions; recv: TransportOptions; token: string }> {
-  const peer = await connectPeer(stack);
+): Promise<{ peer: TestPeer; joined: Joined; send: TransportOptions; recv: TransportOptions; join: Seat['join'] }> {
+  // A client by its link, the specialist signed in (staff have no links).
+  const seat = await seatFor(stack, room, role);
+  const peer = await connectSeat(stack, seat);
   const rtpCapabilities = withCapabilities ? (await capabilities()).routerRtpCapabilities : undefined;
-  const token = await tokenFor(stack, room, role);
-  let joined = ok(await peer.request<Joined>('join', { token, ...(rtpCapabilities ? { rtpCapabilities } : {}) }));
+  let joined = ok(await peer.request<Joined>('join', { ...seat.join, ...(rtpCapabilities ? { rtpCapabilities } : {}) }));
   if (role === 'specialist') specialists.set(room, peer);
   if (joined.admission === 'waiting') {
     const admitted = peer.next('admitted') as Promise<{ peers: PeerInfo[] }>;
     ok(await specialists.get(room)!.request('admit', { peerId: joined.self.id }));
     joined = { ...joined, admission: 'admitted', peers: (await admitted).peers };
   }
-  return { peer, joined, send: joined.transports.send, recv: joined.transports.recv, token };
+  return { peer, joined, send: joined.transports.send, recv: joined.transports.recv, join: seat.join };
 }
 
 describe('join and room lifecycle', () => {
@@ -297,10 +301,10 @@ describe('a dying worker', () => {
     expect(stack.signalling.rooms.get(roomId('room-crash'))).toBeUndefined();
     expect((await roomState('room-crash')).exists).toBe(false);
     // The client re-joins first, on the same connection: the new room knows it was let in.
-    const clientAgain = ok(await c.peer.request<Joined>('join', { token: c.token }));
+    const clientAgain = ok(await c.peer.request<Joined>('join', c.join));
     expect(clientAgain.admission).toBe('admitted');
     expect(clientAgain.self.role).toBe('client');
-    const again = ok(await a.peer.request<Joined>('join', { token: a.token }));
+    const again = ok(await a.peer.request<Joined>('join', a.join));
     expect(again.self.role).toBe('specialist');
     expect(again.admission).toBe('admitted');
     expect(again.peers.map((p) => p.id)).toEqual([clientAgain.self.id]);

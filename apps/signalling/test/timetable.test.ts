@@ -4,11 +4,13 @@ import type { JobOutcome } from '../src/timetable/timetable-service.ts';
 import {
   admittedClient,
   connectPeer,
+  connectSeat,
   signedInAs,
   errorCode,
   ok,
   onJobOutcome,
   roomId,
+  seatFor,
   startStack,
   tokenFor,
   waitFor,
@@ -20,10 +22,10 @@ import {
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack(43200);
-});
+}, 60_000);
 afterAll(async () => {
   await stack?.close();
-});
+}, 30_000);
 
 const MIN = 60_000;
 const prisma = () => stack.signalling.prisma;
@@ -45,18 +47,21 @@ describe('who may enter, and when', () => {
     const refused = await p.request('join', { token: clientToken });
     expect(errorCode(refused)).toBe('not_open_yet');
     expect(!refused.ok && refused.error.details).toEqual({ opensAt: start.toISOString(), startsAt: start.toISOString() });
-    const joined = ok(await p.request<{ room: { endsAt: string } }>('join', { token: await tokenFor(stack, 'tt-early', 'specialist') }));
+    // The specialist enters signed in (staff have no links).
+    const seat = await seatFor(stack, 'tt-early', 'specialist');
+    const s = await connectSeat(stack, seat);
+    const joined = ok(await s.request<{ room: { endsAt: string } }>('join', seat.join));
     expect(joined.room.endsAt).toBe(new Date(start.getTime() + 60 * MIN).toISOString());
     p.close();
+    s.close();
   });
 
   it('refuses everyone after the limit, after cancellation, and a revoked link', async () => {
+    const over = await seatFor(stack, 'tt-over', 'specialist', { start: new Date(Date.now() - 61 * MIN) });
+    const s = await connectSeat(stack, over);
+    expect(errorCode(await s.request('join', over.join))).toBe('consultation_over');
+    s.close();
     const p = await connectPeer(stack);
-    expect(
-      errorCode(
-        await p.request('join', { token: await tokenFor(stack, 'tt-over', 'specialist', { start: new Date(Date.now() - 61 * MIN) }) }),
-      ),
-    ).toBe('consultation_over');
     const token = await tokenFor(stack, 'tt-cancelled', 'client');
     await prisma().consultation.update({ where: { id: roomId('tt-cancelled') }, data: { state: 'cancelled' } });
     expect(errorCode(await p.request('join', { token }))).toBe('cancelled');
@@ -111,7 +116,7 @@ describe('jobs act on the room', () => {
 
   it('moving a consultation replaces its job set (listed in the queue), and stale jobs do nothing', async () => {
     const name = 'tt-move';
-    await tokenFor(stack, name, 'specialist', { start: new Date(Date.now() + 3 * 3600_000) });
+    await seatFor(stack, name, 'specialist', { start: new Date(Date.now() + 3 * 3600_000) });
     await prisma().consultation.update({ where: { id: roomId(name) }, data: { state: 'planned' } });
     await stack.signalling.timetable.changed(roomId(name));
     const before = await stack.signalling.timetable.queue.pending(roomId(name));
@@ -150,8 +155,9 @@ describe('jobs act on the room', () => {
   it('closes a pre-check room when its consultation is moved (its limit was the old one)', async () => {
     const name = 'tt-move-open';
     const start = new Date(Date.now() + 10 * MIN);
-    const p = await connectPeer(stack);
-    ok(await p.request('join', { token: await tokenFor(stack, name, 'specialist', { start }) }));
+    const seat = await seatFor(stack, name, 'specialist', { start });
+    const p = await connectSeat(stack, seat);
+    ok(await p.request('join', seat.join));
     const closed = p.next('roomClosed');
     await prisma().consultation.update({
       where: { id: roomId(name) },
@@ -159,7 +165,7 @@ describe('jobs act on the room', () => {
     });
     await stack.signalling.timetable.changed(roomId(name));
     expect(await closed).toEqual({ reason: 'ended' });
-    expect(errorCode(await p.request('join', { token: await tokenFor(stack, name, 'specialist') }))).toBe('not_open_yet');
+    expect(errorCode(await p.request('join', seat.join))).toBe('not_open_yet');
     p.close();
   });
 
@@ -174,7 +180,7 @@ describe('jobs act on the room', () => {
 });
 
 describe('the staff REST API books through the real timetable', () => {
-  it('books a free slot (links + seven jobs), moves it (new job set), cancels it (no jobs; the link says cancelled)', async () => {
+  it('books a free slot (seven jobs; the link from its own route), moves it (new job set), cancels it (no jobs; the link says cancelled)', async () => {
     const { seedDemo } = await import('@dp/db');
     const ids = await seedDemo(prisma());
     // The head of the institution books, signed in like in the browser.
@@ -198,13 +204,17 @@ describe('the staff REST API books through the real timetable', () => {
       clients: [{}],
     });
     expect(created.status).toBe(201);
-    const consultation = created.body as { id: string; version: number; links: { role: string; url: string }[] };
-    expect(consultation.links.map((l) => l.role).sort()).toEqual(['client', 'specialist']);
+    const consultation = created.body as { id: string; version: number; participants: { id: string; role: string }[] };
+    expect(consultation.participants.map((l) => l.role).sort()).toEqual(['client', 'specialist']);
+    expect(JSON.stringify(created.body)).not.toContain('/join/');
     const jobs = () => stack.signalling.timetable.queue.pending(consultation.id);
     await waitFor(async () => (await jobs()).length === 7);
 
     // The client's link, before the start: «not yet», with the opening time.
-    const clientToken = consultation.links.find((l) => l.role === 'client')!.url.split('/join/')[1]!;
+    const clientId = consultation.participants.find((l) => l.role === 'client')!.id;
+    const link = await api('GET', `/consultations/${consultation.id}/participants/${clientId}/link`);
+    expect(link.status).toBe(200);
+    const clientToken = (link.body.url as string).split('/join/')[1]!;
     const p = await connectPeer(stack);
     const early = await p.request('join', { token: clientToken });
     expect(errorCode(early)).toBe('not_open_yet');

@@ -1,7 +1,9 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import ru from './locales/ru.json';
-import en from './locales/en.json';
+// Only what the link page shows before anything else loads (named JSON exports, tree-shaken:
+// vite.config.ts `json.namedExports`); the whole files, both languages, come in a chunk of
+// their own right after the first render (loadAllTranslations).
+import { app, end, errors, lang, link, prejoin, status } from './locales/ru.json';
 
 export const LANGUAGES = ['ru', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -18,8 +20,35 @@ function storedLanguage(): Language {
   return 'ru';
 }
 
+let allTranslations: Promise<void> | undefined;
+
+/**
+ * Every key of both languages (the staff screens, the room, English). Started by main.tsx
+ * right after the first render; react-i18next re-renders what is on screen when they land.
+ */
+export function loadAllTranslations(): Promise<void> {
+  // `?raw`: the whole file as text in a chunk of its own (a plain JSON import would be the
+  // same module as the named imports above, and take the entry whole with it).
+  allTranslations ??= Promise.all([import('./locales/ru.json?raw'), import('./locales/en.json?raw')]).then(
+    ([ru, en]) => {
+      i18n.addResourceBundle('ru', 'translation', JSON.parse(ru.default) as object, true, true);
+      i18n.addResourceBundle('en', 'translation', JSON.parse(en.default) as object, true, true);
+    },
+    (e: unknown) => {
+      allTranslations = undefined; // a dropped connection: the next call tries again
+      throw e;
+    },
+  );
+  return allTranslations;
+}
+
+/** The language the page starts in (English waits for its translations before the first render). */
+export const startLanguage: Language = storedLanguage();
+
 export function setLanguage(lng: Language): void {
-  void i18n.changeLanguage(lng);
+  void loadAllTranslations()
+    .catch(() => undefined)
+    .then(() => i18n.changeLanguage(lng));
   try {
     localStorage.setItem(STORAGE_KEY, lng);
   } catch {
@@ -32,11 +61,14 @@ i18n.on('languageChanged', (lng) => {
   document.title = i18n.t('app.title');
 });
 
-// Resources are bundled (two small JSON files): no extra request before the first paint
-// on a slow link, and `initAsync: false` makes translations ready synchronously.
+// The link page's Russian is bundled: no extra request before the first paint on a slow
+// link, and `initAsync: false` makes it ready synchronously.
 void i18n.use(initReactI18next).init({
-  resources: { ru: { translation: ru }, en: { translation: en } },
-  lng: storedLanguage(),
+  resources: { ru: { translation: { app, end, errors, lang, link, prejoin, status } } },
+  lng: startLanguage,
+  // Re-render when loadAllTranslations adds the rest.
+  react: { bindI18nStore: 'added' },
+  partialBundledLanguages: true,
   fallbackLng: 'ru',
   supportedLngs: [...LANGUAGES],
   interpolation: { escapeValue: false },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KeyInput, Page } from 'puppeteer-core';
 import { checkA11y, type A11yViolation } from './a11y.ts';
-import { admitNext, join, openParticipant, openTab, PHONE, screenshot, waitUntil } from './browser.ts';
+import { admitNext, join, openParticipant, openStaff, openTab, PHONE, screenshot, waitUntil } from './browser.ts';
 import { productAndBrowser } from './stack.ts';
 
 // WCAG 2.1 AA on every screen a client sees, in the real product: axe-core's A/AA rules
@@ -108,7 +108,7 @@ describe('accessibility of what a client sees (WCAG 2.1 AA)', () => {
     const findings: Findings = {};
     const name = `a11y-o2o-${Date.now()}`;
     const clientLink = await ctx.product.link(name, 'client', '', { displayName: 'Петрова Анна Сергеевна' });
-    const specialistLink = await ctx.product.link(name, 'specialist', '', { displayName: 'Соколова Ирина Викторовна' });
+    const specialistSeat = await ctx.product.staff(name, 'specialist', '', { displayName: 'Соколова Ирина Викторовна' });
 
     // The preview before «Войти».
     const client = await openParticipant(ctx.browser, clientLink);
@@ -140,7 +140,7 @@ describe('accessibility of what a client sees (WCAG 2.1 AA)', () => {
     expect(await smallTargets(client, 'header')).toEqual([]);
 
     // The specialist says «не сейчас» first: the client reads why and can ask again.
-    const specialist = await openParticipant(ctx.browser, specialistLink);
+    const specialist = await openStaff(ctx.browser, specialistSeat);
     await join(specialist);
     // Status changes are captions in the page's one polite live region.
     expect(await client.$eval(testId('status'), (el) => [el.getAttribute('role'), el.getAttribute('aria-live')])).toEqual([
@@ -212,7 +212,7 @@ describe('accessibility of what a client sees (WCAG 2.1 AA)', () => {
     const findings: Findings = {};
     const name = `a11y-webinar-${Date.now()}`;
     const opts = (displayName: string) => ({ kind: 'webinar' as const, displayName });
-    const host = await openParticipant(ctx.browser, await ctx.product.link(name, 'host', '', opts('Соколова Ирина Викторовна')));
+    const host = await openStaff(ctx.browser, await ctx.product.staff(name, 'host', '', opts('Соколова Ирина Викторовна')));
     await join(host);
     await host.waitForSelector(testId('leave-button'), { timeout: 15_000 });
     const attendee = await openParticipant(ctx.browser, await ctx.product.link(name, 'attendee', '', opts('Петрова Анна')));
@@ -233,7 +233,7 @@ describe('accessibility of what a client sees (WCAG 2.1 AA)', () => {
     const findings: Findings = {};
     const name = `a11y-dyad-${Date.now()}`;
     const opts = (displayName: string) => ({ kind: 'dyad' as const, displayName });
-    const curator = await openParticipant(ctx.browser, await ctx.product.link(name, 'curator', '', opts('Орлова Татьяна Петровна')));
+    const curator = await openStaff(ctx.browser, await ctx.product.staff(name, 'curator', '', opts('Орлова Татьяна Петровна')));
     await join(curator);
     await curator.waitForSelector(testId('curator-self-state'), { timeout: 15_000 });
     const anna = await openParticipant(ctx.browser, await ctx.product.link(name, 'client', '', opts('Анна')));

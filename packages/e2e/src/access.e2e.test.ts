@@ -140,10 +140,12 @@ describe('staff access', () => {
         await setPassword(admin, first.url!, adminWho, adminPassword, 'access-set-password');
         await screenshot(admin, 'access-sign-in');
 
-        // A wrong password says so without telling which part was wrong.
+        // A wrong password says so without telling which part was wrong (the code field is always there, optional).
         await signIn(admin, 'not the password');
         await admin.waitForSelector(testId('signin-error'));
-        expect(await admin.$eval(testId('signin-error'), (el) => el.textContent)).toBe('Неверный e-mail или пароль');
+        expect(await admin.$eval(testId('signin-error'), (el) => el.textContent)).toBe(
+          'Не удалось войти. Проверьте e-mail и пароль. Если вход защищён кодом из приложения, введите и код.',
+        );
 
         // 2. Signed in without a second factor, an admin can only set one up.
         await signIn(admin, adminPassword);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { repoRoot } from './stack.ts';
+import { repoRoot, type StaffSeat } from './stack.ts';
 
 /** A phone-sized screen (the families often join from one). */
 export const PHONE = { width: 360, height: 640 };
@@ -37,6 +37,22 @@ export async function openParticipant(browser: Browser, link: string, viewport =
   await page.setViewport(viewport);
   page.on('pageerror', (err) => console.error(`[page] ${(err as Error).message}`));
   await page.goto(link, { waitUntil: 'domcontentloaded' });
+  return page;
+}
+
+/**
+ * A member of staff in a lead role: its own browser context, signed in through the real API
+ * (a session cookie, as after the sign-in page), then the staff room route — as after
+ * «Открыть комнату» on the staff home.
+ */
+export async function openStaff(browser: Browser, seat: StaffSeat, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport(viewport);
+  page.on('pageerror', (err) => console.error(`[page] ${(err as Error).message}`));
+  await page.goto(new URL('/sign-in', seat.roomUrl).href, { waitUntil: 'domcontentloaded' });
+  await seat.signIn(page);
+  await page.goto(seat.roomUrl, { waitUntil: 'domcontentloaded' });
   return page;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'puppeteer-core';
 import { io, type Socket } from 'socket.io-client';
 import { ROOM_NAMESPACE, type Ack } from '@dp/protocol';
-import { admitNext, attr, join, openParticipant, screenshot, waitForMedia, waitUntil } from './browser.ts';
+import { admitNext, attr, join, openParticipant, openStaff, screenshot, waitForMedia, waitUntil } from './browser.ts';
 import { productAndBrowser } from './stack.ts';
 import { staffOf } from './staff.ts';
 
@@ -25,10 +25,7 @@ describe('the health dashboard', () => {
   it('shows live figures of two browsers that match the SFU’s own, and change when a camera goes off', async () => {
     const name = `dashboard-${Date.now()}`;
     const roomId = ctx.product.consultationId(name);
-    const specialist = await openParticipant(
-      ctx.browser,
-      await ctx.product.link(name, 'specialist', '', { displayName: 'Соколова И. В.' }),
-    );
+    const specialist = await openStaff(ctx.browser, await ctx.product.staff(name, 'specialist', '', { displayName: 'Соколова И. В.' }));
     const client = await openParticipant(ctx.browser, await ctx.product.link(name, 'client', '', { displayName: 'Петрова Анна' }));
     await join(specialist);
     await join(client);
@@ -90,14 +87,22 @@ describe('the health dashboard', () => {
 
   it('stays responsive with 100 open rooms', async () => {
     // 100 rooms through the real pipeline: a specialist's socket joins each (transports on
-    // the SFU, no media), so the dashboard gets 100 rooms every 2 s.
+    // the SFU, no media), so the dashboard gets 100 rooms every 2 s. One specialist takes part
+    // in all of them and joins each with its session, as the staff room page does.
     const names = Array.from({ length: 100 }, (_, i) => `dashboard-load-${Date.now()}-${i}`);
+    const seat = await ctx.product.staff(names[0]!, 'specialist');
+    for (const name of names.slice(1)) await ctx.product.staff(name, 'specialist', '', { as: seat });
+    const cookie = await seat.sessionCookie(ctx.product.url);
     const sockets: Socket[] = [];
     for (const name of names) {
-      const token = new URL(await ctx.product.link(name, 'specialist')).pathname.split('/').at(-1)!;
-      const socket = io(ctx.product.url + ROOM_NAMESPACE, { transports: ['websocket'], reconnection: false, forceNew: true });
-      const ack = (await socket.timeout(10_000).emitWithAck('join', { token })) as Ack<unknown>;
-      expect(ack.ok).toBe(true);
+      const socket = io(ctx.product.url + ROOM_NAMESPACE, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { cookie },
+      });
+      const ack = (await socket.timeout(10_000).emitWithAck('join', { consultationId: ctx.product.consultationId(name) })) as Ack<unknown>;
+      expect(ack).toMatchObject({ ok: true });
       sockets.push(socket);
     }
     const dashboard = await (await ctx.browser.createBrowserContext()).newPage();

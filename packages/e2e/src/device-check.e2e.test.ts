@@ -4,9 +4,10 @@ import { openParticipant, PHONE, screenshot } from './browser.ts';
 import { productAndBrowser } from './stack.ts';
 
 // The client's device check before entering, in real Chromium against the real product: the
-// network test is a loopback through a probe router of the SFU with real DTLS-SRTP (the
-// fake camera's picture, 500 kbit/s for 5 s), its verdict is shown in plain Russian with
-// the figures, and the result is stored with the consultation.
+// network test is a loopback through a probe router of the SFU with real DTLS-SRTP (a
+// drawn test picture, 500 kbit/s for 5 s), its verdict — the server's, from what the SFU
+// measured — is shown in plain Russian with the figures, and the result is stored with the
+// consultation.
 
 const ctx = productAndBrowser();
 

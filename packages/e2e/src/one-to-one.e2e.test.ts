@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'puppeteer-core';
 import { io } from 'socket.io-client';
 import { RESUME_GRACE_MS, ROOM_NAMESPACE } from '@dp/protocol';
-import { admitNext, join, mediaFigures, openParticipant, PHONE, screenshot, waitForMedia } from './browser.ts';
+import { admitNext, join, mediaFigures, openParticipant, openStaff, PHONE, screenshot, waitForMedia } from './browser.ts';
 import { productAndBrowser } from './stack.ts';
 
 // Two real Chromium pages exchange real media through the real SFU (DTLS-SRTP). The client
@@ -26,7 +26,7 @@ const attr = (page: Page, testId: string, name: string) =>
   page.$eval(`[data-testid="${testId}"]`, (el, n) => el.getAttribute(n), name).catch(() => null);
 
 async function callBothWays(roomId: string, query = ''): Promise<{ specialist: Page; client: Page }> {
-  const specialist = await openParticipant(ctx.browser, await ctx.product.link(roomId, 'specialist', query));
+  const specialist = await openStaff(ctx.browser, await ctx.product.staff(roomId, 'specialist', query));
   const client = await openParticipant(ctx.browser, await ctx.product.link(roomId, 'client', query), PHONE);
   await join(specialist);
   await join(client);

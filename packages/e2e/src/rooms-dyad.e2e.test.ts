@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'puppeteer-core';
-import { admitNext, attr, consumerFigures, join, openParticipant, PHONE, screenshot, waitForMedia, waitUntil } from './browser.ts';
-import { signInAsParticipant } from './staff.ts';
+import { admitNext, attr, consumerFigures, join, openParticipant, openStaff, PHONE, screenshot, waitForMedia, waitUntil } from './browser.ts';
 import { productAndBrowser } from './stack.ts';
 
 // A dyad: two clients talk to each other while a curator watches. The clients are always
@@ -22,14 +21,10 @@ describe('dyad', () => {
     const opts = (displayName: string) => ({ kind: 'dyad' as const, displayName });
     const producers = async () => (await ctx.product.sfu.request('roomState', { roomId: ctx.product.consultationId(name) })).producers;
 
-    const curator = await openParticipant(ctx.browser, await ctx.product.link(name, 'curator', '', opts('Орлова Татьяна Петровна')));
-    const curatorStaffId = await signInAsParticipant(
-      ctx.product.prisma,
-      curator,
-      ctx.product.consultationId(name),
-      'curator',
-      'Орлова Татьяна Петровна',
-    );
+    // The curator is staff: signed in, it opens the room from its consultations (no link).
+    const curatorSeat = await ctx.product.staff(name, 'curator', '', opts('Орлова Татьяна Петровна'));
+    const curatorStaffId = curatorSeat.id;
+    const curator = await openStaff(ctx.browser, curatorSeat);
     await join(curator);
     await curator.waitForSelector(testId('curator-self-state'), { timeout: 15_000 });
     expect(await attr(curator, 'curator-self-state', 'data-state')).toBe('observing');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { attr, chatLines, join, openParticipant, openTab, PHONE, screenshot, sendChat, waitForMedia, waitUntil } from './browser.ts';
+import { attr, chatLines, join, openParticipant, openStaff, openTab, PHONE, screenshot, sendChat, waitForMedia, waitUntil } from './browser.ts';
 import { productAndBrowser } from './stack.ts';
 
 // A one-to-one consultation in real Chromium pages: the client waits in the waiting room
@@ -13,7 +13,7 @@ describe('one-to-one room with a waiting room', () => {
   it('the client waits, is declined, asks again and is let in; audio-only and the chat reach the other side; a reload comes straight back', async () => {
     const name = `rooms-o2o-${Date.now()}`;
     const clientLink = await ctx.product.link(name, 'client', '', { displayName: 'Петрова Анна Сергеевна' });
-    const specialistLink = await ctx.product.link(name, 'specialist', '', { displayName: 'Соколова Ирина Викторовна' });
+    const specialistSeat = await ctx.product.staff(name, 'specialist', '', { displayName: 'Соколова Ирина Викторовна' });
 
     // The client comes first: the waiting room says the specialist is not there yet.
     const client = await openParticipant(ctx.browser, clientLink);
@@ -29,7 +29,7 @@ describe('one-to-one room with a waiting room', () => {
     expect((await ctx.product.sfu.request('roomState', { roomId: ctx.product.consultationId(name) })).producers).toBe(0);
 
     // The specialist comes: the client is told at once, and the specialist sees who waits.
-    const specialist = await openParticipant(ctx.browser, specialistLink);
+    const specialist = await openStaff(ctx.browser, specialistSeat);
     await join(specialist);
     await waitUntil(async () => (await attr(client, 'admitter-presence', 'data-present')) === 'true', '«Специалист на связи»');
     const entry = await specialist.waitForSelector(testId('waiting-entry'), { timeout: 15_000 });

@@ -7,6 +7,7 @@ import {
   inboundStreams,
   join,
   openParticipant,
+  openStaff,
   openTab,
   PHONE,
   screenshot,
@@ -15,7 +16,6 @@ import {
   waitForMedia,
   waitUntil,
 } from './browser.ts';
-import { signInAsParticipant } from './staff.ts';
 import { productAndBrowser } from './stack.ts';
 
 // A webinar with a host and six real headless Chromium attendees (small windows, so that
@@ -58,8 +58,8 @@ describe('webinar', () => {
     const producers = async () => (await ctx.product.sfu.request('roomState', { roomId: roomId() })).producers;
     const opts = (displayName: string) => ({ kind: 'webinar' as const, displayName });
 
-    const host = await openParticipant(ctx.browser, await ctx.product.link(name, 'host', '', opts('Соколова Ирина Викторовна')));
-    await signInAsParticipant(ctx.product.prisma, host, ctx.product.consultationId(name), 'host', 'Соколова Ирина Викторовна');
+    // The host is staff: signed in, it opens the room from its consultations (no link).
+    const host = await openStaff(ctx.browser, await ctx.product.staff(name, 'host', '', opts('Соколова Ирина Викторовна')));
     await join(host);
     await host.waitForSelector(testId('leave-button'), { timeout: 15_000 });
     const hostRow = await host.waitForSelector('[data-self="true"]', { timeout: 10_000 });
@@ -166,6 +166,13 @@ describe('webinar', () => {
         'the answered question everywhere',
       );
     }
+    // Attendees know each other only as «Участник N», in order of entry (the server sends no name).
+    await openTab(a2, 'questions');
+    const asked = await a2.waitForSelector(`${testId('questions')} [data-id="${questionId}"]`, { visible: true });
+    expect(await asked!.evaluate((el) => el.textContent)).toContain('Участник 2');
+    const a2Page = await a2.content();
+    for (const other of ATTENDEES.filter((n) => n !== ATTENDEES[2])) expect(a2Page).not.toContain(other);
+    expect(JSON.stringify(await chatOf(a2))).not.toContain(ATTENDEES[1]);
     await sendChat(host, 'Спасибо за вопрос! Отвечаю голосом.');
     await host.click(testId('tab-materials'));
     await host.type(testId('material-title'), 'Памятка для родителей');

@@ -9,18 +9,31 @@ import { createPrisma, createScratchDatabase, type PrismaClient } from '@dp/db';
 import { afterAll, beforeAll } from '@jest/globals';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium } from './browser.ts';
-import type { RoomRole } from '@dp/protocol';
+import { staffOf, type TestStaff } from './staff.ts';
 
-/** How `link` creates a consultation the first time its name is used (later calls reuse it). */
+/** How `link` and `staff` create a consultation the first time its name is used (later calls reuse it). */
 export interface ConsultationOpts {
   start?: Date;
   state?: 'planned' | 'open' | 'cancelled';
-  /** Default one_to_one; the role given to `link` must be one of the kind's (room-policy.ts `rolesOfKind`). */
+  /** Default one_to_one; the role given to `link` or `staff` must be one of the kind's (room-policy.ts `rolesOfKind`). */
   kind?: 'one_to_one' | 'webinar' | 'dyad';
   /** Stored as the participant's name (what the others see as its label). */
   displayName?: string;
   /** When this participant's link expires (default: in an hour). */
   linkExpiresAt?: Date;
+}
+
+/** The roles that have a link: clients (room-policy.ts). */
+export type ClientRole = 'client' | 'attendee';
+/** The roles staff take in a room: they enter signed in, never by a link. */
+export type LeadRole = 'specialist' | 'host' | 'cohost' | 'curator';
+
+/** A member of staff with a lead role in a consultation: a real account, signed in by `signIn`. */
+export interface StaffSeat extends TestStaff {
+  participantId: string;
+  consultationId: string;
+  /** The staff room route of the consultation (`/staff/room/:id`, with the query given). */
+  roomUrl: string;
 }
 
 const DIRECTION = { one_to_one: 'specialist_client', webinar: 'specialist_client', dyad: 'client_client' } as const;
@@ -30,8 +43,19 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 /** The product as it runs in production: an SFU process and a signalling process serving the built web app. */
 export interface Product {
   url: string;
-  /** A link for a new participant of the named consultation (created, open now, on first use). */
-  link(consultation: string, role: RoomRole, query?: string, opts?: ConsultationOpts): Promise<string>;
+  /** The origin the pages use (`localhost`: cookies are per host, so every page uses the same). */
+  base: string;
+  /**
+   * A link for a new client participant of the named consultation (created, open now, on
+   * first use), signed as the server signs it: the participant's stored link generation.
+   */
+  link(consultation: string, role: ClientRole, query?: string, opts?: ConsultationOpts): Promise<string>;
+  /**
+   * A new member of staff (role `specialist` in the institution; or the account `as`) taking
+   * part in the named consultation in a lead role; `browser.ts` `openStaff` signs it in and
+   * opens its room.
+   */
+  staff(consultation: string, role: LeadRole, query?: string, opts?: ConsultationOpts & { as?: TestStaff }): Promise<StaffSeat>;
   /** The consultation id behind a name given to `link`. */
   consultationId(name: string): string;
   prisma: PrismaClient;
@@ -93,6 +117,14 @@ export async function startProduct(opts: { workers?: number; env?: Record<string
     DEMO: '0',
     DATABASE_URL: db.url,
     REDIS_URL: process.env.REDIS_URL,
+    // Every browser of every test, and the benchmarks' hundreds of attendees, come from
+    // 127.0.0.1: the per-address budgets (http/budgets.ts) are loopback-sized here, and each
+    // product counts in Redis keys of its own. The per-link budgets stay as in production.
+    LIMIT_KEY_PREFIX: `e2e:limit:${randomId(8)}`,
+    LIMIT_CONNECTIONS_PER_ADDRESS: '100000',
+    LIMIT_JOINS_PER_ADDRESS: '100000',
+    LIMIT_NETWORK_TESTS_PER_ADDRESS: '100000',
+    LIMIT_LINK_LOOKUPS_PER_ADDRESS: '100000',
     ...opts.env,
   };
   const logs: string[] = [];
@@ -147,20 +179,39 @@ export async function startProduct(opts: { workers?: number; env?: Record<string
     });
     return id;
   };
+  const base = url.replace('127.0.0.1', 'localhost');
   return {
     url,
+    base,
     logs,
     sfu,
     prisma,
     consultationId,
     link: async (name, role, query = '', opts = {}) => {
+      if (role !== 'client' && role !== 'attendee') throw new Error(`staff do not have links (${String(role)}): use product.staff`);
       const id = await ensureConsultation(name, opts);
       const participant = await prisma.participant.create({
         data: { consultationId: id, role, displayName: opts.displayName ?? null },
       });
       const expiresAt = opts.linkExpiresAt ?? new Date(Date.now() + 3600_000);
-      const token = signer.sign({ consultationId: id, participantId: participant.id, role, expiresAt });
-      return `${url.replace('127.0.0.1', 'localhost')}/join/${token}${query}`;
+      const token = signer.sign({
+        consultationId: id,
+        participantId: participant.id,
+        role,
+        generation: participant.linkGeneration,
+        expiresAt,
+      });
+      return `${base}/join/${token}${query}`;
+    },
+    staff: async (name, role, query = '', opts = {}) => {
+      const id = await ensureConsultation(name, opts);
+      const member = opts.as ?? (await staffOf(prisma, id, 'specialist', opts.displayName ?? 'Соколова Ирина Викторовна'));
+      // One of the consultation's specialists (their own, as booked) and its lead participant.
+      await prisma.consultationSpecialist.create({ data: { consultationId: id, specialistId: member.id } });
+      const participant = await prisma.participant.create({
+        data: { consultationId: id, role, staffUserId: member.id, displayName: member.displayName },
+      });
+      return { ...member, participantId: participant.id, consultationId: id, roomUrl: `${base}/staff/room/${id}${query}` };
     },
     async stop() {
       sfu.close();
@@ -221,7 +272,7 @@ export function productAndBrowser(env?: () => Record<string, string>): { readonl
   afterAll(async () => {
     await browser?.close();
     await product?.stop();
-  });
+  }, 30_000); // the processes' SIGTERM grace (3 s) and dropping the scratch database, on a busy machine
   return {
     get product() {
       return product!;

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@dp/db';
+import { SESSION_COOKIE } from '@dp/protocol';
 import type { Page } from 'puppeteer-core';
 import { generateSync } from 'otplib';
 import { hashPassword } from '../../../apps/signalling/src/auth/passwords.ts';
@@ -16,6 +17,8 @@ export interface TestStaff {
   displayName: string;
   /** Signs this member of staff in on `page` (which must be on the product's origin). */
   signIn(page: Page): Promise<void>;
+  /** Signs in from Node (a socket.io client's `Cookie` header): the `name=value` of the session cookie. */
+  sessionCookie(origin: string): Promise<string>;
 }
 
 let seq = 0;
@@ -44,6 +47,8 @@ export async function staffOf(
       passwordHash: await hashPassword(PASSWORD),
       passwordChangedAt: new Date(),
       ...(totpSecret ? { totpSecret, totpEnabledAt: new Date() } : {}),
+      // A specialist has a profile, as the staff page makes one (the API insists on it).
+      ...(role === 'specialist' ? { specialistProfile: { create: { profession: 'psychologist', title: 'Педагог-психолог' } } } : {}),
     },
   });
   return {
@@ -60,23 +65,17 @@ export async function staffOf(
       );
       if (status !== 200) throw new Error(`sign-in as ${role} answered ${status}`);
     },
+    async sessionCookie(origin) {
+      const body = { email, password: PASSWORD, ...(totpSecret ? { totp: generateSync({ secret: totpSecret }) } : {}) };
+      const res = await fetch(`${origin}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (res.status !== 200) throw new Error(`sign-in as ${role} answered ${res.status}`);
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+      if (!cookie) throw new Error('sign-in set no session cookie');
+      return cookie.split(';')[0]!;
+    },
   };
-}
-
-/**
- * The host's (or curator's) participant becomes a signed-in specialist, as when staff open
- * their room from their own link while signed in: the records panels (registry, private
- * notes) read the staff REST API with that session. Answers the staff id.
- */
-export async function signInAsParticipant(
-  prisma: PrismaClient,
-  page: Page,
-  consultationId: string,
-  role: 'host' | 'curator',
-  displayName: string,
-): Promise<string> {
-  const staff = await staffOf(prisma, consultationId, 'specialist', displayName);
-  await prisma.participant.updateMany({ where: { consultationId, role }, data: { staffUserId: staff.id } });
-  await staff.signIn(page);
-  return staff.id;
 }

@@ -23,9 +23,7 @@ export const NETWORK_TEST = {
   lifetimeMs: 20_000,
   /** Probes one link (participant) may have open at once; the SFU refuses more. */
   maxConcurrentPerLink: 2,
-  /** Probes one link may start in `rateWindowS` seconds (a page stuck in a loop, a script). */
-  maxPerWindow: 6,
-  rateWindowS: 600,
+  // How many a link may start a minute is a configured budget (signalling's LIMIT_NETWORK_TESTS_PER_LINK).
 } as const;
 
 /**
@@ -73,16 +71,94 @@ export function networkVerdict(f: NetworkFigures): DeviceCheckVerdict {
 
 const token = z.string().min(16).max(2048);
 
-/** What the SFU itself saw of the test stream (the producer's receive side). */
-export const ProbeServerStats = z.object({
-  /** RTCP receiver report loss of the test producer, in % (mediasoup's fractionLost / 256). */
-  lossPct: z.number().min(0).max(100).nullable(),
-  /** What reached the SFU, kbit/s. */
-  bitrateKbps: z.number().min(0).nullable(),
-  /** mediasoup's 0–10 quality score of the test producer. */
-  score: z.number().min(0).max(10).nullable(),
+/**
+ * One reading of the SFU's own stats of a probe (mediasoup's getStats on the probe's objects,
+ * apps/sfu/src/media-room.ts). The verdict is computed from these alone: the page's figures
+ * are its own estimate and a page can report anything.
+ */
+export const ProbeSample = z.object({
+  /** When the SFU read its stats (its clock, ms): the bitrate is a difference of two readings. */
+  at: z.number(),
+  /** The test stream as it arrived at the SFU from the page (the producer's inbound-rtp). */
+  arrived: z
+    .object({
+      packets: z.number().int().min(0),
+      bytes: z.number().min(0),
+      /** Missing from the RTP sequence (cumulative, mediasoup's own count). */
+      lost: z.number().int(),
+      /** mediasoup's bitrate over its last window (2.5 s), bit/s. */
+      bitrate: z.number().min(0),
+      /** From RTCP XR when the page sends it; null when not measured. */
+      rttMs: z.number().min(0).nullable(),
+    })
+    .nullable(),
+  /**
+   * The stream the SFU sent back (the consumer's outbound-rtp) with what the page
+   * acknowledged in its RTCP receiver reports: loss and, from the SFU's sender reports
+   * it echoes, the round trip. rttMs null: no receiver report with a round trip yet.
+   */
+  returned: z
+    .object({
+      packets: z.number().int().min(0),
+      bytes: z.number().min(0),
+      lost: z.number().int(),
+      rttMs: z.number().min(0).nullable(),
+    })
+    .nullable(),
+  /** The protocol of the send transport's selected ICE pair; null before ICE connects. */
+  path: z.enum(['udp', 'tcp']).nullable(),
 });
-export type ProbeServerStats = z.infer<typeof ProbeServerStats>;
+export type ProbeSample = z.infer<typeof ProbeSample>;
+
+/** The shortest span two readings must cover for their difference to count as a bitrate. */
+export const PROBE_MIN_SPAN_MS = 1_000;
+
+/**
+ * The figures of a probe from the SFU's readings (oldest first), for networkVerdict:
+ *
+ * bitrate  the bytes that arrived between the first reading that saw any and the last one,
+ *          over that span (the start-up before the first packet does not count against the
+ *          link); with a shorter span, mediasoup's own windowed bitrate. Nothing arrived → 0.
+ * loss     the worse direction: the way there as the SFU counted the sequence numbers, the
+ *          way back as the page reported it (each must stay under the threshold for video).
+ * RTT      the page's receiver reports on the returned stream (the latest that carried one),
+ *          else RTCP XR of the sent stream; none → null (the loop was never closed).
+ * path     the SFU's selected pair: udp or tcp (a TURN relay shows as its leg; the page may say «relay»).
+ */
+export function probeFigures(readings: readonly ProbeSample[]): NetworkFigures {
+  // Two readings in flight at once may come back in either order.
+  const samples = [...readings].sort((a, b) => a.at - b.at);
+  const last = samples.at(-1);
+  if (!last) return { rttMs: null, lossPct: null, bitrateKbps: null, path: null };
+  const withMedia = samples.filter((s) => (s.arrived?.bytes ?? 0) > 0);
+  const first = withMedia[0];
+  const end = withMedia.at(-1);
+  let bitrateKbps = 0;
+  if (first?.arrived && end?.arrived) {
+    const span = end.at - first.at;
+    bitrateKbps = span >= PROBE_MIN_SPAN_MS ? ((end.arrived.bytes - first.arrived.bytes) * 8) / span : end.arrived.bitrate / 1000;
+  }
+  const share = (lost: number, of: number) => (of > 0 ? (Math.max(0, lost) / of) * 100 : null);
+  const up = end?.arrived ? share(end.arrived.lost, end.arrived.packets + Math.max(0, end.arrived.lost)) : null;
+  const back = last.returned ? share(last.returned.lost, last.returned.packets) : null;
+  const losses = [up, back].filter((v): v is number => v !== null);
+  const latest = (pick: (s: ProbeSample) => number | null | undefined) =>
+    samples
+      .map(pick)
+      .filter((v): v is number => typeof v === 'number' && v > 0)
+      .at(-1) ?? null;
+  const rtt = latest((s) => s.returned?.rttMs) ?? latest((s) => s.arrived?.rttMs);
+  return {
+    rttMs: rtt === null ? null : Math.max(1, Math.round(rtt)),
+    lossPct: losses.length ? Math.min(100, Math.round(Math.max(...losses) * 10) / 10) : null,
+    bitrateKbps: Math.max(0, Math.round(bitrateKbps)),
+    path:
+      samples
+        .map((s) => s.path)
+        .filter((p) => p !== null)
+        .at(-1) ?? null,
+  };
+}
 
 /** The `/room` requests of the network test (merged into clientRequests). */
 export const networkTestRequests = {
@@ -122,13 +198,14 @@ export const networkTestRequests = {
       consumer: z.object({ consumerId: Id, producerId: Id, rtpParameters: RtpParameters }),
     }),
   },
-  /** What the SFU saw (asked at the end of sending). */
-  networkTestStats: { payload: z.object({ probeId: Id }).strict(), result: ProbeServerStats },
+  /** The figures as the SFU measured them so far (probeFigures). */
+  networkTestStats: { payload: z.object({ probeId: Id }).strict(), result: NetworkFigures },
   /**
-   * The page's figures and what it found of its devices: the server adds its own loss
-   * figure, computes the verdict, stores it with the consultation and closes the probe.
-   * Also after the probe's router closed by time or ICE never connected: «no connection»
-   * is worth storing too. Once per probe.
+   * What the page found of its devices, and its own figures (for information only): the
+   * server takes its last reading, computes the figures and the verdict from what the SFU
+   * measured (probeFigures), stores them with the consultation and closes the probe. Also
+   * after the probe's router closed by time or ICE never connected: «no connection» is
+   * worth storing too. Once per probe.
    */
   networkTestFinish: {
     payload: z
@@ -136,9 +213,11 @@ export const networkTestRequests = {
         probeId: Id,
         camera: z.boolean(),
         microphone: z.boolean(),
-        figures: NetworkFigures,
+        /** The page's own estimate: logged beside the SFU's, never the verdict's input. */
+        figures: NetworkFigures.optional(),
       })
       .strict(),
+    /** The verdict and the SFU's figures it came from. */
     result: z.object({ verdict: DeviceCheckVerdict, figures: NetworkFigures }),
   },
 } as const;

@@ -103,6 +103,12 @@ export const permissions = {
   'consultations.notes_create': { head: 'institution', specialist: 'own' },
   // Whoever books and sends links may take one back.
   'consultations.revoke_link': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  // A client's link is shown (and a new one issued) only to those who hand it over: the head,
+  // and — narrowed by the handler, which the matrix cannot express — the staff member who
+  // booked the consultation and the social worker responsible for its request. Never an admin,
+  // never a colleague who merely may read the consultation. Each showing is audited.
+  'consultations.show_link': { head: 'institution', specialist: 'own', social_worker: 'institution' },
+  'consultations.rotate_link': { head: 'institution', specialist: 'own', social_worker: 'institution' },
   // The specialist whose equipment failed (or the head on their behalf).
   'consultations.technical_failure': { admin: 'department', head: 'institution', specialist: 'own' },
 

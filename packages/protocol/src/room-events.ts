@@ -3,6 +3,7 @@ import { DtlsParameters, Id, MediaKind, MediaSource, RtpCapabilities, RtpParamet
 import { ClientStatsReport } from './client-stats.ts';
 import { networkTestRequests } from './network-test.ts';
 import { roomKinds, roomRoles } from './room-policy.ts';
+import { CONTROL_CHARACTERS_MESSAGE, NO_CONTROL_CHARACTERS, text } from './api/common.ts';
 
 // The socket.io protocol between a browser and signalling, namespace `/room`.
 // Client → server events carry a payload validated with the schema below and are
@@ -19,11 +20,23 @@ export type RoomKind = z.infer<typeof RoomKind>;
 
 export const FloorSchema = z.enum(['none', 'mic', 'full']);
 
-/** What every participant may know about another: no personal data beyond the label. */
+/**
+ * A webinar attendee's number for the whole consultation, given in order of first entry
+ * (the same after a reload or a later return); null for every other participant. The page
+ * shows «Участник N» / "Participant N" for a participant whose `label` is empty and who has one.
+ */
+export const AttendeeNumber = z.number().int().positive().nullable();
+
+/**
+ * What every participant may know about another: no personal data beyond the label. The
+ * label is empty where the viewer may not know the name (room-policy.ts `seesName`): a
+ * webinar attendee sees the other attendees only by `number`.
+ */
 export const PeerInfo = z.object({
   id: Id,
   role: RoomRole,
   label: z.string().max(120),
+  number: AttendeeNumber,
   mic: z.boolean(),
   camera: z.boolean(),
   /** Sharing a screen (hosts and specialists). */
@@ -52,7 +65,10 @@ export const ChatMessage = z.object({
   /** The participant who wrote it. */
   peerId: Id,
   role: RoomRole,
+  /** Empty where the reader may not know the author's name (an attendee reading another attendee). */
   label: z.string().max(120),
+  /** The author's attendee number (see PeerInfo). */
+  number: AttendeeNumber,
   kind: ChatKind,
   text: z.string().max(2000),
   /** A material's link (http/https). */
@@ -63,7 +79,11 @@ export const ChatMessage = z.object({
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
-const httpUrl = z.url({ protocol: /^https?$/ }).max(2000);
+// A URL may carry a control character that `new URL` would encode: refused like in any text.
+const httpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .regex(NO_CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE);
 
 const empty = z.object({}).strict();
 const token = z.string().min(16).max(2048);
@@ -138,8 +158,11 @@ export const clientRequests = {
 
   // --- webinar: hands, floor, moderation (hosts and cohosts) ---
   raiseHand: { payload: z.object({ raised: z.boolean() }).strict(), result: empty },
-  /** Lets an attendee speak: microphone, and the camera too when `camera`. */
-  grantFloor: { payload: z.object({ peerId: Id, camera: z.boolean() }).strict(), result: empty },
+  /**
+   * Lets an attendee speak: microphone, and the camera too when `camera`. The other attendees
+   * see the speaker as «Участник N» unless `showName` (the host's choice; docs/security.md).
+   */
+  grantFloor: { payload: z.object({ peerId: Id, camera: z.boolean(), showName: z.boolean().optional() }).strict(), result: empty },
   /** Takes the floor back: the attendee's microphone and camera are closed by the server. */
   revokeFloor: { payload: z.object({ peerId: Id }).strict(), result: empty },
   /** Pauses someone's microphone (they may turn it on again if they still have the floor). */
@@ -154,13 +177,13 @@ export const clientRequests = {
   // --- chat, kept with the consultation ---
   /** A message, or in a webinar a question for the Q&A (`question: true`). */
   sendChat: {
-    payload: z.object({ text: z.string().trim().min(1).max(2000), question: z.boolean().optional() }).strict(),
+    payload: z.object({ text: text(2000), question: z.boolean().optional() }).strict(),
     result: z.object({ message: ChatMessage }),
   },
   markAnswered: { payload: z.object({ messageId: Id }).strict(), result: empty },
   /** A link or document given to the participants (it goes into the protocol's materials). */
   postMaterial: {
-    payload: z.object({ title: z.string().trim().min(1).max(300), url: httpUrl }).strict(),
+    payload: z.object({ title: text(300), url: httpUrl }).strict(),
     result: z.object({ message: ChatMessage }),
   },
 

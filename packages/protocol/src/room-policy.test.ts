@@ -5,9 +5,12 @@ import {
   initialFloor,
   mayModerate,
   mayProduce,
+  mayShowName,
+  namesHidden,
   roomKinds,
   rolesOfKind,
   sees,
+  seesName,
   staffRoleIn,
   waitsForAdmission,
 } from './room-policy.ts';
@@ -52,6 +55,27 @@ describe('room policy', () => {
     expect(sees('webinar', 'attendee', { role: 'attendee', floor: 'mic' })).toBe(true);
     expect(sees('webinar', 'host', { role: 'attendee', floor: 'none' })).toBe(true);
     expect(sees('dyad', 'client', { role: 'curator', floor: 'none' })).toBe(true);
+  });
+
+  it('withholds names only between webinar attendees; a speaker is named only when the host chose so', () => {
+    expect(namesHidden('webinar', 'attendee', 'attendee')).toBe(true);
+    expect(namesHidden('webinar', 'host', 'attendee')).toBe(false);
+    expect(namesHidden('webinar', 'cohost', 'attendee')).toBe(false);
+    expect(namesHidden('webinar', 'attendee', 'host')).toBe(false);
+    expect(namesHidden('dyad', 'client', 'client')).toBe(false);
+    expect(namesHidden('one_to_one', 'specialist', 'client')).toBe(false);
+    const attendee = { role: 'attendee', floor: 'none', nameShown: false } as const;
+    expect(seesName('webinar', 'attendee', attendee)).toBe(false);
+    expect(seesName('webinar', 'attendee', { ...attendee, floor: 'mic' })).toBe(false);
+    expect(seesName('webinar', 'attendee', { ...attendee, floor: 'mic', nameShown: true })).toBe(true);
+    // The floor taken back, the name goes with it.
+    expect(seesName('webinar', 'attendee', { ...attendee, nameShown: true })).toBe(false);
+    expect(seesName('webinar', 'host', attendee)).toBe(true);
+    expect(mayShowName('webinar', 'host', 'attendee')).toBe(true);
+    expect(mayShowName('webinar', 'cohost', 'attendee')).toBe(true);
+    expect(mayShowName('webinar', 'attendee', 'attendee')).toBe(false);
+    expect(mayShowName('webinar', 'host', 'cohost')).toBe(false);
+    expect(mayShowName('dyad', 'curator', 'client')).toBe(false);
   });
 
   it('lets a cohost moderate attendees but not the host; only attendees are removed or given the floor', () => {

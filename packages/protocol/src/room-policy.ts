@@ -84,6 +84,34 @@ export function sees(kind: RoomKindName, viewer: RoomRoleName, peer: { role: Roo
   return peer.role !== 'attendee' || peer.floor !== 'none';
 }
 
+/**
+ * Whether names between these two roles are withheld: in a webinar an attendee knows the
+ * other attendees only as «Участник N» (other families' names stay private — in the chat,
+ * the questions and on the stage alike). Hosts and co-hosts see every name, and everyone is
+ * seen by name by the attendees; a one-to-one's or a dyad's participants know whom they talk to.
+ */
+export function namesHidden(kind: RoomKindName, viewer: RoomRoleName, subject: RoomRoleName): boolean {
+  return kind === 'webinar' && viewer === 'attendee' && subject === 'attendee';
+}
+
+/**
+ * Whether `viewer` is told the name of another participant `peer` (everyone knows their own).
+ * An attendee with the floor stays «Участник N» to the other attendees unless the host,
+ * giving the floor, chose to show the name (`nameShown`); the chat never shows it (docs/security.md).
+ */
+export function seesName(
+  kind: RoomKindName,
+  viewer: RoomRoleName,
+  peer: { role: RoomRoleName; floor: Floor; nameShown: boolean },
+): boolean {
+  return !namesHidden(kind, viewer, peer.role) || (peer.floor !== 'none' && peer.nameShown);
+}
+
+/** Whether a moderator may show an attendee's name to the other attendees when giving it the floor. */
+export function mayShowName(kind: RoomKindName, actor: RoomRoleName, target: RoomRoleName): boolean {
+  return kind === 'webinar' && mayModerate(actor, target, 'floor');
+}
+
 /** Whom a moderator may mute, give the floor to, or remove: a cohost never acts on a host. */
 export function mayModerate(actor: RoomRoleName, target: RoomRoleName, action: 'mute' | 'floor' | 'remove'): boolean {
   if (!hasPower(actor, 'moderate')) return false;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DtlsParameters, Id, MediaKind, MediaSource, RtpCapabilities, RtpParameters, TransportOptions } from './media.ts';
 // health.ts must never import this file (no cycle): it only defines the shapes.
 import { SfuNodeStats } from './health.ts';
-import { ProbeServerStats } from './network-test.ts';
+import { ProbeSample } from './network-test.ts';
 
 // The request/response channel between signalling and an SFU node: a WebSocket
 // (never open to browsers) authenticated with a shared secret. Frames are JSON:
@@ -64,8 +64,8 @@ export const sfuMethods = {
     request: z.object({ ...room, key: z.string().min(1).max(128), lifetimeMs: z.number().int().positive().max(60_000) }),
     response: z.object({ rtpCapabilities: RtpCapabilities }),
   },
-  /** What the probe's router received of the test producer. */
-  probeStats: { request: z.object(room), response: ProbeServerStats },
+  /** One reading of the probe's own stats: what arrived of the test stream, what went back and was acknowledged. */
+  probeStats: { request: z.object(room), response: ProbeSample },
 } as const;
 
 export type SfuMethod = keyof typeof sfuMethods;

@@ -1,6 +1,7 @@
 // GET /api/audit: admins read the audit log of their department (events of its
-// institutions, of its staff and sign-in attempts on its accounts), newest first, filtered
-// by user, action and period. Nobody can change it: there is no route for that, and the
+// institutions, of its staff and sign-in attempts on its accounts — and the failed sign-ins
+// for unknown e-mails, which belong to no department and are shown to every admin), newest
+// first, filtered by user, action and period. Nobody can change it: there is no route for that, and the
 // database refuses UPDATE and DELETE on audit_events.
 import type { Prisma } from '@dp/db';
 import { AuditList, AuditListQuery } from '@dp/protocol';
@@ -34,6 +35,9 @@ export const auditRoutes = [
               { institutionId: { in: institutions.map((i) => i.id) } },
               { actorId: { in: staffIds } },
               { targetType: 'staff_user', targetId: { in: staffIds } },
+              // Sign-in failures and locks for an e-mail that matches no account belong to no
+              // department: every admin sees them (only the address and the time, no e-mail).
+              { targetType: 'staff_user', targetId: 'unknown', institutionId: null, action: { startsWith: 'auth.' } },
             ],
           },
           query.actorId ? { actorId: query.actorId } : {},

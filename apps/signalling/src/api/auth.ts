@@ -18,14 +18,15 @@ import {
   TotpDisableBody,
   TotpSetup,
 } from '@dp/protocol';
-import { checkPassword, hashPassword, needsRehash } from '../auth/passwords.ts';
+import { hashPassword, needsRehash } from '../auth/passwords.ts';
 import { findUsablePasswordLink } from '../auth/password-links.ts';
 import { endSessionsOf, type StaffPrincipal } from '../auth/session-store.ts';
+import { GuardBusy, type Attempt, type GuardVerdict } from '../auth/sign-in-guard.ts';
 import { checkTotp, newTotpSecret, totpEnrolment } from '../auth/totp.ts';
 import { audit } from './audit.ts';
 import type { ApiDeps } from './deps.ts';
 import { HttpError, badRequest } from './errors.ts';
-import { defineRoute, type Actor, type RouteAccess } from './route.ts';
+import { defineRoute, type Actor, type HttpContext, type RouteAccess } from './route.ts';
 
 const tag = 'auth';
 const NoBody = z.object({}).strict().optional();
@@ -59,75 +60,141 @@ async function loadUser(deps: ApiDeps, id: string): Promise<StaffUser> {
   return deps.prisma.staffUser.findUniqueOrThrow({ where: { id } });
 }
 
+/**
+ * One password attempt under the lock-out (auth/sign-in-guard.ts): the e-mail's and the
+ * address's budgets are spent BEFORE argon2 runs, so parallel requests cannot evaluate more
+ * passwords than the budget, and a locked e-mail is refused without looking at the password.
+ * `judge` checks the credentials with the attempt's capped checkPassword and says whether
+ * they are right; `value` is whatever the caller needs next (the account, the code's step).
+ */
+async function attemptPassword<T>(
+  deps: ApiDeps,
+  http: HttpContext,
+  email: string,
+  judge: (check: Attempt['checkPassword']) => Promise<{ right: boolean; value: T }>,
+): Promise<{ right: true; value: T } | { right: false; value: T; lock: GuardVerdict }> {
+  const start = await deps.auth.guard.begin(email, http.ip ?? 'unknown');
+  if (start.locked) throw tooManyAttempts(start.retryAfterSeconds, http.setHeader);
+  const { attempt } = start;
+  let judged: { right: boolean; value: T };
+  try {
+    judged = await judge((hash, password) => attempt.checkPassword(hash, password));
+  } catch (e) {
+    await attempt.refund(); // never evaluated: the budget is not the caller's to lose
+    if (e instanceof GuardBusy) throw tooManyAttempts(e.retryAfterSeconds, http.setHeader);
+    throw e;
+  }
+  if (judged.right) {
+    await attempt.succeeded();
+    return { right: true, value: judged.value };
+  }
+  return { right: false, value: judged.value, lock: await attempt.failed() };
+}
+
+/** The failure that spent the last attempt: recorded, and answered 429 with Retry-After. */
+async function lockedOut(
+  deps: ApiDeps,
+  actor: Actor,
+  account: Pick<StaffUser, 'id' | 'institutionId'> | null,
+  seconds: number,
+  http: HttpContext,
+): Promise<HttpError> {
+  await audit(deps.prisma, actor, {
+    action: 'auth.locked',
+    targetType: 'staff_user',
+    targetId: account?.id ?? 'unknown',
+    institutionId: account?.institutionId ?? null,
+    details: { seconds },
+  });
+  return tooManyAttempts(seconds, http.setHeader);
+}
+
 export const authRoutes = [
   defineRoute({
     name: 'auth.sign_in',
     method: 'post',
     path: '/auth/sign-in',
-    summary: 'Sign in with e-mail and password (and the authenticator code when the account has one)',
+    summary: 'Sign in with e-mail, password and — when the account has one — the authenticator code, in one request',
     description:
-      'Sets the httpOnly session cookie and answers the session with its CSRF token. Wrong e-mail, password and code all answer 401 `invalid_credentials`; repeated failures lock the e-mail and the address for a while (429, Retry-After).',
+      'Sets the httpOnly session cookie and answers the session with its CSRF token. Any wrong combination (unknown e-mail, wrong password, wrong or missing code) answers the same 401 `invalid_credentials`, so no answer confirms a password or an account. Every attempt is counted before the password is checked; repeated failures lock the e-mail and the address for a while, and too many checks at once are turned away (429, Retry-After).',
     tag,
     body: SignInBody,
     response: SessionInfo,
     errors: [429],
     institution: null,
     handler: async ({ body, deps, http }) => {
-      const ip = http.ip ?? 'unknown';
-      const lock = await deps.auth.guard.check(body.email, ip);
-      if (lock.locked) throw tooManyAttempts(lock.retryAfterSeconds, http.setHeader);
-      const user = await deps.prisma.staffUser.findUnique({ where: { email: body.email } });
-      const usable = user && user.active ? user : null;
-      const anonymous: Actor = { type: 'system', id: null, ip: http.ip };
-      const fail = async (reason: 'password' | 'totp'): Promise<never> => {
-        const after = await deps.auth.guard.failed(body.email, ip);
-        // The target is the account when it exists: the log shows attacks on an account;
-        // the answer to the caller is the same either way.
+      const outcome = await attemptPassword(deps, http, body.email, async (check) => {
+        const user = await deps.prisma.staffUser.findUnique({ where: { email: body.email } });
+        const account = user && user.active ? user : null;
+        // Every path runs argon2 (on a dummy hash for an unknown e-mail) and looks at the code
+        // when the account has a second factor, whatever the password: one answer and one
+        // timing for any wrong triple, so nothing tells a right password or an existing account.
+        const passwordRight = await check(account?.passwordHash ?? null, body.password);
+        const secret = account?.totpEnabledAt ? account.totpSecret : null;
+        const totpStep = secret && body.totp ? checkTotp(secret, body.totp, account!.totpLastStep, deps.now()) : null;
+        const reason = !account
+          ? ('unknown_account' as const)
+          : !passwordRight
+            ? ('password' as const)
+            : secret && totpStep === null
+              ? body.totp
+                ? ('totp' as const)
+                : ('totp_missing' as const)
+              : null;
+        return { right: reason === null, value: { account, totpStep, reason } };
+      });
+      const { account, totpStep } = outcome.value;
+      // (`!account` only tells the compiler: a right answer always has an account.)
+      if (!outcome.right || !account) {
+        const anonymous: Actor = { type: 'system', id: null, ip: http.ip };
+        // The target is the account when it exists: the log shows attacks on an account; an
+        // unknown e-mail's rows (no department) are shown to every admin (api/audit-log.ts).
         await audit(deps.prisma, anonymous, {
           action: 'auth.sign_in_failed',
           targetType: 'staff_user',
-          targetId: usable?.id ?? 'unknown',
-          institutionId: usable?.institutionId ?? null,
-          details: { reason: usable ? reason : 'unknown_account' },
+          targetId: account?.id ?? 'unknown',
+          institutionId: account?.institutionId ?? null,
+          details: { reason: outcome.value.reason ?? 'password' },
         });
-        if (after.locked) {
-          await audit(deps.prisma, anonymous, {
-            action: 'auth.locked',
-            targetType: 'staff_user',
-            targetId: usable?.id ?? 'unknown',
-            institutionId: usable?.institutionId ?? null,
-            details: { seconds: after.retryAfterSeconds },
-          });
-          throw tooManyAttempts(after.retryAfterSeconds, http.setHeader);
-        }
+        if (!outcome.right && outcome.lock.locked) throw await lockedOut(deps, anonymous, account, outcome.lock.retryAfterSeconds, http);
         throw invalidCredentials();
-      };
-      if (!(await checkPassword(usable?.passwordHash ?? null, body.password)) || !usable) return fail('password');
-      let totpStep: number | null = null;
-      if (usable.totpEnabledAt && usable.totpSecret) {
-        if (!body.totp) throw new HttpError(401, 'totp_required', 'enter the code from the authenticator app');
-        totpStep = checkTotp(usable.totpSecret, body.totp, usable.totpLastStep, deps.now());
-        if (totpStep === null) return fail('totp');
       }
-      await deps.auth.guard.succeeded(body.email);
-      await deps.prisma.staffUser.update({
-        where: { id: usable.id },
-        data: {
-          ...(totpStep !== null ? { totpLastStep: totpStep } : {}),
-          ...(needsRehash(usable.passwordHash!) ? { passwordHash: await hashPassword(body.password) } : {}),
-        },
-      });
-      const stage = usable.role === 'admin' && !usable.totpEnabledAt ? 'totp_setup_required' : 'active';
-      const { token, principal } = await deps.auth.sessions.create(usable, { stage, ip: http.ip, userAgent: http.userAgent });
+      if (totpStep !== null) {
+        // Each code once, even when two requests bring it at the same moment: only one update
+        // finds the step still newer than the last one used.
+        const claimed = await deps.prisma.staffUser.updateMany({
+          where: { id: account.id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: totpStep } }] },
+          data: { totpLastStep: totpStep },
+        });
+        if (claimed.count !== 1) {
+          await audit(
+            deps.prisma,
+            { type: 'system', id: null, ip: http.ip },
+            {
+              action: 'auth.sign_in_failed',
+              targetType: 'staff_user',
+              targetId: account.id,
+              institutionId: account.institutionId,
+              details: { reason: 'totp_replayed' },
+            },
+          );
+          throw invalidCredentials();
+        }
+      }
+      if (needsRehash(account.passwordHash!)) {
+        await deps.prisma.staffUser.update({ where: { id: account.id }, data: { passwordHash: await hashPassword(body.password) } });
+      }
+      const stage = account.role === 'admin' && !account.totpEnabledAt ? 'totp_setup_required' : 'active';
+      const { token, principal } = await deps.auth.sessions.create(account, { stage, ip: http.ip, userAgent: http.userAgent });
       http.setSessionCookie(token, principal.expiresAt);
       await audit(
         deps.prisma,
-        { type: 'staff', id: usable.id, ip: http.ip },
+        { type: 'staff', id: account.id, ip: http.ip },
         {
           action: 'auth.sign_in',
           targetType: 'staff_session',
           targetId: principal.sessionId,
-          institutionId: usable.institutionId,
+          institutionId: account.institutionId,
           details: { secondFactor: totpStep !== null, stage },
         },
       );
@@ -228,6 +295,8 @@ export const authRoutes = [
     errors: [404],
     institution: null,
     handler: async ({ params, body, deps, http }) => {
+      // A guessed token costs no argon2 run: the link is looked up first (and again below, claimed).
+      if (!(await findUsablePasswordLink(deps.prisma, params.token, deps.now()))) throw linkInvalid();
       const passwordHash = await hashPassword(body.password);
       const now = deps.now();
       const user = await deps.prisma.$transaction(async (tx) => {
@@ -318,13 +387,14 @@ export const authRoutes = [
     institution: null,
     handler: async ({ body, access, deps, http, actor }) => {
       const p = me(access);
-      const ip = http.ip ?? 'unknown';
-      const lock = await deps.auth.guard.check(p.user.email, ip);
-      if (lock.locked) throw tooManyAttempts(lock.retryAfterSeconds, http.setHeader);
-      const user = await loadUser(deps, p.user.id);
-      if (!(await checkPassword(user.passwordHash, body.currentPassword))) {
-        const after = await deps.auth.guard.failed(p.user.email, ip);
-        if (after.locked) throw tooManyAttempts(after.retryAfterSeconds, http.setHeader);
+      // Wrong current passwords count against the same budget as sign-in's.
+      const outcome = await attemptPassword(deps, http, p.user.email, async (check) => {
+        const user = await loadUser(deps, p.user.id);
+        return { right: await check(user.passwordHash, body.currentPassword), value: user };
+      });
+      const user = outcome.value;
+      if (!outcome.right) {
+        if (outcome.lock.locked) throw await lockedOut(deps, actor, user, outcome.lock.retryAfterSeconds, http);
         throw badRequest({ currentPassword: 'wrong password' });
       }
       await deps.prisma.staffUser.update({
@@ -398,14 +468,25 @@ export const authRoutes = [
     method: 'post',
     path: '/account/totp/disable',
     summary: 'Turn the second factor off (not for admins, who must have it)',
+    description:
+      'A wrong password answers 400; wrong passwords count against the sign-in lock-out of the account and the address (429, Retry-After).',
     tag: 'account',
     body: TotpDisableBody,
     response: SessionInfo,
+    errors: [429],
     institution: null,
-    handler: async ({ body, access, deps, actor }) => {
+    handler: async ({ body, access, deps, http, actor }) => {
       const p = me(access);
-      const user = await loadUser(deps, p.user.id);
-      if (!(await checkPassword(user.passwordHash, body.password))) throw badRequest({ password: 'wrong password' });
+      // Counted like sign-in: a stolen session must not try passwords here without limit.
+      const outcome = await attemptPassword(deps, http, p.user.email, async (check) => {
+        const user = await loadUser(deps, p.user.id);
+        return { right: await check(user.passwordHash, body.password), value: user };
+      });
+      const user = outcome.value;
+      if (!outcome.right) {
+        if (outcome.lock.locked) throw await lockedOut(deps, actor, user, outcome.lock.retryAfterSeconds, http);
+        throw badRequest({ password: 'wrong password' });
+      }
       await deps.prisma.staffUser.update({ where: { id: user.id }, data: { totpEnabledAt: null, totpSecret: null, totpLastStep: null } });
       await audit(deps.prisma, actor, {
         action: 'account.totp_disabled',

@@ -14,7 +14,6 @@ import {
   clientRoleIn,
   staffRoleIn,
   type ApiViolation,
-  type ParticipantLink,
 } from '@dp/protocol';
 import {
   cancel,
@@ -34,8 +33,6 @@ import { defineRoute } from './route.ts';
 
 const tag = 'consultations';
 const MINUTE = 60_000;
-/** A link outlives the consultation's hard end by 30 days; admission checks the real time from the database. */
-const LINK_VALID_AFTER_START_MS = (60 + 30 * 24 * 60) * MINUTE;
 
 const withParts = {
   specialists: { select: { specialistId: true } },
@@ -45,15 +42,12 @@ type ConsultationRow = Prisma.ConsultationGetPayload<{ include: typeof withParts
 
 const ROLE_ORDER: Record<string, number> = { specialist: 0, curator: 1, host: 2, cohost: 3, client: 4, attendee: 5 };
 
-export function consultationView(row: ConsultationRow, deps: ApiDeps): Consultation {
+/**
+ * A consultation as staff read it. No join link: reading a consultation is granted far more
+ * widely than handing its links over, so a client's link has routes of its own (links.ts).
+ */
+export function consultationView(row: ConsultationRow): Consultation {
   const participants = [...row.participants].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9));
-  const expiresAt = new Date(row.start.getTime() + LINK_VALID_AFTER_START_MS);
-  const base = deps.publicUrl.replace(/\/+$/, '');
-  const links: ParticipantLink[] = [];
-  for (const p of participants) {
-    const token = deps.signLink({ consultationId: row.id, participantId: p.id, role: p.role, expiresAt });
-    links.push({ participantId: p.id, role: p.role, url: `${base}/join/${token}` });
-  }
   return {
     id: row.id,
     institutionId: row.institutionId,
@@ -79,14 +73,13 @@ export function consultationView(row: ConsultationRow, deps: ApiDeps): Consultat
       displayName: p.displayName,
       email: p.email,
     })),
-    links,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
 async function loadView(deps: ApiDeps, id: string): Promise<Consultation> {
-  return consultationView(await deps.prisma.consultation.findUniqueOrThrow({ where: { id }, include: withParts }), deps);
+  return consultationView(await deps.prisma.consultation.findUniqueOrThrow({ where: { id }, include: withParts }));
 }
 
 /** The institution of a consultation, for routes addressed by the consultation's id alone. */
@@ -195,7 +188,7 @@ export const consultationRoutes = [
         include: withParts,
         orderBy: [{ start: 'asc' }, { id: 'asc' }],
       });
-      return { consultations: rows.map((r) => consultationView(r, deps)) };
+      return { consultations: rows.map((r) => consultationView(r)) };
     },
   }),
 
@@ -207,7 +200,7 @@ export const consultationRoutes = [
     description:
       '409 `conflict` when the time is taken (details.violations: overlaps_booking, with the other consultation); ' +
       '422 `rule_violation` for day_off, outside_working_hours, overlaps_lunch, no_approved_schedule, outside_schedule_block, ' +
-      'precheck_* and starts_too_soon. The response carries one join link per client and specialist.',
+      "precheck_* and starts_too_soon. No join link in the response: GET …/participants/:participantId/link shows a client's.",
     tag,
     params: InstitutionParams,
     body: CreateConsultationBody,
@@ -252,6 +245,8 @@ export const consultationRoutes = [
             topic: body.topic ?? null,
             note: body.note ?? null,
             requestId: body.requestId ?? null,
+            // Who booked: one of those who may hand the client's link over (links.ts).
+            createdById: actor.id,
             specialists: { create: body.specialistIds.map((specialistId) => ({ specialistId })) },
             participants: {
               create: [
@@ -293,7 +288,7 @@ export const consultationRoutes = [
     name: 'consultations.get',
     method: 'get',
     path: '/consultations/:consultationId',
-    summary: 'A consultation with its participants and join links',
+    summary: 'A consultation with its participants (no join links: see …/participants/:participantId/link)',
     tag,
     params: ConsultationParams,
     response: Consultation,

@@ -10,6 +10,8 @@ export interface LinkClaimsInput {
   consultationId: string;
   participantId: string;
   role: RoomRole;
+  /** The participant's current link generation (participants.link_generation). */
+  generation: number;
   expiresAt: Date;
 }
 
@@ -22,7 +24,7 @@ export interface ApiDeps {
   };
   /** Public origin for the links in responses, e.g. https://priem.example.org (no trailing slash). */
   publicUrl: string;
-  /** Signs a participant's join token (LinkSigner today; the join issue replaces it). */
+  /** Signs a client participant's join token (LinkSigner.sign); only the link routes show one. */
   signLink(claims: LinkClaimsInput): string;
   /** Replaces a consultation's delayed jobs after it was created, moved or cancelled. */
   timetable: { changed(consultationId: string): Promise<void> };
@@ -31,6 +33,10 @@ export interface ApiDeps {
   /** Open rooms: a revoked link's holder is taken out at once (absent in REST-only tests). */
   rooms?: {
     revoked(consultationId: string, participantId: string): Promise<void>;
+    /** A client was issued a new link: the old link's holder leaves now (the new one may enter). */
+    linkRotated(consultationId: string, participantId: string): Promise<void>;
+    /** A staff account was deactivated, changed role or lost its sessions: out of every open room now. */
+    takeOutStaff(staffUserId: string): Promise<void>;
     /** The specialist reported a technical failure: the open room closes with that reason. */
     technicalFailure(consultationId: string): Promise<void>;
   };

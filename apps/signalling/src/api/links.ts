@@ -1,20 +1,165 @@
-// POST /api/consultations/:id/participants/:pid/revoke-link: staff take a participant's link
-// back (sent to a wrong address, a phone lost, a family that asked). From then on the link
-// page says «ссылка отозвана», joining answers `link_revoked`, and a holder who is in the room
-// now is taken out of it at once.
-import { ParticipantParams, RevokedLink } from '@dp/protocol';
+// A client's join link, for those who hand it over, and taking it back.
+//
+// GET  …/participants/:pid/link         shows a client participant's current link (audited).
+// POST …/participants/:pid/link         «Выдать новую ссылку»: a new generation; the old link
+//                                       reads as revoked and its holder leaves an open room.
+// POST …/participants/:pid/revoke-link  takes the link back for good (sent to a wrong address,
+//                                       a phone lost, a family that asked).
+//
+// A link is a capability: whoever holds it enters the room as that client. So it is shown only
+// to those who hand it over — the staff member who booked the consultation, the social worker
+// responsible for its request, and the institution's head — never to everyone who may read
+// the consultation, and never for a member of staff (staff enter rooms signed in). The matrix
+// grants the routes to head, specialist (own) and social worker; the handler narrows them to
+// the booker and the responsible social worker, which the matrix cannot express.
+import { z } from 'zod';
+import { ParticipantLinkView, ParticipantParams, RevokedLink, isLead, type RoomRole } from '@dp/protocol';
+import { linkExpiresAt } from '../links/link-token.ts';
 import { audit } from './audit.ts';
 import { institutionOfConsultation, staffOfConsultation } from './consultations.ts';
-import { notFound } from './errors.ts';
-import { defineRoute } from './route.ts';
+import type { ApiDeps } from './deps.ts';
+import { HttpError, notFound } from './errors.ts';
+import { defineRoute, type Actor, type RouteAccess } from './route.ts';
+
+const tag = 'consultations';
+
+/** The client participant whose link is asked for, after checking that the caller hands links over. */
+async function clientForHandOver(
+  deps: ApiDeps,
+  params: { consultationId: string; participantId: string },
+  access: RouteAccess,
+  actor: Actor,
+  institutionId: string,
+  method: 'GET' | 'POST',
+) {
+  const found = await deps.prisma.participant.findFirst({
+    where: { id: params.participantId, consultationId: params.consultationId },
+    select: {
+      id: true,
+      role: true,
+      linkRevokedAt: true,
+      linkGeneration: true,
+      consultation: { select: { start: true, createdById: true, request: { select: { responsibleSpecialistId: true } } } },
+    },
+  });
+  const caller = access.caller!.user;
+  const c = found?.consultation;
+  const handsOver =
+    caller.role === 'head' ||
+    (c !== undefined && c.createdById === caller.id) ||
+    (c !== undefined && caller.role === 'social_worker' && c.request?.responsibleSpecialistId === caller.id);
+  if (!handsOver) {
+    // Refused like the router refuses (an audit event, nothing of the request in it). An
+    // unknown participant of a readable consultation is refused the same way: nothing learnt.
+    await audit(deps.prisma, actor, {
+      action: 'access.denied',
+      targetType: 'route',
+      targetId: method === 'GET' ? 'consultations.show_link' : 'consultations.rotate_link',
+      institutionId,
+      details: { status: 403, reason: 'not_link_keeper', method },
+    });
+    throw new HttpError(403, 'forbidden', 'only the staff member who booked, the responsible social worker and the head hand links over');
+  }
+  if (!found) throw notFound('participant');
+  if (isLead(found.role)) throw notFound('client participant', { participantId: 'staff have no link: they enter the room signed in' });
+  if (found.linkRevokedAt) {
+    throw new HttpError(409, 'conflict', 'this link was revoked for good (revoked by staff, or the participant was removed)');
+  }
+  return found;
+}
+
+function linkView(
+  deps: ApiDeps,
+  consultationId: string,
+  p: { id: string; role: RoomRole; linkGeneration: number; consultation: { start: Date } },
+): ParticipantLinkView {
+  const token = deps.signLink({
+    consultationId,
+    participantId: p.id,
+    role: p.role,
+    generation: p.linkGeneration,
+    expiresAt: linkExpiresAt(p.consultation.start),
+  });
+  return { participantId: p.id, url: `${deps.publicUrl.replace(/\/+$/, '')}/join/${token}`, generation: p.linkGeneration };
+}
 
 export const linkRoutes = [
+  defineRoute({
+    name: 'consultations.show_link',
+    method: 'get',
+    path: '/consultations/:consultationId/participants/:participantId/link',
+    summary: "A client participant's join link, to hand over (each showing is an audit event)",
+    description:
+      'Only for client participants (client, attendee; a member of staff has no link: 404) and only for those who hand ' +
+      'links over: the staff member who booked the consultation, the social worker responsible for its request, and the ' +
+      'head (others: 403). A revoked link answers 409. The same link each time until a new one is issued (POST).',
+    tag,
+    params: ParticipantParams,
+    response: ParticipantLinkView,
+    errors: [404, 409],
+    institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
+    owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
+    handler: async ({ params, institution, deps, actor, access }) => {
+      const p = await clientForHandOver(deps, params, access, actor, institution.id, 'GET');
+      // Who saw which participant's link, and which generation — never the token.
+      await audit(deps.prisma, actor, {
+        action: 'consultation.link_shown',
+        targetType: 'participant',
+        targetId: p.id,
+        institutionId: institution.id,
+        details: { consultationId: params.consultationId, generation: p.linkGeneration },
+      });
+      return linkView(deps, params.consultationId, p);
+    },
+  }),
+
+  defineRoute({
+    name: 'consultations.rotate_link',
+    method: 'post',
+    path: '/consultations/:consultationId/participants/:participantId/link',
+    summary: 'Issues a client participant a new join link («Выдать новую ссылку»); the old one stops working at once',
+    description:
+      'The generation goes up by one: every earlier link of the participant answers `link_revoked` («ссылка отозвана») ' +
+      'on its page, at joining and at the network test, and a holder of the old link who is in the room is taken out. ' +
+      'Who may: as for GET. A revoked link answers 409 (revoking is for good).',
+    tag,
+    params: ParticipantParams,
+    body: z.object({}).strict().optional(),
+    response: ParticipantLinkView,
+    errors: [404, 409],
+    institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
+    owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
+    handler: async ({ params, institution, deps, actor, access }) => {
+      const p = await clientForHandOver(deps, params, access, actor, institution.id, 'POST');
+      const generation = await deps.prisma.$transaction(async (tx) => {
+        // Not revoked in the meantime: revoking is for good, a new link must not undo it.
+        const { count } = await tx.participant.updateMany({
+          where: { id: p.id, linkRevokedAt: null },
+          data: { linkGeneration: { increment: 1 } },
+        });
+        if (count !== 1) throw new HttpError(409, 'conflict', 'this link was revoked for good');
+        const row = await tx.participant.findUniqueOrThrow({ where: { id: p.id }, select: { linkGeneration: true } });
+        await audit(tx, actor, {
+          action: 'consultation.link_rotated',
+          targetType: 'participant',
+          targetId: p.id,
+          institutionId: institution.id,
+          details: { consultationId: params.consultationId, generation: row.linkGeneration },
+        });
+        return row.linkGeneration;
+      });
+      // The old link's holder, if in the room now, leaves at once (the new link may enter).
+      await deps.rooms?.linkRotated(params.consultationId, p.id);
+      return linkView(deps, params.consultationId, { ...p, linkGeneration: generation });
+    },
+  }),
+
   defineRoute({
     name: 'consultations.revoke_link',
     method: 'post',
     path: '/consultations/:consultationId/participants/:participantId/revoke-link',
     summary: "Revokes a participant's join link (for good; the participant is taken out of an open room)",
-    tag: 'consultations',
+    tag,
     params: ParticipantParams,
     response: RevokedLink,
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),

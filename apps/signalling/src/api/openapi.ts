@@ -66,7 +66,8 @@ const ERROR_RESPONSES: Record<ErrorStatus | 400 | 401 | 403 | 500, { name: strin
   400: { name: 'BadRequest', description: '`bad_request`: details maps each wrong field to its message' },
   401: {
     name: 'Unauthenticated',
-    description: '`unauthenticated`: not signed in or the session ended; on sign-in `invalid_credentials` or `totp_required`',
+    description:
+      '`unauthenticated`: not signed in or the session ended; on sign-in `invalid_credentials` (any wrong e-mail, password or code)',
   },
   403: {
     name: 'Forbidden',

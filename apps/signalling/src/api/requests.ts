@@ -92,11 +92,11 @@ export const requestRoutes = [
     status: 201,
     institution: ({ params }) => params.institutionId,
     handler: async ({ body, institution, deps, actor }) => {
-      const staff = [
-        ...(body.responsibleSpecialistId ? [{ id: body.responsibleSpecialistId, field: 'responsibleSpecialistId' }] : []),
-        ...(body.registeredById ? [{ id: body.registeredById, field: 'registeredById' }] : []),
-      ];
-      if (staff.length > 0) await staffOfInstitution(deps.prisma, institution.id, staff, { activeOnly: true });
+      if (body.responsibleSpecialistId) {
+        await staffOfInstitution(deps.prisma, institution.id, [{ id: body.responsibleSpecialistId, field: 'responsibleSpecialistId' }], {
+          activeOnly: true,
+        });
+      }
       const calendar = institutionCalendar(institution);
       const receivedAt = body.receivedAt ? new Date(body.receivedAt) : deps.now();
       const answerDueAt = hasDeadline(body.channel) ? answerDeadline(calendar, receivedAt, body.channel) : null;
@@ -122,7 +122,8 @@ export const requestRoutes = [
             address: body.address ?? null,
             socialStatus: body.socialStatus ?? null,
             responsibleSpecialistId: body.responsibleSpecialistId ?? null,
-            registeredById: body.registeredById ?? null,
+            // The signed-in caller is the author, never a name from the body.
+            registeredById: actor.type === 'staff' ? actor.id : null,
             status: body.responsibleSpecialistId ? 'assigned' : 'new',
             answerDueAt,
           },

@@ -155,7 +155,9 @@ export const staffRoutes = [
     method: 'patch',
     path: '/staff/:staffId',
     summary: 'Rename, change the role, deactivate or reactivate',
-    description: 'Deactivating or changing the role ends every session of the account at once (they sign in again under the new role).',
+    description:
+      'Deactivating or changing the role ends every session of the account at once (they sign in again under the new role) ' +
+      'and takes them out of every open room.',
     tag,
     params: StaffParams,
     body: UpdateStaffBody,
@@ -199,6 +201,9 @@ export const staffRoutes = [
         });
         return updated;
       });
+      // After the commit: their seats in open rooms go now, not at their next event (the
+      // ended sessions keep them from joining again).
+      if (roleChanged || deactivated) await deps.rooms?.takeOutStaff(before.id);
       return staffView(row);
     },
   }),
@@ -234,6 +239,7 @@ export const staffRoutes = [
         });
         return issued;
       });
+      if (purpose === 'reset') await deps.rooms?.takeOutStaff(staff.id);
       return { url: passwordLinkUrl(deps.publicUrl, link.token), expiresAt: link.expiresAt.toISOString(), purpose };
     },
   }),
@@ -251,6 +257,7 @@ export const staffRoutes = [
     institution: ({ params, deps }) => institutionOfStaff(deps, params.staffId),
     handler: async ({ params, deps, actor, institution }) => {
       const n = await deps.auth.sessions.endAll(params.staffId, 'ended_by_admin');
+      await deps.rooms?.takeOutStaff(params.staffId);
       await audit(deps.prisma, actor, {
         action: 'session.ended',
         targetType: 'staff_user',

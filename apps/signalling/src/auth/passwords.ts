@@ -12,6 +12,23 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_PARAMS);
 }
 
+/**
+ * argon2 verifications of this process: how many were started, how many run now and the most
+ * at once. Read by the lock-out tests (a real count of evaluated passwords, not a timing).
+ */
+export const passwordChecks = { started: 0, running: 0, peak: 0 };
+
+async function counted(storedHash: string, password: string): Promise<boolean> {
+  passwordChecks.started++;
+  passwordChecks.running++;
+  passwordChecks.peak = Math.max(passwordChecks.peak, passwordChecks.running);
+  try {
+    return await verify(storedHash, password);
+  } finally {
+    passwordChecks.running--;
+  }
+}
+
 /** Made once: checked against when the e-mail is unknown, so both answers take as long. */
 let dummy: Promise<string> | undefined;
 
@@ -19,11 +36,11 @@ let dummy: Promise<string> | undefined;
 export async function checkPassword(storedHash: string | null, password: string): Promise<boolean> {
   if (storedHash === null) {
     dummy ??= hashPassword('not a password of anybody');
-    await verify(await dummy, password).catch(() => false);
+    await counted(await dummy, password).catch(() => false);
     return false;
   }
   try {
-    return await verify(storedHash, password);
+    return await counted(storedHash, password);
   } catch {
     return false; // a malformed hash never signs anybody in
   }

@@ -2,7 +2,9 @@
 // A client comes with a link token: a capability for its one consultation. A member of
 // staff comes with the session cookie of the page and names the consultation; they get in
 // only when they take part in it (the matrix's `own`), and another institution's
-// consultation reads as not found. After `join`, every event is the peer's own
+// consultation reads as not found. Staff never enter by link: a token with a staff (lead)
+// role is refused as invalid by LinkSigner.verify, so a staff seat always needs a live
+// session of that very user (a deactivated account or a changed role ends it). After `join`, every event is the peer's own
 // (`participant`); the room objects themselves refuse ids the peer does not own.
 import type { IncomingMessage } from 'node:http';
 import type { PrismaClient } from '@dp/db';
@@ -62,7 +64,7 @@ export class RoomAccess {
       select: {
         institution: { select: { id: true, departmentId: true } },
         specialists: { select: { specialistId: true } },
-        participants: { select: { id: true, staffUserId: true, role: true } },
+        participants: { select: { id: true, staffUserId: true, role: true, linkGeneration: true } },
       },
     });
     if (!c) refuse(404);
@@ -72,7 +74,14 @@ export class RoomAccess {
     if (!verdict.allowed) refuse(verdict.status);
     const participant = c.participants.find((p) => p.staffUserId === staff.user.id && isLead(p.role));
     if (!participant) refuse(404);
-    const claims: LinkClaims = { consultationId, participantId: participant.id, role: participant.role, expiresAt: staff.expiresAt };
+    // No link here: the generation is the row's own, so the gate's link check has nothing to refuse.
+    const claims: LinkClaims = {
+      consultationId,
+      participantId: participant.id,
+      role: participant.role,
+      generation: participant.linkGeneration,
+      expiresAt: staff.expiresAt,
+    };
     return { caller: staff, subject, claims, sessionToken };
   }
 

@@ -1,6 +1,7 @@
 import { seedDemo, type PrismaClient } from '@dp/db';
 import { clientRoleIn, staffRoleIn, type RoomRole } from '@dp/protocol';
 import { admission } from '@dp/scheduling';
+import { issuePasswordLink, passwordLinkUrl } from '../auth/password-links.ts';
 
 const FIVE_MIN = 5 * 60_000;
 
@@ -12,16 +13,21 @@ const FIVE_MIN = 5 * 60_000;
 export async function demoConsultation(
   prisma: PrismaClient,
   now = new Date(),
-): Promise<{ consultationId: string; specialistParticipantId: string; clientParticipantId: string }> {
+): Promise<{ consultationId: string; specialistId: string; specialistParticipantId: string; clientParticipantId: string }> {
   const ids = await seedDemo(prisma, { now });
   const today = await prisma.consultation.findUniqueOrThrow({
     where: { id: ids.consultationId },
     include: { specialists: true },
   });
-  if (admission(today, 'client', now).ok) {
-    return { consultationId: today.id, specialistParticipantId: ids.participants.specialist, clientParticipantId: ids.participants.client };
-  }
   const specialistId = today.specialists[0]!.specialistId;
+  if (admission(today, 'client', now).ok) {
+    return {
+      consultationId: today.id,
+      specialistId,
+      specialistParticipantId: ids.participants.specialist,
+      clientParticipantId: ids.participants.client,
+    };
+  }
   const created = await prisma.consultation.create({
     data: {
       institutionId: today.institutionId,
@@ -37,13 +43,30 @@ export async function demoConsultation(
     include: { participants: true },
   });
   const by = (role: 'specialist' | 'client') => created.participants.find((p) => p.role === role)!.id;
-  return { consultationId: created.id, specialistParticipantId: by('specialist'), clientParticipantId: by('client') };
+  return { consultationId: created.id, specialistId, specialistParticipantId: by('specialist'), clientParticipantId: by('client') };
+}
+
+/**
+ * The demo specialist signs in like any member of staff (staff never enter a room by link):
+ * a one-time link to set the password while none is set — each start issues a fresh one and
+ * voids the previous — else null (sign in at /sign-in).
+ */
+export async function demoSpecialistSignIn(
+  prisma: PrismaClient,
+  specialistId: string,
+  publicUrl: string,
+  now = new Date(),
+): Promise<{ email: string; url: string | null }> {
+  const specialist = await prisma.staffUser.findUniqueOrThrow({ where: { id: specialistId }, select: { email: true, passwordHash: true } });
+  if (specialist.passwordHash) return { email: specialist.email, url: null };
+  const link = await issuePasswordLink(prisma, { staffUserId: specialistId, purpose: 'welcome', issuedById: null, now });
+  return { email: specialist.email, url: passwordLinkUrl(publicUrl, link.token) };
 }
 
 export interface DemoRoom {
   consultationId: string;
-  /** Who may join, in the order to print: the staff member first. */
-  participants: { id: string; role: RoomRole; label: string }[];
+  /** Who may join, in the order to print: the staff member first (who enters signed in, not by link). */
+  participants: { id: string; role: RoomRole; label: string; linkGeneration: number }[];
 }
 
 /**
@@ -81,7 +104,7 @@ export async function demoGroupRooms(prisma: PrismaClient, consultationId: strin
     const label = (p: { role: RoomRole; displayName: string | null }) => p.displayName ?? (kind === 'dyad' ? 'Куратор' : 'Ведущий');
     rooms.push({
       consultationId: created.id,
-      participants: created.participants.map((p) => ({ id: p.id, role: p.role, label: label(p) })),
+      participants: created.participants.map((p) => ({ id: p.id, role: p.role, label: label(p), linkGeneration: p.linkGeneration })),
     });
   }
   return rooms;

@@ -6,6 +6,9 @@ import type { Logger } from 'pino';
 import type { LinkSigner } from '../links/link-token.ts';
 import type { ConsultationGate } from '../timetable/consultation-gate.ts';
 import type { SfuClient } from '../sfu/sfu-client.ts';
+import type { Budgets } from './budgets.ts';
+import { securityHeaders } from './security-headers.ts';
+import { serveWebApp } from './web-app.ts';
 
 export interface AppDeps {
   links: LinkSigner;
@@ -19,14 +22,18 @@ export interface AppDeps {
   trustProxy?: string;
   /** GET /metrics (Prometheus text), outside /api: scrapers expect it there. */
   metrics?: express.RequestHandler;
+  /** Limits on link look-ups per link and per address (none: unlimited, e.g. in unit tests of the app). */
+  budgets?: Budgets;
 }
 
 /** REST API and the built web app, from one origin. */
-export function createApp({ links, gate, sfu, webDist, log, api, trustProxy, metrics }: AppDeps): express.Express {
+export function createApp({ links, gate, sfu, webDist, log, api, trustProxy, metrics, budgets }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Which proxies' X-Forwarded-* to believe: the audit log's addresses and Secure cookies depend on it.
   app.set('trust proxy', trustProxySetting(trustProxy ?? 'loopback'));
+  // CSP, nosniff, no Referer, no framing… on every response: the HTML, /api and the assets.
+  app.use(securityHeaders());
   app.use(express.json({ limit: '64kb' }));
 
   if (metrics) app.get('/metrics', metrics);
@@ -45,7 +52,17 @@ export function createApp({ links, gate, sfu, webDist, log, api, trustProxy, met
 
   /** What a link is for (the link page's first question); no personal data. */
   app.get('/api/links/:token', async (req, res) => {
-    const claims = links.verify(req.params.token);
+    // Limits: a forged or malformed token spends its address's budget only; a genuine one its
+    // link's first (a page stuck in a loop), then the address's (req.ip honours TRUST_PROXY).
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    let claims: ReturnType<LinkSigner['verify']>;
+    try {
+      claims = links.verify(req.params.token);
+    } catch (e) {
+      await budgets?.spend('lookup', address);
+      throw e;
+    }
+    await budgets?.spend('lookup', address, { link: claims.participantId });
     const body: LinkInfo = {
       consultationId: claims.consultationId,
       role: claims.role,
@@ -61,19 +78,33 @@ export function createApp({ links, gate, sfu, webDist, log, api, trustProxy, met
     res.status(404).json({ error: { code: 'not_found', message: 'no such endpoint' } });
   });
 
-  if (webDist && existsSync(join(webDist, 'index.html'))) {
-    app.use(express.static(webDist, { index: false, maxAge: '1h' }));
-    // The single-page app owns every other path (/join/<token>, …).
-    app.get(/.*/, (_req, res) => res.sendFile(join(webDist, 'index.html')));
-  }
+  // Pre-compressed, cached by content hash; index.html with this response's CSP nonce.
+  if (webDist && existsSync(join(webDist, 'index.html'))) serveWebApp(app, webDist, log);
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ProtocolError) {
       const status =
-        { invalid_token: 404, not_found: 404, link_expired: 410, link_revoked: 410, forbidden: 403, sfu_unavailable: 503 }[
-          err.code as string
-        ] ?? 400;
-      res.status(status).json({ error: { code: err.code, message: err.message } });
+        {
+          invalid_token: 404,
+          not_found: 404,
+          link_expired: 410,
+          link_revoked: 410,
+          forbidden: 403,
+          rate_limited: 429,
+          sfu_unavailable: 503,
+        }[err.code as string] ?? 400;
+      // A refusal by a limit says when to try again (the page shows a calm «подождите минуту»).
+      const retryAfter = err.code === 'rate_limited' ? err.details?.retryAfterSeconds : undefined;
+      if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
+      res
+        .status(status)
+        .json({
+          error: {
+            code: err.code,
+            message: err.message,
+            ...(retryAfter !== undefined ? { details: { retryAfterSeconds: retryAfter } } : {}),
+          },
+        });
       return;
     }
     const e = err as { status?: number; type?: string; message?: string };

@@ -4,17 +4,12 @@
 // consultation say what it was). Sending never throws at the caller: an SMTP failure is a
 // `failed` row, no SMTP configured is a `skipped` one. Logs carry ids only.
 import type { NotificationKind, NotificationStatus, PrismaClient } from '@dp/db';
-import type { RoomRole } from '@dp/protocol';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
+import { linkExpiresAt, type LinkClaims } from '../links/link-token.ts';
 import { buildMessage, type MailExtras, type MailLang } from './templates.ts';
 
 const MINUTE = 60_000;
-/**
- * The join link's lifetime, as the API issues it (consultations.ts): the hard end plus 30
- * days. The same claims give the same token, so the mailed link is the one staff see.
- */
-const LINK_VALID_AFTER_START_MS = (60 + 30 * 24 * 60) * MINUTE;
 /** An SMTP answer is kept up to this length (it never holds the message). */
 const MAX_ERROR_LENGTH = 500;
 
@@ -25,8 +20,12 @@ export interface NotifierOptions {
   from: string;
   /** The public origin for links (no trailing slash needed). */
   publicUrl: () => string;
-  /** The API's link signer (deps.signLink / LinkSigner.sign). */
-  signLink: (claims: { consultationId: string; participantId: string; role: RoomRole; expiresAt: Date }) => string;
+  /**
+   * The API's link signer (deps.signLink / LinkSigner.sign). The expiry (linkExpiresAt) and the
+   * participant's current link generation are the API's too, so the mailed link is the one
+   * staff are shown — and after «Выдать новую ссылку», the new one.
+   */
+  signLink: (claims: LinkClaims) => string;
   log: Logger;
   now?: () => Date;
   /** Tests: a transport of their own instead of one made from smtpUrl. */
@@ -187,7 +186,7 @@ export class Notifier implements ConsultationMail {
         participants: {
           // Clients only: staff are told in the app. A revoked link is no longer theirs to use.
           where: { staffUserId: null, linkRevokedAt: null },
-          select: { id: true, role: true, email: true, displayName: true },
+          select: { id: true, role: true, email: true, displayName: true, linkGeneration: true },
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
         },
       },
@@ -228,13 +227,13 @@ export class Notifier implements ConsultationMail {
     }
     const told = alreadyTold ? await alreadyTold(c) : new Set<string>();
     const base = this.publicUrl().replace(/\/+$/, '');
-    const expiresAt = new Date(c.start.getTime() + LINK_VALID_AFTER_START_MS);
+    const expiresAt = linkExpiresAt(c.start);
     const out: NotificationOutcome[] = [];
     for (const p of c.participants) {
       // No address: nothing to send and nothing to record (the consultation shows the client has none).
       if (!p.email) continue;
       if (told.has(p.id)) continue;
-      const link = `${base}/join/${this.signLink({ consultationId: c.id, participantId: p.id, role: p.role, expiresAt })}`;
+      const link = `${base}/join/${this.signLink({ consultationId: c.id, participantId: p.id, role: p.role, generation: p.linkGeneration, expiresAt })}`;
       const message = buildMessage(
         kind,
         {

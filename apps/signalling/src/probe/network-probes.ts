@@ -5,23 +5,28 @@
 // Limits, in three layers: a probe lives NETWORK_TEST.lifetimeMs at most (a timer here, and
 // the SFU closes its router by itself too, in case this process dies); a link may have
 // NETWORK_TEST.maxConcurrentPerLink probes open at once (counted here and refused by the SFU
-// as well); and it may start NETWORK_TEST.maxPerWindow probes per rateWindowS (a page stuck
-// in a loop must not keep a worker busy).
+// as well); and how many it may start a minute is a budget per link (or staff session) and per
+// address, counted in Redis across instances (http/budgets.ts, spent by the socket's handler).
+//
+// The verdict is the SFU's: from the test producer's first packet on, the SFU's own stats
+// of the probe are read every PROBE_SAMPLE_MS (what arrived, what went back and what the
+// page's receiver reports acknowledged, probeFigures in the protocol). The page's figures
+// are its own estimate — a page can claim anything — and are only logged beside them.
+// Only the consultation's own specialist, signed in, records the equipment pre-check.
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@dp/db';
 import {
-  isLead,
   NETWORK_TEST,
   networkVerdict,
+  probeFigures,
   ProtocolError,
   type NetworkFigures,
-  type ProbeServerStats,
+  type ProbeSample,
   type RequestPayload,
   type RequestResult,
 } from '@dp/protocol';
 import { hardLimit } from '@dp/scheduling';
 import type { Logger } from 'pino';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { LinkClaims } from '../links/link-token.ts';
 import type { SfuClient } from '../sfu/sfu-client.ts';
 
@@ -32,6 +37,12 @@ export interface Probe {
   sendTransportId: string;
   recvTransportId: string;
   producerId: string | null;
+  /** Signed in staff: their account (the pre-check is theirs only when they are the consultation's specialist); null for a link. */
+  staffUserId: string | null;
+  /** The SFU's readings of this probe, oldest first (the verdict's only input). */
+  samples: ProbeSample[];
+  /** Reads the SFU's stats every PROBE_SAMPLE_MS once the test producer exists. */
+  sampler: NodeJS.Timeout | null;
   /** The router is gone (finished, closed by time, or the socket left). */
   closed: boolean;
   finished: boolean;
@@ -42,6 +53,11 @@ export interface Probe {
 
 /** The one test peer of a probe router (the router has no other). */
 const PROBE_PEER = 'probe';
+
+/** How often the SFU's stats of a probe are read: a bitrate needs two readings ≥ PROBE_MIN_SPAN_MS apart. */
+export const PROBE_SAMPLE_MS = 1_000;
+/** Readings kept per probe (its lifetime is bounded anyway; this bounds the memory if a test lengthens it). */
+const MAX_SAMPLES = 120;
 
 export interface NetworkProbesOptions {
   lifetimeMs?: number;
@@ -57,7 +73,6 @@ export class NetworkProbes {
   private readonly now: () => Date;
   /** Open probes by participant: the per-link limit. */
   private readonly open = new Map<string, Set<string>>();
-  private readonly starts = new RateLimiterMemory({ points: NETWORK_TEST.maxPerWindow, duration: NETWORK_TEST.rateWindowS });
 
   constructor(sfu: SfuClient, prisma: PrismaClient, log: Logger, opts: NetworkProbesOptions = {}) {
     this.sfu = sfu;
@@ -83,13 +98,11 @@ export class NetworkProbes {
   async start(
     claims: LinkClaims,
     req: Pick<RequestPayload<'networkTestStart'>, 'forceTcp'>,
+    by: { staffUserId: string | null } = { staffUserId: null },
   ): Promise<{ probe: Probe; result: RequestResult<'networkTestStart'> }> {
     await this.assertLinkUsable(claims);
     const mine = this.open.get(claims.participantId) ?? new Set<string>();
     if (mine.size >= NETWORK_TEST.maxConcurrentPerLink) throw new ProtocolError('rate_limited', 'too many network tests at once');
-    await this.starts.consume(claims.participantId).catch(() => {
-      throw new ProtocolError('rate_limited', 'too many network tests, try again later');
-    });
     const id = randomUUID();
     mine.add(id);
     this.open.set(claims.participantId, mine);
@@ -115,6 +128,9 @@ export class NetworkProbes {
         sendTransportId: send.id,
         recvTransportId: recv.id,
         producerId: null,
+        staffUserId: by.staffUserId,
+        samples: [],
+        sampler: null,
         closed: false,
         finished: false,
         timer: setTimeout(() => void this.close(probe, 'time is up'), this.lifetimeMs),
@@ -164,6 +180,8 @@ export class NetworkProbes {
       source: 'camera',
     });
     probe.producerId = producerId;
+    probe.sampler = setInterval(() => void this.sample(probe), PROBE_SAMPLE_MS);
+    probe.sampler.unref();
     const consumer = await this.sfu.request('consume', {
       ...peer,
       transportId: probe.recvTransportId,
@@ -174,23 +192,37 @@ export class NetworkProbes {
     return { producerId, consumer: { consumerId: consumer.consumerId, producerId, rtpParameters: consumer.rtpParameters } };
   }
 
-  async stats(probe: Probe): Promise<ProbeServerStats> {
+  /** The figures as the SFU measured them so far. */
+  async stats(probe: Probe): Promise<NetworkFigures> {
     this.assertOpen(probe);
-    return this.sfu.request('probeStats', { roomId: probe.id });
+    await this.sample(probe);
+    return probeFigures(probe.samples);
+  }
+
+  /** One reading of the SFU's stats of the probe (skipped when the router is gone or does not answer). */
+  private async sample(probe: Probe): Promise<void> {
+    if (probe.closed || !probe.producerId) return;
+    const reading = await this.sfu.request('probeStats', { roomId: probe.id }).catch(() => null);
+    if (!reading || probe.closed) return;
+    probe.samples.push(reading);
+    if (probe.samples.length > MAX_SAMPLES) probe.samples.splice(1, 1); // keep the first: the bitrate's start
   }
 
   /**
-   * The page's figures with the SFU's own loss figure (the worse of the two counts: the page
-   * sees the way back, the SFU the way there), the verdict, the stored row; then the probe
-   * closes. Works on a probe closed by time too (the page may have waited for ICE in vain).
+   * A last reading, the figures and the verdict from what the SFU measured, the stored row;
+   * then the probe closes. Works on a probe closed by time too (the page may have waited for
+   * ICE in vain): the readings taken until then count.
    */
   async finish(probe: Probe, req: RequestPayload<'networkTestFinish'>): Promise<RequestResult<'networkTestFinish'>> {
     if (probe.finished) throw new ProtocolError('bad_request', 'this network test is already finished');
     probe.finished = true;
-    let server: ProbeServerStats | null = null;
-    if (!probe.closed && probe.producerId) server = await this.sfu.request('probeStats', { roomId: probe.id }).catch(() => null);
+    if (probe.sampler) clearInterval(probe.sampler);
+    await this.sample(probe);
     await this.close(probe, 'finished');
-    const figures = mergeFigures(req.figures, server);
+    const measured = probeFigures(probe.samples);
+    // The SFU sees a TURN relay as its udp/tcp leg: the page's «relay» is kept for the path only
+    // (informational; the verdict does not read it), and only when a media path existed at all.
+    const figures: NetworkFigures = { ...measured, path: measured.path && req.figures?.path === 'relay' ? 'relay' : measured.path };
     const verdict = networkVerdict(figures);
     const { consultationId, participantId } = probe.claims;
     await this.prisma.deviceCheck.create({
@@ -206,23 +238,34 @@ export class NetworkProbes {
         path: figures.path,
       },
     });
-    // The specialist's check is also the consultation's equipment pre-check (the seed's
+    // The specialist's own check is also the consultation's equipment pre-check (the seed's
     // T−30 rule): passed when video will work with camera and microphone. The T−5 alert to
-    // the head and the dashboard read these rows.
-    if (isLead(probe.claims.role))
-      await this.recordPrecheck(consultationId, participantId, verdict === 'video' && req.camera && req.microphone, figures);
-    this.log.info({ probeId: probe.id, verdict, ...figures }, 'network test finished');
+    // the head and the dashboard read these rows, so nobody else's run may write one.
+    const specialistId = await this.ownSpecialist(probe);
+    if (specialistId) await this.recordPrecheck(consultationId, specialistId, verdict === 'video' && req.camera && req.microphone, figures);
+    this.log.info(
+      { probeId: probe.id, verdict, ...figures, page: req.figures ?? null, readings: probe.samples.length },
+      'network test finished',
+    );
     return { verdict, figures };
   }
 
-  private async recordPrecheck(consultationId: string, participantId: string, passed: boolean, figures: NetworkFigures): Promise<void> {
-    const row = await this.prisma.participant.findUnique({
-      where: { id: participantId },
-      select: { staffUserId: true, consultation: { select: { specialists: { select: { specialistId: true }, take: 1 } } } },
+  /**
+   * The pre-check is the specialist's: a signed-in member of staff (never a link, whatever
+   * its role), in the room as the specialist, and one of the consultation's specialists.
+   * A head's, a curator's or a social worker's run is their own device check only.
+   */
+  private async ownSpecialist(probe: Probe): Promise<string | null> {
+    const { staffUserId, claims } = probe;
+    if (!staffUserId || claims.role !== 'specialist') return null;
+    const own = await this.prisma.consultationSpecialist.findFirst({
+      where: { consultationId: claims.consultationId, specialistId: staffUserId },
+      select: { specialistId: true },
     });
-    // A staff participant's own account, else (a specialist's link without one) the consultation's specialist.
-    const specialistId = row?.staffUserId ?? row?.consultation.specialists[0]?.specialistId;
-    if (!specialistId) return;
+    return own?.specialistId ?? null;
+  }
+
+  private async recordPrecheck(consultationId: string, specialistId: string, passed: boolean, figures: NetworkFigures): Promise<void> {
     await this.prisma.precheckResult.create({
       data: {
         consultationId,
@@ -241,6 +284,7 @@ export class NetworkProbes {
     if (probe.closed) return;
     probe.closed = true;
     clearTimeout(probe.timer);
+    if (probe.sampler) clearInterval(probe.sampler);
     probe.release();
     this.log.debug({ probeId: probe.id, why }, 'network test closed');
     await this.sfu.request('closeRouter', { roomId: probe.id }).catch((e: Error) => {
@@ -261,26 +305,17 @@ export class NetworkProbes {
   private async assertLinkUsable(claims: LinkClaims): Promise<void> {
     const participant = await this.prisma.participant.findFirst({
       where: { id: claims.participantId, consultationId: claims.consultationId },
-      select: { role: true, linkRevokedAt: true, consultation: { select: { start: true, state: true } } },
+      select: { role: true, linkRevokedAt: true, linkGeneration: true, consultation: { select: { start: true, state: true } } },
     });
     if (!participant || participant.role !== claims.role) throw new ProtocolError('invalid_token', 'link is invalid or expired');
-    if (participant.linkRevokedAt) throw new ProtocolError('link_revoked', 'this link was revoked');
+    // An earlier generation's link reads as revoked (the gate says the same).
+    if (participant.linkRevokedAt || participant.linkGeneration !== claims.generation) {
+      throw new ProtocolError('link_revoked', 'this link was revoked');
+    }
     const { state, start } = participant.consultation;
     if (state === 'cancelled' || state === 'failed') throw new ProtocolError('cancelled', 'the consultation was cancelled');
     if (state === 'ended' || state === 'no_show' || hardLimit(start).getTime() <= this.now().getTime()) {
       throw new ProtocolError('consultation_over', 'the consultation is over');
     }
   }
-}
-
-/** The stored figures: the page's, with the SFU's loss when it saw more (either direction counts). */
-export function mergeFigures(page: NetworkFigures, server: ProbeServerStats | null): NetworkFigures {
-  const losses = [page.lossPct, server?.lossPct].filter((v): v is number => typeof v === 'number');
-  const round1 = (v: number) => Math.round(v * 10) / 10;
-  return {
-    rttMs: page.rttMs,
-    lossPct: losses.length ? round1(Math.max(...losses)) : null,
-    bitrateKbps: page.bitrateKbps,
-    path: page.path,
-  };
 }

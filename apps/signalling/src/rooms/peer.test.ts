@@ -10,6 +10,7 @@ describe('Peer state', () => {
       id: 'p1',
       role: 'client',
       label: '',
+      number: null,
       mic: false,
       camera: false,
       screen: false,
@@ -30,7 +31,9 @@ describe('Peer state', () => {
     expect(new Peer('a', 'attendee', '', channel).info().floor).toBe('none');
     expect(new Peer('c', 'curator', '', channel).info().floor).toBe('none');
     expect(new Peer('h', 'host', '', channel).info().floor).toBe('full');
-    expect(new Peer('a', 'attendee', '', channel, { floor: 'mic', hand: true }).info()).toMatchObject({ floor: 'mic', hand: true });
+    const resumed = new Peer('a', 'attendee', '', channel, { floor: 'mic', hand: true, nameShown: true }, 3);
+    expect(resumed.info()).toMatchObject({ floor: 'mic', hand: true, number: 3 });
+    expect(resumed.nameShown).toBe(true);
   });
 
   it('owns exactly its two transports', () => {

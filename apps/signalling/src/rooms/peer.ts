@@ -35,6 +35,8 @@ export interface ConsumerRecord {
 export interface CarriedState {
   floor: Floor;
   hand: boolean;
+  /** The host showed this speaker's name to the other attendees with the floor (room-policy.ts `seesName`). */
+  nameShown: boolean;
 }
 
 /** One participant in a room, and the media ids it owns (the SFU checks them again). */
@@ -43,6 +45,8 @@ export class Peer {
   readonly id: string;
   readonly role: RoomRole;
   readonly label: string;
+  /** A webinar attendee's «Участник N» (null for everyone else). */
+  readonly number: number | null;
   readonly channel: PeerChannel;
   readonly joinedAt = new Date();
   sendTransportId: string | undefined;
@@ -52,6 +56,7 @@ export class Peer {
   audioOnly = false;
   floor: Floor;
   hand = false;
+  nameShown = false;
   /** Lost its connection; its place is kept for the resume grace. */
   away = false;
   readonly producers = new Map<string, ProducerRecord>();
@@ -59,13 +64,15 @@ export class Peer {
   /** The browser's latest own view of its connection (`clientStats`), for the health dashboard. */
   browserStats: { report: ClientStatsReport; at: number } | undefined;
 
-  constructor(id: string, role: RoomRole, label: string, channel: PeerChannel, carried?: CarriedState) {
+  constructor(id: string, role: RoomRole, label: string, channel: PeerChannel, carried?: CarriedState, number: number | null = null) {
     this.id = id;
     this.role = role;
     this.label = label;
+    this.number = number;
     this.channel = channel;
     this.floor = carried?.floor ?? initialFloor(role);
     this.hand = carried?.hand ?? false;
+    this.nameShown = carried?.nameShown ?? false;
   }
 
   ownsTransport(transportId: string): boolean {
@@ -77,7 +84,7 @@ export class Peer {
   }
 
   carried(): CarriedState {
-    return { floor: this.floor, hand: this.hand };
+    return { floor: this.floor, hand: this.hand, nameShown: this.nameShown };
   }
 
   info(): PeerInfo {
@@ -86,6 +93,7 @@ export class Peer {
       id: this.id,
       role: this.role,
       label: this.label,
+      number: this.number,
       mic: live('mic'),
       camera: live('camera'),
       screen: live('screen'),

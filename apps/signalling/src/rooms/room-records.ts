@@ -9,6 +9,8 @@ export interface RoomRecords {
   exited(participantId: string): Promise<void>;
   /** A host removed the participant for good: its link is revoked. */
   removed(participantId: string): Promise<void>;
+  /** A webinar attendee's «Участник N»: given on first call, the same ever after. */
+  attendeeNumber(participantId: string): Promise<number>;
   chatHistory(): Promise<ChatMessage[]>;
   saveChat(m: {
     participantId: string;
@@ -37,7 +39,7 @@ export function prismaRoomRecords(prisma: PrismaClient, consultationId: string, 
     url: true,
     answeredAt: true,
     createdAt: true,
-    participant: { select: { role: true, displayName: true, staffUser: { select: { displayName: true } } } },
+    participant: { select: { role: true, displayName: true, attendeeNumber: true, staffUser: { select: { displayName: true } } } },
   } as const;
   type Row = {
     id: string;
@@ -47,13 +49,14 @@ export function prismaRoomRecords(prisma: PrismaClient, consultationId: string, 
     url: string | null;
     answeredAt: Date | null;
     createdAt: Date;
-    participant: { role: RoomRole; displayName: string | null; staffUser: { displayName: string } | null };
+    participant: { role: RoomRole; displayName: string | null; attendeeNumber: number | null; staffUser: { displayName: string } | null };
   };
   const toMessage = (r: Row): ChatMessage => ({
     id: r.id,
     peerId: r.participantId,
     role: r.participant.role,
     label: labelOf(r.participant),
+    number: r.participant.attendeeNumber,
     kind: r.kind,
     text: r.body,
     url: r.url,
@@ -91,6 +94,24 @@ export function prismaRoomRecords(prisma: PrismaClient, consultationId: string, 
         data: { linkRevokedAt: now() },
       });
     },
+    async attendeeNumber(participantId) {
+      // max + 1 in one statement. The room asks one at a time; should two instances number
+      // the same consultation at once, the unique index (consultation_id, attendee_number)
+      // refuses the second, which reads the new max and tries again.
+      for (let attempt = 0; ; attempt++) {
+        const row = await prisma.participant.findFirst({ where: { id: participantId, consultationId }, select: { attendeeNumber: true } });
+        if (!row) throw new Error('no such participant');
+        if (row.attendeeNumber !== null) return row.attendeeNumber;
+        try {
+          await prisma.$executeRaw`
+            UPDATE participants
+               SET attendee_number = (SELECT COALESCE(MAX(attendee_number), 0) + 1 FROM participants WHERE consultation_id = ${consultationId}::uuid)
+             WHERE id = ${participantId}::uuid AND consultation_id = ${consultationId}::uuid AND attendee_number IS NULL`;
+        } catch (e) {
+          if (attempt >= 10 || !isUniqueViolation(e)) throw e;
+        }
+      }
+    },
     async chatHistory() {
       const rows = await prisma.roomMessage.findMany({
         where: { consultationId },
@@ -117,6 +138,12 @@ export function prismaRoomRecords(prisma: PrismaClient, consultationId: string, 
       return row ? toMessage(row as Row) : null;
     },
   };
+}
+
+/** PostgreSQL's unique_violation, from a model call (P2002) or a raw query (P2010 with the driver's code). */
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+  return err.code === 'P2002' || err.meta?.driverAdapterError?.cause?.originalCode === '23505';
 }
 
 /** What others see of a participant: staff by name, a client by the name they gave, or nothing (anonymous). */

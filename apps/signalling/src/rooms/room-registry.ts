@@ -1,3 +1,4 @@
+import type { PrismaClient } from '@dp/db';
 import { RESUME_GRACE_MS, type RoomClosedReason, type RoomKind } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { SfuClient } from '../sfu/sfu-client.ts';
@@ -77,7 +78,27 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
+  /**
+   * A member of staff lost the standing that let them in (deactivated, role changed, sessions
+   * ended): each of their peers in this process's open rooms leaves now, not at their next
+   * event. Their ended session keeps them from joining again. Returns how many were taken out.
+   */
+  async takeOutStaff(staffUserId: string, db: Pick<PrismaClient, 'participant'>): Promise<number> {
+    const open = [...this.rooms.keys()].filter((id) => UUID.test(id));
+    if (open.length === 0) return 0;
+    const seats = await db.participant.findMany({
+      where: { staffUserId, consultationId: { in: open } },
+      select: { id: true, consultationId: true },
+    });
+    let n = 0;
+    for (const seat of seats) if (await this.rooms.get(seat.consultationId)?.takeOutParticipant(seat.id)) n++;
+    if (n > 0) this.log.info({ peers: n }, 'staff peers taken out: account deactivated, role changed or sessions ended');
+    return n;
+  }
+
   async closeAll(reason: 'server_shutdown'): Promise<void> {
     await Promise.all([...this.rooms.values()].map((r) => r.close(reason)));
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

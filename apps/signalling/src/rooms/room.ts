@@ -2,10 +2,13 @@ import {
   hasPower,
   mayModerate,
   mayProduce,
+  mayShowName,
+  namesHidden,
   ProtocolError,
   RESUME_GRACE_MS,
   rolesOfKind,
   sees,
+  seesName,
   waitsForAdmission,
   type ChatMessage,
   type ClientStatsReport,
@@ -77,6 +80,10 @@ export class Room {
   private readonly departed = new Map<string, Departed>();
   /** Removed by a host: their link does not open this room again. */
   private readonly removed = new Set<string>();
+  /** Webinar attendees' «Участник N» (kept in the record; this only saves a query on a reconnect). */
+  private readonly numbers = new Map<string, number>();
+  /** Numbers are given one at a time (parallel first entries would all read the same max). */
+  private numbering: Promise<unknown> = Promise.resolve();
   private readonly awayTimers = new Map<string, NodeJS.Timeout>();
   private readonly sfu: SfuClient;
   private readonly log: Logger;
@@ -166,7 +173,10 @@ export class Room {
     this.assertOpen();
     if (this.removed.has(peerId)) throw new ProtocolError('removed', 'the host removed this participant');
     if (!rolesOfKind[this.kind].includes(role)) throw new ProtocolError('forbidden', `a ${role} has no place in a ${this.kind} room`);
-    const { rtpCapabilities: routerRtpCapabilities } = await this.sfu.request('openRouter', { roomId: this.id });
+    const [{ rtpCapabilities: routerRtpCapabilities }, number] = await Promise.all([
+      this.sfu.request('openRouter', { roomId: this.id }),
+      this.attendeeNumber(peerId, role),
+    ]);
     const base = { roomId: this.id, peerId, forceTcp: opts.forceTcp };
     // An earlier self's media go first (the SFU keys media by peer id).
     const previous = this.present.get(peerId) ?? this.waiting.get(peerId);
@@ -183,7 +193,7 @@ export class Room {
     const resumed = this.present.get(peerId);
     const recent = this.departed.get(peerId);
     const carried = resumed?.carried() ?? (recent && recent.until > Date.now() ? recent : undefined);
-    const peer = new Peer(peerId, role, label, channel, carried);
+    const peer = new Peer(peerId, role, label, channel, carried, number);
     peer.sendTransportId = send.id;
     peer.recvTransportId = recv.id;
     peer.rtpCapabilities = opts.rtpCapabilities;
@@ -217,7 +227,7 @@ export class Room {
         admitterPresent: this.admitterPresent(),
         peers: admitted ? this.visibleTo(peer) : [],
         waiting: hasPower(role, 'admit') ? this.waitingList() : [],
-        chat: admitted ? await this.chatHistory() : [],
+        chat: admitted ? await this.chatHistory(peer) : [],
         routerRtpCapabilities,
         transports: { send, recv },
       },
@@ -392,7 +402,7 @@ export class Room {
     this.waiting.delete(targetId);
     this.present.set(targetId, target);
     this.waitingChanged();
-    target.channel.emit('admitted', { peers: this.visibleTo(target), chat: await this.chatHistory() });
+    target.channel.emit('admitted', { peers: this.visibleTo(target), chat: await this.chatHistory(target) });
     this.broadcastJoined(target);
     this.recordStay(target, 'entered');
     this.log.info({ peerId: targetId, by: actor.id }, 'peer admitted');
@@ -417,9 +427,11 @@ export class Room {
     this.announce(peer, peer.floor);
   }
 
-  async grantFloor(actor: Peer, targetId: string, camera: boolean): Promise<void> {
+  /** `showName`: the other attendees see the speaker by name, not as «Участник N» (docs/security.md). */
+  async grantFloor(actor: Peer, targetId: string, camera: boolean, showName = false): Promise<void> {
     const target = this.moderated(actor, targetId, 'floor');
-    await this.setFloor(target, camera ? 'full' : 'mic');
+    if (showName && !mayShowName(this.kind, actor.role, target.role)) throw new ProtocolError('forbidden', 'names are not shown here');
+    await this.setFloor(target, camera ? 'full' : 'mic', showName);
   }
 
   async revokeFloor(actor: Peer, targetId: string): Promise<void> {
@@ -460,6 +472,18 @@ export class Room {
     this.log.info({ peerId: participantId }, 'peer taken out: link revoked');
   }
 
+  /**
+   * Out now, but not barred from this room: the holder of a client's old link after a new one
+   * was issued (the new link may enter), a member of staff whose account was deactivated or
+   * changed role (their ended session keeps them out). False when the participant is not here.
+   */
+  async takeOutParticipant(participantId: string): Promise<boolean> {
+    const peer = this.present.get(participantId) ?? this.waiting.get(participantId);
+    if (!peer) return false;
+    await this.takeOut(peer);
+    return true;
+  }
+
   /** Out of the room for good: told so, gone, and no place kept for a resume. */
   private async takeOut(peer: Peer): Promise<void> {
     peer.channel.emit('removed', {});
@@ -496,7 +520,7 @@ export class Room {
     this.require(actor, 'mark_answered');
     const message = await this.records.markAnswered(messageId);
     if (!message) throw new ProtocolError('not_found', 'no such question');
-    for (const p of this.present.values()) p.channel.emit('chatUpdated', message);
+    for (const p of this.present.values()) p.channel.emit('chatUpdated', this.messageFor(p, message));
   }
 
   private async post(peer: Peer, kind: ChatMessage['kind'], text: string, url: string | null): Promise<ChatMessage> {
@@ -504,15 +528,42 @@ export class Room {
       throw new ProtocolError('rate_limited', 'too many messages');
     });
     const message = await this.records.saveChat({ participantId: peer.id, role: peer.role, label: peer.label, kind, text, url });
-    for (const p of this.present.values()) if (p !== peer) p.channel.emit('chatMessage', message);
+    for (const p of this.present.values()) if (p !== peer) p.channel.emit('chatMessage', this.messageFor(p, message));
     return message;
   }
 
-  private chatHistory(): Promise<ChatMessage[]> {
-    return this.records.chatHistory().catch((e: Error) => {
+  /** The chat so far, as `viewer` may read it. */
+  private async chatHistory(viewer: Peer): Promise<ChatMessage[]> {
+    const history = await this.records.chatHistory().catch((e: Error) => {
       this.log.warn({ err: e.message }, 'could not read the chat history');
       return [];
     });
+    return history.map((m) => this.messageFor(viewer, m));
+  }
+
+  // --- names: what each participant is told of the others (room-policy.ts `seesName`) --------
+
+  /** A webinar attendee's «Участник N», from the record (the same on every return); null for others. */
+  private async attendeeNumber(peerId: string, role: RoomRole): Promise<number | null> {
+    if (this.kind !== 'webinar' || role !== 'attendee') return null;
+    const known = this.numbers.get(peerId);
+    if (known !== undefined) return known;
+    const next = this.numbering.then(() => this.records.attendeeNumber(peerId));
+    this.numbering = next.catch(() => undefined);
+    const number = await next;
+    this.numbers.set(peerId, number);
+    return number;
+  }
+
+  /** What `viewer` is told of `peer`: no name where it may not know it (it keeps the number). */
+  private infoFor(viewer: Peer, peer: Peer): PeerInfo {
+    const info = peer.info();
+    return viewer.id === peer.id || seesName(this.kind, viewer.role, peer) ? info : { ...info, label: '' };
+  }
+
+  /** A chat line as `viewer` may read it: another attendee's line without the name (the chat never shows it). */
+  private messageFor(viewer: Peer, message: ChatMessage): ChatMessage {
+    return viewer.id === message.peerId || !namesHidden(this.kind, viewer.role, message.role) ? message : { ...message, label: '' };
   }
 
   // --- internals -------------------------------------------------------------------------------
@@ -521,9 +572,10 @@ export class Room {
    * Sets what a participant may send. Media it may no longer send are closed by the server
    * (its browser is told), so a taken-back floor holds whatever the browser does.
    */
-  private async setFloor(target: Peer, floor: Floor): Promise<void> {
+  private async setFloor(target: Peer, floor: Floor, nameShown = false): Promise<void> {
     const before = target.floor;
     target.floor = floor;
+    target.nameShown = floor !== 'none' && nameShown;
     if (floor !== 'none') target.hand = false;
     const revoked = [...target.producers.values()].filter((p) => !mayProduce(target.role, floor, p.source));
     await Promise.all(
@@ -632,7 +684,7 @@ export class Room {
   }
 
   private visibleTo(viewer: Peer): PeerInfo[] {
-    return [...this.present.values()].filter((p) => p !== viewer && sees(this.kind, viewer.role, p)).map((p) => p.info());
+    return [...this.present.values()].filter((p) => p !== viewer && sees(this.kind, viewer.role, p)).map((p) => this.infoFor(viewer, p));
   }
 
   private waitingList(): WaitingPeer[] {
@@ -654,8 +706,8 @@ export class Room {
   }
 
   private broadcastJoined(peer: Peer): void {
-    const info = peer.info();
-    for (const p of this.present.values()) if (p !== peer && sees(this.kind, p.role, peer)) p.channel.emit('peerJoined', info);
+    for (const p of this.present.values())
+      if (p !== peer && sees(this.kind, p.role, peer)) p.channel.emit('peerJoined', this.infoFor(p, peer));
   }
 
   /**
@@ -664,9 +716,8 @@ export class Room {
    * whoever starts seeing it gets the update and adds it.
    */
   private announce(peer: Peer, floorBefore: Floor): void {
-    const info = peer.info();
     for (const p of this.present.values()) {
-      if (p === peer || sees(this.kind, p.role, peer)) p.channel.emit('peerUpdated', info);
+      if (p === peer || sees(this.kind, p.role, peer)) p.channel.emit('peerUpdated', this.infoFor(p, peer));
       else if (sees(this.kind, p.role, { role: peer.role, floor: floorBefore })) p.channel.emit('peerLeft', { peerId: peer.id });
     }
     if (hasPower(peer.role, 'admit')) this.admitterPresence();

@@ -8,6 +8,8 @@ import type { Room } from '../rooms/room.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import { bindRequests } from './request-dispatch.ts';
 import type { NetworkProbes, Probe } from '../probe/network-probes.ts';
+import type { Budgets, Holder } from '../http/budgets.ts';
+import type { IncomingMessage } from 'node:http';
 
 const CONSUMER_ACK_TIMEOUT_MS = 10_000;
 
@@ -19,8 +21,46 @@ export function attachRoomNamespace(
   gate: ConsultationGate,
   log: Logger,
   probes: NetworkProbes,
+  /** Connections, joins and network-test starts per link, session and address (none: unlimited). */
+  limits?: { budgets: Budgets; addressOf: (req: IncomingMessage) => string },
 ): void {
   assertRoomEventsInMatrix();
+  const addressOf = (socket: Socket) => limits?.addressOf(socket.request) ?? socket.handshake.address;
+  /** Spends a budget for a request that `admit` refused or passed (a refused one only the address's). */
+  const spend = async (kind: 'join' | 'networkTest', socket: Socket, pass: RoomPass | null) => {
+    if (!limits) return;
+    const holder: Holder | null = pass ? (pass.sessionToken ? { session: pass.sessionToken } : { link: pass.claims.participantId }) : null;
+    await limits.budgets.spend(kind, addressOf(socket), holder);
+  };
+  /** `admit`, with its budget: a refused attempt still counts against the address. */
+  const admitWithin = async (
+    kind: 'join' | 'networkTest',
+    socket: Socket,
+    auth: { token?: string | undefined; consultationId?: string | undefined },
+  ) => {
+    let pass: RoomPass;
+    try {
+      pass = await access.admit(socket.request, auth);
+    } catch (e) {
+      await spend(kind, socket, null);
+      throw e;
+    }
+    await spend(kind, socket, pass);
+    return pass;
+  };
+  // New connections per address (a refused one gets connect_error with data.code `rate_limited`).
+  if (limits) {
+    io.of(ROOM_NAMESPACE).use((socket, next) => {
+      limits.budgets.spend('connection', addressOf(socket)).then(
+        () => next(),
+        (e: unknown) => {
+          const err = new Error('rate_limited') as Error & { data?: unknown };
+          err.data = e instanceof ProtocolError ? { code: e.code, ...(e.details ?? {}) } : { code: 'internal' };
+          next(err);
+        },
+      );
+    });
+  }
   io.of(ROOM_NAMESPACE).on('connection', (socket: Socket) => {
     let session: { room: Room; peer: Peer; pass: RoomPass } | undefined;
     // The device check's network tests of this socket (allowed before `join`; they end with it).
@@ -68,7 +108,7 @@ export function attachRoomNamespace(
           if (session && session.room.state === 'open' && session.room.has(session.peer)) {
             throw new ProtocolError('already_joined', 'this connection is already in a room');
           }
-          const pass = await access.admit(socket.request, { token, consultationId });
+          const pass = await admitWithin('join', socket, { token, consultationId });
           const claims = pass.claims;
           const entry = await gate.enter(claims);
           const room = rooms.getOrCreate(claims.consultationId, entry.kind, entry.endsAt);
@@ -101,7 +141,7 @@ export function attachRoomNamespace(
         admit: inRoom((room, peer, p) => room.admit(peer, p.peerId)),
         decline: inRoom((room, peer, p) => room.decline(peer, p.peerId)),
         raiseHand: inRoom((room, peer, p) => room.raiseHand(peer, p.raised)),
-        grantFloor: inRoom((room, peer, p) => room.grantFloor(peer, p.peerId, p.camera)),
+        grantFloor: inRoom((room, peer, p) => room.grantFloor(peer, p.peerId, p.camera, p.showName ?? false)),
         revokeFloor: inRoom((room, peer, p) => room.revokeFloor(peer, p.peerId)),
         mutePeer: inRoom((room, peer, p) => room.mutePeer(peer, p.peerId)),
         removePeer: inRoom((room, peer, p) => room.removePeer(peer, p.peerId)),
@@ -120,9 +160,12 @@ export function attachRoomNamespace(
 
         // The network test: authorised like `join` (a link, or staff taking part), then on its own pass.
         networkTestStart: async ({ token, consultationId, forceTcp, rtpCapabilities }) => {
-          const pass = await access.admit(socket.request, { token, consultationId });
+          const pass = await admitWithin('networkTest', socket, { token, consultationId });
           await access.check('networkTestStart', pass);
-          const { probe, result } = await probes.start(pass.claims, { forceTcp });
+          // A member of staff's account goes with the probe: only the consultation's own
+          // specialist, signed in, records its equipment pre-check.
+          const staffUserId = pass.caller.kind === 'staff' ? pass.caller.user.id : null;
+          const { probe, result } = await probes.start(pass.claims, { forceTcp }, { staffUserId });
           tests.set(probe.id, { probe, pass, rtpCapabilities });
           return result;
         },

@@ -12,9 +12,10 @@ export interface Entry {
 }
 
 /**
- * Whether a link may enter its consultation's room now, from the timetable in the
- * database: staff from the pre-check (T−30), clients from T, nobody past T+60 or
- * after cancellation; a revoked participant never.
+ * Whether a link (or a signed-in member of staff) may enter its consultation's room now,
+ * from the timetable in the database: staff from the pre-check (T−30), clients from T,
+ * nobody past T+60 or after cancellation; a revoked participant, or a link of an earlier
+ * generation, never.
  */
 export class ConsultationGate {
   private readonly prisma: PrismaClient;
@@ -56,6 +57,7 @@ export class ConsultationGate {
       select: {
         role: true,
         linkRevokedAt: true,
+        linkGeneration: true,
         displayName: true,
         staffUser: { select: { displayName: true } },
         consultation: {
@@ -69,9 +71,12 @@ export class ConsultationGate {
         },
       },
     });
-    // A link whose participant is unknown is as good as forged; a revoked one says so.
+    // A link whose participant is unknown is as good as forged; a revoked one says so, and so
+    // does one of an earlier generation (staff issued a new link: «Выдать новую ссылку»).
     if (!participant || participant.role !== claims.role) throw new ProtocolError('invalid_token', 'link is invalid or expired');
-    if (participant.linkRevokedAt) throw new ProtocolError('link_revoked', 'this link was revoked');
+    if (participant.linkRevokedAt || participant.linkGeneration !== claims.generation) {
+      throw new ProtocolError('link_revoked', 'this link was revoked');
+    }
     return { ...participant.consultation, label: labelOf(participant) };
   }
 

@@ -104,6 +104,14 @@ async function consultationOf(institutionId: string, specialistId: string): Prom
   return row.id;
 }
 
+/** A consultation of `specialistId` booked by the caller (createdById), and its client participant. */
+async function bookedBy(institutionId: string, specialistId: string, caller: Identity | null): Promise<{ id: string; clientId: string }> {
+  const id = await consultationOf(institutionId, specialistId);
+  await prisma.consultation.update({ where: { id }, data: { createdById: caller?.user.id ?? null } });
+  const client = await prisma.participant.findFirstOrThrow({ where: { consultationId: id, role: 'client' } });
+  return { id, clientId: client.id };
+}
+
 async function requestOf(institutionId: string, responsibleSpecialistId: string | null): Promise<string> {
   return prisma.$transaction(async (tx) => {
     const number = await allocateRequestNumber(tx, institutionId, 2026);
@@ -248,6 +256,16 @@ const FIXTURES = {
     const id = await consultationOf(inst.id, await owner());
     const client = await prisma.participant.findFirstOrThrow({ where: { consultationId: id, role: 'client' } });
     return { path: `/consultations/${id}/participants/${client.id}/revoke-link`, body: {} };
+  },
+  // The caller booked it: the handler narrows these to the booker, the responsible social
+  // worker and the head (link-handover.test.ts tries the others).
+  'consultations.show_link': async ({ caller, inst, owner }) => {
+    const { id, clientId } = await bookedBy(inst.id, await owner(), caller);
+    return { path: `/consultations/${id}/participants/${clientId}/link` };
+  },
+  'consultations.rotate_link': async ({ caller, inst, owner }) => {
+    const { id, clientId } = await bookedBy(inst.id, await owner(), caller);
+    return { path: `/consultations/${id}/participants/${clientId}/link`, body: {} };
   },
   'consultations.technical_failure': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner())}/technical-failure`,

@@ -98,6 +98,7 @@ async function openConsultation(where: Inst, specialistId: string, extraStaff: {
     consultationId: c.id,
     participantId: client.id,
     role: 'client',
+    generation: client.linkGeneration,
     expiresAt: new Date(Date.now() + 3600_000),
   });
   return { id: c.id, token };

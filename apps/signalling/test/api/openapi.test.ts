@@ -107,7 +107,7 @@ describe('GET /api/openapi.json', () => {
       'schedules',
       'staff',
     ]);
-    // Sign-in answers 401 invalid_credentials / totp_required and 429 when locked.
+    // Sign-in answers 401 invalid_credentials (any wrong part) and 429 when locked.
     const signIn = doc.paths['/auth/sign-in']!.post!;
     expect(Object.keys(signIn.responses).sort()).toEqual(expect.arrayContaining(['200', '400', '401', '429']));
   });

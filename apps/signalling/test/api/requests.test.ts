@@ -131,11 +131,33 @@ describe('the request journal', () => {
     const foreign = await api.patch(`/institutions/${omsk.id}/requests/${created[1]!.id}`, { responsibleSpecialistId: stranger.id });
     expect(foreign.status).toBe(404);
     expect(foreign.error.details).toEqual({ responsibleSpecialistId: expect.any(String) });
-    const register404 = await register(omsk, { channel: 'email', registeredById: UNKNOWN_ID });
-    expect(register404.error).toMatchObject({ code: 'not_found', details: { registeredById: expect.any(String) } });
     expect((await api.get(`/institutions/${UNKNOWN_ID}/requests`)).status).toBe(404);
     // Nothing was numbered by the refused registration.
     expect((await register(omsk, { channel: 'email', receivedAt: '2026-03-10T05:00:00Z' })).body.number).toBe(6);
+  });
+});
+
+describe('who registered it', () => {
+  test("the signed-in caller is the author: a registeredById in the body (a colleague's, an unknown id) changes nothing", async () => {
+    const worker = await api.staff('social_worker', omsk.id);
+    const colleague = await api.staff('social_worker', omsk.id);
+    const path = `/institutions/${omsk.id}/requests`;
+    for (const registeredById of [colleague.user.id, UNKNOWN_ID, stranger.id]) {
+      const res = await api.as(worker).post<JournalRequest>(path, {
+        channel: 'phone',
+        fromWhom: 'Бабушка',
+        reason: 'Просит консультацию психолога',
+        registeredById,
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.registeredById).toBe(worker.user.id);
+      const row = await prisma.request.findUniqueOrThrow({ where: { id: res.body.id } });
+      expect(row.registeredById).toBe(worker.user.id);
+    }
+    // Without one, too; and the admin who registers one is its author.
+    const plain = await api.as(colleague).post<JournalRequest>(path, { channel: 'visit', fromWhom: 'Мать', reason: 'Запись на приём' });
+    expect(plain.body.registeredById).toBe(colleague.user.id);
+    expect((await register(omsk, { channel: 'visit' })).body.registeredById).toBe(api.admin.user.id);
   });
 });
 

@@ -15,7 +15,7 @@ import { CSRF_HEADER, SESSION_COOKIE, type ApiErrorResponse } from '@dp/protocol
 import { createApiRouter } from '../../src/api/index.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import { SessionStore } from '../../src/auth/session-store.ts';
-import { SignInGuard } from '../../src/auth/sign-in-guard.ts';
+import { SignInGuard, type SignInGuardOptions } from '../../src/auth/sign-in-guard.ts';
 import { LinkSigner } from '../../src/links/link-token.ts';
 
 export const PUBLIC_URL = 'https://priem.example.org';
@@ -88,7 +88,8 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 export async function startApi(options: {
   prisma: PrismaClient;
   now: Date;
-  signIn?: { maxFailures?: number; lockSeconds?: number; maxFailuresPerIp?: number };
+  /** The lock-out and the argon2 caps (auth/sign-in-guard.ts); a key prefix of its own is always added. */
+  signIn?: Partial<Omit<SignInGuardOptions, 'keyPrefix'>>;
   session?: { idleSeconds?: number; absoluteSeconds?: number };
 }): Promise<ApiUnderTest> {
   if (!process.env.REDIS_URL) throw new Error('REDIS_URL is not set: run the tests through ./pnpm test');
@@ -112,9 +113,9 @@ export async function startApi(options: {
     now,
   );
   const guard = new SignInGuard(redis, {
+    ...options.signIn,
     maxFailures: options.signIn?.maxFailures ?? 5,
     lockSeconds: options.signIn?.lockSeconds ?? 900,
-    ...(options.signIn?.maxFailuresPerIp ? { maxFailuresPerIp: options.signIn.maxFailuresPerIp } : {}),
     keyPrefix: `test:${randomUUID()}`,
   });
   const app = express();

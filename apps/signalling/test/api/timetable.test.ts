@@ -153,7 +153,7 @@ describe('free slots and booking', () => {
     expect((await slots('2026-03-06T18:00:00Z', '2026-03-09T18:00:00Z')).body.slots).toEqual([]); // Saturday, Sunday, holiday
   });
 
-  test('a consultation in a free slot: 201, participants, one link each, the timetable told', async () => {
+  test('a consultation in a free slot: 201, participants (no links), the booker recorded, the timetable told', async () => {
     const res = await book('2026-03-03T09:30:00+06:00');
     expect(res.status).toBe(201);
     first = res.body;
@@ -168,14 +168,21 @@ describe('free slots and booking', () => {
       ['specialist', psychologist.id, 'Психолог'],
       ['client', null, 'Иванова Мария'],
     ]);
-    expect(first.links).toHaveLength(2);
-    for (const link of first.links) {
-      expect(link.url.startsWith(`${PUBLIC_URL}/join/`)).toBe(true);
-      const claims = links.verify(link.url.slice(`${PUBLIC_URL}/join/`.length), NOW);
-      expect(claims).toMatchObject({ consultationId: first.id, participantId: link.participantId, role: link.role });
-      // planned start + 60 min + 30 days
-      expect(claims.expiresAt.toISOString()).toBe('2026-04-02T04:30:00.000Z');
-    }
+    // No link in the response: the client's is shown by its own route, to those who hand it over.
+    expect(JSON.stringify(first)).not.toContain('/join/');
+    expect((await prisma.consultation.findUniqueOrThrow({ where: { id: first.id } })).createdById).toBe(api.admin.user.id);
+    const asHead = api.as(await api.signIn(await prisma.staffUser.findUniqueOrThrow({ where: { id: head.id } })));
+    const client = first.participants.find((p) => p.role === 'client')!;
+    const link = await asHead.get<{ participantId: string; url: string; generation: number }>(
+      `/consultations/${first.id}/participants/${client.id}/link`,
+    );
+    expect(link.status).toBe(200);
+    expect(link.body).toMatchObject({ participantId: client.id, generation: 1 });
+    expect(link.body.url.startsWith(`${PUBLIC_URL}/join/`)).toBe(true);
+    const claims = links.verify(link.body.url.slice(`${PUBLIC_URL}/join/`.length), NOW);
+    expect(claims).toMatchObject({ consultationId: first.id, participantId: client.id, role: 'client', generation: 1 });
+    // planned start + 60 min + 30 days
+    expect(claims.expiresAt.toISOString()).toBe('2026-04-02T04:30:00.000Z');
     expect(api.timetableCalls).toEqual([first.id]);
     expect((await api.get<Consultation>(`/consultations/${first.id}`)).body).toEqual(first);
 
@@ -317,7 +324,7 @@ describe('free slots and booking', () => {
       '2026-03-04T06:00:00.000Z',
       '2026-03-04T08:30:00.000Z',
     ]);
-    expect(list.body.consultations.every((c) => c.links.length === c.participants.length)).toBe(true);
+    expect(JSON.stringify(list.body)).not.toContain('/join/');
     const lawyers = await api.get<{ consultations: Consultation[] }>(
       `/institutions/${institution.id}/consultations?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z&specialistId=${lawyer.id}`,
     );

@@ -1,12 +1,7 @@
-import { MantineProvider } from '@mantine/core';
 import { RouterProvider } from 'react-router';
 import { router } from './router.tsx';
-import { cssVariablesResolver, theme } from './theme.ts';
 
+/** Every page but the link page (main.tsx): the router, loaded as a chunk of its own. */
 export function App() {
-  return (
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} forceColorScheme="light">
-      <RouterProvider router={router} />
-    </MantineProvider>
-  );
+  return <RouterProvider router={router} />;
 }

@@ -1,6 +1,7 @@
-import { createBrowserRouter, type RouteObject } from 'react-router';
+import { createBrowserRouter, useParams, useSearchParams, type RouteObject } from 'react-router';
 import { JoinPage } from '../join/JoinPage.tsx';
 import { Home } from './Home.tsx';
+import { setNavigator } from './navigation.ts';
 
 type StaffScreens = typeof import('../staff/index.ts');
 const staff = () => import('../staff/index.ts');
@@ -10,8 +11,9 @@ const admin = () => import('../admin/index.ts');
 
 const routes: RouteObject[] = [
   { path: '/', element: <Home /> },
-  // The client's link: public, and kept out of the staff chunk.
-  { path: '/join/:token', element: <JoinPage /> },
+  // The client's link: main.tsx renders it without the router when the page is opened at its
+  // address; this route serves an in-app navigation to it.
+  { path: '/join/:token', Component: JoinRoute },
   {
     // Staff screens share one session (the layout asks the server who is signed in).
     lazy: screen('StaffLayout'),
@@ -19,6 +21,8 @@ const routes: RouteObject[] = [
       { path: '/sign-in', lazy: screen('SignInPage') },
       { path: '/set-password/:token', lazy: screen('SetPasswordPage') },
       { path: '/staff', lazy: screen('StaffHome') },
+      // A staff member's way into a room: the session, never a link.
+      { path: '/staff/room/:consultationId', lazy: screen('StaffRoomPage') },
       { path: '/account', lazy: screen('AccountPage') },
       { path: '/account/totp', lazy: screen('TotpPage') },
       { path: '/admin/staff', lazy: screen('AdminStaffPage') },
@@ -43,4 +47,11 @@ if (import.meta.env.DEV) {
   });
 }
 
+function JoinRoute() {
+  const { token = '' } = useParams();
+  const [search] = useSearchParams();
+  return <JoinPage token={token} forceTcp={search.get('tcp') === '1'} />;
+}
+
 export const router = createBrowserRouter(routes);
+setNavigator((to) => void router.navigate(to));

@@ -15,6 +15,7 @@ import '../room/mantine-room-styles.ts';
 
 const peer = (over: Partial<PeerInfo> & Pick<PeerInfo, 'id' | 'role'>): PeerInfo => ({
   label: '',
+  number: null,
   mic: true,
   camera: true,
   screen: false,
@@ -30,6 +31,7 @@ const line = (id: string, who: PeerInfo, text: string, over: Partial<ChatMessage
   peerId: who.id,
   role: who.role,
   label: who.label,
+  number: who.number,
   kind: 'message',
   text,
   url: null,
@@ -41,11 +43,23 @@ const line = (id: string, who: PeerInfo, text: string, over: Partial<ChatMessage
 function scenario(kind: RoomKind, role: RoomRole, mode: string): { self: PeerInfo; peers: PeerInfo[]; chat: ChatMessage[] } {
   if (kind === 'webinar') {
     const host = peer({ id: 'h1', role: 'host', label: 'Соколова Ирина Викторовна' });
+    // As the server tells it: an attendee sees the other attendees without names, as «Участник N».
+    const named = role === 'host';
     const attendees = ['Петрова Анна', 'Иванов Сергей', 'Кузнецова Мария', 'Смирнов Олег', 'Васильева Елена'].map((label, i) =>
-      peer({ id: `a${i}`, role: 'attendee', label, mic: false, camera: false, floor: i === 1 ? 'mic' : 'none', hand: i === 2 || i === 4 }),
+      peer({
+        id: `a${i}`,
+        role: 'attendee',
+        label: named ? label : '',
+        number: i + 1,
+        mic: false,
+        camera: false,
+        floor: i === 1 ? 'mic' : 'none',
+        hand: i === 2 || i === 4,
+      }),
     );
     attendees[1]!.mic = true;
-    const self = role === 'host' ? host : peer({ id: 'me', role: 'attendee', label: 'Я', mic: false, camera: false, floor: 'none' });
+    const self =
+      role === 'host' ? host : peer({ id: 'me', role: 'attendee', label: 'Я', number: 6, mic: false, camera: false, floor: 'none' });
     const peers = role === 'host' ? attendees : [host, attendees[1]!];
     const chat = [
       line('m1', host, 'Добрый день! Сегодня говорим о режиме дня ребёнка.'),

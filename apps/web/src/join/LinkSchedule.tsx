@@ -1,9 +1,9 @@
 import { Button, Container, Paper, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import bigButton from '../ui/BigButton.module.css';
 import { RefreshIcon } from '../ui/icons.tsx';
-import { DeviceCheck } from './device-check.tsx';
+import { DeviceCheck } from './DeviceCheckLazy.tsx';
 import { countdownParts, type LinkLookup } from './link-info.ts';
 
 /** How often a waiting link page asks the server again. */
@@ -36,9 +36,14 @@ export function LinkSchedule({ token, lookup, onRecheck }: { token: string; look
     const timer = setInterval(onRecheck, RECHECK_MS);
     return () => clearInterval(timer);
   }, [upcoming, lookup, onRecheck]);
+  const lastOpenCheck = useRef(0);
   useEffect(() => {
-    // The moment the room opens, ask again: the server decides, not this page's clock.
-    if (upcoming && now >= opensAt) onRecheck();
+    // The moment the room opens, ask again: the server decides, not this page's clock. A
+    // clock running ahead would ask every second: every 5 s at most (look-ups are limited).
+    if (upcoming && now >= opensAt && now - lastOpenCheck.current >= 5_000) {
+      lastOpenCheck.current = now;
+      onRecheck();
+    }
   }, [upcoming, now, opensAt, onRecheck]);
 
   let title: string;
@@ -50,6 +55,8 @@ export function LinkSchedule({ token, lookup, onRecheck }: { token: string; look
     [title, text] = [t('link.revokedTitle'), t('errors.link_revoked')];
   } else if (lookup.kind === 'expired') {
     [title, text] = [t('link.expiredTitle'), t('errors.link_expired')];
+  } else if (lookup.kind === 'rate_limited') {
+    [title, text] = [t('link.rateLimitedTitle'), t('errors.rate_limited')];
   } else if (lookup.kind === 'unreachable') {
     [title, text] = [t('link.unreachableTitle'), t('link.unreachableText')];
   } else {
@@ -102,13 +109,12 @@ export function LinkSchedule({ token, lookup, onRecheck }: { token: string; look
           {upcoming && checking && lookup.kind === 'ok' && (
             <DeviceCheck
               auth={auth}
-              cameraTrack={null}
               camera={false}
               microphone
               institutionPhone={lookup.info.consultation.institutionPhone}
             />
           )}
-          {lookup.kind === 'unreachable' && (
+          {(lookup.kind === 'unreachable' || lookup.kind === 'rate_limited') && (
             <Button size="xl" leftSection={<RefreshIcon />} onClick={onRecheck} fullWidth classNames={bigButton}>
               {t('end.retry')}
             </Button>

@@ -1,14 +1,16 @@
 import { Alert, Button, Container, Divider, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useParams, useSearchParams } from 'react-router';
 import type { DeviceStatus } from '../media/device-status.ts';
 import type { RoomState } from '../room/room-state.ts';
 import { CheckIcon, RefreshIcon, WarningIcon } from '../ui/icons.tsx';
 import { SelfView } from '../ui/SelfView.tsx';
 import bigButton from '../ui/BigButton.module.css';
-import { DeviceCheck } from './device-check.tsx';
+import { DeviceCheck, type DeviceCheckProps } from './DeviceCheckLazy.tsx';
 
 interface Props {
+  /** What authorises the network test, as it does `join`: the page's link, or staff's consultation id. */
+  auth: DeviceCheckProps['auth'];
+  forceTcp: boolean;
   state: RoomState;
   /** The room code has loaded; until then the button cannot do anything yet. */
   ready: boolean;
@@ -38,12 +40,8 @@ function DeviceLine({ kind, status }: { kind: 'camera' | 'mic'; status: DeviceSt
 }
 
 /** The waiting step before the room: see yourself, read what works, press one big button. */
-export function PreJoin({ state, ready, loadFailed, onJoin, onRetryDevices, onJoinAudioOnly, institutionPhone }: Props) {
+export function PreJoin({ auth, forceTcp, state, ready, loadFailed, onJoin, onRetryDevices, onJoinAudioOnly, institutionPhone }: Props) {
   const { t } = useTranslation();
-  // The page's own link (/join/:token) authorises the network test, as it does `join`.
-  const { token = '' } = useParams();
-  const [search] = useSearchParams();
-  const cameraTrack = state.local.previewStream?.getVideoTracks()[0] ?? null;
   // Until the page passes its own handler, the live RoomClient (window.__roomClient, set by
   // JoinPage) is asked for audio-only before joining: produceAll then sends only sound.
   const joinAudioOnly =
@@ -113,13 +111,12 @@ export function PreJoin({ state, ready, loadFailed, onJoin, onRetryDevices, onJo
           <Text c="gray.7" size="sm">
             {t('prejoin.weakHint')}
           </Text>
-          {token && !unsupported && (
+          {!unsupported && (
             <>
               <Divider />
               <DeviceCheck
-                auth={{ token }}
-                forceTcp={search.get('tcp') === '1'}
-                cameraTrack={cameraTrack}
+                auth={auth}
+                forceTcp={forceTcp}
                 camera={camera === 'ok'}
                 microphone={mic === 'ok'}
                 institutionPhone={institutionPhone ?? null}

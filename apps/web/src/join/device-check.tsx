@@ -24,8 +24,6 @@ import './device-check-styles.ts';
 export interface DeviceCheckProps {
   auth: { token: string } | { consultationId: string };
   forceTcp?: boolean;
-  /** The camera track the room will send (its preview is shown by the page), for the network test. */
-  cameraTrack: MediaStreamTrack | null;
   camera: boolean;
   microphone: boolean;
   /** The institution's phone for «нет связи»; none stored: «позвоните в учреждение». */
@@ -183,7 +181,7 @@ const wrapping = {
 
 const VERDICT_COLOR: Record<DeviceCheckVerdict, string> = { video: 'green', audio_only: 'yellow', no_connection: 'orange' };
 
-function NetworkCheck({ auth, forceTcp, cameraTrack, camera, microphone, institutionPhone, onJoinAudioOnly }: DeviceCheckProps) {
+function NetworkCheck({ auth, forceTcp, camera, microphone, institutionPhone, onJoinAudioOnly }: DeviceCheckProps) {
   const { t } = useTranslation();
   const [state, setState] = useState<NetState>({ kind: 'idle' });
   const abort = useRef<AbortController | null>(null);
@@ -199,7 +197,6 @@ function NetworkCheck({ auth, forceTcp, cameraTrack, camera, microphone, institu
       const result = await runNetworkTest({
         auth,
         ...(forceTcp ? { forceTcp } : {}),
-        cameraTrack: camera ? cameraTrack : null,
         camera,
         microphone,
         signal: controller.signal,

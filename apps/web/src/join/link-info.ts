@@ -8,6 +8,8 @@ export type LinkLookup =
   | { kind: 'revoked' }
   /** Genuine, but past its validity. */
   | { kind: 'expired' }
+  /** Too many look-ups from this link or this address (429): wait a minute. */
+  | { kind: 'rate_limited' }
   | { kind: 'unreachable' };
 
 /**
@@ -18,6 +20,7 @@ export async function lookUpLink(token: string): Promise<LinkLookup> {
   try {
     const res = await fetch(`/api/links/${encodeURIComponent(token)}`, { signal: AbortSignal.timeout(15_000) });
     if (res.status === 404) return { kind: 'invalid' };
+    if (res.status === 429) return { kind: 'rate_limited' };
     if (res.status === 410) {
       const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
       return { kind: body?.error?.code === 'link_revoked' ? 'revoked' : 'expired' };

@@ -20,8 +20,6 @@ export type NetworkTestPhase = 'connecting' | 'sending' | 'finishing';
 export interface NetworkTestOptions {
   auth: { token: string } | { consultationId: string };
   forceTcp?: boolean;
-  /** The camera, when allowed (cloned: the caller's track is not touched); else a canvas is sent. */
-  cameraTrack?: MediaStreamTrack | null;
   /** What the device check found (stored with the result). */
   camera: boolean;
   microphone: boolean;
@@ -31,7 +29,9 @@ export interface NetworkTestOptions {
 }
 
 export interface NetworkTestResult {
+  /** The server's verdict, from what the SFU measured of this page's test stream (never from the page's own figures). */
   verdict: DeviceCheckVerdict;
+  /** The SFU's figures the verdict came from. */
   figures: NetworkFigures;
   /** Stored with the consultation (false: the server could not be reached to store it). */
   stored: boolean;
@@ -43,7 +43,9 @@ const NO_FIGURES: NetworkFigures = { rttMs: null, lossPct: null, bitrateKbps: nu
 
 /**
  * Runs the test: opens a probe, sends the test video for NETWORK_TEST.sendMs, measures,
- * and lets the server store the verdict. Never throws for a bad network: no connection is a
+ * and asks the server for the verdict — computed and stored from what the SFU itself
+ * measured of the stream (its figures are what the page shows); the page's own figures go
+ * along for information only. Never throws for a bad network: no connection is a
  * result («нет связи»). Everything it opened is closed when it returns.
  */
 export async function runNetworkTest(opts: NetworkTestOptions): Promise<NetworkTestResult> {
@@ -126,7 +128,10 @@ async function measure(
     );
   });
 
-  const track = opts.cameraTrack && opts.cameraTrack.readyState === 'live' ? opts.cameraTrack.clone() : canvasTrack(cleanup);
+  // Always the drawn picture, never the camera: the server judges by the bytes that really
+  // arrive, so the stream must fill the target whatever the camera sees (a still room
+  // encodes far below it), and nobody's picture leaves the device for a test.
+  const track = canvasTrack(cleanup);
   cleanup.push(() => track.stop());
   const target = started.targetBitrateKbps * 1000;
   const producer = await send.produce({
@@ -220,7 +225,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Without a camera: a 640×360 canvas at 15 fps that changes everywhere in every frame, so
+ * The test picture: a 640×360 canvas at 15 fps that changes everywhere in every frame, so
  * the encoder has to use the whole target bitrate (a still picture would encode to almost
  * nothing and the test would measure the picture, not the link).
  */

@@ -3,7 +3,7 @@ import type { ChatMessage, PeerInfo } from '@dp/protocol';
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LinkIcon } from '../ui/icons.tsx';
-import { peerLabel } from './peer-label.ts';
+import { peerLabel, roleLabel } from './peer-label.ts';
 import { materialsOf, questionsOf } from './room-state.ts';
 import classes from './SidePanel.module.css';
 
@@ -55,7 +55,7 @@ function MessageLine({
   const time = useTimeFormat();
   const mine = message.peerId === selfId;
   const author = mine ? t('room.you') : peerLabel(message, t);
-  const role = t(`room.roles.${message.role}`);
+  const role = roleLabel(message, t);
   return (
     <li
       className={`${classes.message} ${mine ? classes.mine : ''} ${message.kind === 'question' ? classes.question : ''}`}

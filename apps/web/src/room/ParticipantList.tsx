@@ -1,9 +1,9 @@
-import { Button, Group, Text } from '@mantine/core';
-import { mayModerate, type PeerInfo } from '@dp/protocol';
+import { Button, Checkbox, Group, Text } from '@mantine/core';
+import { hasPower, mayModerate, type PeerInfo } from '@dp/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CameraIcon, CameraOffIcon, HandIcon, MicIcon, MicOffIcon, ScreenIcon } from '../ui/icons.tsx';
-import { peerLabel } from './peer-label.ts';
+import { peerLabel, roleLabel } from './peer-label.ts';
 import { orderParticipants } from './room-state.ts';
 import type { RoomActions } from './RoomScreen.tsx';
 import classes from './SidePanel.module.css';
@@ -65,11 +65,23 @@ function StateLine({ peer }: { peer: PeerInfo }) {
 }
 
 /** One row: name, role, state; for a host, the buttons to give or take the floor, mute, remove (confirmed). */
-function Row({ self, peer, isSelf, actions }: { self: PeerInfo | null; peer: PeerInfo; isSelf: boolean; actions: Props['actions'] }) {
+function Row({
+  self,
+  peer,
+  isSelf,
+  actions,
+  showName,
+}: {
+  self: PeerInfo | null;
+  peer: PeerInfo;
+  isSelf: boolean;
+  actions: Props['actions'];
+  showName: boolean;
+}) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const label = peerLabel(peer, t);
-  const role = t(`room.roles.${peer.role}`);
+  const role = roleLabel(peer, t);
   const can = (action: 'mute' | 'floor' | 'remove') => !isSelf && self !== null && mayModerate(self.role, peer.role, action);
   const floor = can('floor');
   const mute = can('mute') && peer.mic;
@@ -91,8 +103,9 @@ function Row({ self, peer, isSelf, actions }: { self: PeerInfo | null; peer: Pee
           {label}
           {isSelf && <span className={classes.you}> ({t('room.you').toLowerCase()})</span>}
         </Text>
-        {/* In a webinar's long list every attendee would carry the same badge: only the others are marked. */}
-        {label !== role && peer.role !== 'attendee' && <span className={classes.role}>{role}</span>}
+        {/* In a webinar's long list every attendee would carry the same badge «Участник»: an attendee is
+            marked only by its number, which a host needs to tell who «Участник 3» in the audience is. */}
+        {label !== role && (peer.role !== 'attendee' || peer.number !== null) && <span className={classes.role}>{role}</span>}
         {remove && !confirming && (
           <Button
             size="compact-sm"
@@ -128,7 +141,7 @@ function Row({ self, peer, isSelf, actions }: { self: PeerInfo | null; peer: Pee
                 size="compact-sm"
                 variant={peer.hand ? 'filled' : 'light'}
                 data-testid={`grant-mic-${peer.id}`}
-                onClick={() => actions.grantFloor(peer.id, false)}
+                onClick={() => actions.grantFloor(peer.id, false, showName)}
                 aria-label={t('room.people.grantMicFor', { label })}
               >
                 {t('room.people.grantMic')}
@@ -139,7 +152,7 @@ function Row({ self, peer, isSelf, actions }: { self: PeerInfo | null; peer: Pee
                 size="compact-sm"
                 variant="light"
                 data-testid={`grant-full-${peer.id}`}
-                onClick={() => actions.grantFloor(peer.id, true)}
+                onClick={() => actions.grantFloor(peer.id, true, showName)}
                 aria-label={t('room.people.grantFullFor', { label })}
               >
                 {t('room.people.grantFull')}
@@ -184,8 +197,22 @@ export function ParticipantList({ self, peers, kind, actions }: Props) {
   const ordered = orderParticipants(peers, new Intl.Collator(i18n.language));
   const hands = peers.filter((p) => p.hand).length;
   const rows = self ? [self, ...ordered] : ordered;
+  // The host's choice for the floor it gives: by default the other attendees see the speaker as «Участник N».
+  const [showName, setShowName] = useState(false);
+  const moderates = kind === 'webinar' && self !== null && hasPower(self.role, 'moderate');
   return (
     <div className={classes.section} data-testid="participants">
+      {moderates && (
+        <Checkbox
+          data-testid="floor-show-name"
+          className={classes.note}
+          label={t('room.people.showName')}
+          description={t('room.people.showNameHint')}
+          checked={showName}
+          onChange={(e) => setShowName(e.currentTarget.checked)}
+          size="md"
+        />
+      )}
       {hands > 0 && self && kind === 'webinar' && self.role !== 'attendee' && (
         <Text fw={650} className={classes.handsNote} data-testid="hands-count">
           <HandIcon size={18} /> {t('room.people.hands', { count: hands })}
@@ -193,12 +220,17 @@ export function ParticipantList({ self, peers, kind, actions }: Props) {
       )}
       <ul className={classes.list} aria-label={t('room.people.title')}>
         {rows.map((p) => (
-          <Row key={p.id} self={self} peer={p} isSelf={p === self} actions={actions} />
+          <Row key={p.id} self={self} peer={p} isSelf={p === self} actions={actions} showName={showName} />
         ))}
       </ul>
       {kind === 'webinar' && self?.role === 'attendee' && (
         <Text size="sm" c="gray.7" className={classes.note}>
           {t('room.people.privateAudience')}
+        </Text>
+      )}
+      {kind === 'webinar' && self?.role === 'attendee' && self.number !== null && (
+        <Text size="sm" c="gray.7" className={classes.note} data-testid="your-number">
+          {t('room.people.yourNumber', { number: self.number })}
         </Text>
       )}
     </div>

@@ -2,7 +2,7 @@ import { Loader } from '@mantine/core';
 import type { PeerInfo } from '@dp/protocol';
 import { useTranslation } from 'react-i18next';
 import { HandIcon, HeadphonesIcon, MicOffIcon, PersonIcon } from '../ui/icons.tsx';
-import { peerLabel } from './peer-label.ts';
+import { peerLabel, roleLabel } from './peer-label.ts';
 import { remoteView, type RemoteMedia } from './room-state.ts';
 import { RemoteVideo } from './RemoteVideo.tsx';
 import classes from './Stage.module.css';
@@ -29,7 +29,7 @@ export function PeerTile({ peer, media, selfAudioOnly, onFirstFrame, small = fal
   const { t } = useTranslation();
   const view = remoteView(peer, media, selfAudioOnly);
   const label = peerLabel(peer, t);
-  const role = t(`room.roles.${peer.role}`);
+  const role = roleLabel(peer, t);
   const showRole = label !== role;
 
   const micText = peer.mic ? t('room.sentence.micOn') : t('room.sentence.micOff');

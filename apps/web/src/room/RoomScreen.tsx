@@ -28,7 +28,8 @@ export interface RoomActions {
   admit: (peerId: string) => void;
   decline: (peerId: string) => void;
   raiseHand: (raised: boolean) => void;
-  grantFloor: (peerId: string, camera: boolean) => void;
+  /** `showName`: the other attendees see the speaker by name (else «Участник N»). */
+  grantFloor: (peerId: string, camera: boolean, showName: boolean) => void;
   revokeFloor: (peerId: string) => void;
   mutePeer: (peerId: string) => void;
   removePeer: (peerId: string) => void;
@@ -51,7 +52,7 @@ export function actionsOf(client: RoomClient): RoomActions {
     admit: (id) => void client.admit(id),
     decline: (id) => void client.decline(id),
     raiseHand: (raised) => void client.raiseHand(raised),
-    grantFloor: (id, camera) => void client.grantFloor(id, camera),
+    grantFloor: (id, camera, showName) => void client.grantFloor(id, camera, showName),
     revokeFloor: (id) => void client.revokeFloor(id),
     mutePeer: (id) => void client.mutePeer(id),
     removePeer: (id) => void client.removePeer(id),

@@ -23,6 +23,7 @@ import {
   toProtocolRtpParameters,
 } from './ms-adapt.ts';
 import { mediaPlan } from './media-plan.ts';
+import { namedParams } from './peer-label.ts';
 import { isTransient, RoomError, toRoomError, type ClientErrorCode } from './room-error.ts';
 import {
   appendChat,
@@ -43,8 +44,14 @@ import { connectRoomSocket, request, type RoomSocket } from './signalling.ts';
 import { summariseStats, type StatsCounters, type StatsEntry } from './stats-report.ts';
 import type { TimingMark, Timings } from './timings.ts';
 
+/**
+ * How this page enters: a client with its link token, or a member of staff with the
+ * session cookie and the consultation's id (staff never enter by a link).
+ */
+export type RoomAuth = { token: string } | { consultationId: string };
+
 export interface RoomClientOptions {
-  token: string;
+  auth: RoomAuth;
   /** Ask the server for TCP-only ICE candidates (networks that block UDP). */
   forceTcp: boolean;
 }
@@ -86,16 +93,25 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function waitForConnect(socket: RoomSocket, timeoutMs: number): Promise<void> {
   if (socket.connected) return Promise.resolve();
+  // The server's connection limit refused an earlier attempt: socket.io does not retry
+  // that by itself, so a new «Войти» dials again.
+  if (!socket.active) socket.connect();
   return new Promise((resolve, reject) => {
-    const done = (ok: boolean) => {
+    const done = (error: RoomError | null) => {
       clearTimeout(timer);
       socket.off('connect', onConnect);
-      if (ok) resolve();
-      else reject(new RoomError('network', `socket did not connect in ${timeoutMs} ms`));
+      socket.off('connect_error', onConnectError);
+      if (!error) resolve();
+      else reject(error);
     };
-    const onConnect = () => done(true);
-    const timer = setTimeout(() => done(false), timeoutMs);
+    const onConnect = () => done(null);
+    // Too many connections from this address: say so («подождите минуту»), not «нет связи».
+    const onConnectError = (e: Error & { data?: { code?: unknown } }) => {
+      if (e.data?.code === 'rate_limited') done(new RoomError('rate_limited', 'too many connections from this address'));
+    };
+    const timer = setTimeout(() => done(new RoomError('network', `socket did not connect in ${timeoutMs} ms`)), timeoutMs);
     socket.on('connect', onConnect);
+    socket.on('connect_error', onConnectError);
   });
 }
 
@@ -115,7 +131,7 @@ function waitForConnect(socket: RoomSocket, timeoutMs: number): Promise<void> {
  * sent are released (the camera light goes off), and captured again when the floor comes.
  */
 export class RoomClient {
-  readonly token: string;
+  readonly auth: RoomAuth;
   readonly forceTcp: boolean;
   /** Join milestones of the current attempt, `performance.now()` ms (read by the join-time benchmark). */
   timings: Timings = {};
@@ -155,7 +171,7 @@ export class RoomClient {
   private statsCounters: StatsCounters | null = null;
 
   constructor(opts: RoomClientOptions) {
-    this.token = opts.token;
+    this.auth = opts.auth;
     this.forceTcp = opts.forceTcp;
   }
 
@@ -265,16 +281,29 @@ export class RoomClient {
     ++this.session;
     const socket = this.socket;
     const wasIn = phase !== 'declined';
+    let told!: () => void;
+    this.leaveDone = new Promise<void>((r) => (told = r));
     this.teardownMedia();
     this.stopLocalTracks();
     this.set({ phase: 'left', joined: false, admission: null, peers: [], remote: {}, waiting: [], reconnect: null });
     this.announce('status.left');
-    if (socket?.connected && wasIn) {
-      // Best effort and short: the server also notices the socket closing.
-      await request(socket, 'leave', {}, 3_000).catch(() => undefined);
+    try {
+      if (socket?.connected && wasIn) {
+        // Best effort and short: the server also notices the socket closing.
+        await request(socket, 'leave', {}, 3_000).catch(() => undefined);
+      }
+      if (this.socket === socket) this.closeSocket();
+    } finally {
+      told();
     }
-    if (this.socket === socket) this.closeSocket();
   }
+
+  /**
+   * Settles when the last «Выйти» has told the server (or given up after 3 s). A page that
+   * moves on after leaving waits for it: closing the socket first would look like a lost
+   * connection, and the others would see an «away» peer for the resume grace.
+   */
+  leaveDone: Promise<void> = Promise.resolve();
 
   async toggleMic(): Promise<void> {
     const track = this.audioTrack;
@@ -445,8 +474,9 @@ export class RoomClient {
     }
   }
 
-  async grantFloor(peerId: string, camera: boolean): Promise<void> {
-    await this.act('grantFloor', { peerId, camera });
+  /** `showName`: the other attendees see the speaker by name, not as «Участник N». */
+  async grantFloor(peerId: string, camera: boolean, showName = false): Promise<void> {
+    await this.act('grantFloor', { peerId, camera, ...(showName ? { showName } : {}) });
   }
 
   async revokeFloor(peerId: string): Promise<void> {
@@ -554,7 +584,7 @@ export class RoomClient {
 
     const preloaded = this.preloaded;
     const joined = await request(socket, 'join', {
-      token: this.token,
+      ...this.auth,
       ...(this.forceTcp ? { forceTcp: true } : {}),
       ...(preloaded ? { rtpCapabilities: toProtocolRtpCapabilities(preloaded.recvRtpCapabilities) } : {}),
     });
@@ -999,7 +1029,7 @@ export class RoomClient {
     const known = this._state.peers.some((p) => p.id === peer.id);
     this.peerSettling.set(peer.id, performance.now());
     this.set({ peers: upsertPeer(this._state.peers, peer) });
-    if (!known && this.worthAnnouncing(peer)) this.announce('status.peerJoined', { label: peer.label, role: peer.role });
+    if (!known && this.worthAnnouncing(peer)) this.announce('status.peerJoined', namedParams(peer));
   }
 
   private onPeerUpdated(peer: PeerInfo): void {
@@ -1014,7 +1044,7 @@ export class RoomClient {
     // moment after the sentence that already said so: those switches are not read out again.
     const settling = performance.now() - (this.peerSettling.get(peer.id) ?? -Infinity) < PEER_SETTLE_MS;
     if (change && !(settling && isSwitchOn(change.key))) {
-      this.announce(change.key, { label: peer.label, role: peer.role });
+      this.announce(change.key, namedParams(peer));
     }
     if (change?.key === 'status.peerAudioOnlyOff') this.peerSettling.set(peer.id, performance.now());
   }
@@ -1033,7 +1063,7 @@ export class RoomClient {
     this.publishRemote();
     const kind = this._state.room?.kind;
     if (kind === 'one_to_one') this.announce('status.peerLeft');
-    else if (this.worthAnnouncing(peer)) this.announce('status.peerLeftNamed', { label: peer.label, role: peer.role });
+    else if (this.worthAnnouncing(peer)) this.announce('status.peerLeftNamed', namedParams(peer));
   }
 
   private onAdmitted(peers: PeerInfo[], chat: ChatMessage[]): void {
@@ -1099,7 +1129,7 @@ export class RoomClient {
     this.set({ chat: appendChat(this._state.chat, message) });
     const key =
       message.kind === 'question' ? 'status.newQuestion' : message.kind === 'material' ? 'status.newMaterial' : 'status.newMessage';
-    this.announce(key, { label: message.label, role: message.role });
+    this.announce(key, namedParams(message));
   }
 
   private async onNewConsumer(data: NewConsumer, ack: (res: { ok: boolean }) => void): Promise<void> {

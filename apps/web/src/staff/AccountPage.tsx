@@ -145,7 +145,8 @@ function DisableTotpModal({ opened, onClose, onDone }: { opened: boolean; onClos
       notifications.show({ color: 'teal', message: t('staff.totp.disabled') });
       form.reset();
     } catch (e) {
-      form.setFieldError('password', errorText(t, e, { invalid_credentials: t('staff.account.wrongPassword') }));
+      // A wrong password answers 400 (and, repeated, 429 with the lock-out's own message).
+      form.setFieldError('password', errorText(t, e, { bad_request: t('staff.account.wrongPassword') }));
     } finally {
       setBusy(false);
     }

@@ -1,35 +1,38 @@
 import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from './api.ts';
-import { CodeField } from './CodeField.tsx';
 import { errorText, safeNext } from './format.ts';
 import { PublicStaffPage } from './StaffPage.tsx';
 import { PageLoader, useSession } from './session.tsx';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** `/sign-in`: e-mail and password, then the authenticator code when the account has one. */
+/**
+ * `/sign-in`: e-mail, password and — for accounts with an authenticator app — its code, sent
+ * together in one request. The server answers any wrong combination alike, so the page never
+ * learns (nor shows) which part was wrong, nor whether an account has a second factor: the
+ * code field is always there and may stay empty.
+ */
 export function SignInPage() {
   const { t } = useTranslation();
   const { state, signIn } = useSession();
   const navigate = useNavigate();
   const [search] = useSearchParams();
   const next = safeNext(search.get('next'));
-  const [step, setStep] = useState<'password' | 'code'>('password');
-  const [code, setCode] = useState('');
-  const [codeError, setCodeError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
 
   const form = useForm({
-    initialValues: { email: search.get('email') ?? '', password: '' },
+    initialValues: { email: search.get('email') ?? '', password: '', code: '' },
+    transformValues: (v) => ({ email: v.email.trim(), password: v.password, code: v.code.replace(/\s/g, '') }),
     validate: {
       email: (v) => (v.trim() === '' ? t('staff.validation.emailRequired') : EMAIL.test(v.trim()) ? null : t('staff.validation.email')),
       password: (v) => (v === '' ? t('staff.validation.passwordRequired') : null),
+      code: (v) => (v.replace(/\s/g, '') === '' || /^\d{6}$/.test(v.replace(/\s/g, '')) ? null : t('staff.validation.code')),
     },
   });
 
@@ -39,42 +42,28 @@ export function SignInPage() {
     return <Navigate to={state.info.stage === 'totp_setup_required' ? '/account/totp' : (next ?? '/staff')} replace />;
   }
 
-  const submit = async (values: typeof form.values, totp?: string) => {
+  const submit = async (values: { email: string; password: string; code: string }) => {
     setBusy(true);
     setError(null);
-    setCodeError(null);
     try {
-      const info = await signIn({ email: values.email.trim(), password: values.password, ...(totp ? { totp } : {}) });
+      const info = await signIn({ email: values.email, password: values.password, ...(values.code ? { totp: values.code } : {}) });
       setDone(true);
       navigate(info.stage === 'totp_setup_required' ? '/account/totp' : (next ?? '/staff'), { replace: true });
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'totp_required') {
-        setStep('code');
-        setCode('');
-      } else if (e instanceof ApiError && e.code === 'too_many_attempts') {
+      if (e instanceof ApiError && e.code === 'too_many_attempts') {
         const minutes = e.retryAfter ? Math.max(1, Math.ceil(e.retryAfter / 60)) : null;
         setError(minutes ? t('staff.signIn.locked', { count: minutes }) : t('staff.signIn.lockedLater'));
       } else if (e instanceof ApiError && (e.code === 'invalid_credentials' || e.code === 'bad_request')) {
-        // A malformed e-mail answers 400: say the same as for a wrong one.
-        if (totp) {
-          setCodeError(t('staff.signIn.badCode'));
-          setCode('');
-        } else setError(t('staff.signIn.invalid'));
+        // A malformed e-mail answers 400: say the same as for a wrong one. A used code is no
+        // good again, so the code field is emptied for a fresh one.
+        setError(values.code ? t('staff.signIn.invalidWithCode') : t('staff.signIn.invalid'));
+        form.setFieldValue('code', '');
       } else {
         setError(errorText(t, e));
       }
     } finally {
       setBusy(false);
     }
-  };
-
-  const submitCode = (e: FormEvent) => {
-    e.preventDefault();
-    if (!/^\d{6}$/.test(code)) {
-      setCodeError(t('staff.validation.code'));
-      return;
-    }
-    void submit(form.values, code);
   };
 
   const expired = search.get('expired') === '1' || (state.status === 'signed-out' && state.reason === 'expired');
@@ -84,12 +73,12 @@ export function SignInPage() {
       <Paper withBorder radius="lg" p={{ base: 'lg', sm: 'xl' }} shadow="xs">
         <Stack gap="lg">
           <Title order={1}>{t('staff.signIn.title')}</Title>
-          {search.get('set') === '1' && step === 'password' && (
+          {search.get('set') === '1' && !error && (
             <Alert color="teal" variant="light" data-testid="signin-password-set">
               <Text>{t('staff.signIn.passwordSet')}</Text>
             </Alert>
           )}
-          {expired && step === 'password' && !error && (
+          {expired && !error && (
             <Alert color="yellow" variant="light" data-testid="signin-expired">
               <Text>{t('staff.signIn.expired')}</Text>
             </Alert>
@@ -99,65 +88,43 @@ export function SignInPage() {
               <Text>{error}</Text>
             </Alert>
           )}
-          {step === 'password' ? (
-            <form onSubmit={form.onSubmit((v) => void submit(v))} noValidate>
-              <Stack gap="md">
-                <TextInput
-                  label={t('staff.fields.email')}
-                  type="email"
-                  autoComplete="username"
-                  inputMode="email"
-                  size="lg"
-                  autoFocus={!form.values.email}
-                  data-testid="signin-email"
-                  {...form.getInputProps('email')}
-                />
-                <PasswordInput
-                  label={t('staff.fields.password')}
-                  autoComplete="current-password"
-                  size="lg"
-                  autoFocus={!!form.values.email}
-                  data-testid="signin-password"
-                  {...form.getInputProps('password')}
-                />
-                <Button type="submit" size="lg" loading={busy} fullWidth data-testid="signin-submit">
-                  {t('staff.signIn.submit')}
-                </Button>
-              </Stack>
-            </form>
-          ) : (
-            <form onSubmit={submitCode} noValidate>
-              <Stack gap="md">
-                <Text size="lg">{t('staff.signIn.codeText')}</Text>
-                <CodeField
-                  id="signin-code"
-                  label={t('staff.fields.code')}
-                  value={code}
-                  error={codeError}
-                  onChange={(v) => {
-                    setCode(v);
-                    setCodeError(null);
-                  }}
-                  testId="signin-code"
-                  autoFocus
-                />
-                <Button type="submit" size="lg" loading={busy} fullWidth data-testid="signin-code-submit">
-                  {t('staff.signIn.submit')}
-                </Button>
-                <Button
-                  variant="subtle"
-                  size="md"
-                  onClick={() => {
-                    setStep('password');
-                    setCodeError(null);
-                    form.setFieldValue('password', '');
-                  }}
-                >
-                  {t('staff.signIn.back')}
-                </Button>
-              </Stack>
-            </form>
-          )}
+          <form onSubmit={form.onSubmit((v) => void submit(v))} noValidate>
+            <Stack gap="md">
+              <TextInput
+                label={t('staff.fields.email')}
+                type="email"
+                autoComplete="username"
+                inputMode="email"
+                size="lg"
+                autoFocus={!form.values.email}
+                data-testid="signin-email"
+                {...form.getInputProps('email')}
+              />
+              <PasswordInput
+                label={t('staff.fields.password')}
+                autoComplete="current-password"
+                size="lg"
+                autoFocus={!!form.values.email}
+                data-testid="signin-password"
+                {...form.getInputProps('password')}
+              />
+              <TextInput
+                label={t('staff.signIn.codeLabel')}
+                description={t('staff.signIn.codeHint')}
+                inputWrapperOrder={['label', 'input', 'description', 'error']}
+                autoComplete="one-time-code"
+                inputMode="numeric"
+                maxLength={7}
+                size="lg"
+                styles={{ input: { maxWidth: '10rem', letterSpacing: '0.15em' } }}
+                data-testid="signin-code"
+                {...form.getInputProps('code')}
+              />
+              <Button type="submit" size="lg" loading={busy} fullWidth data-testid="signin-submit">
+                {t('staff.signIn.submit')}
+              </Button>
+            </Stack>
+          </form>
           <Text c="gray.7" data-testid="signin-hint">
             {t('staff.signIn.hint')}
           </Text>

@@ -1,12 +1,14 @@
-import { Alert, Anchor, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { ConsultationList, InstitutionList, type Consultation, type ConsultationState, type Institution } from '@dp/protocol';
+import { Alert, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { ConsultationList, InstitutionList, isLead, type Consultation, type ConsultationState, type Institution } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from './api.ts';
+import { ClientLinkModal, clientName, isClientRole } from './ClientLinkModal.tsx';
 import { errorText } from './format.ts';
 import { sectionsOf, StaffPage } from './StaffPage.tsx';
 import { useSignedIn } from './session.tsx';
+import staffClasses from './staff.module.css';
 
 const DAY = 86_400_000;
 /** How far ahead the start page looks. */
@@ -76,6 +78,8 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
   /** The consultation whose «Технический сбой» awaits confirmation. */
   const [failing, setFailing] = useState<Consultation | null>(null);
   const [reporting, setReporting] = useState(false);
+  /** «Ссылка для клиента»: whose link, of which consultation. */
+  const [linkOf, setLinkOf] = useState<{ consultation: Consultation; participantId: string } | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -148,9 +152,13 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
       {list && list.length > 0 && (
         <Stack gap="sm" component="ul" p={0} m={0} style={{ listStyle: 'none' }} data-testid="consultations">
           {list.map((c) => {
-            const me = c.participants.find((p) => p.staffUserId === session.user.id);
-            const link = me && c.links.find((l) => l.participantId === me.id);
+            // Staff enter the room signed in (the staff room route), in their own lead role.
+            const takesPart = c.participants.some((p) => p.staffUserId === session.user.id && isLead(p.role));
             const live = c.state === 'open' || c.state === 'live' || c.state === 'precheck';
+            // Clients' links, for those who hand them over (the server decides who exactly: the
+            // booker, the responsible social worker, the head) while the consultation is ahead.
+            const clients = c.participants.filter((p) => isClientRole(p.role));
+            const handsLinks = clients.length > 0 && (live || c.state === 'planned');
             // Before the start, a specialist of the consultation (or the head) may report that the equipment failed.
             const mayReport =
               (c.state === 'precheck' || c.state === 'open') &&
@@ -189,11 +197,11 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
                         {t('staff.home.failureReported')}
                       </Badge>
                     ) : (
-                      link &&
+                      takesPart &&
                       live && (
-                        <Anchor href={link.url} fw={600} size="lg">
+                        <Button component={Link} to={`/staff/room/${c.id}`} size="md" data-testid="open-room">
                           {t('staff.home.openRoom')}
-                        </Anchor>
+                        </Button>
                       )
                     )}
                     {mayReport && (
@@ -203,11 +211,55 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
                     )}
                   </Group>
                 </Group>
+                {handsLinks && (
+                  <Group gap="sm" mt="sm" wrap="wrap">
+                    {clients.length <= 2 ? (
+                      clients.map((p) => (
+                        <Button
+                          key={p.id}
+                          size="md"
+                          variant="light"
+                          className={staffClasses.wrap}
+                          onClick={() => setLinkOf({ consultation: c, participantId: p.id })}
+                          data-testid="client-link-open"
+                          data-participant-id={p.id}
+                        >
+                          {clients.length === 1
+                            ? t('staff.clientLink.open')
+                            : t('staff.clientLink.openFor', { name: clientName(t, clients, p) })}
+                        </Button>
+                      ))
+                    ) : (
+                      // A webinar's audience: one button, the person chosen in the dialog.
+                      <Button
+                        size="md"
+                        variant="light"
+                        className={staffClasses.wrap}
+                        onClick={() => setLinkOf({ consultation: c, participantId: clients[0]!.id })}
+                        data-testid="client-link-open"
+                        data-participant-id={clients[0]!.id}
+                      >
+                        {t('staff.clientLink.openMany', { count: clients.length })}
+                      </Button>
+                    )}
+                  </Group>
+                )}
               </Paper>
             );
           })}
         </Stack>
       )}
+      <ClientLinkModal
+        consultationId={linkOf?.consultation.id ?? ''}
+        clients={linkOf?.consultation.participants.filter((p) => isClientRole(p.role)) ?? []}
+        participantId={linkOf?.participantId ?? null}
+        when={
+          linkOf
+            ? `${dayFmt.format(new Date(linkOf.consultation.start))}, ${timeFmt.format(new Date(linkOf.consultation.start))}–${timeFmt.format(new Date(linkOf.consultation.end))} · ${t(`staff.kinds.${linkOf.consultation.kind}`)}`
+            : ''
+        }
+        onClose={() => setLinkOf(null)}
+      />
       <Modal
         opened={failing !== null}
         onClose={() => setFailing(null)}

@@ -7,3 +7,4 @@ export { AccountPage, TotpPage } from './AccountPage.tsx';
 export { AdminStaffPage } from './AdminStaffPage.tsx';
 export { AdminAuditPage } from './AdminAuditPage.tsx';
 export { StaffHome } from './StaffHome.tsx';
+export { StaffRoomPage } from './StaffRoomPage.tsx';

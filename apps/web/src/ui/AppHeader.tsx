@@ -1,7 +1,7 @@
 import { Anchor, Group, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { followInApp } from '../app/navigation.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import classes from './AppHeader.module.css';
 
@@ -12,7 +12,8 @@ export function AppHeader({ children, homeHref }: { children?: ReactNode; homeHr
     <header className={classes.header}>
       <Group justify="space-between" wrap="nowrap" gap="sm" className={classes.inner}>
         {homeHref ? (
-          <Anchor component={Link} to={homeHref} fw={700} underline="hover" className={classes.title}>
+          // A plain <a>: the link page has no router (app/navigation.ts keeps staff pages in the app).
+          <Anchor href={homeHref} onClick={(e) => followInApp(e, homeHref)} fw={700} underline="hover" className={classes.title}>
             {t('app.title')}
           </Anchor>
         ) : (

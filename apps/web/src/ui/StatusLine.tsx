@@ -1,5 +1,7 @@
 import { Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import type { RoomRole } from '@dp/protocol';
+import { peerLabel } from '../room/peer-label.ts';
 import type { StatusMessage } from '../room/room-state.ts';
 import classes from './StatusLine.module.css';
 
@@ -10,7 +12,10 @@ import classes from './StatusLine.module.css';
  */
 export function StatusLine({ status, visible = true }: { status: StatusMessage | null; visible?: boolean }) {
   const { t } = useTranslation();
-  const label = status?.params ? status.params['label'] || t(`room.roles.${status.params['role'] ?? 'client'}`) : '';
+  const p = status?.params;
+  const label = p
+    ? peerLabel({ label: p['label'] ?? '', role: (p['role'] ?? 'client') as RoomRole, number: p['number'] ? Number(p['number']) : null }, t)
+    : '';
   const text = status ? t(status.key, { ...status.params, label }) : '';
   return (
     <div className={text && visible ? classes.wrap : `${classes.wrap} ${classes.empty}`}>

@@ -30,7 +30,7 @@ registerHooks({
       ? { url: 'data:text/javascript,export const beforeAll = () => {}, afterAll = () => {};', shortCircuit: true }
       : next(specifier, context),
 });
-const { join, launchChromium, openParticipant, waitForMedia } = await import('../browser.ts');
+const { join, launchChromium, openParticipant, openStaff, waitForMedia } = await import('../browser.ts');
 const { startProduct } = await import('../stack.ts');
 
 const JOINS = Number(process.env.BENCH_JOINS ?? 22);
@@ -62,7 +62,7 @@ const product = await startProduct();
 const browser = await launchChromium();
 try {
   const roomId = `bench-join-${Date.now()}`;
-  const host = await openParticipant(browser, await product.link(roomId, 'specialist'));
+  const host = await openStaff(browser, await product.staff(roomId, 'specialist'));
   await join(host);
   await waitForMedia(host, (m) => m.videoBytesSent > 50_000);
 

@@ -22,7 +22,7 @@ registerHooks({
       ? { url: 'data:text/javascript,export const beforeAll = () => {}, afterAll = () => {};', shortCircuit: true }
       : next(specifier, context),
 });
-const { join, launchChromium, openParticipant, waitForMedia } = await import('../browser.ts');
+const { join, launchChromium, openParticipant, openStaff, waitForMedia } = await import('../browser.ts');
 const { startProduct, repoRoot } = await import('../stack.ts');
 
 const STEPS = (process.env.BENCH_WEBINAR_STEPS ?? '10,25,50,100,150,200,250,300').split(',').map(Number);
@@ -210,7 +210,7 @@ let workerBin: string | undefined;
 try {
   const name = `bench-webinar-${Date.now()}`;
   const webinar = { kind: 'webinar' as const };
-  const host = await openParticipant(browser, await product.link(name, 'host', '', { ...webinar, displayName: 'Ведущая' }));
+  const host = await openStaff(browser, await product.staff(name, 'host', '', { ...webinar, displayName: 'Ведущая' }));
   await join(host);
   await waitForMedia(host, (m) => m.videoBytesSent > 100_000, 30_000);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Instant, Uuid } from './common.ts';
+import { BigIntIdString, Instant, Uuid } from './common.ts';
 
 // The audit log as admins read it. Events are never edited (a database trigger refuses it);
 // `details` hold ids, codes and counts only — never passwords, tokens or clients' data.
@@ -35,10 +35,8 @@ export const AuditListQuery = z.object({
     .optional(),
   from: Instant.optional(),
   to: Instant.optional(),
-  before: z
-    .string()
-    .regex(/^\d{1,19}$/, 'an event id')
-    .optional(),
+  /** An event id (bigint): larger than the column holds answers 400. */
+  before: BigIntIdString.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type AuditListQuery = z.infer<typeof AuditListQuery>;

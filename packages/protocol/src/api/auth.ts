@@ -25,7 +25,7 @@ export const SignInBody = z
     email: z.email().max(320).toLowerCase(),
     /** Not checked for length here: a wrong password must answer like any other. */
     password: z.string().min(1).max(PASSWORD_MAX),
-    /** Required when the account has a second factor (answer `totp_required` without it). */
+    /** Sent with the password in the same request; required when the account has a second factor (without it: `invalid_credentials`, like any wrong part). */
     totp: TotpCode.optional(),
   })
   .meta({ id: 'SignInBody' });

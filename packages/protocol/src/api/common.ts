@@ -11,8 +11,17 @@ import { z } from 'zod';
 export const Uuid = z.uuid();
 export type Uuid = z.infer<typeof Uuid>;
 
+/** Instants the database's timestamp columns take as sent: years 1 … 9999 in UTC (year 0 answered 500). */
+const INSTANT_MIN_MS = Date.parse('0001-01-01T00:00:00Z');
+const INSTANT_MAX_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 /** An instant, e.g. '2026-03-03T09:30:00+06:00' or '2026-03-03T03:30:00.000Z'. */
-export const Instant = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 instant with Z or an offset' });
+export const Instant = z.iso
+  .datetime({ offset: true })
+  .refine((v) => !(Date.parse(v) < INSTANT_MIN_MS || Date.parse(v) > INSTANT_MAX_MS), {
+    message: 'an instant in the years 1 to 9999 (UTC)',
+  })
+  .meta({ description: 'ISO 8601 instant with Z or an offset' });
 export type Instant = z.infer<typeof Instant>;
 
 /** A real calendar day ('2026-02-30' is refused), local to the institution. */
@@ -79,10 +88,38 @@ export const DurationMinutes = z.number().int().min(1).max(MAX_DURATION_MINUTES)
 /** Query strings carry text; these coerce it. */
 export const DurationMinutesQuery = z.coerce.number().int().min(1).max(MAX_DURATION_MINUTES);
 
-/** Free text typed by staff: trimmed, never empty. */
-export function text(max: number) {
-  return z.string().trim().min(1).max(max);
+/**
+ * C0 and C1 control characters and DEL, except line feed and tab. PostgreSQL refuses NUL in
+ * text (a 500 before this check), and none of them belongs in anything a person types: a
+ * textarea gives '\n' for a line break, never '\r'.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*$/;
+export const CONTROL_CHARACTERS_MESSAGE = 'control characters are not allowed (only line breaks and tabs)';
+
+/**
+ * Free text as typed (chat, notes, reasons, names), possibly empty: trimmed, at most `max`
+ * characters, no control characters. Every free-text field of a REST body or a socket event
+ * is built from this or `text`, so the rule lives here once.
+ */
+export function plainText(max: number) {
+  return z.string().trim().max(max).regex(NO_CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE);
 }
+
+/** Free text typed by staff or a participant: trimmed, never empty, no control characters. */
+export function text(max: number) {
+  return plainText(max).min(1);
+}
+
+/** PostgreSQL's integer (Prisma's Int) and bigint (BigInt) ranges: input bound for those columns is checked against them. */
+export const INT4_MAX = 2_147_483_647;
+export const INT8_MAX = 9_223_372_036_854_775_807n;
+
+/** A bigint row id as a URL or query string carries it: digits, 0 … INT8_MAX (a larger one answers 400, not a database error). */
+export const BigIntIdString = z
+  .string()
+  .regex(/^\d{1,19}$/, 'an id: digits')
+  .refine((v) => !/^\d+$/.test(v) || BigInt(v) <= INT8_MAX, { message: `an id at most ${INT8_MAX}` });
 
 /** Refines an object with `from`/`to` instants: from < to, at most `maxDays` apart. */
 export function instantRange(maxDays: number) {

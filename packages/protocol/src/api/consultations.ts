@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationMinutes, Instant, Uuid, instantRange, text } from './common.ts';
+import { DurationMinutes, INT4_MAX, Instant, Uuid, instantRange, text } from './common.ts';
 
 // Consultations: booked against the institution's calendar, the specialists' approved
 // schedules and their other consultations (each with its 30-minute pre-check); moved and
@@ -35,13 +35,22 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
-/** A participant's personal join link (a capability: hand it only to that person). */
-export const ParticipantLink = z.object({
-  participantId: Uuid,
-  role: ParticipantRole,
-  url: z.url(),
-});
-export type ParticipantLink = z.infer<typeof ParticipantLink>;
+/**
+ * A client participant's personal join link (a capability: hand it only to that person).
+ * No consultation response carries one: only GET …/participants/:participantId/link shows it
+ * (to whoever hands it over — the staff member who booked, the social worker responsible for
+ * the request, the head; each showing is audited), and POST to the same path issues a new one
+ * (`generation` + 1; every earlier link of the participant then reads as revoked).
+ */
+export const ParticipantLinkView = z
+  .object({
+    participantId: Uuid,
+    url: z.url(),
+    /** Starts at 1; each «Выдать новую ссылку» adds one. */
+    generation: z.number().int().min(1),
+  })
+  .meta({ id: 'ParticipantLinkView' });
+export type ParticipantLinkView = z.infer<typeof ParticipantLinkView>;
 
 export const Consultation = z
   .object({
@@ -67,8 +76,6 @@ export const Consultation = z
     version: z.number().int(),
     specialistIds: z.array(Uuid),
     participants: z.array(Participant),
-    /** One per participant. */
-    links: z.array(ParticipantLink),
     createdAt: Instant,
     updatedAt: Instant,
   })
@@ -132,12 +139,12 @@ export const RescheduleConsultationBody = z.object({
   start: Instant,
   /** Default: unchanged. */
   durationMinutes: DurationMinutes.optional(),
-  version: z.number().int().min(0),
+  version: z.number().int().min(0).max(INT4_MAX),
 });
 export type RescheduleConsultationBody = z.infer<typeof RescheduleConsultationBody>;
 
 export const CancelConsultationBody = z.object({
   reason: text(500),
-  version: z.number().int().min(0),
+  version: z.number().int().min(0).max(INT4_MAX),
 });
 export type CancelConsultationBody = z.infer<typeof CancelConsultationBody>;

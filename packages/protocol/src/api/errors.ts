@@ -9,7 +9,6 @@ export const apiErrorCodes = [
   'bad_request', // 400: input did not match its schema; details: field → message
   'unauthenticated', // 401: not signed in, or the session ended (idle or absolute timeout, signed out)
   'invalid_credentials', // 401: wrong e-mail, password or code (never says which)
-  'totp_required', // 401: the password was right; send the authenticator code too
   'forbidden', // 403: signed in, but the role may not do this
   'csrf_failed', // 403: a state-changing request without the session's X-CSRF-Token
   'totp_setup_required', // 403: an admin must set up the second factor first
@@ -17,7 +16,7 @@ export const apiErrorCodes = [
   'not_found', // 404: unknown id, or an id of another institution (never says which)
   'conflict', // 409: stale version, the time is taken, or the state forbids it; details.violations / currentVersion
   'payload_too_large', // 413
-  'too_many_attempts', // 429: sign-in attempts are locked for a while (Retry-After)
+  'too_many_attempts', // 429: password attempts are locked for a while, or too many are checked at once (Retry-After)
   'rule_violation', // 422: well-formed, but breaks a rule of the timetable; details.violations or field → message
   'internal', // 500: logged on the server without personal data
 ] as const;

@@ -80,8 +80,8 @@ export const CreateRequestBody = z
     socialStatus: SocialStatus.optional(),
     /** Setting it makes the request `assigned`. */
     responsibleSpecialistId: Uuid.optional(),
-    /** The social worker who entered it (until sign-in names the caller). */
-    registeredById: Uuid.optional(),
+    // No `registeredById`: the author is always the signed-in caller (a `registeredById` still
+    // sent is dropped like any unknown key and changes nothing).
   })
   .superRefine((v, ctx) => {
     if (!v.anonymous) return;

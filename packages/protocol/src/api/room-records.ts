@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChatMessage, RoomRole } from '../room-events.ts';
-import { Instant, Uuid, text } from './common.ts';
+import { Instant, Uuid, plainText, text } from './common.ts';
 
 // What a room leaves in the consultation's record: the group registry (реестр участников —
 // who was there, when, how long, with the host's notes), the chat, and the curator's or
@@ -47,7 +47,7 @@ export const RevokedLink = z.object({ participantId: Uuid, revokedAt: z.string()
 export type RevokedLink = z.infer<typeof RevokedLink>;
 
 /** The host's note for one participant of the registry; '' clears it. */
-export const RegistryNoteBody = z.object({ note: z.string().trim().max(1000) });
+export const RegistryNoteBody = z.object({ note: plainText(1000) });
 export type RegistryNoteBody = z.infer<typeof RegistryNoteBody>;
 
 export const ConsultationNote = z.object({

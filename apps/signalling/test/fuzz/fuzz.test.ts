@@ -1,0 +1,774 @@
+// The fuzzer: a real server (real SFU worker, PostgreSQL, Redis) is sent generated requests —
+// every REST operation of its own /api/openapi.json plus /api/links/:token,
+// /api/media/capabilities and /metrics, and every socket.io event of the protocol's zod
+// schemas — as each staff role signed in, as a client by link and as nobody, with valid,
+// boundary and hostile values (generators.ts). After every batch it checks the invariants:
+//   1. no 5xx (no `internal` error ack, no event left unanswered);
+//   2. the process is alive (/api/health answers);
+//   3. a refused request changed no row (row counts and max(updated_at) of every table but
+//      the audit log — refusals are audited by design — compared before and after it; a
+//      suspect is replayed alone on a quiet server before it counts);
+//   4. no row refers to a missing one (every foreign key of the schema, and the audit log's
+//      actor and institution);
+//   5. no audit row holds a body (no value longer than AUDIT_VALUE_MAX, nothing with MARKER).
+// Generation is fast-check's, seeded: FUZZ_SEED reproduces a run, FUZZ_CASES sets its length
+// (a bounded run in `./pnpm test`; `./pnpm bench` runs ≥ 100 000 and writes docs/security.md).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fc from 'fast-check';
+import { z } from 'zod';
+import { io as connect, type Socket } from 'socket.io-client';
+import { ROOM_NAMESPACE, clientRequests, type Ack } from '@dp/protocol';
+import { startStack, threeInstitutions, type Stack } from '../harness.ts';
+import { linkOf, openConsultation, sessionOf, staffMember, type Inst, type StaffIdentity } from '../world.ts';
+import { MARKER, hostileString, paramArb, payloadArb, resolver, type Json, type Mode, type Pools, type Schema } from './generators.ts';
+
+const CASES = Number(process.env.FUZZ_CASES ?? 1500);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
+const BATCH = 50;
+/** An audit detail longer than this is a body, not an id, a count or a code. */
+const AUDIT_VALUE_MAX = 200;
+/** Write the «Fuzzer» section of docs/security.md (the bench's long run does). */
+const REPORT = process.env.FUZZ_REPORT === '1';
+
+type StaffRoleName = 'admin' | 'head' | 'specialist' | 'social_worker';
+type Who = StaffRoleName | 'client' | 'anonymous';
+const STAFF_ROLES: StaffRoleName[] = ['admin', 'head', 'specialist', 'social_worker'];
+
+interface Operation {
+  id: string;
+  method: string;
+  path: string;
+  params: { name: string; in: 'path' | 'query'; required: boolean; schema: Schema }[];
+  body: Schema | undefined;
+}
+
+interface Failure {
+  invariant: string;
+  detail: string;
+  repro: string;
+}
+
+let stack: Stack;
+let doc: {
+  paths: Record<
+    string,
+    Record<
+      string,
+      { operationId: string; parameters?: Operation['params']; requestBody?: { content: { 'application/json': { schema: Schema } } } }
+    >
+  >;
+  components: { schemas: Record<string, Schema> };
+};
+let inst: Record<'own' | 'sibling' | 'foreign', Inst>;
+const who = {} as Record<StaffRoleName, StaffIdentity>;
+const ids = new Map<string, Set<string>>();
+const failures: Failure[] = [];
+/** Milliseconds spent per operation (FUZZ_PROGRESS prints the slowest). */
+const timing = new Map<string, number>();
+const tally = {
+  rest: 0,
+  socket: 0,
+  extra: 0,
+  byStatus: new Map<string, number>(),
+  byMode: { valid: 0, boundary: 0, hostile: 0 },
+  suspects: 0,
+};
+
+const pools: Pools = {
+  ids(kind) {
+    const own = ids.get(kind);
+    if (own?.size) return [...own];
+    // An id of any kind: unknown to the route, or another table's.
+    return kind === 'any' || !own ? [...(ids.get('any') ?? [])].slice(0, 50) : [];
+  },
+};
+function remember(kind: string, id: string | undefined | null): void {
+  if (!id) return;
+  for (const k of [kind, 'any']) {
+    const set = ids.get(k) ?? new Set<string>();
+    if (set.size < 200) set.add(id);
+    ids.set(k, set);
+  }
+}
+/** Ids in a 2xx answer, by the field that holds them, so that later cases reach real records. */
+function harvest(value: unknown, key = 'any', depth = 0): void {
+  if (depth > 6 || value === null || value === undefined) return;
+  if (Array.isArray(value)) value.slice(0, 20).forEach((v) => harvest(v, key, depth + 1));
+  else if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) harvest(v, k === 'id' ? key : k, depth + 1);
+  } else if (typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) {
+    remember(key.replace(/Ids?$/, ''), value);
+  }
+}
+
+// --- the database's invariants -----------------------------------------------------------
+
+let tables: { name: string; updated: boolean }[] = [];
+type Snapshot = Map<string, string>;
+
+async function snapshot(): Promise<Snapshot> {
+  const sql = tables
+    .map((t) => `SELECT '${t.name}' AS t, count(*)::text AS n, ${t.updated ? 'max(updated_at)::text' : "''"} AS u FROM "${t.name}"`)
+    .join(' UNION ALL ');
+  const rows = await stack.signalling.prisma.$queryRawUnsafe<{ t: string; n: string; u: string | null }[]>(sql);
+  return new Map(rows.map((r) => [r.t, `${r.n}|${r.u ?? ''}`]));
+}
+function changed(a: Snapshot, b: Snapshot): string[] {
+  return [...a.keys()].filter((k) => a.get(k) !== b.get(k));
+}
+
+let foreignKeyChecks: { name: string; sql: string }[] = [];
+async function loadSchema(): Promise<void> {
+  const prisma = stack.signalling.prisma;
+  const t = await prisma.$queryRawUnsafe<{ name: string; updated: boolean }[]>(`
+    SELECT c.relname AS name, EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'updated_at' AND NOT a.attisdropped) AS updated
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname NOT IN ('_prisma_migrations', 'audit_events')
+    ORDER BY 1`);
+  tables = t;
+  const fks = await prisma.$queryRawUnsafe<{ name: string; child: string; parent: string; ccols: string[]; pcols: string[] }[]>(`
+    SELECT con.conname AS name, cl.relname AS child, pl.relname AS parent,
+      ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i) AS ccols,
+      ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i) AS pcols
+    FROM pg_constraint con JOIN pg_class cl ON cl.oid = con.conrelid JOIN pg_class pl ON pl.oid = con.confrelid
+    JOIN pg_namespace n ON n.oid = cl.relnamespace
+    WHERE con.contype = 'f' AND n.nspname = current_schema()`);
+  foreignKeyChecks = fks.map((fk) => ({
+    name: `${fk.child}.${fk.ccols.join(',')} → ${fk.parent}`,
+    sql:
+      `SELECT count(*)::int AS n FROM "${fk.child}" c WHERE ${fk.ccols.map((col) => `c."${col}" IS NOT NULL`).join(' AND ')} ` +
+      `AND NOT EXISTS (SELECT 1 FROM "${fk.parent}" p WHERE ${fk.ccols.map((col, i) => `p."${fk.pcols[i]}" = c."${col}"`).join(' AND ')})`,
+  }));
+  // The audit log's references are not foreign keys (it outlives what it names), yet a staff
+  // actor or an institution it names must have existed: nothing deletes them.
+  foreignKeyChecks.push(
+    {
+      name: 'audit_events.actor_id (staff) → staff_users',
+      sql: `SELECT count(*)::int AS n FROM audit_events e WHERE e.actor_type = 'staff' AND e.actor_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM staff_users u WHERE u.id::text = e.actor_id)`,
+    },
+    {
+      name: 'audit_events.institution_id → institutions',
+      sql: `SELECT count(*)::int AS n FROM audit_events e WHERE e.institution_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM institutions i WHERE i.id = e.institution_id)`,
+    },
+  );
+}
+
+async function checkDatabase(batch: string): Promise<void> {
+  const prisma = stack.signalling.prisma;
+  for (const fk of foreignKeyChecks) {
+    const [{ n }] = (await prisma.$queryRawUnsafe<{ n: number }[]>(fk.sql)) as [{ n: number }];
+    if (n > 0) fail('references', `${n} rows of ${fk.name} refer to a missing row`, batch);
+  }
+  const leaked = await prisma.$queryRawUnsafe<{ id: string; action: string; sample: string }[]>(`
+    SELECT e.id::text AS id, e.action, left(coalesce(e.details::text, '') || ' ' || coalesce(e.target_id, ''), 300) AS sample
+    FROM audit_events e
+    WHERE coalesce(e.details::text, '') ILIKE '%${MARKER}%' OR coalesce(e.target_id, '') ILIKE '%${MARKER}%' OR coalesce(e.action, '') ILIKE '%${MARKER}%'
+      OR length(coalesce(e.target_id, '')) > ${AUDIT_VALUE_MAX}
+      OR (jsonb_typeof(e.details) = 'object' AND EXISTS (SELECT 1 FROM jsonb_each_text(e.details) d WHERE length(d.value) > ${AUDIT_VALUE_MAX}))
+    ORDER BY e.id LIMIT 20`);
+  for (const row of leaked) {
+    // Each row once, however many batches follow.
+    if (reportedAudit.has(row.id)) continue;
+    reportedAudit.add(row.id);
+    fail('audit holds a body', `audit ${row.id} ${row.action}: ${JSON.stringify(row.sample)}`, batch);
+  }
+}
+const reportedAudit = new Set<string>();
+
+function fail(invariant: string, detail: string, repro: string): void {
+  if (failures.length < 200) failures.push({ invariant, detail: detail.slice(0, 600), repro: repro.slice(0, 600) });
+}
+
+// --- REST ------------------------------------------------------------------------------------
+
+function operations(): Operation[] {
+  const ops: Operation[] = [];
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      ops.push({
+        id: op.operationId,
+        method: method.toUpperCase(),
+        path: `/api${path}`,
+        params: (op.parameters ?? []) as Operation['params'],
+        body: op.requestBody?.content['application/json'].schema,
+      });
+    }
+  }
+  return ops;
+}
+
+/** A lone surrogate cannot be percent-encoded as UTF-8: send its WTF-8 bytes, which no decoder accepts. */
+function encodeSegment(v: string): string {
+  const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  return encodeURIComponent(v.replace(lone, '\u0000LONE\u0000')).replaceAll('%00LONE%00', '%ED%A0%80');
+}
+
+interface RestCase {
+  op: Operation;
+  who: Who;
+  mode: Mode;
+  params: Record<string, string | string[]>;
+  body: Json | undefined;
+  /** A request-level twist: no CSRF header, a wrong content type, a body that is not JSON. */
+  twist: 'none' | 'no_csrf' | 'text_plain' | 'broken_json' | 'duplicate_keys';
+}
+
+async function sendRest(c: RestCase, extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  let path = c.op.path;
+  const query = new URLSearchParams();
+  for (const p of c.op.params) {
+    const v = c.params[p.name];
+    if (v === undefined) continue;
+    if (p.in === 'path') path = path.replace(`{${p.name}}`, encodeSegment(Array.isArray(v) ? v[0]! : v));
+    else for (const one of Array.isArray(v) ? v : [v]) query.append(p.name, one.toWellFormed());
+  }
+  path = path.replace(/\{[^}]+\}/g, 'missing');
+  const headers: Record<string, string> = { ...extraHeaders };
+  const staff = c.who in who ? who[c.who as StaffRoleName] : undefined;
+  if (staff) {
+    headers.cookie = staff.cookie;
+    if (c.twist !== 'no_csrf') headers['x-csrf-token'] = staff.csrf;
+  }
+  let body: string | undefined;
+  if (c.body !== undefined || c.twist === 'broken_json' || c.twist === 'duplicate_keys') {
+    headers['content-type'] = c.twist === 'text_plain' ? 'text/plain' : 'application/json';
+    body =
+      c.twist === 'broken_json'
+        ? `{"${MARKER}": [1, 2,`
+        : c.twist === 'duplicate_keys'
+          ? `{"a": 1, "a": {"__proto__": {"${MARKER}": 1}}, "a": "${MARKER}"}`
+          : JSON.stringify(c.body);
+  }
+  const q = query.toString();
+  const res = await fetch(`${stack.url}${path}${q ? `?${q}` : ''}`, {
+    method: c.op.method,
+    headers,
+    ...(body !== undefined && c.op.method !== 'GET' && c.op.method !== 'HEAD' ? { body } : {}),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* /metrics is text */
+  }
+  return { status: res.status, body: parsed };
+}
+
+function restCaseArb(ops: Operation[]): fc.Arbitrary<RestCase> {
+  const resolve = resolver(doc);
+  const ctx = { resolve, pools };
+  // Built once per batch, not per case: building fast-check arbitraries costs more than drawing from them.
+  const perOp = ops.map((op) => {
+    const params: Record<string, fc.Arbitrary<{ mode: Mode; value: string | string[] } | undefined>> = {};
+    for (const p of op.params) {
+      const arb = paramArb(p.schema, ctx, p.name);
+      params[p.name] = p.required ? arb : fc.option(arb, { nil: undefined, freq: 2 });
+    }
+    return fc
+      .record({
+        op: fc.constant(op),
+        who: fc.constantFrom<Who>('admin', 'head', 'specialist', 'social_worker', 'anonymous'),
+        params: fc.record(params),
+        body: payloadArb(op.body, ctx),
+        twist: fc.oneof(
+          { arbitrary: fc.constant('none' as const), weight: 12 },
+          {
+            arbitrary: fc.constantFrom('no_csrf' as const, 'text_plain' as const, 'broken_json' as const, 'duplicate_keys' as const),
+            weight: 1,
+          },
+        ),
+      })
+      .map((r) => {
+        const modes = [r.body.mode, ...Object.values(r.params).flatMap((p) => (p ? [p.mode] : []))];
+        const mode: Mode = modes.includes('hostile') ? 'hostile' : modes.includes('boundary') ? 'boundary' : 'valid';
+        const values = Object.fromEntries(Object.entries(r.params).flatMap(([k, v]) => (v ? [[k, v.value]] : [])));
+        return { op: r.op, who: r.who, mode, params: values, body: r.body.value, twist: r.twist };
+      });
+  });
+  return fc.oneof(...perOp);
+}
+
+/** The endpoints outside the document: the link page's question, the Device's capabilities, the metrics. */
+function extraOps(): Operation[] {
+  const str = { type: 'string' };
+  return [
+    {
+      id: 'links.describe',
+      method: 'GET',
+      path: '/api/links/{token}',
+      params: [{ name: 'token', in: 'path', required: true, schema: str }],
+      body: undefined,
+    },
+    { id: 'media.capabilities', method: 'GET', path: '/api/media/capabilities', params: [], body: undefined },
+    { id: 'metrics', method: 'GET', path: '/metrics', params: [], body: undefined },
+    {
+      id: 'unknown',
+      method: 'POST',
+      path: '/api/{x}',
+      params: [{ name: 'x', in: 'path', required: true, schema: str }],
+      body: { type: 'object' },
+    },
+  ];
+}
+
+let clientLinks: string[] = [];
+function extraCaseArb(): fc.Arbitrary<RestCase & { headers: Record<string, string> }> {
+  const [links, capabilities, metrics, unknown] = extraOps() as [Operation, Operation, Operation, Operation];
+  const token = fc.oneof(
+    fc.constantFrom(...clientLinks),
+    // A genuine link with one character changed, cut short, or with a tail.
+    fc.tuple(fc.constantFrom(...clientLinks), fc.nat()).map(([t, n]) => t.slice(0, n % t.length) + 'A' + t.slice((n % t.length) + 1)),
+    fc.constantFrom(...clientLinks).map((t) => `${t}.${MARKER}`),
+    hostileString.map((s) => s.slice(0, 5_000)),
+  );
+  const headers = fc.oneof(
+    fc.constant({} as Record<string, string>),
+    fc.constantFrom('203.0.113.9', '127.0.0.1', '::1', `127.0.0.1, 203.0.113.9`, 'unknown').map((ip) => ({ 'x-forwarded-for': ip })),
+    hostileString.map((s) => ({ authorization: `Bearer ${s.replace(/[^\x21-\x7e]/g, 'x').slice(0, 200)}` })),
+  );
+  return fc.oneof(
+    fc.record({ token, who: fc.constantFrom<Who>('client', 'anonymous', 'specialist'), headers }).map((r) => ({
+      op: links,
+      who: r.who,
+      mode: 'hostile' as Mode,
+      params: { token: r.token },
+      body: undefined,
+      twist: 'none' as const,
+      headers: r.headers,
+    })),
+    fc.record({ who: fc.constantFrom<Who>('anonymous', 'client', 'admin'), headers }).map((r) => ({
+      op: capabilities,
+      who: r.who,
+      mode: 'valid' as Mode,
+      params: {},
+      body: undefined,
+      twist: 'none' as const,
+      headers: r.headers,
+    })),
+    fc.record({ who: fc.constantFrom<Who>('anonymous', 'admin'), headers }).map((r) => ({
+      op: metrics,
+      who: r.who,
+      mode: 'hostile' as Mode,
+      params: {},
+      body: undefined,
+      twist: 'none' as const,
+      headers: r.headers,
+    })),
+    fc.record({ x: hostileString.map((s) => s.slice(0, 200)), who: fc.constantFrom<Who>('admin', 'anonymous') }).map((r) => ({
+      op: unknown,
+      who: r.who,
+      mode: 'hostile' as Mode,
+      params: { x: r.x },
+      body: { a: 1 },
+      twist: 'none' as const,
+      headers: {},
+    })),
+  );
+}
+
+// --- sockets -------------------------------------------------------------------------------
+
+type SocketWho = 'specialist' | 'client' | 'host' | 'attendee' | 'curator' | 'social_worker' | 'admin' | 'anonymous';
+const SOCKET_WHO: SocketWho[] = ['specialist', 'client', 'host', 'attendee', 'curator', 'social_worker', 'admin', 'anonymous'];
+
+interface Seat {
+  socket: Socket | undefined;
+  /** How the seat joins: by session (staff) or by link (clients); null: it does not join. */
+  join: () => Promise<{ payload: Record<string, unknown>; cookie?: string } | null>;
+  cookie?: string;
+}
+const seats = {} as Record<SocketWho, Seat>;
+
+async function openSocket(cookie: string | undefined): Promise<Socket> {
+  const socket = connect(stack.url + ROOM_NAMESPACE, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { origin: stack.url, ...(cookie ? { cookie } : {}) },
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  socket.on('newConsumer', (_d: unknown, ack: (r: { ok: boolean }) => void) => ack({ ok: true }));
+  return socket;
+}
+
+/** Emits and waits for the ack; answers 'disconnected' if the server closes the socket instead. */
+function emit(socket: Socket, event: string, payload: unknown, timeoutMs = 5_000): Promise<Ack<unknown> | 'disconnected' | 'timeout'> {
+  return new Promise((resolve) => {
+    if (!socket.connected) return resolve('disconnected');
+    const t = setTimeout(() => done('timeout'), timeoutMs);
+    const onDisconnect = () => done('disconnected');
+    function done(v: Ack<unknown> | 'disconnected' | 'timeout') {
+      clearTimeout(t);
+      socket.off('disconnect', onDisconnect);
+      resolve(v);
+    }
+    socket.once('disconnect', onDisconnect);
+    socket.emit(event, payload, (ack: Ack<unknown>) => done(ack));
+  });
+}
+
+/** Every seat connected, and in its room when it has one (a new link when the old was revoked). */
+async function seatEveryone(): Promise<void> {
+  for (const name of SOCKET_WHO) {
+    const seat = seats[name];
+    if (seat.socket?.connected && (seat.socket as Socket & { joined?: boolean }).joined !== false) continue;
+    seat.socket?.close();
+    const how = await seat.join();
+    const socket = await openSocket(how?.cookie);
+    seat.socket = socket;
+    if (how) {
+      const ack = await emit(socket, 'join', how.payload);
+      if (ack !== 'disconnected' && ack !== 'timeout' && ack.ok) {
+        const data = ack.data as {
+          self: { id: string };
+          peers: { id: string }[];
+          transports: { send: { id: string }; recv: { id: string } };
+        };
+        remember('peer', data.self.id);
+        data.peers.forEach((p) => remember('peer', p.id));
+        remember('transport', data.transports.send.id);
+        remember('transport', data.transports.recv.id);
+      }
+    }
+  }
+}
+
+interface SocketCase {
+  who: SocketWho;
+  event: string;
+  mode: Mode;
+  payload: Json | undefined;
+}
+
+function socketCaseArb(): fc.Arbitrary<SocketCase> {
+  const resolve = resolver({ components: { schemas: {} } });
+  const events = Object.entries(clientRequests).map(([name, r]) => ({
+    name,
+    schema: z.toJSONSchema(r.payload, { io: 'input', unrepresentable: 'any' }) as Schema,
+  }));
+  const known = fc.oneof(
+    ...events.map((e) =>
+      fc.record({ who: fc.constantFrom(...SOCKET_WHO), payload: payloadArb(e.schema, { resolve, pools }) }).map((r) => ({
+        who: r.who,
+        event: e.name,
+        mode: r.payload.mode,
+        payload: r.payload.value,
+      })),
+    ),
+  );
+  const unknownEvent = fc
+    .record({
+      who: fc.constantFrom(...SOCKET_WHO),
+      event: fc.oneof(
+        hostileString.map((s) => s.slice(0, 300)),
+        fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'),
+      ),
+    })
+    .map((r) => ({ who: r.who, event: r.event, mode: 'hostile' as Mode, payload: { a: MARKER } }));
+  return fc.oneof({ arbitrary: known, weight: 12 }, { arbitrary: unknownEvent, weight: 1 });
+}
+
+async function sendSocket(c: SocketCase): Promise<string> {
+  const socket = seats[c.who].socket!;
+  const ack = await emit(socket, c.event, c.payload);
+  if (ack === 'timeout') return 'no_answer';
+  if (ack === 'disconnected') return 'disconnected';
+  if (ack.ok) {
+    harvest(ack.data);
+    const d = ack.data as { producerId?: string; message?: { id: string }; probeId?: string };
+    remember('producer', d.producerId);
+    remember('message', d.message?.id);
+    remember('probe', d.probeId);
+    if (c.event === 'leave') (socket as Socket & { joined?: boolean }).joined = false;
+    return 'ok';
+  }
+  // Out of its room (declined, removed, a link taken back): the next batch seats it again.
+  if (ack.error.code === 'not_joined') (socket as Socket & { joined?: boolean }).joined = false;
+  return ack.error.code;
+}
+
+// --- the run -------------------------------------------------------------------------------
+
+/** Staff whose session the fuzz ended (sign-out, a password change, deactivation, a role change) get a fresh one. */
+async function refreshIdentities(): Promise<void> {
+  const prisma = stack.signalling.prisma;
+  for (const role of STAFF_ROLES) {
+    const id = who[role];
+    const user = await prisma.staffUser.findUnique({ where: { id: id.id } });
+    if (!user || !user.active || user.role !== role || user.passwordHash === null) {
+      const place =
+        role === 'admin'
+          ? { institutionId: null, departmentId: inst.own.departmentId }
+          : { institutionId: inst.own.id, departmentId: inst.own.departmentId };
+      who[role] = await staffMember(stack, role, place);
+      remember('staff', who[role].id);
+      if (role === 'specialist') remember('specialist', who[role].id);
+      continue;
+    }
+    const res = await fetch(`${stack.url}/api/auth/session`, { headers: { cookie: id.cookie } });
+    if (res.status !== 200) Object.assign(who[role], await sessionOf(stack, id.id));
+  }
+}
+
+function describeCase(c: RestCase | SocketCase, seed: number, batch: number, index: number): string {
+  const what =
+    'op' in c
+      ? `${c.op.method} ${c.op.path} as ${c.who} params=${JSON.stringify(c.params).slice(0, 200)} body=${JSON.stringify(c.body)?.slice(0, 200)} twist=${c.twist}`
+      : `socket ${JSON.stringify(c.event).slice(0, 80)} as ${c.who} payload=${JSON.stringify(c.payload)?.slice(0, 200)}`;
+  return `FUZZ_SEED=${seed} batch ${batch} case ${index}: ${what}`;
+}
+
+type AnyCase = { kind: 'rest'; c: RestCase & { headers?: Record<string, string> } } | { kind: 'socket'; c: SocketCase };
+
+async function runCase(k: AnyCase): Promise<{ refused: boolean; outcome: string }> {
+  if (k.kind === 'rest') {
+    const res = await sendRest(k.c, k.c.headers);
+    if (res.status >= 200 && res.status < 300) harvest(res.body);
+    return { refused: res.status >= 400, outcome: String(res.status) };
+  }
+  const outcome = await sendSocket(k.c);
+  return { refused: outcome !== 'ok', outcome };
+}
+
+function isServerError(k: AnyCase, outcome: string): boolean {
+  return k.kind === 'rest' ? Number(outcome) >= 500 : outcome === 'internal' || outcome === 'no_answer';
+}
+
+beforeAll(async () => {
+  stack = await startStack(45900);
+  inst = await threeInstitutions(stack);
+  const place = (role: StaffRoleName) =>
+    role === 'admin'
+      ? { institutionId: null, departmentId: inst.own.departmentId }
+      : { institutionId: inst.own.id, departmentId: inst.own.departmentId };
+  for (const role of STAFF_ROLES) who[role] = await staffMember(stack, role, place(role));
+  const foreignSpecialist = await staffMember(stack, 'specialist', {
+    institutionId: inst.foreign.id,
+    departmentId: inst.foreign.departmentId,
+  });
+  const hostUser = await staffMember(stack, 'specialist', place('specialist'));
+  for (const [kind, list] of Object.entries({
+    institution: Object.values(inst).map((i) => i.id),
+    department: Object.values(inst).map((i) => i.departmentId),
+  })) {
+    list.forEach((id) => remember(kind, id));
+  }
+  for (const s of [...Object.values(who), foreignSpecialist, hostUser]) remember('staff', s.id);
+  [who.specialist, foreignSpecialist, hostUser].forEach((s) => remember('specialist', s.id));
+
+  const oneToOne = await openConsultation(stack, inst.own, 'one_to_one', [{ userId: who.specialist.id, role: 'specialist' }], {
+    createdById: who.social_worker.id,
+  });
+  const webinar = await openConsultation(stack, inst.own, 'webinar', [{ userId: hostUser.id, role: 'host' }], { clients: 2 });
+  const dyad = await openConsultation(stack, inst.own, 'dyad', [{ userId: who.head.id, role: 'curator' }], {
+    clients: 2,
+    specialistIds: [],
+  });
+  const foreign = await openConsultation(stack, inst.foreign, 'one_to_one', [{ userId: foreignSpecialist.id, role: 'specialist' }]);
+  for (const c of [oneToOne, webinar, dyad, foreign]) {
+    remember('consultation', c.id);
+    c.participants.forEach((p) => remember('participant', p.id));
+  }
+  const client = oneToOne.participants.find((p) => p.role === 'client')!;
+  const attendee = webinar.participants.find((p) => p.role === 'attendee')!;
+  clientLinks = [await linkOf(stack, client.id), await linkOf(stack, attendee.id), await linkOf(stack, foreign.participants.at(-1)!.id)];
+
+  /** A client seat: its link, or a new participant's when the old one was revoked or removed. */
+  const clientSeat = (consultationId: string, role: 'client' | 'attendee', first: string) => {
+    let participantId = first;
+    return async () => {
+      const p = await stack.signalling.prisma.participant.findUniqueOrThrow({ where: { id: participantId } });
+      if (p.linkRevokedAt) {
+        participantId = (await stack.signalling.prisma.participant.create({ data: { consultationId, role, displayName: 'Клиент' } })).id;
+        remember('participant', participantId);
+      }
+      return { payload: { token: await linkOf(stack, participantId) } };
+    };
+  };
+  const bySession = (userOf: () => StaffIdentity, consultationId: string) => async () => ({
+    payload: { consultationId },
+    cookie: userOf().cookie,
+  });
+  seats.specialist = { socket: undefined, join: bySession(() => who.specialist, oneToOne.id) };
+  seats.client = { socket: undefined, join: clientSeat(oneToOne.id, 'client', client.id) };
+  seats.host = { socket: undefined, join: bySession(() => hostUser, webinar.id) };
+  seats.attendee = { socket: undefined, join: clientSeat(webinar.id, 'attendee', attendee.id) };
+  seats.curator = { socket: undefined, join: bySession(() => who.head, dyad.id) };
+  // Staff who do not take part, and nobody: their events come before any join (or try one).
+  seats.social_worker = {
+    socket: undefined,
+    join: async () => ({ payload: { consultationId: oneToOne.id }, cookie: who.social_worker.cookie }),
+  };
+  seats.admin = { socket: undefined, join: async () => ({ payload: { consultationId: oneToOne.id }, cookie: who.admin.cookie }) };
+  seats.anonymous = { socket: undefined, join: async () => null };
+
+  const res = await fetch(`${stack.url}/api/openapi.json`);
+  expect(res.status).toBe(200);
+  doc = (await res.json()) as typeof doc;
+  await loadSchema();
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of Object.values(seats)) s?.socket?.close();
+  await stack?.close();
+}, 60_000);
+
+describe('the fuzzer', () => {
+  it(
+    `${CASES} generated requests (seed ${SEED}): no 5xx, alive, refusals change nothing, no dangling row, no body in the audit log`,
+    async () => {
+      const started = Date.now();
+      const restOps = operations();
+      expect(restOps.length).toBeGreaterThan(30);
+      // Rebuilt every few batches: the pools of ids grow with what 2xx answers returned.
+      let caseArb: fc.Arbitrary<AnyCase> | undefined;
+      const buildCaseArb = (): fc.Arbitrary<AnyCase> =>
+        fc.oneof(
+          { arbitrary: restCaseArb(restOps).map((c) => ({ kind: 'rest' as const, c })), weight: 6 },
+          { arbitrary: extraCaseArb().map((c) => ({ kind: 'rest' as const, c })), weight: 1 },
+          { arbitrary: socketCaseArb().map((c) => ({ kind: 'socket' as const, c })), weight: 4 },
+        );
+      const suspects: { k: AnyCase; repro: string; tables: string[] }[] = [];
+      for (let batch = 0, done = 0; done < CASES; batch++) {
+        let t = Date.now();
+        await refreshIdentities();
+        await seatEveryone();
+        timing.set('(seating)', (timing.get('(seating)') ?? 0) + Date.now() - t);
+        t = Date.now();
+        if (!caseArb || batch % 10 === 0) caseArb = buildCaseArb();
+        const cases = fc.sample(caseArb, { seed: SEED + batch, numRuns: Math.min(BATCH, CASES - done) });
+        timing.set('(generating)', (timing.get('(generating)') ?? 0) + Date.now() - t);
+        let before = await snapshot();
+        for (const [i, k] of cases.entries()) {
+          const repro = describeCase(k.c, SEED, batch, i);
+          let result: { refused: boolean; outcome: string };
+          const t0 = Date.now();
+          try {
+            result = await runCase(k);
+            const name = k.kind === 'rest' ? k.c.op.id : `socket ${k.c.event.slice(0, 30)}`;
+            timing.set(name, (timing.get(name) ?? 0) + Date.now() - t0);
+          } catch (e) {
+            fail('no answer', `the request failed: ${(e as Error).message}`, repro);
+            before = await snapshot();
+            continue;
+          }
+          if (k.kind === 'socket') tally.socket++;
+          else tally[k.c.headers ? 'extra' : 'rest']++;
+          tally.byMode[k.c.mode]++;
+          const key = `${k.kind === 'socket' ? 'socket ' : ''}${result.outcome}`;
+          tally.byStatus.set(key, (tally.byStatus.get(key) ?? 0) + 1);
+          if (isServerError(k, result.outcome)) fail('no 5xx', `${result.outcome}`, repro);
+          const t1 = Date.now();
+          const after = await snapshot();
+          timing.set('(snapshot)', (timing.get('(snapshot)') ?? 0) + Date.now() - t1);
+          const diff = changed(before, after);
+          if (result.refused && diff.length) suspects.push({ k, repro, tables: diff });
+          before = after;
+        }
+        done += cases.length;
+        const health = await fetch(`${stack.url}/api/health`).catch(() => undefined);
+        if (health?.status !== 200) fail('alive', `/api/health answered ${health?.status ?? 'nothing'}`, `after batch ${batch}`);
+        t = Date.now();
+        await checkDatabase(`after batch ${batch} (FUZZ_SEED=${SEED})`);
+        timing.set('(database checks)', (timing.get('(database checks)') ?? 0) + Date.now() - t);
+        if (process.env.FUZZ_PROGRESS && batch % 20 === 0)
+          process.stderr.write(`fuzz: ${done}/${CASES} in ${Math.round((Date.now() - started) / 1000)} s\n`);
+      }
+      // A refusal that seemed to change rows is replayed alone on a quiet server: a room's
+      // writes after an earlier, allowed event may have landed during it.
+      tally.suspects = suspects.length;
+      const replayStarted = Date.now();
+      for (const s of suspects.slice(0, 30)) {
+        await refreshIdentities();
+        await seatEveryone();
+        await new Promise((r) => setTimeout(r, 300));
+        const before = await snapshot();
+        const again = await runCase(s.k).catch(() => ({ refused: false, outcome: 'error' }));
+        await new Promise((r) => setTimeout(r, 300));
+        const diff = changed(before, await snapshot());
+        if (again.refused && diff.length) fail('refusal changed rows', `${again.outcome}; changed: ${diff.join(', ')}`, s.repro);
+      }
+      timing.set('(replaying suspects)', Date.now() - replayStarted);
+      const seconds = Math.round((Date.now() - started) / 1000);
+      const summary = {
+        cases: tally.rest + tally.socket + tally.extra,
+        rest: tally.rest,
+        socket: tally.socket,
+        extra: tally.extra,
+        modes: tally.byMode,
+        outcomes: Object.fromEntries([...tally.byStatus.entries()].sort()),
+        seconds,
+        failures: failures.length,
+      };
+      process.stderr.write(`fuzz summary: ${JSON.stringify(summary)}\n`);
+      if (process.env.FUZZ_PROGRESS) {
+        const slow = [...timing.entries()].sort((x, y) => y[1] - x[1]).slice(0, 12);
+        process.stderr.write(`fuzz time by operation (ms): ${JSON.stringify(Object.fromEntries(slow))}\n`);
+      }
+      if (REPORT) writeReport(summary);
+      expect(failures).toEqual([]);
+    },
+    Number(process.env.FUZZ_TIMEOUT_MS ?? 10 * 60_000),
+  );
+});
+
+/** The «Fuzzer» section of docs/security.md, between its markers (other sections stay as they are). */
+function writeReport(summary: {
+  cases: number;
+  rest: number;
+  socket: number;
+  extra: number;
+  seconds: number;
+  failures: number;
+  outcomes: Record<string, number>;
+  modes: Record<Mode, number>;
+}): void {
+  const file = resolve(import.meta.dirname, '../../../../docs/security.md');
+  const start = '<!-- fuzz -->';
+  const end = '<!-- /fuzz -->';
+  const byInvariant = new Map<string, number>();
+  for (const f of failures) byInvariant.set(f.invariant, (byInvariant.get(f.invariant) ?? 0) + 1);
+  const body = [
+    start,
+    '## Fuzzer',
+    '',
+    'What it does: `apps/signalling/test/fuzz/fuzz.test.ts` (generators in `generators.ts`) sends a real server generated requests — every operation of its `/api/openapi.json`, `/api/links/:token`, `/api/media/capabilities`, `/metrics`, and every socket.io event of `packages/protocol/src/room-events.ts` — as admin, head, specialist and social worker signed in, as a client by link (client and webinar attendee) and as nobody, with valid, boundary and hostile values (wrong types, huge arrays, deep nesting, control characters, `__proto__`/`constructor` keys, lone surrogates, RTL override, zero-width characters, long strings). After each batch of 50: no 5xx (no `internal` ack, no unanswered event), `/api/health` answers, a refused request changed no row (counts and `max(updated_at)` of every table but the audit log), every foreign key holds, no audit row holds a body. `./pnpm test` runs a bounded run (1 500 cases, fixed seed); `./pnpm bench` a long one, whose figures follow.',
+    '',
+    `Last long run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, seed ${SEED}, ${summary.seconds} s.`,
+    '',
+    '| | cases |',
+    '| --- | ---: |',
+    `| tried in all | ${summary.cases} |`,
+    `| REST operations of the document | ${summary.rest} |`,
+    `| links, capabilities, metrics, unknown paths | ${summary.extra} |`,
+    `| socket events | ${summary.socket} |`,
+    `| valid / boundary / hostile | ${summary.modes.valid} / ${summary.modes.boundary} / ${summary.modes.hostile} |`,
+    `| **failures found** | **${summary.failures}** |`,
+    '',
+    ...(failures.length
+      ? [
+          'Failures by invariant: ' +
+            [...byInvariant.entries()].map(([k, v]) => `${k} ${v}`).join(', ') +
+            '. First ones (reproduce with the seed):',
+          '',
+          ...failures.slice(0, 15).map((f) => `- ${f.invariant}: ${f.detail.replaceAll('\n', ' ')} — ${f.repro.replaceAll('\n', ' ')}`),
+        ]
+      : ['No invariant was broken.']),
+    '',
+    `Answers: ${Object.entries(summary.outcomes)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ')}.`,
+    end,
+  ].join('\n');
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Security\n';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  text = i >= 0 && j > i ? text.slice(0, i) + body + text.slice(j + end.length) : `${text.trimEnd()}\n\n${body}\n`;
+  writeFileSync(file, text);
+}

@@ -1,0 +1,206 @@
+// Page weight of the link page (/join/<token>) on a slow line: what a family on a village
+// 3G connection downloads before they see anything, and how long until they can press
+// «Войти в консультацию». The built web app is served by the real signalling process
+// (compression, caching headers and all), opened in Debian's Chromium with DevTools'
+// HTTP throttling: 256 kbit/s each way and 400 ms round trip (CDP
+// `Network.emulateNetworkConditions`; it delays each response by the RTT and paces its
+// bytes at the rate — HTTP-level emulation, not a packet-level one).
+//
+// Per run, in a fresh browser context (empty cache): bytes transferred (headers included,
+// as Resource Timing's `transferSize`) for the document and every response that finished
+// before the first contentful paint; the time of that paint; when the heading (<h1>) is
+// in the page; when the join button is enabled (the room code and camera preview are
+// ready); and everything the page fetched until then. Then the same page is opened again
+// in the same context (a second visit: what the cache saves). Medians over RUNS runs.
+//
+// `BENCH_PRINT_ONLY=1` prints without writing docs/benchmarks.md; `BENCH_JSON=1` prints the
+// median figures as one JSON line (how the «before» row below was taken, on the tree before
+// the change: `git worktree add /tmp/before <commit>` and this file run there).
+import { registerHooks } from 'node:module';
+import type { CDPSession, Page } from 'puppeteer-core';
+import { percentile, writeBenchSection } from '@dp/infra-scripts/bench-report';
+
+// stack.ts imports `@jest/globals` for its jest helper, a module with no exports outside
+// jest: here that import gets two no-ops, so the shared start-up code runs as it is.
+registerHooks({
+  resolve: (specifier, context, next) =>
+    specifier === '@jest/globals'
+      ? { url: 'data:text/javascript,export const beforeAll = () => {}, afterAll = () => {};', shortCircuit: true }
+      : next(specifier, context),
+});
+const { launchChromium } = await import('../browser.ts');
+const { startProduct } = await import('../stack.ts');
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const KBIT = 256;
+const RTT_MS = 400;
+
+/** Median figures of one version of the product. */
+export interface Figures {
+  /** Bytes (transferSize) of the responses finished before the first contentful paint. */
+  bytesBeforePaint: number;
+  fcpMs: number;
+  /** Bytes of the responses finished before the heading (<h1>) was in the page. */
+  bytesBeforeHeading: number;
+  headingMs: number;
+  joinUsableMs: number;
+  /** Everything fetched until the join button was usable. */
+  bytesUntilUsable: number;
+  requestsUntilUsable: number;
+  /** The second visit in the same browser context (cache warm). */
+  repeatBytes: number;
+  repeatJoinUsableMs: number;
+  /** Content-Encoding of the entry script ('' = none). */
+  entryEncoding: string;
+}
+
+/**
+ * Measured with this script on the tree before issue 15's serving work (commit d562924:
+ * express.static without compression, one 249 KB entry chunk), same machine, 2026-12-06.
+ */
+const BEFORE: Figures | null = {
+  bytesBeforePaint: 641813,
+  fcpMs: 21396,
+  bytesBeforeHeading: 642432,
+  headingMs: 21859,
+  joinUsableMs: 40976,
+  bytesUntilUsable: 1231234,
+  requestsUntilUsable: 17,
+  repeatBytes: 919,
+  repeatJoinUsableMs: 1352,
+  entryEncoding: 'none',
+};
+
+interface Run {
+  bytesBeforePaint: number;
+  fcpMs: number;
+  bytesBeforeHeading: number;
+  headingMs: number;
+  joinUsableMs: number;
+  bytesUntilUsable: number;
+  requestsUntilUsable: number;
+}
+
+// Runs in the page before its own scripts (DevTools-injected, so no CSP applies to it):
+// notes when the heading appears and when the join button becomes enabled.
+const OBSERVER = `(() => {
+  const marks = (window.__pw = {});
+  const check = () => {
+    if (!marks.heading && document.querySelector('h1')) marks.heading = performance.now();
+    const b = document.querySelector('[data-testid="join-button"]');
+    if (!marks.joinUsable && b && !b.disabled && !b.hasAttribute('data-loading')) marks.joinUsable = performance.now();
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
+})();`;
+
+async function throttle(cdp: CDPSession): Promise<void> {
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: RTT_MS,
+    downloadThroughput: (KBIT * 1000) / 8,
+    uploadThroughput: (KBIT * 1000) / 8,
+  });
+}
+
+/** Opens the link and waits until the join button is usable; returns what the page measured. */
+async function visit(page: Page, link: string): Promise<Run> {
+  await page.goto(link, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  await page.waitForFunction(() => (window as unknown as { __pw: { joinUsable?: number } }).__pw.joinUsable, {
+    timeout: 120_000,
+    polling: 100,
+  });
+  return page.evaluate(() => {
+    const marks = (window as unknown as { __pw: { heading: number; joinUsable: number } }).__pw;
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN;
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const all = [nav, ...resources];
+    const sum = (list: PerformanceResourceTiming[]) => list.reduce((a, r) => a + r.transferSize, 0);
+    const untilUsable = all.filter((r) => r.responseEnd <= marks.joinUsable);
+    return {
+      bytesBeforePaint: sum(all.filter((r) => r.responseEnd <= fcp)),
+      fcpMs: fcp,
+      bytesBeforeHeading: sum(all.filter((r) => r.responseEnd <= marks.heading)),
+      headingMs: marks.heading,
+      joinUsableMs: marks.joinUsable,
+      bytesUntilUsable: sum(untilUsable),
+      requestsUntilUsable: untilUsable.length,
+    };
+  });
+}
+
+const product = await startProduct();
+const browser = await launchChromium();
+const runs: Run[] = [];
+const repeats: Run[] = [];
+let entryEncoding = '';
+try {
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    await page.setViewport({ width: 360, height: 640 });
+    page.on('pageerror', (err) => console.error(`[page] ${(err as Error).message}`));
+    const cdp = await page.createCDPSession();
+    await throttle(cdp);
+    cdp.on('Network.responseReceived', (e: { type: string; response: { headers: Record<string, string> } }) => {
+      if (e.type === 'Script' && !entryEncoding) {
+        const h = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+        entryEncoding = h['content-encoding'] ?? 'none';
+      }
+    });
+    await page.evaluateOnNewDocument(OBSERVER);
+    const link = await product.link(`page-weight-${Date.now()}-${i}`, 'client');
+    runs.push(await visit(page, link));
+    repeats.push(await visit(page, link));
+    console.error(`run ${i + 1}/${RUNS}: ${JSON.stringify(runs.at(-1))}`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await product.stop();
+}
+
+const med = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const after: Figures = {
+  bytesBeforePaint: med(runs.map((r) => r.bytesBeforePaint)),
+  fcpMs: med(runs.map((r) => r.fcpMs)),
+  bytesBeforeHeading: med(runs.map((r) => r.bytesBeforeHeading)),
+  headingMs: med(runs.map((r) => r.headingMs)),
+  joinUsableMs: med(runs.map((r) => r.joinUsableMs)),
+  bytesUntilUsable: med(runs.map((r) => r.bytesUntilUsable)),
+  requestsUntilUsable: med(runs.map((r) => r.requestsUntilUsable)),
+  repeatBytes: med(repeats.map((r) => r.bytesUntilUsable)),
+  repeatJoinUsableMs: med(repeats.map((r) => r.joinUsableMs)),
+  entryEncoding,
+};
+if (process.env.BENCH_JSON === '1') console.log(JSON.stringify(after));
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const row = (label: string, f: Figures) =>
+  `| ${label} | **${kb(f.bytesBeforePaint)}** | ${s(f.fcpMs)} | ${kb(f.bytesBeforeHeading)} | ${s(f.headingMs)} | **${s(f.joinUsableMs)}** | ${kb(f.bytesUntilUsable)} (${f.requestsUntilUsable}) | ${kb(f.repeatBytes)}, ${s(f.repeatJoinUsableMs)} | ${f.entryEncoding} |`;
+const body = `Page: a client's \`/join/<token>\` of an open one-to-one consultation, served by the signalling process from the built
+web app, in Debian's Chromium (headless, fake camera, 360×640) with DevTools' HTTP throttling: **${KBIT} kbit/s** down and up,
+**${RTT_MS} ms** round trip, empty cache. Median of ${RUNS} runs (\`packages/e2e/src/bench/page-weight.ts\`). Bytes are Resource
+Timing's \`transferSize\` (compressed body + headers); «before paint» counts the document and the responses finished before the
+first contentful paint. «Usable» = «Войти в консультацию» enabled (room code loaded, camera preview ready).
+
+| version | bytes before first paint | first contentful paint | bytes before the heading | heading | «Войти» usable | fetched until usable (requests) | second visit: fetched, usable | entry script encoding |
+|---|---:|---:|---:|---:|---:|---:|---:|---|
+${BEFORE ? `${row('before (d562924: no compression, 249 KB entry chunk)', BEFORE)}\n` : ''}${row('now', after)}
+
+Target: ≤ 90 KB before the first paint. **Read the first paint with care**: it is now \`index.html\`'s own placeholder
+(the product's name and «Загружаем страницу…», painted once the HTML and the stylesheets are in; the scripts are
+deferred modules), not the page's content. The page's content — its heading — needs **~115 KB**, above the target:
+React 19's \`react-dom\` alone is ~58 KB brotli, Mantine's core ~16 KB, i18next with react-i18next ~16 KB, the stylesheets
+~7 KB; the rest is the page itself and the Russian translations it shows. Going below that would mean leaving React,
+Mantine or i18next on this page. How it got here: brotli and gzip files made at build time and served with
+\`Content-Encoding\` and \`Vary: Accept-Encoding\`; hashed files under \`/assets\` cached for a year as immutable,
+\`index.html\` never cached (it carries a fresh CSP nonce); the link page's entry (\`apps/web/src/main.tsx\`) has no router,
+no staff, dashboard or chart code and only the translations it shows, and the device check, the room's code
+(mediasoup-client, socket.io) and the other translations start loading right after the first render, while the person
+reads. The second visit is slower than before (2.9 s against 1.4 s) although it fetches almost nothing: not looked into yet.`;
+console.log(body);
+if (process.env.BENCH_PRINT_ONLY !== '1' && process.env.BENCH_JSON !== '1')
+  writeBenchSection('page-weight', 'Page weight of the link page on a slow line', body);
