@@ -81,7 +81,7 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
   const now = () => new Date();
   // Sign-in failures are counted in Redis, so that every signalling instance sees them all.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
-  redis.on('error', (e: Error) => log.warn({ err: e.message }, 'redis (sign-in guard)'));
+  redis.on('error', (e: Error) => log.warn({ err: e.message }, 'redis (sign-in guard, limits)'));
   const sessions = new SessionStore(prisma, config.session, now);
   // Connections, joins, network tests and link look-ups per link, session and address (every instance counts together).
   const budgets = new Budgets(redis, config.budgets);

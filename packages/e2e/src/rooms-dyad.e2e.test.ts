@@ -1,6 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'puppeteer-core';
-import { admitNext, attr, consumerFigures, join, openParticipant, openStaff, PHONE, screenshot, waitForMedia, waitUntil } from './browser.ts';
+import {
+  admitNext,
+  attr,
+  consumerFigures,
+  join,
+  openParticipant,
+  openStaff,
+  PHONE,
+  screenshot,
+  waitForMedia,
+  waitUntil,
+} from './browser.ts';
 import { productAndBrowser } from './stack.ts';
 
 // A dyad: two clients talk to each other while a curator watches. The clients are always

@@ -1,5 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { attr, chatLines, join, openParticipant, openStaff, openTab, PHONE, screenshot, sendChat, waitForMedia, waitUntil } from './browser.ts';
+import {
+  attr,
+  chatLines,
+  join,
+  openParticipant,
+  openStaff,
+  openTab,
+  PHONE,
+  screenshot,
+  sendChat,
+  waitForMedia,
+  waitUntil,
+} from './browser.ts';
 import { productAndBrowser } from './stack.ts';
 
 // A one-to-one consultation in real Chromium pages: the client waits in the waiting room

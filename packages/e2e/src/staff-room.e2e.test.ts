@@ -1,7 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'puppeteer-core';
 import { CSRF_HEADER } from '@dp/protocol';
-import { admitNext, attr, chatLines, join, openParticipant, openTab, PHONE, screenshot, sendChat, waitForMedia, waitUntil } from './browser.ts';
+import {
+  admitNext,
+  attr,
+  chatLines,
+  join,
+  openParticipant,
+  openTab,
+  PHONE,
+  screenshot,
+  sendChat,
+  waitForMedia,
+  waitUntil,
+} from './browser.ts';
 import { productAndBrowser } from './stack.ts';
 import { staffOf, type TestStaff } from './staff.ts';
 
@@ -27,8 +39,7 @@ async function staffHome(browser: Browser, who: TestStaff, viewport = DESKTOP): 
   return page;
 }
 
-const waitForPath = (page: Page, path: string) =>
-  page.waitForFunction((p: string) => location.pathname === p, { timeout: 15_000 }, path);
+const waitForPath = (page: Page, path: string) => page.waitForFunction((p: string) => location.pathname === p, { timeout: 15_000 }, path);
 
 const row = (consultationId: string) => `${testId('consultation-row')}[data-id="${consultationId}"]`;
 
@@ -79,7 +90,10 @@ describe('staff in rooms, signed in', () => {
     await sendChat(specialist, 'Здравствуйте! Меня видно и слышно?');
     await waitUntil(async () => (await chatLines(client)).some((l) => l.text.includes('Меня видно и слышно?')), 'the line at the client');
     await sendChat(client, 'Да, всё хорошо.');
-    await waitUntil(async () => (await chatLines(specialist)).some((l) => l.text.includes('Да, всё хорошо.')), 'the reply at the specialist');
+    await waitUntil(
+      async () => (await chatLines(specialist)).some((l) => l.text.includes('Да, всё хорошо.')),
+      'the reply at the specialist',
+    );
     const stored = await ctx.product.prisma.roomMessage.findMany({ where: { consultationId }, orderBy: { createdAt: 'asc' } });
     expect(stored.map((m) => m.participantId)[0]).toBe(seat.participantId);
     await screenshot(specialist, 'staff-room-in-room');
@@ -117,6 +131,10 @@ describe('staff in rooms, signed in', () => {
     const button = `${row(consultationId)} ${testId('client-link-open')}[data-participant-id="${clientId}"]`;
     await page.waitForSelector(button, { timeout: 15_000 });
     expect(await page.$(`${row(consultationId)} ${testId('open-room')}`)).toBeNull(); // the head takes no part in it
+    await screenshot(page, 'staff-home-client-link');
+    await page.setViewport(PHONE);
+    await screenshot(page, 'staff-home-client-link-phone');
+    await page.setViewport(DESKTOP);
     await page.click(button);
     const first = await shownLink(page);
     expect(first.generation).toBe('1');
@@ -133,7 +151,9 @@ describe('staff in rooms, signed in', () => {
     // «Выдать новую ссылку» asks first, saying that the old link stops working.
     await page.click(testId('client-link-rotate'));
     await page.waitForSelector(testId('client-link-rotate-confirm'), { visible: true });
-    expect(await page.$eval(testId('client-link-rotate-confirm-panel'), (el) => el.textContent)).toContain('Старая ссылка сразу перестанет работать');
+    expect(await page.$eval(testId('client-link-rotate-confirm-panel'), (el) => el.textContent)).toContain(
+      'Старая ссылка сразу перестанет работать',
+    );
     await screenshot(page, 'staff-client-link-confirm');
     await page.setViewport(PHONE);
     await screenshot(page, 'staff-client-link-confirm-phone');
@@ -190,7 +210,10 @@ describe('staff in rooms, signed in', () => {
 
     const head = await staffHome(ctx.browser, await staffOf(prisma, consultationId, 'head', 'Орлова Татьяна Петровна'));
     expect(
-      await head.evaluate(async (path) => (await fetch(path)).status, `/api/consultations/${consultationId}/participants/${seat.participantId}/link`),
+      await head.evaluate(
+        async (path) => (await fetch(path)).status,
+        `/api/consultations/${consultationId}/participants/${seat.participantId}/link`,
+      ),
     ).toBe(404);
     // No consultation response carries a link.
     const body = await head.evaluate(async (path) => (await fetch(path)).text(), `/api/consultations/${consultationId}`);

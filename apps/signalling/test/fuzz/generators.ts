@@ -316,12 +316,10 @@ export function payloadArb(schema: Schema | undefined, ctx: Omit<Ctx, 'depth'>):
             })),
           ),
         );
-  const polluted = fc
-    .tuple(valid, fc.constantFrom(...PROTO_KEYS))
-    .map(([v, key]) => ({
-      mode: 'hostile' as Mode,
-      value: protoObject(key, v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, Json>) : {}),
-    }));
+  const polluted = fc.tuple(valid, fc.constantFrom(...PROTO_KEYS)).map(([v, key]) => ({
+    mode: 'hostile' as Mode,
+    value: protoObject(key, v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, Json>) : {}),
+  }));
   return fc.oneof(
     { arbitrary: valid.map((value) => ({ mode: 'valid' as Mode, value })), weight: 3 },
     { arbitrary: mutated('boundary'), weight: 2 },

@@ -63,8 +63,7 @@ function StaffRoom({ userId }: { userId: string }) {
     void navigate('/staff');
   }, [navigate, t]);
 
-  const takesPart =
-    summary.kind !== 'ok' || summary.consultation.participants.some((p) => p.staffUserId === userId && isLead(p.role));
+  const takesPart = summary.kind !== 'ok' || summary.consultation.participants.some((p) => p.staffUserId === userId && isLead(p.role));
   if (summary.kind === 'missing' || !takesPart) return <NotInRoom />;
 
   const next = `/staff/room/${encodeURIComponent(consultationId)}`;
