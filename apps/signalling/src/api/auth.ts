@@ -249,6 +249,8 @@ export const authRoutes = [
       const p = me(access);
       const n = await deps.auth.sessions.endAll(p.user.id, 'sign_out_everywhere');
       http.clearSessionCookie();
+      // A stolen session may be sitting in a room: it leaves now, not at its next event.
+      await deps.rooms?.takeOutStaff(p.user.id);
       await audit(deps.prisma, actor, {
         action: 'auth.sign_out_everywhere',
         targetType: 'staff_user',

@@ -299,7 +299,15 @@ function runRoute(route: ApiRoute, deps: ApiDeps, checkResponses: boolean) {
     }
     const verdict = decide(action, caller, subject);
     if (!verdict.allowed) {
-      await denied(deps, actor, route, verdict.status, verdict.reason, institution?.id ?? null);
+      // A probe of another department's id must not come back through the audit view as
+      // "this id is real, it belongs to institution X": such a row names no institution.
+      const seen =
+        institution &&
+        staff &&
+        (staff.user.role === 'admin' ? institution.departmentId === staff.user.departmentId : institution.id === staff.user.institutionId)
+          ? institution.id
+          : null;
+      await denied(deps, actor, route, verdict.status, verdict.reason, seen);
       if (verdict.status === 404) throw notFound(route.tag === 'institutions' ? 'institution' : 'record');
       if (verdict.status === 401) throw new HttpError(401, 'unauthenticated', 'sign in first');
       throw new HttpError(403, 'forbidden', `your role may not call ${route.name}`);
@@ -370,6 +378,13 @@ function errorHandler(deps: ApiDeps) {
       const e = tooLarge
         ? new HttpError(413, 'payload_too_large', 'the body is larger than 64 KB')
         : new HttpError(400, 'bad_request', 'body: not valid JSON', { body: 'not valid JSON' });
+      res.status(e.status).json(e.body());
+      return;
+    }
+    // The router's own 4xx, e.g. a path segment that is not valid percent-encoded UTF-8
+    // (URIError, status 400). Its message quotes the raw segment: not logged, not echoed.
+    if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+      const e = new HttpError(400, 'bad_request', 'the address is malformed');
       res.status(e.status).json(e.body());
       return;
     }
