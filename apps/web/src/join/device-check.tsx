@@ -38,7 +38,11 @@ export interface DeviceCheckProps {
 const loadNetworkTest = () => import('../media/network-test.ts');
 
 type NetState =
-  { kind: 'idle' } | { kind: 'running'; phase: NetworkTestPhase; fraction: number } | { kind: 'done'; result: NetworkTestResult };
+  | { kind: 'idle' }
+  | { kind: 'running'; phase: NetworkTestPhase; fraction: number }
+  | { kind: 'done'; result: NetworkTestResult }
+  /** Refused for now (too many tests from this link or address): try again in a minute. */
+  | { kind: 'limited' };
 
 export function DeviceCheck(props: DeviceCheckProps) {
   const { t } = useTranslation();
@@ -203,7 +207,11 @@ function NetworkCheck({ auth, forceTcp, camera, microphone, institutionPhone, on
         onProgress: (phase, fraction) => !controller.signal.aborted && setState({ kind: 'running', phase, fraction }),
       });
       if (!controller.signal.aborted) setState({ kind: 'done', result });
-    } catch {
+    } catch (e) {
+      if (!controller.signal.aborted && e instanceof Error && 'code' in e && e.code === 'rate_limited') {
+        setState({ kind: 'limited' });
+        return;
+      }
       // aborted (the page moved on), or the test's code did not load: «нет связи».
       if (!controller.signal.aborted) {
         setState({
@@ -237,6 +245,11 @@ function NetworkCheck({ auth, forceTcp, camera, microphone, institutionPhone, on
             <Progress.Section aria-labelledby="network-progress-label" value={Math.round(state.fraction * 100)} animated />
           </Progress.Root>
         </div>
+      )}
+      {state.kind === 'limited' && (
+        <Alert data-testid="network-limited" color="yellow" variant="light" icon={<WarningIcon />} aria-live="polite">
+          <Text>{t('errors.rate_limited')}</Text>
+        </Alert>
       )}
       {state.kind === 'done' && (
         <Alert

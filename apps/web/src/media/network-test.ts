@@ -7,6 +7,7 @@ import {
   toProtocolRtpCapabilities,
   toProtocolRtpParameters,
 } from '../room/ms-adapt.ts';
+import { RoomError } from '../room/room-error.ts';
 import { connectRoomSocket, request, type RoomSocket } from '../room/signalling.ts';
 import { summariseProbe, type ProbeReading, type ProbeStatsEntry } from './network-stats.ts';
 
@@ -83,6 +84,8 @@ export async function runNetworkTest(opts: NetworkTestOptions): Promise<NetworkT
     return await finish(figures);
   } catch (e) {
     if (opts.signal?.aborted) throw e;
+    // Too many tests from this link or address: not a verdict on the network — the page says «подождите минуту».
+    if (e instanceof RoomError && e.code === 'rate_limited') throw e;
     // Signalling itself is unreachable (or refused): nothing can be stored, the page says «нет связи».
     console.warn('[network-test] failed', e);
     return { verdict: 'no_connection', figures: NO_FIGURES, stored: false };
@@ -192,6 +195,12 @@ function connected(socket: RoomSocket, signal?: AbortSignal): Promise<void> {
     socket.once('connect', () => {
       clearTimeout(t);
       resolve();
+    });
+    // The server refuses connections over the address's budget (data.code 'rate_limited').
+    socket.once('connect_error', (e: Error & { data?: { code?: string } }) => {
+      if (e.data?.code !== 'rate_limited') return; // socket.io retries other failures by itself
+      clearTimeout(t);
+      reject(new RoomError('rate_limited', 'too many connections from this address'));
     });
   });
 }
