@@ -102,7 +102,12 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     prisma,
     auth: {
       sessions,
-      guard: new SignInGuard(redis, { maxFailures: config.signIn.maxFailures, lockSeconds: config.signIn.lockSeconds }),
+      guard: new SignInGuard(redis, {
+        maxFailures: config.signIn.maxFailures,
+        lockSeconds: config.signIn.lockSeconds,
+        // Beside the other budgets: instances sharing LIMIT_KEY_PREFIX count failures together.
+        keyPrefix: `${config.budgets.keyPrefix}:signin`,
+      }),
     },
     get publicUrl() {
       return config.publicUrl ?? `http://localhost:${listeningPort}`;
@@ -116,7 +121,7 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     rooms: {
       revoked: async (consultationId, participantId) => rooms.get(consultationId)?.revoked(participantId),
       linkRotated: async (consultationId, participantId) => {
-        await rooms.get(consultationId)?.takeOutParticipant(participantId);
+        await rooms.get(consultationId)?.takeOutParticipant(participantId, 'link_revoked');
       },
       takeOutStaff: async (staffUserId) => {
         await rooms.takeOutStaff(staffUserId, prisma);

@@ -208,10 +208,21 @@ describe("a client's link is shown only to those who hand it over", () => {
       expect([who, answer.status, (answer.body.error as { code: string }).code]).toEqual([who, 403, 'forbidden']);
       expect(JSON.stringify(answer.body)).not.toContain('/join/');
     }
-    // Reading the consultation itself stays as it was: the admin may, and sees no link there.
+    // Reading the consultation itself stays as it was: the admin may, and sees no link there,
+    // and the view tells each reader whether they hand the links over (the staff home's button).
     const read = await admin.api('GET', `/consultations/${c.id}`);
     expect(read.status).toBe(200);
     expect(JSON.stringify(read.body)).not.toContain('/join/');
+    expect(read.body.handsOverLinks).toBe(false);
+    for (const [who, expected] of [
+      [ids.specialists.psychologist, false],
+      [ids.socialWorkerId, true],
+      [responsible, true],
+      [ids.headId, true],
+    ] as const) {
+      const view = await (await as(who)).api('GET', `/consultations/${c.id}`);
+      expect([who, view.body.handsOverLinks]).toEqual([who, expected]);
+    }
     // …and each refusal is audited like the router's.
     const denied = await prisma().auditEvent.findMany({ where: { action: 'access.denied', targetId: 'consultations.show_link' } });
     expect(denied.length).toBeGreaterThanOrEqual(3);
@@ -286,8 +297,8 @@ describe('«Выдать новую ссылку»', () => {
     const newLink = rotated.body as LinkView;
     expect(newLink).toMatchObject({ participantId: c.clientId, generation: 2 });
     expect(newLink.url).not.toBe(oldLink.url);
-    // Out at once, not at its next event.
-    expect(await removed).toEqual({});
+    // Out at once, not at its next event, and told why (its page says «ссылка отозвана»).
+    expect(await removed).toEqual({ reason: 'link_revoked' });
     expect(await left).toEqual({ peerId: c.clientId });
     expect(
       stack.signalling.rooms
@@ -375,7 +386,7 @@ describe('a member of staff who loses their standing leaves open rooms at once',
       const res = await admin.api('PATCH', `/staff/${specialistId}`, change);
       expect(res.status).toBe(200);
       // Out now — not at the next event it might never send.
-      expect(await removed).toEqual({});
+      expect(await removed).toEqual({ reason: 'access_ended' });
       expect(await left).toEqual({ peerId: c.specialistParticipantId });
       expect(
         stack.signalling.rooms

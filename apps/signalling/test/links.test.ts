@@ -47,7 +47,7 @@ describe('revoking a link', () => {
     const res = await api('POST', path, {});
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ participantId: joined.self.id, revokedAt: expect.any(String) });
-    expect(await removed).toEqual({});
+    expect(await removed).toEqual({ reason: 'link_revoked' });
     expect(await left).toEqual({ peerId: joined.self.id });
 
     // The link page and the room both say «revoked».

@@ -337,7 +337,7 @@ describe('webinar: hosts speak, attendees watch until given the floor', () => {
   it('a removed attendee is told, and its link does not open the room again', async () => {
     const removed = a2.peer.next('removed');
     ok(await host.peer.request('removePeer', { peerId: a2.id }));
-    expect(await removed).toEqual({});
+    expect(await removed).toEqual({ reason: 'host' });
     const again = await connectPeer(stack);
     // The link is revoked in the record, so the gate refuses it before any room sees it.
     expect(errorCode(await again.request('join', { token: a2.token }))).toBe('link_revoked');

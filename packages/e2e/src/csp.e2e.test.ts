@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import type { Page } from 'puppeteer-core';
-import { join, openParticipant, openStaff, PHONE } from './browser.ts';
+import { join, openStaff, PHONE } from './browser.ts';
 import { productAndBrowser, repoRoot } from './stack.ts';
 import { staffOf } from './staff.ts';
 
@@ -157,7 +157,10 @@ describe('the built web app as served', () => {
     }
     // What blocks the first paint (the stylesheets; the scripts are modules, deferred) is small.
     expect(css).toBeLessThan(20_000);
-    const ru = JSON.parse(readFileSync(resolve(repoRoot, 'apps/web/src/locales/ru.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    const ru = JSON.parse(readFileSync(resolve(repoRoot, 'apps/web/src/locales/ru.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(code).toContain(String(ru.app!.subtitle)); // the link page's own text is there…
     expect(code).not.toContain(String((ru.staff!.nav as Record<string, string>).audit)); // …the staff screens' is not
     expect(code).not.toContain('recharts');

@@ -115,10 +115,6 @@ export async function startProduct(opts: { workers?: number; env?: Record<string
     WEB_DIST: resolve(repoRoot, 'apps/web/dist'),
     MEDIASOUP_WORKER_BIN: workerBin,
     DEMO: '0',
-    // Budgets (joins, connections, look-ups per address) are counted in the shared Redis: each
-    // product counts its own, as it has its own database, so test runs on one machine do not
-    // spend each other's (every page here comes from 127.0.0.1).
-    LIMIT_KEY_PREFIX: `dp:limit:e2e-${randomId(8)}`,
     DATABASE_URL: db.url,
     REDIS_URL: process.env.REDIS_URL,
     // Every browser of every test, and the benchmarks' hundreds of attendees, come from

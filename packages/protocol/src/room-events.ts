@@ -216,6 +216,8 @@ export const RoomClosedReason = z.enum(['ended', 'time_limit', 'server_shutdown'
 export type RoomClosedReason = z.infer<typeof RoomClosedReason>;
 
 /** Server → client events. `newConsumer` expects an acknowledgement (the client is ready to render). */
+export type RemovedReason = 'host' | 'link_revoked' | 'access_ended';
+
 export interface ServerEvents {
   peerJoined: (peer: PeerInfo) => void;
   peerUpdated: (peer: PeerInfo) => void;
@@ -238,8 +240,12 @@ export interface ServerEvents {
   admitterPresence: (data: { present: boolean }) => void;
   /** To those who admit: the waiting room changed. */
   waitingChanged: (data: { waiting: WaitingPeer[] }) => void;
-  /** To the one removed by a host: the room is closed to this link for the rest of the consultation. */
-  removed: (data: Record<string, never>) => void;
+  /**
+   * To a peer taken out of the room: by a host (`host`, closed to this link for the rest of
+   * the consultation), because its link was revoked or replaced by a new one (`link_revoked`:
+   * the page says «ссылка отозвана»), or because a member of staff lost access (`access_ended`).
+   */
+  removed: (data: { reason: RemovedReason }) => void;
   /** To the peer whose microphone a host paused, or whose media the server closed (floor taken back). */
   mediaStopped: (data: { producerId: string; source: MediaSource; reason: 'muted' | 'floor_revoked' }) => void;
   chatMessage: (message: ChatMessage) => void;

@@ -13,6 +13,7 @@ import {
   RescheduleConsultationBody,
   clientRoleIn,
   staffRoleIn,
+  type StaffRoleName,
   type ApiViolation,
 } from '@dp/protocol';
 import {
@@ -29,7 +30,8 @@ import { audit } from './audit.ts';
 import type { ApiDeps } from './deps.ts';
 import { apiViolation, notFound, staleVersion, violationsError } from './errors.ts';
 import { bookingsOf, lockSpecialists, schedulesOf, staffOfInstitution } from './records.ts';
-import { defineRoute } from './route.ts';
+import { handsOverLinks } from './link-keepers.ts';
+import { defineRoute, type RouteAccess } from './route.ts';
 
 const tag = 'consultations';
 const MINUTE = 60_000;
@@ -37,6 +39,7 @@ const MINUTE = 60_000;
 const withParts = {
   specialists: { select: { specialistId: true } },
   participants: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+  request: { select: { responsibleSpecialistId: true } },
 } as const satisfies Prisma.ConsultationInclude;
 type ConsultationRow = Prisma.ConsultationGetPayload<{ include: typeof withParts }>;
 
@@ -46,7 +49,7 @@ const ROLE_ORDER: Record<string, number> = { specialist: 0, curator: 1, host: 2,
  * A consultation as staff read it. No join link: reading a consultation is granted far more
  * widely than handing its links over, so a client's link has routes of its own (links.ts).
  */
-export function consultationView(row: ConsultationRow): Consultation {
+export function consultationView(row: ConsultationRow, viewer: Viewer): Consultation {
   const participants = [...row.participants].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9));
   return {
     id: row.id,
@@ -73,13 +76,18 @@ export function consultationView(row: ConsultationRow): Consultation {
       displayName: p.displayName,
       email: p.email,
     })),
+    handsOverLinks: handsOverLinks(viewer, row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-async function loadView(deps: ApiDeps, id: string): Promise<Consultation> {
-  return consultationView(await deps.prisma.consultation.findUniqueOrThrow({ where: { id }, include: withParts }));
+/** Who reads the view: it says whether they may hand the clients' links over. */
+type Viewer = { id: string; role: StaffRoleName } | null;
+const viewerOf = (access: RouteAccess): Viewer => access.caller?.user ?? null;
+
+async function loadView(deps: ApiDeps, id: string, access: RouteAccess): Promise<Consultation> {
+  return consultationView(await deps.prisma.consultation.findUniqueOrThrow({ where: { id }, include: withParts }), viewerOf(access));
 }
 
 /** The institution of a consultation, for routes addressed by the consultation's id alone. */
@@ -188,7 +196,7 @@ export const consultationRoutes = [
         include: withParts,
         orderBy: [{ start: 'asc' }, { id: 'asc' }],
       });
-      return { consultations: rows.map((r) => consultationView(r)) };
+      return { consultations: rows.map((r) => consultationView(r, viewerOf(access))) };
     },
   }),
 
@@ -209,7 +217,7 @@ export const consultationRoutes = [
     errors: [409, 422],
     institution: ({ params }) => params.institutionId,
     owners: ({ body }) => body.specialistIds,
-    handler: async ({ body, institution, deps, actor }) => {
+    handler: async ({ body, institution, deps, actor, access }) => {
       const calendar = institutionCalendar(institution);
       const start = new Date(body.start);
       const specialists = await staffOfInstitution(
@@ -280,7 +288,7 @@ export const consultationRoutes = [
       });
       await timetableChanged(deps, id);
       deps.notifier?.bookingChanged('created', id);
-      return loadView(deps, id);
+      return loadView(deps, id, access);
     },
   }),
 
@@ -294,7 +302,7 @@ export const consultationRoutes = [
     response: Consultation,
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
     owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
-    handler: async ({ params, deps }) => loadView(deps, params.consultationId),
+    handler: async ({ params, deps, access }) => loadView(deps, params.consultationId, access),
   }),
 
   defineRoute({
@@ -312,7 +320,7 @@ export const consultationRoutes = [
     errors: [409, 422],
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
     owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
-    handler: async ({ params, body, institution, deps, actor }) => {
+    handler: async ({ params, body, institution, deps, actor, access }) => {
       const id = params.consultationId;
       const calendar = institutionCalendar(institution);
       const start = new Date(body.start);
@@ -353,7 +361,7 @@ export const consultationRoutes = [
       });
       await timetableChanged(deps, id);
       deps.notifier?.bookingChanged('rescheduled', id);
-      return loadView(deps, id);
+      return loadView(deps, id, access);
     },
   }),
 
@@ -370,7 +378,7 @@ export const consultationRoutes = [
     errors: [409],
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
     owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
-    handler: async ({ params, body, institution, deps, actor }) => {
+    handler: async ({ params, body, institution, deps, actor, access }) => {
       const id = params.consultationId;
       await deps.prisma.$transaction(async (tx) => {
         const current = await tx.consultation.findUniqueOrThrow({
@@ -403,7 +411,7 @@ export const consultationRoutes = [
       });
       await timetableChanged(deps, id);
       deps.notifier?.bookingChanged('cancelled', id);
-      return loadView(deps, id);
+      return loadView(deps, id, access);
     },
   }),
 ];

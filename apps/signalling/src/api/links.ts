@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { ParticipantLinkView, ParticipantParams, RevokedLink, isLead, type RoomRole } from '@dp/protocol';
 import { linkExpiresAt } from '../links/link-token.ts';
 import { audit } from './audit.ts';
+import { handsOverLinks } from './link-keepers.ts';
 import { institutionOfConsultation, staffOfConsultation } from './consultations.ts';
 import type { ApiDeps } from './deps.ts';
 import { HttpError, notFound } from './errors.ts';
@@ -42,13 +43,8 @@ async function clientForHandOver(
       consultation: { select: { start: true, createdById: true, request: { select: { responsibleSpecialistId: true } } } },
     },
   });
-  const caller = access.caller!.user;
-  const c = found?.consultation;
-  const handsOver =
-    caller.role === 'head' ||
-    (c !== undefined && c.createdById === caller.id) ||
-    (c !== undefined && caller.role === 'social_worker' && c.request?.responsibleSpecialistId === caller.id);
-  if (!handsOver) {
+  // An unknown participant: the head reads "not found", anyone else the same refusal as always.
+  if (!handsOverLinks(access.caller!.user, found?.consultation ?? { createdById: null, request: null })) {
     // Refused like the router refuses (an audit event, nothing of the request in it). An
     // unknown participant of a readable consultation is refused the same way: nothing learnt.
     await audit(deps.prisma, actor, {

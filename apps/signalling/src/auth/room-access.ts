@@ -28,6 +28,8 @@ export function assertRoomEventsInMatrix(): void {
   if (missing.length > 0) throw new Error(`room events without a permission matrix entry: ${missing.join(', ')}`);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function refuse(status: 401 | 403 | 404): never {
   if (status === 401) throw new ProtocolError('unauthenticated', 'sign in again');
   if (status === 404) throw new ProtocolError('not_found', 'no such consultation');
@@ -59,6 +61,9 @@ export class RoomAccess {
     if (!staff) refuse(401);
     if (staff.stage !== 'active') refuse(403);
     const consultationId = join.consultationId!;
+    // Consultation ids are UUIDs: anything else names none, and must not reach the uuid column
+    // (its cast error answered `internal`; found by the fuzzer).
+    if (!UUID.test(consultationId)) refuse(404);
     const c = await this.prisma.consultation.findUnique({
       where: { id: consultationId },
       select: {

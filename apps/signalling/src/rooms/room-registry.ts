@@ -91,7 +91,7 @@ export class RoomRegistry {
       select: { id: true, consultationId: true },
     });
     let n = 0;
-    for (const seat of seats) if (await this.rooms.get(seat.consultationId)?.takeOutParticipant(seat.id)) n++;
+    for (const seat of seats) if (await this.rooms.get(seat.consultationId)?.takeOutParticipant(seat.id, 'access_ended')) n++;
     if (n > 0) this.log.info({ peers: n }, 'staff peers taken out: account deactivated, role changed or sessions ended');
     return n;
   }

@@ -11,6 +11,7 @@ import {
   seesName,
   waitsForAdmission,
   type ChatMessage,
+  type RemovedReason,
   type ClientStatsReport,
   type DtlsParameters,
   type Floor,
@@ -456,7 +457,7 @@ export class Room {
     // For good: the link is revoked in the record (before the page can try again), so it
     // opens no later room either.
     await this.records.removed(targetId).catch((e: Error) => this.log.warn({ err: e.message }, 'could not revoke a removed link'));
-    await this.takeOut(target);
+    await this.takeOut(target, 'host');
     this.log.info({ peerId: targetId, by: actor.id }, 'peer removed');
   }
 
@@ -468,7 +469,7 @@ export class Room {
     this.removed.add(participantId);
     const peer = this.present.get(participantId) ?? this.waiting.get(participantId);
     if (!peer) return;
-    await this.takeOut(peer);
+    await this.takeOut(peer, 'link_revoked');
     this.log.info({ peerId: participantId }, 'peer taken out: link revoked');
   }
 
@@ -477,16 +478,16 @@ export class Room {
    * was issued (the new link may enter), a member of staff whose account was deactivated or
    * changed role (their ended session keeps them out). False when the participant is not here.
    */
-  async takeOutParticipant(participantId: string): Promise<boolean> {
+  async takeOutParticipant(participantId: string, reason: RemovedReason): Promise<boolean> {
     const peer = this.present.get(participantId) ?? this.waiting.get(participantId);
     if (!peer) return false;
-    await this.takeOut(peer);
+    await this.takeOut(peer, reason);
     return true;
   }
 
-  /** Out of the room for good: told so, gone, and no place kept for a resume. */
-  private async takeOut(peer: Peer): Promise<void> {
-    peer.channel.emit('removed', {});
+  /** Out of the room for good: told why, gone, and no place kept for a resume. */
+  private async takeOut(peer: Peer, reason: RemovedReason): Promise<void> {
+    peer.channel.emit('removed', { reason });
     await this.leave(peer);
     this.departed.delete(peer.id);
   }

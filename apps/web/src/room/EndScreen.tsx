@@ -22,6 +22,8 @@ export function contentFor(state: RoomState): EndContent {
         return { title: 'end.timeLimitTitle', text: 'end.timeLimitText', action: null };
       case 'removed':
         return { title: 'end.removedTitle', text: 'end.removedText', action: null };
+      case 'link_revoked':
+        return { title: 'end.linkRevokedTitle', text: 'end.linkRevokedText', action: null };
       case 'technical_failure':
         return { title: 'end.technicalFailureTitle', text: 'end.technicalFailureText', action: null };
       case 'server_shutdown':

@@ -9,6 +9,7 @@ import {
   type PeerInfo,
   type RequestPayload,
   type RequestResult,
+  type RemovedReason,
   type RoomClosedReason,
   type TransportOptions,
   type WaitingPeer,
@@ -84,6 +85,7 @@ const CLOSED_STATUS: Record<EndReason, string> = {
   time_limit: 'end.timeLimitTitle',
   server_shutdown: 'end.serverShutdownTitle',
   removed: 'end.removedTitle',
+  link_revoked: 'end.linkRevokedTitle',
   technical_failure: 'end.technicalFailureTitle',
 };
 
@@ -1012,7 +1014,7 @@ export class RoomClient {
     socket.on('declined', () => this.onDeclined());
     socket.on('admitterPresence', ({ present }) => this.onAdmitterPresence(present));
     socket.on('waitingChanged', ({ waiting }) => this.onWaitingChanged(waiting));
-    socket.on('removed', () => this.onRemoved());
+    socket.on('removed', ({ reason }) => this.onRemoved(reason));
     socket.on('mediaStopped', ({ producerId, source, reason }) => this.onMediaStopped(producerId, source, reason));
     socket.on('chatMessage', (message) => this.onChatMessage(message));
     socket.on('chatUpdated', (message) => this.set({ chat: updateChat(this._state.chat, message) }));
@@ -1105,8 +1107,12 @@ export class RoomClient {
     if (first) this.announce('status.clientWaiting', { label: first.label, role: 'client' });
   }
 
-  /** A host removed us: an end screen, and no reconnecting (the server refuses this link now). */
-  private onRemoved(): void {
+  /**
+   * Taken out (by a host, a revoked or replaced link, or staff access ended): an end screen
+   * that says which, and no reconnecting (the server refuses this seat now).
+   */
+  private onRemoved(reason: RemovedReason): void {
+    const closedReason = reason === 'link_revoked' ? 'link_revoked' : 'removed';
     ++this.session;
     this.teardownMedia();
     this.stopLocalTracks();
@@ -1115,13 +1121,13 @@ export class RoomClient {
       phase: 'closed',
       joined: false,
       admission: null,
-      closedReason: 'removed',
+      closedReason,
       peers: [],
       remote: {},
       waiting: [],
       reconnect: null,
     });
-    this.announce(CLOSED_STATUS.removed);
+    this.announce(CLOSED_STATUS[closedReason]);
   }
 
   private onChatMessage(message: ChatMessage): void {

@@ -18,7 +18,8 @@ export type Phase =
 export type ReconnectCause = 'socket' | 'media';
 
 /** Why the room ended for this browser: the room's reasons, or a host removed us. */
-export type EndReason = RoomClosedReason | 'removed';
+/** `link_revoked`: this link was revoked or replaced by a new one while in the room. */
+export type EndReason = RoomClosedReason | 'removed' | 'link_revoked';
 
 /** `waiting`: in the waiting room until the specialist or curator admits us. */
 export type Admission = 'waiting' | 'admitted';

@@ -155,10 +155,10 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
             // Staff enter the room signed in (the staff room route), in their own lead role.
             const takesPart = c.participants.some((p) => p.staffUserId === session.user.id && isLead(p.role));
             const live = c.state === 'open' || c.state === 'live' || c.state === 'precheck';
-            // Clients' links, for those who hand them over (the server decides who exactly: the
-            // booker, the responsible social worker, the head) while the consultation is ahead.
+            // Clients' links, for those who hand them over (the server says who: the booker, the
+            // responsible social worker, the head) while the consultation is ahead.
             const clients = c.participants.filter((p) => isClientRole(p.role));
-            const handsLinks = clients.length > 0 && (live || c.state === 'planned');
+            const handsLinks = c.handsOverLinks && clients.length > 0 && (live || c.state === 'planned');
             // Before the start, a specialist of the consultation (or the head) may report that the equipment failed.
             const mayReport =
               (c.state === 'precheck' || c.state === 'open') &&

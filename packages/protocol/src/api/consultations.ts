@@ -76,6 +76,8 @@ export const Consultation = z
     version: z.number().int(),
     specialistIds: z.array(Uuid),
     participants: z.array(Participant),
+    /** Whether the reader hands the clients' links over (the head, the booker, the responsible social worker). */
+    handsOverLinks: z.boolean(),
     createdAt: Instant,
     updatedAt: Instant,
   })
