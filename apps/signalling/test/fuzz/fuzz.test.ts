@@ -18,8 +18,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import fc from 'fast-check';
 import pg from 'pg';
+import { machineLine } from '@dp/infra-scripts/bench-report';
 import { z } from 'zod';
 import { io as connect, type Socket } from 'socket.io-client';
 import { ROOM_NAMESPACE, clientRequests, type Ack } from '@dp/protocol';
@@ -27,7 +29,7 @@ import { startStack, threeInstitutions, type Stack } from '../harness.ts';
 import { linkOf, openConsultation, sessionOf, staffMember, type Inst, type StaffIdentity } from '../world.ts';
 import { MARKER, hostileString, paramArb, payloadArb, resolver, type Json, type Mode, type Pools, type Schema } from './generators.ts';
 
-const CASES = Number(process.env.FUZZ_CASES ?? 1500);
+const CASES = Number(process.env.FUZZ_CASES ?? 3000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 const BATCH = 50;
 /** An audit detail longer than this is a body, not an id, a count or a code. */
@@ -76,6 +78,7 @@ const tally = {
   extra: 0,
   byStatus: new Map<string, number>(),
   byMode: { valid: 0, boundary: 0, hostile: 0 },
+  byWho: new Map<string, number>(),
   /** Refusals during which the log saw a write, replayed alone; and those that wrote again. */
   suspects: 0,
   confirmed: 0,
@@ -126,7 +129,7 @@ function changed(a: Snapshot, b: Snapshot): string[] {
 }
 
 // Why a change log and not a snapshot around each request: a snapshot (a count and a
-// max(updated_at) of ~25 tables) took ~4 ms, more than the average request, and grew with the
+// max(updated_at) of ~25 tables) took ~4 ms, a quarter of the run's time, and grew with the
 // tables. Instead every table but the audit log gets a row trigger, installed in this run's
 // scratch database only, that writes (table, operation, changed columns) to `fuzz_changes` in
 // the same transaction as the change — so a rolled-back write leaves nothing, and an UPDATE
@@ -849,6 +852,7 @@ describe('the fuzzer', () => {
           if (k.kind === 'socket') tally.socket++;
           else tally[k.c.headers ? 'extra' : 'rest']++;
           tally.byMode[k.c.mode]++;
+          tally.byWho.set(k.c.who, (tally.byWho.get(k.c.who) ?? 0) + 1);
           const key = `${k.kind === 'socket' ? 'socket ' : ''}${result.outcome}`;
           tally.byStatus.set(key, (tally.byStatus.get(key) ?? 0) + 1);
           if (isServerError(k, result.outcome)) fail('no 5xx', `${result.outcome}`, repro);
@@ -879,6 +883,7 @@ describe('the fuzzer', () => {
         socket: tally.socket,
         extra: tally.extra,
         modes: tally.byMode,
+        who: Object.fromEntries([...tally.byWho.entries()].sort((a, b) => b[1] - a[1])),
         outcomes: Object.fromEntries([...tally.byStatus.entries()].sort()),
         suspects: tally.suspects,
         confirmed: tally.confirmed,
@@ -897,6 +902,15 @@ describe('the fuzzer', () => {
   );
 });
 
+/**
+ * What earlier runs found (and what was done), carried into every report: a long run's own
+ * failures are listed by the run; these are history, each with its regression test.
+ */
+const FOUND_EARLIER = [
+  'a path parameter that is not valid UTF-8 once percent-decoded (a lone surrogate sent as `%ED%A0%80`, e.g. `GET /api/consultations/%ED%A0%80`) answered **500**: express\'s router throws a `URIError` with `status: 400` and the API\'s error handler passed only body-parser errors on as 4xx. Fixed in `apps/signalling/src/api/route.ts` (a malformed path answers 400). Found by a 600-case run by hand, seed 20261206.',
+  'a staff `join` or `networkTestStart` whose `consultationId` is not a UUID (e.g. `{"consultationId":"fz7qь2Yяо"}`, signed in as any role) answered the ack **`internal`**: the id went to PostgreSQL\'s uuid column and the cast failed. Fixed at the boundary in `apps/signalling/src/auth/room-access.ts` (not a UUID → `not_found`); regression case in `fuzz.test.ts` («… not a UUID answers not_found»). Found by a 20 000-case run, seed 777 (6 cases).',
+];
+
 /** The «Fuzzer» section of docs/security.md, between its markers (other sections stay as they are). */
 function writeReport(summary: {
   cases: number;
@@ -906,30 +920,41 @@ function writeReport(summary: {
   seconds: number;
   failures: number;
   suspects: number;
+  confirmed: number;
   outcomes: Record<string, number>;
   modes: Record<Mode, number>;
+  who: Record<string, number>;
 }): void {
   const file = resolve(import.meta.dirname, '../../../../docs/security.md');
   const start = '<!-- fuzz -->';
   const end = '<!-- /fuzz -->';
   const byInvariant = new Map<string, number>();
   for (const f of failures) byInvariant.set(f.invariant, (byInvariant.get(f.invariant) ?? 0) + 1);
+  const n = (v: number) => v.toLocaleString('en-US').replaceAll(',', ' ');
   const body = [
     start,
     '## Fuzzer',
     '',
-    'What it does: `apps/signalling/test/fuzz/fuzz.test.ts` (generators in `generators.ts`) sends a real server generated requests — every operation of its `/api/openapi.json`, `/api/links/:token`, `/api/media/capabilities`, `/metrics`, and every socket.io event of `packages/protocol/src/room-events.ts` — as admin, head, specialist and social worker signed in, as a client by link (client and webinar attendee) and as nobody, with valid, boundary and hostile values (wrong types, huge arrays, deep nesting, control characters, `__proto__`/`constructor` keys, lone surrogates, RTL override, zero-width characters, long strings). After each batch of 50: no 5xx (no `internal` ack, no unanswered event), `/api/health` answers, a refused request changed no row (counts and `max(updated_at)` of every table but the audit log), every foreign key holds, no audit row holds a body. `./pnpm test` runs a bounded run (1 500 cases, fixed seed); `./pnpm bench` a long one, whose figures follow.',
+    'What it does: `apps/signalling/test/fuzz/fuzz.test.ts` (generators in `generators.ts`) sends a real server (real SFU worker, PostgreSQL, Redis) generated requests — every operation of its own `/api/openapi.json`, plus `/api/links/:token`, `/api/media/capabilities`, `/metrics` and unknown paths, and every socket.io event of `packages/protocol/src/room-events.ts` — as admin, head, specialist and social worker signed in, as a client by link (client and webinar attendee, plus host and curator seats) and as nobody, with valid, boundary and hostile values (wrong types, huge arrays, deep nesting, control characters, `__proto__`/`constructor` keys, lone surrogates, RTL override, zero-width characters, strings up to 300 000 characters, broken JSON, duplicate keys, a missing CSRF header). Generation is fast-check\'s, seeded (`FUZZ_SEED`, printed with every failure); `FUZZ_CASES` sets the length.',
     '',
-    `Last long run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, seed ${SEED}, ${summary.seconds} s.`,
+    'Invariants, after each batch of 50: no 5xx (no `internal` ack, no unanswered event); `/api/health` answers; every foreign key of the schema holds (and the audit log\'s actor and institution exist); no audit row holds a body (no value over 200 characters, nothing with the generator\'s marker); and a refused request changed no row. For the last, a row trigger installed in the run\'s scratch database logs every committed insert, update (with the columns whose value changed) and delete of every table but the audit log (refusals are audited by design), and the log is read after every request — so each request\'s own writes are known exactly, including updates of tables without `updated_at` that row counts and `max(updated_at)` cannot see. Exempt, because no request causes them: a session\'s idle clock (`staff_sessions.last_seen_at`) and a stay\'s end (`room_visits.left_at`, `participants.left_at`). A refusal during which anything else was written is replayed alone on a quiet server right after its batch (a timetable job or an earlier request\'s room write may have landed during it), and fails only if it writes again. Row counts and `max(updated_at)` are still compared before and after every batch, and a table they see change that the log did not report fails the run: the instrument cannot go blind unnoticed. (This replaced a snapshot of every table around each request: ~4 ms a request, a quarter of a run\'s time, growing with the tables; the log costs well under 1 ms a request.)',
+    '',
+    '`./pnpm test` runs 3 000 cases with a fixed seed (20261206; about half a minute on this machine, plus start-up); `./pnpm bench` runs ≥ 100 000 with a new seed and rewrites this section with its figures:',
+    '',
+    `_Machine: ${machineLine()}; shared with other work (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} at the end). Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Seed ${SEED}, ${n(summary.seconds)} s (${Math.round(summary.cases / Math.max(1, summary.seconds))} cases/s)._`,
     '',
     '| | cases |',
     '| --- | ---: |',
-    `| tried in all | ${summary.cases} |`,
-    `| REST operations of the document | ${summary.rest} |`,
-    `| links, capabilities, metrics, unknown paths | ${summary.extra} |`,
-    `| socket events | ${summary.socket} |`,
-    `| valid / boundary / hostile | ${summary.modes.valid} / ${summary.modes.boundary} / ${summary.modes.hostile} |`,
-    `| **failures found** | **${summary.failures}** |`,
+    `| tried in all | ${n(summary.cases)} |`,
+    `| REST operations of the document | ${n(summary.rest)} |`,
+    `| links, capabilities, metrics, unknown paths | ${n(summary.extra)} |`,
+    `| socket events | ${n(summary.socket)} |`,
+    `| valid / boundary / hostile | ${n(summary.modes.valid)} / ${n(summary.modes.boundary)} / ${n(summary.modes.hostile)} |`,
+    `| as ${Object.keys(summary.who).join(' / ')} | ${Object.values(summary.who).map(n).join(' / ')} |`,
+    `| refusals during which something was written, replayed alone / wrote again | ${n(summary.suspects)} / ${n(summary.confirmed)} |`,
+    `| **failures found** | **${n(summary.failures)}** |`,
     '',
     ...(failures.length
       ? [
@@ -939,11 +964,15 @@ function writeReport(summary: {
           '',
           ...failures.slice(0, 15).map((f) => `- ${f.invariant}: ${f.detail.replaceAll('\n', ' ')} — ${f.repro.replaceAll('\n', ' ')}`),
         ]
-      : ['No invariant was broken.']),
+      : ['No invariant was broken in this run.']),
     '',
     `Answers: ${Object.entries(summary.outcomes)
-      .map(([k, v]) => `${k}: ${v}`)
+      .map(([k, v]) => `${k}: ${n(v)}`)
       .join(', ')}.`,
+    '',
+    'Found by earlier runs and fixed:',
+    '',
+    ...FOUND_EARLIER.map((f) => `- ${f}`),
     end,
   ].join('\n');
   let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Security\n';

@@ -1,6 +1,6 @@
 import { Button, Container, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { Consultation, isLead, type StaffRole } from '@dp/protocol';
+import { Consultation, InstitutionList, isLead, type StaffRole } from '@dp/protocol';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -31,7 +31,11 @@ export function StaffRoomPage() {
   return <StaffRoom userId={session.user.id} />;
 }
 
-type Summary = { kind: 'loading' } | { kind: 'ok'; consultation: Consultation } | { kind: 'missing' } | { kind: 'unknown' };
+type Summary =
+  | { kind: 'loading' }
+  | { kind: 'ok'; consultation: Consultation; timeZone: string | undefined }
+  | { kind: 'missing' }
+  | { kind: 'unknown' };
 
 function StaffRoom({ userId }: { userId: string }) {
   const { t } = useTranslation();
@@ -45,7 +49,12 @@ function StaffRoom({ userId }: { userId: string }) {
   useEffect(() => {
     let cancelled = false;
     api.get(`/consultations/${encodeURIComponent(consultationId)}`, { schema: Consultation }).then(
-      (consultation) => !cancelled && setSummary({ kind: 'ok', consultation }),
+      async (consultation) => {
+        // Times are the institution's, as on «Мои консультации» (a specialist may work from another zone).
+        const institutions = await api.get('/institutions', { schema: InstitutionList }).catch(() => null);
+        const timeZone = institutions?.institutions.find((i) => i.id === consultation.institutionId)?.calendar.timeZone;
+        if (!cancelled) setSummary({ kind: 'ok', consultation, timeZone });
+      },
       (e: unknown) => {
         if (cancelled) return;
         // Not found, not allowed, or not a uuid at all: no camera for a room one cannot enter.
@@ -74,7 +83,12 @@ function StaffRoom({ userId }: { userId: string }) {
       institutionPhone={null}
       // In the room the title is no link: one slip of the finger would drop the conversation.
       header={(inRoom) => <AppHeader {...(inRoom ? {} : { homeHref: '/staff' })} />}
-      intro={<Intro consultation={summary.kind === 'ok' ? summary.consultation : null} />}
+      intro={
+        <Intro
+          consultation={summary.kind === 'ok' ? summary.consultation : null}
+          timeZone={summary.kind === 'ok' ? summary.timeZone : undefined}
+        />
+      }
       onLeft={onLeft}
       end={(state, rejoin) => (
         <EndScreen state={state} onRejoin={rejoin} content={staffEndContent(state)}>
@@ -126,14 +140,14 @@ function staffEndContent(state: RoomState): EndContent {
 }
 
 /** Above the preview: which consultation this is, and the way back. */
-function Intro({ consultation }: { consultation: Consultation | null }) {
+function Intro({ consultation, timeZone }: { consultation: Consultation | null; timeZone: string | undefined }) {
   const { t, i18n } = useTranslation();
   const when = useMemo(() => {
     if (!consultation) return null;
-    const day = new Intl.DateTimeFormat(i18n.language, { weekday: 'short', day: 'numeric', month: 'long' });
-    const time = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
+    const day = new Intl.DateTimeFormat(i18n.language, { weekday: 'short', day: 'numeric', month: 'long', timeZone });
+    const time = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit', timeZone });
     return `${day.format(new Date(consultation.start))}, ${time.format(new Date(consultation.start))}–${time.format(new Date(consultation.end))}`;
-  }, [consultation, i18n.language]);
+  }, [consultation, timeZone, i18n.language]);
   const clients = consultation?.participants.filter((p) => isClientRole(p.role)) ?? [];
   return (
     <Container size={620} px="sm" pt="md" w="100%">
