@@ -117,6 +117,9 @@ export function metricsHandler(registry: Registry, token: string | undefined) {
       res.status(403).type('text/plain').send('set METRICS_TOKEN to scrape metrics from another machine\n');
       return;
     }
-    res.set('Cache-Control', 'no-store').type(registry.contentType).send(await registry.metrics());
+    res
+      .set('Cache-Control', 'no-store')
+      .type(registry.contentType)
+      .send(await registry.metrics());
   };
 }

@@ -96,15 +96,13 @@ export function createApp({ links, gate, sfu, webDist, log, api, trustProxy, met
       // A refusal by a limit says when to try again (the page shows a calm «подождите минуту»).
       const retryAfter = err.code === 'rate_limited' ? err.details?.retryAfterSeconds : undefined;
       if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
-      res
-        .status(status)
-        .json({
-          error: {
-            code: err.code,
-            message: err.message,
-            ...(retryAfter !== undefined ? { details: { retryAfterSeconds: retryAfter } } : {}),
-          },
-        });
+      res.status(status).json({
+        error: {
+          code: err.code,
+          message: err.message,
+          ...(retryAfter !== undefined ? { details: { retryAfterSeconds: retryAfter } } : {}),
+        },
+      });
       return;
     }
     const e = err as { status?: number; type?: string; message?: string };

@@ -12,12 +12,7 @@ const styleNonce = document.querySelector<HTMLMetaElement>('meta[property="csp-n
 /** Mantine with our theme: shared by the link page's entry and the routed app. */
 export function Providers({ children }: { children: ReactNode }) {
   return (
-    <MantineProvider
-      theme={theme}
-      cssVariablesResolver={cssVariablesResolver}
-      forceColorScheme="light"
-      getStyleNonce={() => styleNonce}
-    >
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} forceColorScheme="light" getStyleNonce={() => styleNonce}>
       {children}
     </MantineProvider>
   );

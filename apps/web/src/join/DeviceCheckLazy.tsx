@@ -14,12 +14,11 @@ export function preloadDeviceCheck(): void {
 }
 
 // A load that fails (the line dropped) leaves the check out rather than breaking the page.
-const Loaded = lazy(
-  (): Promise<{ default: (props: DeviceCheckProps) => ReactNode }> =>
-    load().then(
-      (m) => ({ default: m.DeviceCheck }),
-      () => ({ default: () => null }),
-    ),
+const Loaded = lazy((): Promise<{ default: (props: DeviceCheckProps) => ReactNode }> =>
+  load().then(
+    (m) => ({ default: m.DeviceCheck }),
+    () => ({ default: () => null }),
+  ),
 );
 
 export function DeviceCheck(props: DeviceCheckProps) {

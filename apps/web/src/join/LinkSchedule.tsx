@@ -107,12 +107,7 @@ export function LinkSchedule({ token, lookup, onRecheck }: { token: string; look
             </Button>
           )}
           {upcoming && checking && lookup.kind === 'ok' && (
-            <DeviceCheck
-              auth={auth}
-              camera={false}
-              microphone
-              institutionPhone={lookup.info.consultation.institutionPhone}
-            />
+            <DeviceCheck auth={auth} camera={false} microphone institutionPhone={lookup.info.consultation.institutionPhone} />
           )}
           {(lookup.kind === 'unreachable' || lookup.kind === 'rate_limited') && (
             <Button size="xl" leftSection={<RefreshIcon />} onClick={onRecheck} fullWidth classNames={bigButton}>

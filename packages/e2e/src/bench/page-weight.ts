@@ -161,7 +161,11 @@ try {
   await product.stop();
 }
 
-const med = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const med = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 const after: Figures = {
   bytesBeforePaint: med(runs.map((r) => r.bytesBeforePaint)),
   fcpMs: med(runs.map((r) => r.fcpMs)),
