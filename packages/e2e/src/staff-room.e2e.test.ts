@@ -139,7 +139,7 @@ describe('staff in rooms, signed in', () => {
     const first = await shownLink(page);
     expect(first.generation).toBe('1');
     expect(new URL(first.url).pathname).toMatch(/^\/join\//);
-    await page.waitForSelector(testId('client-link-copy'), { visible: true });
+    await page.waitForSelector(testId('client-link-url-copy'), { visible: true });
     expect(await page.$eval(testId('client-link-name'), (el) => el.textContent)).toBe('Петрова Анна Сергеевна');
     await new Promise((r) => setTimeout(r, 400)); // the dialog fades in
     await screenshot(page, 'staff-client-link');

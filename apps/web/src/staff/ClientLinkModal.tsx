@@ -1,11 +1,12 @@
-import { Alert, Button, CopyButton, Group, Loader, Modal, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Loader, Modal, NativeSelect, Stack, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { ParticipantLinkView, type Participant } from '@dp/protocol';
 import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CheckIcon, RefreshIcon } from '../ui/icons.tsx';
+import { RefreshIcon } from '../ui/icons.tsx';
 import { api } from './api.ts';
+import { CopyableLink } from './CopyableLink.tsx';
 import { errorText } from './format.ts';
 import classes from './staff.module.css';
 
@@ -157,32 +158,14 @@ export function ClientLinkModal({
                 <Text fw={600}>{t('staff.clientLink.rotatedText')}</Text>
               </Alert>
             )}
-            <Group gap="sm" align="flex-end" wrap="wrap">
-              <TextInput
-                label={load.fresh ? t('staff.clientLink.newLabel') : t('staff.clientLink.label')}
-                value={load.link.url}
-                readOnly
-                size="lg"
-                onFocus={(e) => e.currentTarget.select()}
-                classNames={{ input: classes.link }}
-                style={{ flex: '1 1 16rem', minWidth: 0 }}
-                data-testid="client-link-url"
-                data-generation={load.link.generation}
-              />
-              <CopyButton value={load.link.url} timeout={2500}>
-                {({ copied, copy }) => (
-                  <Button
-                    size="lg"
-                    color={copied ? 'teal' : 'sea'}
-                    leftSection={copied ? <CheckIcon size={20} /> : undefined}
-                    onClick={copy}
-                    data-testid="client-link-copy"
-                  >
-                    {copied ? t('staff.clientLink.copied') : t('staff.clientLink.copy')}
-                  </Button>
-                )}
-              </CopyButton>
-            </Group>
+            <CopyableLink
+              url={load.link.url}
+              label={load.fresh ? t('staff.clientLink.newLabel') : t('staff.clientLink.label')}
+              copyLabel={t('staff.clientLink.copy')}
+              copiedLabel={t('staff.clientLink.copied')}
+              testId="client-link-url"
+              generation={load.link.generation}
+            />
             <Text>{t('staff.clientLink.handOver')}</Text>
             {!confirming ? (
               <Button

@@ -1,7 +1,7 @@
-import { Alert, Button, CopyButton, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { CheckIcon } from '../ui/icons.tsx';
 import { formatDateTime } from './format.ts';
+import { CopyableLink } from './CopyableLink.tsx';
 import classes from './staff.module.css';
 
 /**
@@ -13,31 +13,13 @@ export function OneTimeLink({ url, expiresAt, name, onDone }: { url: string; exp
   return (
     <Stack gap="md" data-testid="password-link-panel">
       <Text size="lg">{t('staff.link.intro', { name })}</Text>
-      <Group gap="sm" align="flex-end" wrap="wrap">
-        <TextInput
-          label={t('staff.link.label')}
-          value={url}
-          readOnly
-          size="lg"
-          onFocus={(e) => e.currentTarget.select()}
-          classNames={{ input: classes.link }}
-          style={{ flex: '1 1 16rem', minWidth: 0 }}
-          data-testid="password-link"
-        />
-        <CopyButton value={url} timeout={2500}>
-          {({ copied, copy }) => (
-            <Button
-              size="lg"
-              color={copied ? 'teal' : 'sea'}
-              leftSection={copied ? <CheckIcon size={20} /> : undefined}
-              onClick={copy}
-              data-testid="password-link-copy"
-            >
-              {copied ? t('staff.link.copied') : t('staff.link.copy')}
-            </Button>
-          )}
-        </CopyButton>
-      </Group>
+      <CopyableLink
+        url={url}
+        label={t('staff.link.label')}
+        copyLabel={t('staff.link.copy')}
+        copiedLabel={t('staff.link.copied')}
+        testId="password-link"
+      />
       <Alert color="yellow" variant="light">
         <Stack gap={6}>
           <Text fw={600}>{t('staff.link.valid', { when: formatDateTime(expiresAt, i18n.language) })}</Text>
