@@ -79,9 +79,13 @@ const tally = {
   byStatus: new Map<string, number>(),
   byMode: { valid: 0, boundary: 0, hostile: 0 },
   byWho: new Map<string, number>(),
+  /** The seats' joins between batches, by seat and answer. */
+  joins: new Map<string, number>(),
   /** Refusals during which the log saw a write, replayed alone; and those that wrote again. */
   suspects: 0,
   confirmed: 0,
+  /** Consultations opened again after the fuzz closed a seat's room for good. */
+  reopened: 0,
 };
 
 const pools: Pools = {
@@ -193,13 +197,17 @@ async function drainChanges(): Promise<Change[]> {
  * - the end of a stay in a room (room_visits.left_at, participants.left_at): written when a
  *   socket goes away — the server closes one that sent a payload too large, and after the
  *   resume grace the exit lands during whichever request runs then.
- * Counts and max(updated_at) never saw either (neither table has updated_at), so this keeps
- * the invariant as strong as it was; every other change of a refused request is a suspect.
+ * - a closed room's quality summary (consultations.quality_summary): the health monitor's own
+ *   write, on its own clock, after a room has closed (health/health-monitor.ts, its only writer);
+ *   a 100 000-case run saw it land during a refusal and again during its replay.
+ * Counts and max(updated_at) never saw the first two (those tables have no updated_at), and
+ * no request writes the third; every other change of a refused request is a suspect.
  */
 const BOOKKEEPING: Record<string, string[]> = {
   staff_sessions: ['last_seen_at'],
   room_visits: ['left_at'],
   participants: ['left_at'],
+  consultations: ['quality_summary', 'updated_at'],
 };
 function ownChanges(changes: Change[]): Change[] {
   return changes.filter((c) => !(c.op === 'UPDATE' && BOOKKEEPING[c.tbl] && c.cols.every((col) => BOOKKEEPING[c.tbl]!.includes(col))));
@@ -473,9 +481,48 @@ interface Seat {
   socket: Socket | undefined;
   /** How the seat joins: by session (staff) or by link (clients); null: it does not join. */
   join: () => Promise<{ payload: Record<string, unknown>; cookie?: string } | null>;
-  cookie?: string;
+  /** The room it takes part in (staff who do not take part, and nobody, have none). */
+  room?: RoomName;
+  /** Joins refused in a row. */
+  misses: number;
 }
 const seats = {} as Record<SocketWho, Seat>;
+
+type RoomName = 'oneToOne' | 'webinar' | 'dyad';
+/** The consultations the seats sit in, by name; a new one when the fuzz has closed one for good. */
+const rooms = {} as Record<RoomName, string>;
+/** The webinar's host: a specialist of its own, not one of `who`. */
+let hostUser: StaffIdentity;
+
+async function openRoom(name: RoomName): Promise<Awaited<ReturnType<typeof openConsultation>>> {
+  const c =
+    name === 'oneToOne'
+      ? await openConsultation(stack, inst.own, 'one_to_one', [{ userId: who.specialist.id, role: 'specialist' }], {
+          createdById: who.social_worker.id,
+        })
+      : name === 'webinar'
+        ? await openConsultation(stack, inst.own, 'webinar', [{ userId: hostUser.id, role: 'host' }], { clients: 2 })
+        : await openConsultation(stack, inst.own, 'dyad', [{ userId: who.head.id, role: 'curator' }], { clients: 2, specialistIds: [] });
+  rooms[name] = c.id;
+  remember('consultation', c.id);
+  c.participants.forEach((p) => remember('participant', p.id));
+  return c;
+}
+
+/**
+ * The fuzz can close a seat's room for good — cancel the consultation, end it for everyone,
+ * record a technical failure — or take its staff member's place (a deactivation, a role
+ * change: refreshIdentities makes a new one). Then every later event of its seats would only
+ * meet `not_joined`, and the rest of a long run would try nothing in that room. So a seat
+ * refused twice in a row gets a new consultation of the same kind, and all its seats sit again.
+ */
+async function reopen(name: RoomName): Promise<void> {
+  tally.reopened++;
+  if (name === 'webinar') hostUser = await current(hostUser, 'specialist');
+  await openRoom(name);
+  for (const seat of Object.values(seats))
+    if (seat.room === name && seat.socket) (seat.socket as Socket & { joined?: boolean }).joined = false;
+}
 
 async function openSocket(cookie: string | undefined): Promise<Socket> {
   const socket = connect(stack.url + ROOM_NAMESPACE, {
@@ -513,25 +560,39 @@ async function seatEveryone(): Promise<void> {
   for (const name of SOCKET_WHO) {
     const seat = seats[name];
     if (seat.socket?.connected && (seat.socket as Socket & { joined?: boolean }).joined !== false) continue;
-    seat.socket?.close();
-    const how = await seat.join();
-    const socket = await openSocket(how?.cookie);
-    seat.socket = socket;
-    if (how) {
-      const ack = await emit(socket, 'join', how.payload);
-      if (ack !== 'disconnected' && ack !== 'timeout' && ack.ok) {
-        const data = ack.data as {
-          self: { id: string };
-          peers: { id: string }[];
-          transports: { send: { id: string }; recv: { id: string } };
-        };
-        remember('peer', data.self.id);
-        data.peers.forEach((p) => remember('peer', p.id));
-        remember('transport', data.transports.send.id);
-        remember('transport', data.transports.recv.id);
-      }
+    let ok = await seat1(name);
+    if (!ok && seat.room && ++seat.misses >= 2) {
+      await reopen(seat.room);
+      ok = await seat1(name);
     }
+    if (ok) seat.misses = 0;
   }
+}
+
+/** One seat's socket, and its join; whether the join was accepted. */
+async function seat1(name: SocketWho): Promise<boolean> {
+  const seat = seats[name];
+  seat.socket?.close();
+  const how = await seat.join();
+  const socket = await openSocket(how?.cookie);
+  seat.socket = socket;
+  if (!how) return false;
+  const ack = await emit(socket, 'join', how.payload);
+  const code = typeof ack === 'string' ? ack : ack.ok ? 'ok' : ack.error.code;
+  tally.joins.set(`${name} ${code}`, (tally.joins.get(`${name} ${code}`) ?? 0) + 1);
+  // Refused: the next batch tries again.
+  (socket as Socket & { joined?: boolean }).joined = code === 'ok';
+  if (ack === 'disconnected' || ack === 'timeout' || !ack.ok) return false;
+  const data = ack.data as {
+    self: { id: string };
+    peers: { id: string }[];
+    transports: { send: { id: string }; recv: { id: string } };
+  };
+  remember('peer', data.self.id);
+  data.peers.forEach((p) => remember('peer', p.id));
+  remember('transport', data.transports.send.id);
+  remember('transport', data.transports.recv.id);
+  return true;
 }
 
 interface SocketCase {
@@ -592,23 +653,25 @@ async function sendSocket(c: SocketCase): Promise<string> {
 
 /** Staff whose session the fuzz ended (sign-out, a password change, deactivation, a role change) get a fresh one. */
 async function refreshIdentities(): Promise<void> {
-  const prisma = stack.signalling.prisma;
-  for (const role of STAFF_ROLES) {
-    const id = who[role];
-    const user = await prisma.staffUser.findUnique({ where: { id: id.id } });
-    if (!user || !user.active || user.role !== role || user.passwordHash === null) {
-      const place =
-        role === 'admin'
-          ? { institutionId: null, departmentId: inst.own.departmentId }
-          : { institutionId: inst.own.id, departmentId: inst.own.departmentId };
-      who[role] = await staffMember(stack, role, place);
-      remember('staff', who[role].id);
-      if (role === 'specialist') remember('specialist', who[role].id);
-      continue;
-    }
-    const res = await fetch(`${stack.url}/api/auth/session`, { headers: { cookie: id.cookie } });
-    if (res.status !== 200) Object.assign(who[role], await sessionOf(stack, id.id));
+  for (const role of STAFF_ROLES) who[role] = await current(who[role], role);
+}
+
+/** The same member of staff with a live session, or a new one in the same place when the account is gone or changed. */
+async function current(id: StaffIdentity, role: StaffRoleName): Promise<StaffIdentity> {
+  const user = await stack.signalling.prisma.staffUser.findUnique({ where: { id: id.id } });
+  if (!user || !user.active || user.role !== role || user.passwordHash === null) {
+    const place =
+      role === 'admin'
+        ? { institutionId: null, departmentId: inst.own.departmentId }
+        : { institutionId: inst.own.id, departmentId: inst.own.departmentId };
+    const fresh = await staffMember(stack, role, place);
+    remember('staff', fresh.id);
+    if (role === 'specialist') remember('specialist', fresh.id);
+    return fresh;
   }
+  const res = await fetch(`${stack.url}/api/auth/session`, { headers: { cookie: id.cookie } });
+  if (res.status !== 200) Object.assign(id, await sessionOf(stack, id.id));
+  return id;
 }
 
 function describeCase(c: RestCase | SocketCase, seed: number, batch: number, index: number): string {
@@ -642,11 +705,15 @@ interface Suspect {
   changes: Change[];
 }
 
-/** Waits until nothing has been written for a moment (at most ~2 s), throwing away what was. */
+/**
+ * Waits until nothing has been written for longer than the health monitor's 2 s tick (at most
+ * ~6 s), throwing away what was: a replay then starts on a quiet server.
+ */
 async function quiet(): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    if ((await drainChanges()).length === 0) return;
+  let silent = 0;
+  for (let i = 0; i < 24 && silent < 2_250; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    silent = (await drainChanges()).length === 0 ? silent + 250 : 0;
   }
 }
 
@@ -687,7 +754,7 @@ beforeAll(async () => {
     institutionId: inst.foreign.id,
     departmentId: inst.foreign.departmentId,
   });
-  const hostUser = await staffMember(stack, 'specialist', place('specialist'));
+  hostUser = await staffMember(stack, 'specialist', place('specialist'));
   for (const [kind, list] of Object.entries({
     institution: Object.values(inst).map((i) => i.id),
     department: Object.values(inst).map((i) => i.departmentId),
@@ -697,51 +764,52 @@ beforeAll(async () => {
   for (const s of [...Object.values(who), foreignSpecialist, hostUser]) remember('staff', s.id);
   [who.specialist, foreignSpecialist, hostUser].forEach((s) => remember('specialist', s.id));
 
-  const oneToOne = await openConsultation(stack, inst.own, 'one_to_one', [{ userId: who.specialist.id, role: 'specialist' }], {
-    createdById: who.social_worker.id,
-  });
-  const webinar = await openConsultation(stack, inst.own, 'webinar', [{ userId: hostUser.id, role: 'host' }], { clients: 2 });
-  const dyad = await openConsultation(stack, inst.own, 'dyad', [{ userId: who.head.id, role: 'curator' }], {
-    clients: 2,
-    specialistIds: [],
-  });
+  const oneToOne = await openRoom('oneToOne');
+  const webinar = await openRoom('webinar');
+  await openRoom('dyad');
   const foreign = await openConsultation(stack, inst.foreign, 'one_to_one', [{ userId: foreignSpecialist.id, role: 'specialist' }]);
-  for (const c of [oneToOne, webinar, dyad, foreign]) {
-    remember('consultation', c.id);
-    c.participants.forEach((p) => remember('participant', p.id));
-  }
+  remember('consultation', foreign.id);
+  foreign.participants.forEach((p) => remember('participant', p.id));
   const client = oneToOne.participants.find((p) => p.role === 'client')!;
   const attendee = webinar.participants.find((p) => p.role === 'attendee')!;
   clientLinks = [await linkOf(stack, client.id), await linkOf(stack, attendee.id), await linkOf(stack, foreign.participants.at(-1)!.id)];
 
-  /** A client seat: its link, or a new participant's when the old one was revoked or removed. */
-  const clientSeat = (consultationId: string, role: 'client' | 'attendee', first: string) => {
+  /** A client seat: its link, or a new participant's when the old one was revoked or removed, or its room is a new one. */
+  const clientSeat = (room: 'oneToOne' | 'webinar', role: 'client' | 'attendee', first: string) => {
     let participantId = first;
     return async () => {
-      const p = await stack.signalling.prisma.participant.findUniqueOrThrow({ where: { id: participantId } });
-      if (p.linkRevokedAt) {
-        participantId = (await stack.signalling.prisma.participant.create({ data: { consultationId, role, displayName: 'Клиент' } })).id;
+      const prisma = stack.signalling.prisma;
+      const p = await prisma.participant.findUniqueOrThrow({ where: { id: participantId } });
+      if (p.linkRevokedAt || p.consultationId !== rooms[room]) {
+        participantId = (await prisma.participant.create({ data: { consultationId: rooms[room], role, displayName: 'Клиент' } })).id;
         remember('participant', participantId);
       }
       return { payload: { token: await linkOf(stack, participantId) } };
     };
   };
-  const bySession = (userOf: () => StaffIdentity, consultationId: string) => async () => ({
-    payload: { consultationId },
+  const bySession = (userOf: () => StaffIdentity, room: RoomName) => async () => ({
+    payload: { consultationId: rooms[room] },
     cookie: userOf().cookie,
   });
-  seats.specialist = { socket: undefined, join: bySession(() => who.specialist, oneToOne.id) };
-  seats.client = { socket: undefined, join: clientSeat(oneToOne.id, 'client', client.id) };
-  seats.host = { socket: undefined, join: bySession(() => hostUser, webinar.id) };
-  seats.attendee = { socket: undefined, join: clientSeat(webinar.id, 'attendee', attendee.id) };
-  seats.curator = { socket: undefined, join: bySession(() => who.head, dyad.id) };
+  const seat = (join: Seat['join'], room?: RoomName): Seat => ({ socket: undefined, join, misses: 0, ...(room ? { room } : {}) });
+  seats.specialist = seat(
+    bySession(() => who.specialist, 'oneToOne'),
+    'oneToOne',
+  );
+  seats.client = seat(clientSeat('oneToOne', 'client', client.id), 'oneToOne');
+  seats.host = seat(
+    bySession(() => hostUser, 'webinar'),
+    'webinar',
+  );
+  seats.attendee = seat(clientSeat('webinar', 'attendee', attendee.id), 'webinar');
+  seats.curator = seat(
+    bySession(() => who.head, 'dyad'),
+    'dyad',
+  );
   // Staff who do not take part, and nobody: their events come before any join (or try one).
-  seats.social_worker = {
-    socket: undefined,
-    join: async () => ({ payload: { consultationId: oneToOne.id }, cookie: who.social_worker.cookie }),
-  };
-  seats.admin = { socket: undefined, join: async () => ({ payload: { consultationId: oneToOne.id }, cookie: who.admin.cookie }) };
-  seats.anonymous = { socket: undefined, join: async () => null };
+  seats.social_worker = seat(bySession(() => who.social_worker, 'oneToOne'));
+  seats.admin = seat(bySession(() => who.admin, 'oneToOne'));
+  seats.anonymous = seat(async () => null);
 
   const res = await fetch(`${stack.url}/api/openapi.json`);
   expect(res.status).toBe(200);
@@ -887,6 +955,8 @@ describe('the fuzzer', () => {
         outcomes: Object.fromEntries([...tally.byStatus.entries()].sort()),
         suspects: tally.suspects,
         confirmed: tally.confirmed,
+        reopened: tally.reopened,
+        joins: Object.fromEntries([...tally.joins.entries()].sort()),
         seconds,
         failures: failures.length,
       };
@@ -921,6 +991,8 @@ function writeReport(summary: {
   failures: number;
   suspects: number;
   confirmed: number;
+  reopened: number;
+  joins: Record<string, number>;
   outcomes: Record<string, number>;
   modes: Record<Mode, number>;
   who: Record<string, number>;
@@ -931,13 +1003,17 @@ function writeReport(summary: {
   const byInvariant = new Map<string, number>();
   for (const f of failures) byInvariant.set(f.invariant, (byInvariant.get(f.invariant) ?? 0) + 1);
   const n = (v: number) => v.toLocaleString('en-US').replaceAll(',', ' ');
+  const joined = (ok: boolean) =>
+    Object.entries(summary.joins)
+      .filter(([k]) => !/^(admin|social_worker) /.test(k) && k.endsWith(' ok') === ok)
+      .reduce((sum, [, v]) => sum + v, 0);
   const body = [
     start,
     '## Fuzzer',
     '',
-    "What it does: `apps/signalling/test/fuzz/fuzz.test.ts` (generators in `generators.ts`) sends a real server (real SFU worker, PostgreSQL, Redis) generated requests — every operation of its own `/api/openapi.json`, plus `/api/links/:token`, `/api/media/capabilities`, `/metrics` and unknown paths, and every socket.io event of `packages/protocol/src/room-events.ts` — as admin, head, specialist and social worker signed in, as a client by link (client and webinar attendee, plus host and curator seats) and as nobody, with valid, boundary and hostile values (wrong types, huge arrays, deep nesting, control characters, `__proto__`/`constructor` keys, lone surrogates, RTL override, zero-width characters, strings up to 300 000 characters, broken JSON, duplicate keys, a missing CSRF header). Generation is fast-check's, seeded (`FUZZ_SEED`, printed with every failure); `FUZZ_CASES` sets the length.",
+    "What it does: `apps/signalling/test/fuzz/fuzz.test.ts` (generators in `generators.ts`) sends a real server (real SFU worker, PostgreSQL, Redis) generated requests — every operation of its own `/api/openapi.json`, plus `/api/links/:token`, `/api/media/capabilities`, `/metrics` and unknown paths, and every socket.io event of `packages/protocol/src/room-events.ts` — as admin, head, specialist and social worker signed in, as a client by link (client and webinar attendee, plus host and curator seats) and as nobody, with valid, boundary and hostile values (wrong types, huge arrays, deep nesting, control characters, `__proto__`/`constructor` keys, lone surrogates, RTL override, zero-width characters, strings up to 300 000 characters, broken JSON, duplicate keys, a missing CSRF header). Seats that take part (specialist and client of a one-to-one, host and attendee of a webinar, curator of a dyad) sit in their rooms before every batch; when the fuzz closes a room for good (a cancel, an «end for everyone», a technical failure, its member of staff deactivated), a second refused join in a row opens a new consultation of the same kind, so in-room events are still tried at the end of a long run. Generation is fast-check's, seeded (`FUZZ_SEED`, printed with every failure); `FUZZ_CASES` sets the length.",
     '',
-    "Invariants, after each batch of 50: no 5xx (no `internal` ack, no unanswered event); `/api/health` answers; every foreign key of the schema holds (and the audit log's actor and institution exist); no audit row holds a body (no value over 200 characters, nothing with the generator's marker); and a refused request changed no row. For the last, a row trigger installed in the run's scratch database logs every committed insert, update (with the columns whose value changed) and delete of every table but the audit log (refusals are audited by design), and the log is read after every request — so each request's own writes are known exactly, including updates of tables without `updated_at` that row counts and `max(updated_at)` cannot see. Exempt, because no request causes them: a session's idle clock (`staff_sessions.last_seen_at`) and a stay's end (`room_visits.left_at`, `participants.left_at`). A refusal during which anything else was written is replayed alone on a quiet server right after its batch (a timetable job or an earlier request's room write may have landed during it), and fails only if it writes again. Row counts and `max(updated_at)` are still compared before and after every batch, and a table they see change that the log did not report fails the run: the instrument cannot go blind unnoticed. (This replaced a snapshot of every table around each request: ~4 ms a request, a quarter of a run's time, growing with the tables; the log costs well under 1 ms a request.)",
+    "Invariants, after each batch of 50: no 5xx (no `internal` ack, no unanswered event); `/api/health` answers; every foreign key of the schema holds (and the audit log's actor and institution exist); no audit row holds a body (no value over 200 characters, nothing with the generator's marker); and a refused request changed no row. For the last, a row trigger installed in the run's scratch database logs every committed insert, update (with the columns whose value changed) and delete of every table but the audit log (refusals are audited by design), and the log is read after every request — so each request's own writes are known exactly, including updates of tables without `updated_at` that row counts and `max(updated_at)` cannot see. Exempt, because no request causes them: a session's idle clock (`staff_sessions.last_seen_at`) a stay's end (`room_visits.left_at`, `participants.left_at`) and a closed room's quality summary, which only the health monitor writes, on its own clock (`consultations.quality_summary`). A refusal during which anything else was written is replayed alone right after its batch, once nothing has been written for longer than the health monitor's 2 s tick (a timetable job or an earlier request's room write may have landed during it), and fails only if it writes again. Row counts and `max(updated_at)` are still compared before and after every batch, and a table they see change that the log did not report fails the run: the instrument cannot go blind unnoticed. (This replaced a snapshot of every table around each request: ~4 ms a request, a quarter of a run's time, growing with the tables; the log costs well under 1 ms a request.)",
     '',
     '`./pnpm test` runs 3 000 cases with a fixed seed (20261206; about half a minute on this machine, plus start-up); `./pnpm bench` runs ≥ 100 000 with a new seed and rewrites this section with its figures:',
     '',
@@ -956,6 +1032,8 @@ function writeReport(summary: {
     `| valid / boundary / hostile | ${n(summary.modes.valid)} / ${n(summary.modes.boundary)} / ${n(summary.modes.hostile)} |`,
     `| as ${Object.keys(summary.who).join(' / ')} | ${Object.values(summary.who).map(n).join(' / ')} |`,
     `| refusals during which something was written, replayed alone / wrote again | ${n(summary.suspects)} / ${n(summary.confirmed)} |`,
+    `| seats' joins between batches (client, attendee, specialist, host, curator; social worker and admin are refused by design): accepted / refused | ${n(joined(true))} / ${n(joined(false))} |`,
+    `| rooms opened again after the fuzz closed one for good | ${n(summary.reopened)} |`,
     `| **failures found** | **${n(summary.failures)}** |`,
     '',
     ...(failures.length
