@@ -61,7 +61,7 @@ describe('webinar', () => {
     // The host is staff: signed in, it opens the room from its consultations (no link).
     const host = await openStaff(ctx.browser, await ctx.product.staff(name, 'host', '', opts('Соколова Ирина Викторовна')));
     await join(host);
-    await host.waitForSelector(testId('leave-button'), { timeout: 15_000 });
+    await host.waitForSelector(testId('leave-button'), { timeout: 30_000 });
     const hostRow = await host.waitForSelector('[data-self="true"]', { timeout: 10_000 });
     const hostId = (await hostRow!.evaluate((el) => el.getAttribute('data-testid')))!.replace('participant-', '');
 
