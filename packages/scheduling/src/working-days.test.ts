@@ -66,6 +66,21 @@ describe('addWorkingDays', () => {
     expect(wall(OMSK, addWorkingDays(cal, local(OMSK, '2026-12-01 10:00'), 0))).toBe('2026-12-01 16:00');
     expect(wall(OMSK, addWorkingDays(cal, local(OMSK, '2026-12-05 10:00'), 0))).toBe('2026-12-07 16:00');
   });
+  it('finds the next working day when a day off takes the only working weekday (a week later)', () => {
+    // Found by the property test (seed -1169602822): an institution open on Tuesdays only,
+    // with one Tuesday off, once ran past the search bound and threw.
+    const tuesdays = {
+      timeZone: 'Europe/Kaliningrad',
+      week: { '1': null, '2': { start: '07:00', end: '15:00' }, '3': null, '4': null, '5': null, '6': null, '7': null },
+      lunch: null,
+      daysOff: ['2026-10-06'],
+      extraWorkingDays: [],
+    } as const;
+    const zone = 'Europe/Kaliningrad';
+    expect(
+      wall(zone, addWorkingDays({ ...tuesdays, daysOff: [...tuesdays.daysOff], extraWorkingDays: [] }, local(zone, '2026-09-29 16:00'), 0)),
+    ).toBe('2026-10-13 15:00');
+  });
   it.each([-1, 1.5, Number.NaN])('refuses n = %p', (n) => {
     expect(() => addWorkingDays(cal, local(OMSK, '2026-12-01 10:00'), n)).toThrow(RangeError);
   });

@@ -29,9 +29,10 @@ export const ANSWER_WORKING_DAYS: Readonly<Record<RequestChannel, number>> = {
 
 /** The first working day strictly after `date`. */
 export function nextWorkingDay(cal: CompiledCalendar, date: LocalDate): LocalDate {
-  // The calendar has a working weekday (compileCalendar insists), so within a week plus
-  // the listed days off there must be one; the bound only guards against a bug.
-  const limit = cal.daysOff.size + 8;
+  // The calendar has a working weekday (compileCalendar insists), so each week has one
+  // unless a listed day off takes it — and a day off can cost a whole week when the
+  // institution works one weekday only. The bound only guards against a bug.
+  const limit = 7 * (cal.daysOff.size + 1) + 1;
   let d = addDays(date, 1);
   for (let i = 0; i < limit; i++, d = addDays(d, 1)) if (hoursOn(cal, d)) return d;
   throw new RangeError(`no working day after ${date} within ${limit} days`);
