@@ -2,6 +2,7 @@
 // the router and /api/openapi.json are both built from that one registry.
 import express, { type Router } from 'express';
 import { auditRoutes } from './audit-log.ts';
+import { accountRoutes } from './account.ts';
 import { authRoutes } from './auth.ts';
 import { consultationRoutes } from './consultations.ts';
 import type { ApiDeps } from './deps.ts';
@@ -23,6 +24,7 @@ export { buildOpenApiDocument } from './openapi.ts';
 
 export const apiRoutes = new RouteRegistry([
   ...authRoutes,
+  ...accountRoutes,
   ...institutionRoutes,
   ...staffRoutes,
   ...scheduleRoutes,

@@ -1,0 +1,194 @@
+// "My account": the signed-in user's own sessions, password and second factor (matrix scope
+// `self`). Wrong passwords here count against the same lock-out as sign-in (credentials.ts).
+import {
+  ChangePasswordBody,
+  SessionInfo,
+  SessionList,
+  SessionParams,
+  SignedOut,
+  TotpConfirmBody,
+  TotpDisableBody,
+  TotpSetup,
+} from '@dp/protocol';
+import { hashPassword } from '../auth/passwords.ts';
+import { checkTotp, newTotpSecret, totpEnrolment } from '../auth/totp.ts';
+import { audit } from './audit.ts';
+import { attemptPassword, lockedOut, loadUser, me, NoBody, sessionInfo } from './credentials.ts';
+import { HttpError, badRequest } from './errors.ts';
+import { defineRoute } from './route.ts';
+
+export const accountRoutes = [
+  defineRoute({
+    name: 'account.sessions',
+    method: 'get',
+    path: '/account/sessions',
+    summary: "The signed-in user's active sessions",
+    tag: 'account',
+    response: SessionList,
+    institution: null,
+    handler: async ({ access, deps }) => {
+      const p = me(access);
+      const rows = await deps.auth.sessions.list(p.user.id);
+      return {
+        sessions: rows.map((r) => ({
+          id: r.id,
+          createdAt: r.createdAt.toISOString(),
+          lastSeenAt: r.lastSeenAt.toISOString(),
+          expiresAt: r.expiresAt.toISOString(),
+          ip: r.ip,
+          userAgent: r.userAgent,
+          current: r.id === p.sessionId,
+        })),
+      };
+    },
+  }),
+
+  defineRoute({
+    name: 'account.end_session',
+    method: 'delete',
+    path: '/account/sessions/:sessionId',
+    summary: 'End one of my sessions (another device)',
+    tag: 'account',
+    params: SessionParams,
+    response: SignedOut,
+    errors: [404],
+    institution: null,
+    handler: async ({ params, access, deps, http, actor }) => {
+      const p = me(access);
+      const n = await deps.auth.sessions.end(params.sessionId, 'ended_by_user', p.user.id);
+      if (n === 0) throw new HttpError(404, 'not_found', 'no such active session');
+      if (params.sessionId === p.sessionId) http.clearSessionCookie();
+      await audit(deps.prisma, actor, {
+        action: 'session.ended',
+        targetType: 'staff_session',
+        targetId: params.sessionId,
+        institutionId: p.user.institutionId,
+        details: { by: 'self' },
+      });
+      return { signedOut: n };
+    },
+  }),
+
+  defineRoute({
+    name: 'account.change_password',
+    method: 'post',
+    path: '/account/password',
+    summary: 'Change my password (my other sessions end)',
+    tag: 'account',
+    body: ChangePasswordBody,
+    response: SignedOut,
+    errors: [429],
+    institution: null,
+    handler: async ({ body, access, deps, http, actor }) => {
+      const p = me(access);
+      // Wrong current passwords count against the same budget as sign-in's.
+      const outcome = await attemptPassword(deps, http, p.user.email, async (check) => {
+        const user = await loadUser(deps, p.user.id);
+        return { right: await check(user.passwordHash, body.currentPassword), value: user };
+      });
+      const user = outcome.value;
+      if (!outcome.right) {
+        if (outcome.lock.locked) throw await lockedOut(deps, actor, user, outcome.lock.retryAfterSeconds, http);
+        throw badRequest({ currentPassword: 'wrong password' });
+      }
+      await deps.prisma.staffUser.update({
+        where: { id: user.id },
+        data: { passwordHash: await hashPassword(body.newPassword), passwordChangedAt: deps.now() },
+      });
+      const n = await deps.auth.sessions.endAll(user.id, 'password_changed', p.sessionId);
+      await audit(deps.prisma, actor, {
+        action: 'account.password_changed',
+        targetType: 'staff_user',
+        targetId: user.id,
+        institutionId: user.institutionId,
+        details: { otherSessionsEnded: n },
+      });
+      return { signedOut: n };
+    },
+  }),
+
+  defineRoute({
+    name: 'account.totp_setup',
+    method: 'post',
+    path: '/account/totp/setup',
+    summary: 'Start setting up the authenticator app: a new secret and its QR code',
+    description: 'The secret becomes the second factor only after POST /account/totp/enable confirms a code from it.',
+    tag: 'account',
+    body: NoBody,
+    response: TotpSetup,
+    errors: [409],
+    institution: null,
+    handler: async ({ access, deps }) => {
+      const p = me(access);
+      const user = await loadUser(deps, p.user.id);
+      if (user.totpEnabledAt) throw new HttpError(409, 'conflict', 'the second factor is already set up; turn it off first');
+      const secret = newTotpSecret();
+      await deps.prisma.staffUser.update({ where: { id: user.id }, data: { totpSecret: secret, totpLastStep: null } });
+      return totpEnrolment(secret, user.email);
+    },
+  }),
+
+  defineRoute({
+    name: 'account.totp_enable',
+    method: 'post',
+    path: '/account/totp/enable',
+    summary: 'Confirm a code from the authenticator app: the second factor is on from now',
+    tag: 'account',
+    body: TotpConfirmBody,
+    response: SessionInfo,
+    errors: [409],
+    institution: null,
+    handler: async ({ body, access, deps, actor }) => {
+      const p = me(access);
+      const user = await loadUser(deps, p.user.id);
+      if (user.totpEnabledAt) throw new HttpError(409, 'conflict', 'the second factor is already set up');
+      if (!user.totpSecret) throw new HttpError(409, 'conflict', 'start the set-up first (POST /account/totp/setup)');
+      const step = checkTotp(user.totpSecret, body.code, null, deps.now());
+      if (step === null) throw badRequest({ code: 'wrong code: check the time on the phone and try the next one' });
+      await deps.prisma.staffUser.update({ where: { id: user.id }, data: { totpEnabledAt: deps.now(), totpLastStep: step } });
+      if (p.stage !== 'active') await deps.auth.sessions.setStage(p.sessionId, 'active');
+      await audit(deps.prisma, actor, {
+        action: 'account.totp_enabled',
+        targetType: 'staff_user',
+        targetId: user.id,
+        institutionId: user.institutionId,
+      });
+      return sessionInfo({ ...p, stage: 'active', user: { ...p.user, totpEnabled: true } }, deps);
+    },
+  }),
+
+  defineRoute({
+    name: 'account.totp_disable',
+    method: 'post',
+    path: '/account/totp/disable',
+    summary: 'Turn the second factor off (not for admins, who must have it)',
+    description:
+      'A wrong password answers 400; wrong passwords count against the sign-in lock-out of the account and the address (429, Retry-After).',
+    tag: 'account',
+    body: TotpDisableBody,
+    response: SessionInfo,
+    errors: [429],
+    institution: null,
+    handler: async ({ body, access, deps, http, actor }) => {
+      const p = me(access);
+      // Counted like sign-in: a stolen session must not try passwords here without limit.
+      const outcome = await attemptPassword(deps, http, p.user.email, async (check) => {
+        const user = await loadUser(deps, p.user.id);
+        return { right: await check(user.passwordHash, body.password), value: user };
+      });
+      const user = outcome.value;
+      if (!outcome.right) {
+        if (outcome.lock.locked) throw await lockedOut(deps, actor, user, outcome.lock.retryAfterSeconds, http);
+        throw badRequest({ password: 'wrong password' });
+      }
+      await deps.prisma.staffUser.update({ where: { id: user.id }, data: { totpEnabledAt: null, totpSecret: null, totpLastStep: null } });
+      await audit(deps.prisma, actor, {
+        action: 'account.totp_disabled',
+        targetType: 'staff_user',
+        targetId: user.id,
+        institutionId: user.institutionId,
+      });
+      return sessionInfo({ ...p, user: { ...p.user, totpEnabled: false } }, deps);
+    },
+  }),
+];
