@@ -61,7 +61,12 @@ describe('webinar', () => {
     // The host is staff: signed in, it opens the room from its consultations (no link).
     const host = await openStaff(ctx.browser, await ctx.product.staff(name, 'host', '', opts('Соколова Ирина Викторовна')));
     await join(host);
-    await host.waitForSelector(testId('leave-button'), { timeout: 30_000 });
+    // This wait has failed intermittently in whole-suite runs (never alone): keep what the host saw.
+    await host.waitForSelector(testId('leave-button'), { timeout: 30_000 }).catch(async (e: unknown) => {
+      await screenshot(host, 'rooms-webinar-host-not-in');
+      const seen = await host.evaluate(() => document.body.innerText.slice(0, 400));
+      throw new Error(`the host did not get in (${host.url()}): ${seen}`, { cause: e });
+    });
     const hostRow = await host.waitForSelector('[data-self="true"]', { timeout: 10_000 });
     const hostId = (await hostRow!.evaluate((el) => el.getAttribute('data-testid')))!.replace('participant-', '');
 
