@@ -9,3 +9,4 @@ export * from './api/index.ts';
 export * from './permissions.ts';
 export * from './health.ts';
 export * from './network-test.ts';
+export * from './lifecycle.ts';

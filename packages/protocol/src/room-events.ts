@@ -113,7 +113,14 @@ export const clientRequests = {
       }),
     result: z.object({
       self: PeerInfo,
-      room: z.object({ id: Id, kind: RoomKind, endsAt: z.string().nullable() }),
+      room: z.object({
+        id: Id,
+        kind: RoomKind,
+        /** The hard cap: planned start + 60 minutes; the room closes itself then (null for a room with no consultation). */
+        endsAt: z.string().nullable(),
+        /** The booked end (planned start + booked duration): the timer counts to it; the cap is shown apart. */
+        bookedEndsAt: z.string().nullable(),
+      }),
       /**
        * `waiting`: a client of a one-to-one or a dyad is in the waiting room until the
        * specialist or curator admits it (`admitted` event); until then it sees no one,
@@ -180,6 +187,11 @@ export const clientRequests = {
     payload: z.object({ text: text(2000), question: z.boolean().optional() }).strict(),
     result: z.object({ message: ChatMessage }),
   },
+  /**
+   * «Завершить консультацию» (the specialist, a host or the curator): closes the room for
+   * everyone (`roomClosed` with reason `ended`) and records the end in the lifecycle.
+   */
+  endConsultation: { payload: empty, result: empty },
   markAnswered: { payload: z.object({ messageId: Id }).strict(), result: empty },
   /** A link or document given to the participants (it goes into the protocol's materials). */
   postMaterial: {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConsultationState } from '../lifecycle.ts';
 import { DurationMinutes, INT4_MAX, Instant, Uuid, instantRange, text } from './common.ts';
 
 // Consultations: booked against the institution's calendar, the specialists' approved
@@ -15,8 +16,6 @@ export type ConsultationDirection = z.infer<typeof ConsultationDirection>;
 export const ConsultationMode = z.enum(['planned', 'on_request']);
 export type ConsultationMode = z.infer<typeof ConsultationMode>;
 
-export const ConsultationState = z.enum(['planned', 'precheck', 'open', 'live', 'ended', 'no_show', 'failed', 'cancelled']);
-export type ConsultationState = z.infer<typeof ConsultationState>;
 
 /** The consultation journal's topics. */
 export const ConsultationTopic = z.enum(['family', 'personal', 'social_maladjustment', 'interpersonal', 'learning', 'crisis', 'legal_aid']);
