@@ -22,6 +22,10 @@ node packages/e2e/src/bench/webinar-capacity.ts
 # bytes before the first paint, time to the heading and to «Войти» (packages/e2e/src/bench/page-weight.ts).
 say "Page weight of the link page (256 kbit/s, 400 ms RTT)"
 node packages/e2e/src/bench/page-weight.ts
+# The health dashboard's rendering with 100 rooms of synthetic data, in a production build of its
+# own entry (packages/e2e/src/bench/dashboard-render.ts; no server): a snapshot, CPU slowed 4×, a room's charts.
+say "Health dashboard rendering (100 synthetic rooms)"
+node packages/e2e/src/bench/dashboard-render.ts
 # The fuzzer's long run (apps/signalling/test/fuzz): ≥ 100 000 generated requests with a new
 # seed, its counts and failures written to docs/security.md («Fuzzer»); ~12 minutes on 2 cores.
 say "Fuzzer, long run (FUZZ_CASES=${FUZZ_CASES:-100000}); figures go to docs/security.md"
@@ -31,7 +35,7 @@ fuzz_status=0
   fuzz_status=$?
 [ $fuzz_status -eq 0 ] || say "Fuzzer: failures found (listed in docs/security.md, «Fuzzer»)"
 # The report is written as plain text; keep the docs as `./pnpm lint` wants them.
-pnpm exec prettier --write docs/security.md docs/benchmarks.md >/dev/null
+pnpm exec prettier --write docs/security.md docs/benchmarks.md README.md >/dev/null
 # Dependency advisories (also `./pnpm audit:deps`): reported here, never aborting the bench.
 say "Dependency advisories (pnpm audit --prod, infra/audit-allowlist.json)"
 audit_status=0

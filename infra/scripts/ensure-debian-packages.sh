@@ -2,7 +2,10 @@
 # Installs the Debian packages named as arguments when any of them is missing.
 # Used by the start and test commands and by the worker build, so that a fresh
 # Debian 12 machine needs no manual step. Installs nothing that is already there.
+# Says one line; apt's own output goes to the caller's log file (DP_LOG, steps.sh) when there
+# is one, else to stderr.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/steps.sh"
 
 missing=()
 for pkg in "$@"; do
@@ -12,7 +15,7 @@ for pkg in "$@"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "==> Installing Debian packages: ${missing[*]}" >&2
+say "Installing Debian packages: ${missing[*]}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then
@@ -27,7 +30,6 @@ fi
 # A package list older than a day (or none) would make apt find nothing: refresh it once.
 lists=/var/lib/apt/lists
 if [ -z "$(find "$lists" -maxdepth 1 -name '*_Packages' -mtime -1 2>/dev/null | head -1)" ]; then
-  echo "==> apt-get update" >&2
-  $SUDO apt-get update -qq >&2
+  quiet "apt-get update" $SUDO apt-get update -qq
 fi
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+quiet "apt-get install ${missing[*]}" $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"

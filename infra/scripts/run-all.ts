@@ -1,5 +1,7 @@
 // Runs every process of a single-machine installation, prefixes their logs, and stops
-// them together (Ctrl+C, or when one of them exits).
+// them together (Ctrl+C, or when one of them exits). The processes run in their own process
+// group, so a Ctrl+C in the terminal reaches only this script, which stops each with SIGTERM
+// (their orderly shutdown), waits for them and exits: 0 after Ctrl+C, 1 when one of them died.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { resolve, dirname } from 'node:path';
@@ -16,10 +18,12 @@ env.SFU_RPC_HOST ??= '127.0.0.1';
 if (env.DISTPRIEM_MODE !== 'production') env.DEMO ??= '1';
 
 const children: ChildProcess[] = [];
+/** Children whose process ended and whose output was read to the end. */
+const closed = new Set<ChildProcess>();
 let stopping = false;
 
 function run(name: string, script: string): ChildProcess {
-  const child = spawn(process.execPath, [script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => console.log(format(name, line)));
   }
@@ -29,6 +33,7 @@ function run(name: string, script: string): ChildProcess {
       stop(1);
     }
   });
+  child.on('close', () => closed.add(child));
   children.push(child);
   return child;
 }
@@ -41,12 +46,28 @@ function format(name: string, line: string): string {
   return pretty(line).trimEnd();
 }
 
+const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+
 function stop(code: number): void {
   if (stopping) return;
   stopping = true;
-  for (const c of children) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 1500).unref();
+  for (const c of children) if (running(c)) c.kill('SIGTERM');
+  const done = () => {
+    if (children.every((c) => closed.has(c))) process.exit(code);
+  };
+  for (const c of children) c.once('close', () => setImmediate(done));
+  done();
+  // Whoever has not stopped within 10 s is killed.
+  setTimeout(() => {
+    for (const c of children) if (running(c)) c.kill('SIGKILL');
+    setTimeout(() => process.exit(code), 200).unref();
+  }, 10_000).unref();
 }
+
+// Never leave a server behind when this script ends some other way.
+process.on('exit', () => {
+  for (const c of children) if (running(c)) c.kill('SIGKILL');
+});
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;

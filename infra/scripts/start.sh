@@ -5,10 +5,15 @@
 #   ./pnpm start                 a newcomer's demo: demo data, its links printed (DEMO=0: none)
 #   ./pnpm start --production    production (also DISTPRIEM_MODE=production; the systemd unit):
 #                                never seeds demo data, never prints a link or a password link
+#
+# One line per step on the terminal; the tools' own output (apt, the worker's meson and ninja,
+# turbo, migrations) goes to .data/logs/start-YYYYMMDD-HHMMSS.log, and a failed step names
+# itself and shows that log's last lines. Ctrl+C stops the product (and the private PostgreSQL
+# and Redis this start started) and exits with status 0.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-say() { printf '==> %s\n' "$*" >&2; }
+. infra/scripts/steps.sh
 
 DISTPRIEM_MODE="${DISTPRIEM_MODE:-demo}"
 for arg in "$@"; do
@@ -24,13 +29,15 @@ case "$DISTPRIEM_MODE" in
   *) printf "error: DISTPRIEM_MODE must be 'demo' or 'production', got '%s'\n" "$DISTPRIEM_MODE" >&2; exit 2 ;;
 esac
 export DISTPRIEM_MODE
+dp_log_init start
+say "Log of this start: ${DP_LOG#"$ROOT"/}"
 
-say "mediasoup worker (built once against Debian's libraries, then cached; the first time takes ~5 min)"
-MEDIASOUP_WORKER_BIN="$(bash infra/mediasoup-worker/build.sh)"
-export MEDIASOUP_WORKER_BIN
+# Ctrl+C before the product runs: stop here (the EXIT trap below stops what was started).
+trap 'echo >&2; say "Interrupted"; exit 130' INT
 
-say "Building the web app"
-pnpm exec turbo run build --filter=@dp/web --filter=@dp/signalling... --output-logs=errors-only
+dp_worker "Media worker (built once against Debian's libraries, ~5 min; then cached)"
+
+step "Building the web app and the servers" pnpm exec turbo run build --filter=@dp/web --filter=@dp/signalling... --output-logs=errors-only
 
 # Secrets are made once per installation and kept in .data/ (never committed); a secret
 # that a newer version needs is added without touching the others.
@@ -48,28 +55,39 @@ set -a; . .data/secrets.env; set +a
 # otherwise private servers from Debian's packages, with their data in .data/.
 started=()
 stop_private() {
-  for s in "${started[@]}"; do bash "infra/scripts/local-$s.sh" stop || true; done
+  for s in "${started[@]}"; do bash "infra/scripts/local-$s.sh" stop 2>>"$DP_LOG" || true; done
+  [ ${#started[@]} -eq 0 ] || say "Stopped the private $(printf '%s\n' "${started[@]}" | sed 's/^postgres$/PostgreSQL/; s/^redis$/Redis/' | paste -sd ' ' | sed 's/ / and /')"
 }
 trap stop_private EXIT
 if [ -z "${DATABASE_URL:-}" ]; then
   say "Private PostgreSQL (Debian's package) for this installation, data in .data/postgres"
   bash infra/scripts/ensure-debian-packages.sh postgresql
-  bash infra/scripts/local-postgres.sh start
   started+=(postgres)
+  quiet "Starting the private PostgreSQL" bash infra/scripts/local-postgres.sh start
   DATABASE_URL="$(bash infra/scripts/local-postgres.sh url)"
   export DATABASE_URL
 fi
 if [ -z "${REDIS_URL:-}" ]; then
   say "Private Redis (Debian's package) for this installation, data in .data/redis"
   bash infra/scripts/ensure-debian-packages.sh redis-server
-  bash infra/scripts/local-redis.sh start
   started+=(redis)
+  quiet "Starting the private Redis" bash infra/scripts/local-redis.sh start
   REDIS_URL="$(bash infra/scripts/local-redis.sh url)"
   export REDIS_URL
 fi
 
-say "Applying database migrations"
-pnpm --filter @dp/db run migrate
+step "Applying database migrations" pnpm --filter @dp/db run migrate
 
 say "Starting the SFU and signalling (Ctrl+C stops everything)"
-node infra/scripts/run-all.ts
+# Ctrl+C reaches run-all.ts too (same process group): it stops the SFU and signalling and exits
+# with 0 (1 when one of them died). This script then stops the private servers (EXIT trap).
+# Should run-all.ts itself die of the SIGINT, the trap below still makes it a clean stop.
+interrupted=0
+trap 'interrupted=1' INT
+status=0
+node infra/scripts/run-all.ts || status=$?
+if [ "$interrupted" = 1 ] || [ "$status" -eq 0 ]; then
+  say "Stopped"
+  exit 0
+fi
+exit "$status"

@@ -1,43 +1,46 @@
 #!/usr/bin/env bash
 # The whole test suite (README: `./pnpm test`). Installs what it needs, says what it does.
+#
+# One line per step on the terminal (on a terminal the tests' progress is one updating line);
+# the tools' own output — apt, the worker's build, tsc, ESLint, every jest line — goes to
+# .data/logs/test-YYYYMMDD-HHMMSS.log. Each package's jest summary, the failed tests and the
+# closing `Tests: N passed, N failed` line (which CI reads) stay on the terminal.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-say() { printf '\n==> %s\n' "$*" >&2; }
+. infra/scripts/steps.sh
+dp_log_init test
+say "Log of this run: ${DP_LOG#"$ROOT"/}"
 started=$(date +%s)
 
-say "Debian packages for the tests (Chromium for end-to-end, ffmpeg for media fixtures, PostgreSQL, Redis)"
+# Chromium for end-to-end, ffmpeg for media fixtures (one line, and only when something is missing).
 bash infra/scripts/ensure-debian-packages.sh chromium ffmpeg fonts-dejavu-core
 
 # Throw-away PostgreSQL and Redis for this run (the README's rule: real servers, no mocks).
 . infra/scripts/throwaway-servers.sh
 
-say "mediasoup worker (built once against Debian's libraries, then cached)"
-MEDIASOUP_WORKER_BIN="$(bash infra/mediasoup-worker/build.sh)"
-export MEDIASOUP_WORKER_BIN CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
-echo "    worker: $MEDIASOUP_WORKER_BIN" >&2
+dp_worker "Media worker (built once against Debian's libraries, then cached)"
+export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+echo "worker: $MEDIASOUP_WORKER_BIN" >>"$DP_LOG"
 
 RESULTS="$ROOT/.data/test-results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 export JEST_RESULTS_DIR="$RESULTS"
 
-say "Type-checking every package (tsc --noEmit, strict)"
-pnpm exec turbo run typecheck --output-logs=errors-only
+step "Type-checking every package (tsc --noEmit, strict)" pnpm exec turbo run typecheck --output-logs=errors-only
+step "Lint (ESLint) and formatting (Prettier)" pnpm run lint
 
-say "Lint (ESLint) and formatting (Prettier)"
-pnpm run lint
-
-say "Unit and integration tests (jest; real mediasoup workers on loopback)"
 status=0
-pnpm exec turbo run test --concurrency=2 --output-logs=full || status=$?
+dp_progress_run "Unit and integration tests (jest; real PostgreSQL, Redis and mediasoup workers)" jest \
+  pnpm exec turbo run test --concurrency=2 --output-logs=full || status=$?
 
 if [ $status -eq 0 ]; then
-  say "Building the web app for the end-to-end tests"
-  pnpm exec turbo run build --filter=@dp/web --filter=@dp/signalling... --output-logs=errors-only
-  say "End-to-end tests (Debian's Chromium with fake camera and microphone, real media through the SFU)"
-  pnpm exec turbo run test:e2e --output-logs=full || status=$?
+  step "Building the web app for the end-to-end tests" pnpm exec turbo run build --filter=@dp/web --filter=@dp/signalling... --output-logs=errors-only
+  dp_progress_run "End-to-end tests (Debian's Chromium with fake camera and microphone, real media through the SFU)" jest \
+    pnpm exec turbo run test:e2e --output-logs=full || status=$?
 fi
+[ $status -eq 0 ] || printf 'error: some tests failed; their whole output is in %s\n' "$DP_LOG" >&2
 
-say "Summary ($(( $(date +%s) - started )) s)"
+say "Summary ($(($(date +%s) - started)) s)"
 node infra/scripts/test-summary.ts "$RESULTS" || status=$?
 exit $status

@@ -6,7 +6,7 @@ import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
-import { writeBenchSection } from '@dp/infra-scripts/bench-report';
+import { writeBenchSection, writeReadmeFigure } from '@dp/infra-scripts/bench-report';
 
 const workerBin = process.env.MEDIASOUP_WORKER_BIN;
 if (!workerBin) throw new Error('MEDIASOUP_WORKER_BIN is not set: run through ./pnpm bench');
@@ -99,6 +99,12 @@ each on its own SRTP PlainTransport (AES_CM_128_HMAC_SHA1_80). Worker CPU = (uti
 |---:|---:|---:|
 ${rows.map((r) => `| ${r.consumers} | ${r.cpu.toFixed(1)} | ${r.inKbps.toFixed(0)} |`).join('\n')}
 
-Reference from ENVIRONMENT.md (same machine type, OpenSSL-backed libsrtp): 27–34 % at 200 consumers, 38–49 % at 300.
-Worker: \`${workerBin}\` (mediasoup ${mediasoup.version}).`,
+Worker: \`${workerBin}\` (mediasoup ${mediasoup.version}, libsrtp backed by OpenSSL: \`infra/mediasoup-worker\`).`,
 );
+const first = rows[0];
+if (first) {
+  writeReadmeFigure(
+    'forwarding-cost',
+    `one worker forwards a ${first.inKbps.toFixed(0)} kbit/s VP8 stream to ${first.consumers} SRTP consumers at ${first.cpu.toFixed(0)} % of a core`,
+  );
+}

@@ -3,3 +3,5 @@ export { startSignalling, type SignallingServer } from './server.ts';
 export { SfuClient } from './sfu/sfu-client.ts';
 export { LinkSigner, randomId } from './links/link-token.ts';
 export { issueFirstAdmin, type FirstAdminInput, type FirstAdminResult } from './auth/bootstrap-admin.ts';
+// The lifecycle's writer, and its one test-only entry (the e2e stack and benchmarks use it).
+export { applyEvent, bookConsultation, forceStateForTest, LifecycleError } from './consultations/lifecycle-writer.ts';

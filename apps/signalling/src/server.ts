@@ -4,10 +4,11 @@ import { Server } from 'socket.io';
 import type { Logger } from 'pino';
 import type { SignallingConfig } from './config.ts';
 import { createApiRouter, type ApiDeps } from './api/index.ts';
+import { cachedCapabilities } from './api/public.ts';
 import { createApp } from './http/app.ts';
 import { LinkSigner } from './links/link-token.ts';
 import { RoomRegistry } from './rooms/room-registry.ts';
-import { prismaRoomRecords } from './rooms/room-records.ts';
+import { prismaRoomRecords } from './rooms/room-store.ts';
 import { SfuClient } from './sfu/sfu-client.ts';
 import { attachRoomNamespace } from './socket/room-socket.ts';
 import { createPrisma, type PrismaClient } from '@dp/db';
@@ -113,6 +114,9 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
       return config.publicUrl ?? `http://localhost:${listeningPort}`;
     },
     signLink: (claims) => links.sign(claims),
+    links: { verify: (token) => links.verify(token), describe: (claims) => gate.describe(claims) },
+    budgets,
+    media: { capabilities: cachedCapabilities(sfu) },
     timetable,
     notifier,
     now,
@@ -130,21 +134,16 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     },
   };
   const app = createApp({
-    links,
-    gate,
     sfu,
     webDist: config.webDist,
     log,
     api: createApiRouter(apiDeps),
     trustProxy: config.trustProxy,
     metrics: metricsHandler(metrics.registry, config.metricsToken),
-    budgets,
   });
   const http = createServer(app);
   // Above the protocol's 64 KB limit, so an oversized message still gets an error ack.
   const io = new Server(http, { maxHttpBufferSize: 256 * 1024, serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 });
-  rooms.onRoomClosed = (id, reason) =>
-    void timetable.roomClosed(id, reason).catch((e: Error) => log.error({ err: e.message }, 'could not record a closed room'));
   const probes = new NetworkProbes(sfu, prisma, log, opts.probeLifetimeMs ? { lifetimeMs: opts.probeLifetimeMs } : {});
   attachRoomNamespace(io, rooms, new RoomAccess(prisma, links, sessions), gate, log, probes, {
     budgets,

@@ -5,6 +5,7 @@ import { ROOM_NAMESPACE, SESSION_COOKIE, isLead, type Ack, type ClientRequestNam
 import { loadSignallingConfig, startSignalling, type SignallingServer } from '../src/index.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { SessionStore } from '../src/auth/session-store.ts';
+import { bookConsultation, forceStateForTest } from '../src/consultations/lifecycle-writer.ts';
 import { createTestDatabase, OMSK_CALENDAR } from './api/support.ts';
 import type { JobOutcome } from '../src/timetable/timetable-service.ts';
 
@@ -106,8 +107,10 @@ async function ensureConsultation(stack: Stack, room: string, opts: { start?: Da
   const id = roomId(room);
   if (!(await prisma.consultation.findUnique({ where: { id } }))) {
     const institution = (await prisma.institution.findFirst()) ?? (await createInstitution(stack));
-    await prisma.consultation.create({
-      data: {
+    // Booked and walked to `open` through the lifecycle table (its one test-only entry).
+    await bookConsultation(
+      prisma,
+      {
         id,
         institutionId: institution.id,
         kind: opts.kind ?? 'one_to_one',
@@ -115,9 +118,10 @@ async function ensureConsultation(stack: Stack, room: string, opts: { start?: Da
         mode: 'on_request',
         start: opts.start ?? new Date(Date.now() - 60_000),
         durationMinutes: 45,
-        state: 'open',
       },
-    });
+      { actorId: null, at: new Date() },
+    );
+    await forceStateForTest(prisma, id, 'open');
   }
   return id;
 }
@@ -229,15 +233,8 @@ async function createInstitution(stack: Stack) {
   return prisma.institution.create({ data: { departmentId: department.id, name: 'Тестовое учреждение', ...calendar } });
 }
 
-/** Polls `cond` until it holds (or fails the test after `timeoutMs`). */
-export async function waitFor(cond: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
-}
+/** Polls `cond` until it holds (or fails the test after the timeout): see wait-for.ts. */
+export { waitFor } from './wait-for.ts';
 
 export interface TestPeer {
   socket: Socket;

@@ -8,7 +8,19 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'socket.io-client';
 import { ADMIN_NAMESPACE, HealthSnapshot, RoomQualitySummary, type Ack, type ClientStatsReport, type RoomSeries } from '@dp/protocol';
 import type { StaffRole } from '@dp/db';
-import { admittedClient, errorCode, ok, roomId, sessionCookieFor, seatFor, startStack, threeInstitutions, type Stack } from './harness.ts';
+import {
+  admittedClient,
+  errorCode,
+  ok,
+  roomId,
+  sessionCookieFor,
+  seatFor,
+  startStack,
+  TEST_RESUME_GRACE_MS,
+  threeInstitutions,
+  waitFor,
+  type Stack,
+} from './harness.ts';
 
 let stack: Stack;
 const inst = {} as Record<'own' | 'sibling' | 'foreign', { id: string; departmentId: string }>;
@@ -87,7 +99,13 @@ const report = (o: Partial<ClientStatsReport> = {}): ClientStatsReport => ({
 async function openRoomIn(room: string, institutionId: string) {
   await seatFor(stack, room, 'specialist');
   await stack.signalling.prisma.consultation.update({ where: { id: roomId(room) }, data: { institutionId } });
-  return admittedClient(stack, room);
+  const seated = await admittedClient(stack, room);
+  // The dashboard reads the lifecycle state from the database (as the staff lists do): wait
+  // until the room has recorded the client's arrival.
+  await waitFor(
+    async () => (await stack.signalling.prisma.consultation.findUniqueOrThrow({ where: { id: roomId(room) } })).state === 'live',
+  );
+  return seated;
 }
 
 describe('the health monitor', () => {
@@ -121,7 +139,11 @@ describe('the health monitor', () => {
     // The room closes: its quality summary is written to the consultation.
     client.close();
     specialist.close();
-    await new Promise((r) => setTimeout(r, 1_500)); // the resume grace (1 s in tests)
+    // After the resume grace (1 s in tests) both are gone and the room closes with its router.
+    await waitFor(async () => !(await stack.sfu.service.handlers.roomState({ roomId: roomId('health-1') }, 't')).exists, {
+      timeoutMs: 5 * TEST_RESUME_GRACE_MS,
+      what: 'the room closed',
+    });
     await stack.signalling.health.tick();
     const stored = await stack.signalling.prisma.consultation.findUniqueOrThrow({ where: { id: roomId('health-1') } });
     const summary = RoomQualitySummary.parse(stored.qualitySummary);

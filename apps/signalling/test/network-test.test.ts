@@ -23,6 +23,7 @@ import {
   type TestPeer,
 } from './harness.ts';
 import { loopbackDevice, runLoop, type Loop } from './loopback-peer.ts';
+import { forceStateForTest } from '../src/consultations/lifecycle-writer.ts';
 
 type Started = RequestResult<'networkTestStart'>;
 type Finished = RequestResult<'networkTestFinish'>;
@@ -222,7 +223,7 @@ describe('who may open a probe', () => {
     expect(errorCode(await start(p, { token: revoked }))).toBe('link_revoked');
 
     const cancelled = await tokenFor(stack, 'probe-cancelled', 'client');
-    await stack.signalling.prisma.consultation.update({ where: { id: roomId('probe-cancelled') }, data: { state: 'cancelled' } });
+    await forceStateForTest(stack.signalling.prisma, roomId('probe-cancelled'), 'cancelled', { events: ['cancel'] });
     expect(errorCode(await start(p, { token: cancelled }))).toBe('cancelled');
 
     const over = await tokenFor(stack, 'probe-over', 'client', { start: new Date(Date.now() - 3 * 3600_000) });
@@ -362,5 +363,27 @@ describe('limits', () => {
       probes.lifetimeMs = lifetime;
     }
     await waitFor(async () => probes.openCount === 0, 3000);
+  });
+});
+
+describe('a client late after the no-show mark (issue 16: the gate let it in, the network test refused it)', () => {
+  it('runs the device check and enters the room while the room was not closed; neither once a member of staff closed it', async () => {
+    const prisma = stack.signalling.prisma;
+    const late = await tokenFor(stack, 'probe-late', 'client', { start: new Date(Date.now() - 20 * 60_000) });
+    await forceStateForTest(prisma, roomId('probe-late'), 'no_show', { events: ['no_show'] });
+    const p = await connectPeer(stack);
+    const started = ok(await start(p, { token: late }));
+    expect(started.probeId).toEqual(expect.any(String));
+    const joined = ok(await p.request<{ admission: string }>('join', { token: late }));
+    expect(['waiting', 'admitted']).toContain(joined.admission);
+
+    const closed = await tokenFor(stack, 'probe-late-closed', 'client', { start: new Date(Date.now() - 20 * 60_000) });
+    await forceStateForTest(prisma, roomId('probe-late-closed'), 'no_show', { events: ['no_show', 'closed_without_client'] });
+    const q = await connectPeer(stack);
+    expect(errorCode(await start(q, { token: closed }))).toBe('consultation_over');
+    expect(errorCode(await q.request('join', { token: closed }))).toBe('consultation_over');
+    p.close();
+    q.close();
+    await waitFor(async () => stack.signalling.probes.openCount === 0);
   });
 });

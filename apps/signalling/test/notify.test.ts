@@ -1,7 +1,7 @@
 // E-mail to clients, end to end: the real staff API on a real PostgreSQL books, moves and
 // cancels consultations; the Notifier sends through nodemailer to a real SMTP server
 // (smtp-server on 127.0.0.1) and every mail that arrives is parsed (mailparser). The timed
-// mails (reminder, feedback) are fired through the real TimetableService's e-mail jobs.
+// mails (reminder, feedback) are fired through the real TimetableService's e-mail queue (BullMQ, real Redis).
 // Omsk is UTC+6 all year: 09:30 local = 03:30Z. March 2026: the 2nd is a Monday.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Server } from 'node:http';
@@ -23,6 +23,7 @@ import { loadSignallingConfig } from '../src/config.ts';
 import { Notifier, type ConsultationMail } from '../src/notify/index.ts';
 import type { RoomRegistry } from '../src/rooms/room-registry.ts';
 import { TimetableService } from '../src/timetable/timetable-service.ts';
+import { waitFor } from './wait-for.ts';
 import { OMSK_CALENDAR, PUBLIC_URL, createTestDatabase, links } from './api/support.ts';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -71,9 +72,8 @@ const to = (m: ParsedMail) => (m.to as AddressObject).value.map((a) => a.address
 const rows = (consultationId: string) => prisma.notification.findMany({ where: { consultationId }, orderBy: { createdAt: 'asc' } });
 /** The mails that arrived since `from` (waits for the background sends first). */
 async function arrived(from: number): Promise<ParsedMail[]> {
+  // A send is over when the SMTP server said 250, which the capture says only once the mail is parsed and kept.
   await notifier.idle();
-  // The server's onData finishes parsing just after the client saw 250.
-  await new Promise((r) => setTimeout(r, 100));
   return mails.slice(from);
 }
 /** The head's own session: links are shown to the head (and the booker), never to the admin who books here. */
@@ -308,17 +308,32 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
   });
 
   describe('the timed mails through the timetable', () => {
+    // The e-mail jobs run through the real BullMQ queue on the real Redis, with the service's
+    // clock injected: a job is made due by promoting it in the queue (as the queue's own timer
+    // would) while the clock reads its due time; each step waits until the worker has finished it.
     let clock: Date;
     let timetable: TimetableService;
-    const fire = (job: FiredJob) => (timetable as unknown as { fireMail(j: FiredJob): Promise<void> }).fireMail(job);
-    const job = (kind: 'remind' | 'feedback', plannedStart: Date, dueAt: Date): FiredJob => ({
-      consultationId: moved.id,
-      kind,
-      plannedStart,
-      dueAt,
-      firedAt: dueAt,
-      lateMs: 0,
-    });
+    const mailQueue = () => timetable.mailQueue!;
+    const finished = async () => {
+      const counts = await mailQueue().queue.getJobCounts('completed', 'failed');
+      return { completed: counts['completed'] ?? 0, failed: counts['failed'] ?? 0 };
+    };
+    /** Does `act`, then waits until the worker has completed `jobs` more jobs (none may fail). */
+    const firing = async (jobs: number, act: () => Promise<unknown>) => {
+      const before = await finished();
+      await act();
+      await waitFor(async () => (await finished()).completed >= before.completed + jobs, {
+        timeoutMs: 10_000,
+        what: `${jobs} e-mail job(s) done`,
+      });
+      expect((await finished()).failed).toBe(before.failed);
+    };
+    /** The consultation's planned (or retried) job of this kind, due at `dueAt`, fired now. */
+    const promote = async (kind: 'remind' | 'feedback', dueAt: Date) => {
+      const planned = (await mailQueue().pending(moved.id)).filter((j) => j.kind === kind && j.dueAt === dueAt.toISOString());
+      expect(planned).toHaveLength(1);
+      await (await mailQueue().queue.getJob(planned[0]!.id))!.promote();
+    };
 
     beforeAll(() => {
       clock = NOW;
@@ -331,6 +346,8 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
         queueName: `notify-test-${randomUUID()}`,
         notifier: { sendReminder: (id) => notifier.sendReminder(id), sendFeedback: (id) => notifier.sendFeedback(id) },
       });
+      // The e-mail worker only: the room jobs stay in their queue, unfired.
+      mailQueue().start();
     });
     afterAll(async () => {
       await timetable?.close();
@@ -338,7 +355,7 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
 
     test('each consultation gets a reminder job at T−2h and a feedback job at T+65, in the e-mail queue', async () => {
       await timetable.changed(moved.id);
-      const jobs = await timetable.mailQueue!.pending(moved.id);
+      const jobs = await mailQueue().pending(moved.id);
       expect(jobs.map((j) => [j.kind, j.dueAt])).toEqual([
         ['remind', '2026-03-04T02:00:00.000Z'],
         ['feedback', '2026-03-04T05:05:00.000Z'],
@@ -353,12 +370,16 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
       const from = mails.length;
       // The old start's reminder (removed from the queue by the move; had it fired anyway): stale.
       clock = new Date('2026-03-03T01:30:00Z');
-      await fire(job('remind', oldStart, clock));
+      const stale: FiredJob = { consultationId: moved.id, kind: 'remind', plannedStart: oldStart, dueAt: clock, firedAt: clock, lateMs: 0 };
+      await firing(1, () => mailQueue().postpone(stale, clock));
       expect(await arrived(from)).toHaveLength(0);
-      // The new start's, twice (a job may fire twice): one mail.
+      expect((await rows(moved.id)).filter((r) => r.kind === 'reminder')).toEqual([]);
+      // The new start's, at its time: one mail …
       clock = new Date(start.getTime() - 2 * 3600_000);
-      await fire(job('remind', start, clock));
-      await fire(job('remind', start, clock));
+      await firing(1, () => promote('remind', clock));
+      // … and once more (a job may fire twice): still one.
+      const again: FiredJob = { consultationId: moved.id, kind: 'remind', plannedStart: start, dueAt: clock, firedAt: clock, lateMs: 0 };
+      await firing(1, () => mailQueue().postpone(again, clock));
       const got = await arrived(from);
       expect(got).toHaveLength(1);
       expect(got[0]!.subject).toBe('Напоминание: онлайн-консультация 4 марта в 10:00');
@@ -370,20 +391,23 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
     test('the feedback request goes after the consultation ended, with the link to the questionnaire', async () => {
       const start = new Date(moved.start);
       const from = mails.length;
-      // Still live at T+65 (its hard_limit job late): not yet — looked at again later.
+      // Still live at T+65 (its hard_limit job late): not yet — the job is queued again for T+70.
       await prisma.consultation.update({ where: { id: moved.id }, data: { state: 'live' } });
       clock = new Date(start.getTime() + 65 * 60_000);
-      await fire(job('feedback', start, clock));
+      await firing(1, () => promote('feedback', clock));
       expect(await arrived(from)).toHaveLength(0);
-      expect((await timetable.mailQueue!.pending(moved.id)).filter((j) => j.kind === 'feedback')).toHaveLength(2); // + the retry
+      const retryAt = new Date(start.getTime() + 70 * 60_000);
+      expect((await mailQueue().pending(moved.id)).map((j) => [j.kind, j.dueAt])).toEqual([['feedback', retryAt.toISOString()]]);
+      // Ended by then: the retry sends it.
       await prisma.consultation.update({ where: { id: moved.id }, data: { state: 'ended' } });
-      clock = new Date(start.getTime() + 70 * 60_000);
-      await fire(job('feedback', start, clock));
+      clock = retryAt;
+      await firing(1, () => promote('feedback', retryAt));
       const got = await arrived(from);
       expect(got).toHaveLength(1);
       expect(got[0]!.subject).toBe(`Как прошла консультация? Анкета — ${INSTITUTION}`);
       expect(got[0]!.text).toContain('Ссылка на анкету');
       expect(got[0]!.text).toContain(await clientLink(moved));
+      expect((await rows(moved.id)).filter((r) => r.kind === 'feedback').map((r) => r.status)).toEqual(['sent']);
     });
   });
 });

@@ -77,7 +77,14 @@ function collect<T>(p: TestPeer, event: string): T[] {
   return seen;
 }
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A round trip on the peer's own connection (a request the server answers at once, with no
+ * effect): once it is back, every event the server had sent this peer before has arrived
+ * (one connection keeps its order), so «nothing came» can be asserted without a pause.
+ */
+async function delivered(p: TestPeer): Promise<void> {
+  expect(errorCode(await p.request('roundTrip', {}))).toBe('unknown_event');
+}
 
 describe('one-to-one: the waiting room', () => {
   const room = 'o2o-wait';
@@ -190,7 +197,7 @@ describe('one-to-one: the waiting room', () => {
     expect(back.joined.admission).toBe('admitted');
     expect(back.joined.peers.map((p) => p.id)).toEqual([specialist.id]);
     expect(back.joined.chat.map((m) => m.text)).toContain('Здравствуйте!');
-    await pause(100);
+    await delivered(specialist.peer);
     expect(left).toEqual([]);
     client = back;
   });
@@ -211,7 +218,13 @@ describe('one-to-one: the waiting room', () => {
     const left = specialist.peer.next('peerLeft', 4 * TEST_RESUME_GRACE_MS);
     client.peer.close();
     expect(await left).toEqual({ peerId: client.id });
-    await pause(TEST_RESUME_GRACE_MS + 200);
+    // The server keeps a departed place for one more grace from the leave (a return within it
+    // resumes): wait until that has certainly run out — the leave was before it reached us.
+    const leftBy = Date.now();
+    await waitFor(() => Date.now() > leftBy + TEST_RESUME_GRACE_MS, {
+      timeoutMs: 2 * TEST_RESUME_GRACE_MS,
+      what: 'the grace after the leave',
+    });
     const late = await enter(room, 'client', 'one_to_one', { seat: client.seat });
     expect(late.joined.admission).toBe('waiting');
     late.peer.close();
@@ -269,7 +282,7 @@ describe('webinar: hosts speak, attendees watch until given the floor', () => {
     const seen = host.peer.next('peerUpdated');
     ok(await a1.peer.request('raiseHand', { raised: true }));
     expect(await seen).toMatchObject({ id: a1.id, hand: true, floor: 'none' });
-    await pause(200);
+    await delivered(a2.peer);
     expect(a2Updates.filter((p) => p.id === a1.id)).toEqual([]);
   });
 

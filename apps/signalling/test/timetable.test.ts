@@ -109,7 +109,8 @@ describe('jobs act on the room', () => {
     const closed = p.next('roomClosed', 8000);
     await stack.signalling.timetable.queue.replace(roomId(name), start, jobPlan({ id: roomId(name), start, state: 'live' }));
     expect(await closed).toEqual({ reason: 'time_limit' });
-    await waitFor(async () => (await state(name)) === 'ended');
+    // Its client waited and was never let in: the limit without a client is a no-show.
+    await waitFor(async () => (await state(name)) === 'no_show');
     expect((await stack.sfu.service.handlers.roomState({ roomId: roomId(name) }, 't')).exists).toBe(false);
     p.close();
   });
@@ -121,11 +122,11 @@ describe('jobs act on the room', () => {
     await stack.signalling.timetable.changed(roomId(name));
     const before = await stack.signalling.timetable.queue.pending(roomId(name));
     expect(before.map((j) => j.kind).sort()).toEqual([
+      'clients_admitted',
       'hard_limit',
       'no_show_check',
       'precheck_alert',
       'precheck_open',
-      'room_open',
       'warn_10',
       'warn_5',
     ]);
@@ -169,14 +170,27 @@ describe('jobs act on the room', () => {
     p.close();
   });
 
-  it('records «ended» when the room closes itself at the limit', async () => {
-    const name = 'tt-selfclose';
-    const p = await connectPeer(stack);
-    ok(await p.request('join', { token: await tokenFor(stack, name, 'client', { start: new Date(Date.now() - 60 * MIN + 1200) }) }));
-    expect(await p.next('roomClosed', 5000)).toEqual({ reason: 'time_limit' });
-    await waitFor(async () => (await state(name)) === 'ended');
-    p.close();
-  });
+  it('records the limit when the room closes itself: «ended» after a client came, «no_show» when none was let in', async () => {
+    const start = new Date(Date.now() - 60 * MIN + 8000);
+    const { client, specialist } = await admittedClient(stack, 'tt-selfclose', { start });
+    const clientClosed = client.next('roomClosed', 15_000);
+    const waiting = await connectPeer(stack);
+    ok(await waiting.request('join', { token: await tokenFor(stack, 'tt-selfclose-empty', 'client', { start }) }));
+    const waitingClosed = waiting.next('roomClosed', 15_000);
+    expect(await clientClosed).toEqual({ reason: 'time_limit' });
+    expect(await waitingClosed).toEqual({ reason: 'time_limit' });
+    await waitFor(async () => (await state('tt-selfclose')) === 'ended');
+    await waitFor(async () => (await state('tt-selfclose-empty')) === 'no_show');
+    const ended = await prisma().consultation.findUniqueOrThrow({ where: { id: roomId('tt-selfclose') } });
+    expect(ended.startedAt).not.toBeNull();
+    expect(ended.endedAt).not.toBeNull();
+    const steps = await prisma().consultationTransition.findMany({
+      where: { consultationId: roomId('tt-selfclose') },
+      orderBy: { at: 'asc' },
+    });
+    expect(steps.map((t) => t.event)).toEqual(['book', 'room_opened', 'client_joined', 'limit_reached']);
+    for (const p of [client, specialist, waiting]) p.close();
+  }, 30_000);
 });
 
 describe('the staff REST API books through the real timetable', () => {

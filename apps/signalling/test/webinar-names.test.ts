@@ -5,7 +5,7 @@
 // return. Hosts keep seeing names. Real SFU, real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { ChatMessage, PeerInfo, RequestResult } from '@dp/protocol';
-import { prismaRoomRecords } from '../src/rooms/room-records.ts';
+import { prismaRoomRecords } from '../src/rooms/room-store.ts';
 import {
   connectPeer,
   errorCode,

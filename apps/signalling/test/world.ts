@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { allocateRequestNumber, type StaffRole } from '@dp/db';
 import { SESSION_COOKIE, type RoomRole } from '@dp/protocol';
 import { SessionStore } from '../src/auth/session-store.ts';
+import { bookConsultation, forceStateForTest } from '../src/consultations/lifecycle-writer.ts';
 import type { Stack } from './harness.ts';
 
 export interface Inst {
@@ -83,20 +84,25 @@ export async function openConsultation(
       .filter((s) => s.role !== 'curator')
       .map((s) => s.userId)
       .slice(0, 1);
-  const c = await prisma.consultation.create({
-    data: {
-      institutionId: where.id,
-      kind,
-      direction: DIRECTION[kind],
-      mode: 'on_request',
-      start: new Date(Date.now() - 60_000),
-      durationMinutes: 45,
-      state: 'open',
-      ...(opts.createdById ? { createdById: opts.createdById } : {}),
-      ...(opts.requestId ? { requestId: opts.requestId } : {}),
-      specialists: { create: specialistIds.map((specialistId) => ({ specialistId })) },
-    },
-  });
+  // Booked and walked to `open` through the lifecycle table (its one test-only entry).
+  const c = {
+    id: await bookConsultation(
+      prisma,
+      {
+        institutionId: where.id,
+        kind,
+        direction: DIRECTION[kind],
+        mode: 'on_request',
+        start: new Date(Date.now() - 60_000),
+        durationMinutes: 45,
+        ...(opts.createdById ? { createdById: opts.createdById } : {}),
+        ...(opts.requestId ? { requestId: opts.requestId } : {}),
+        specialists: { create: specialistIds.map((specialistId) => ({ specialistId })) },
+      },
+      { actorId: null, at: new Date() },
+    ),
+  };
+  await forceStateForTest(prisma, c.id, 'open');
   const participants: Seated['participants'] = [];
   for (const s of staff) {
     const p = await prisma.participant.create({

@@ -348,6 +348,9 @@ async function seedInTransaction(tx: TransactionClient, now: Date, consultationS
             { id: clientParticipant, role: 'client', displayName: 'Елена Вымышленная', email: 'parent@example.org' },
           ],
         },
+        // Booked by the head: the lifecycle's first step (packages/protocol/src/lifecycle.ts,
+        // `book` → planned), as the signalling server's writer records it for every booking.
+        transitions: { create: { event: 'book', fromState: null, toState: 'planned', at: now, actorId: headId } },
       },
     });
   }

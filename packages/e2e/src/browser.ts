@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { repoRoot, type StaffSeat } from './stack.ts';
+import { repoRoot, type StaffSeat } from './common.ts';
 
 /** A phone-sized screen (the families often join from one). */
 export const PHONE = { width: 360, height: 640 };
@@ -216,6 +216,35 @@ export async function consumerFigures(page: Page): Promise<ConsumerFigure[]> {
         framesDecoded: Number(rtp?.framesDecoded ?? 0),
       };
     });
+  });
+}
+
+/**
+ * Waits until the page receives every one of `peerIds` — each one's own camera picture
+ * decoded (`frames` frames) and its own microphone heard (`packets` packets) — counted per
+ * remote peer, so that one peer's media never stand in for another's missing ones.
+ */
+export async function waitForPeersMedia(
+  page: Page,
+  peerIds: string[],
+  { frames = 20, packets = 30, timeoutMs = 20_000 }: { frames?: number; packets?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  let last: ConsumerFigure[] = [];
+  const missing = () =>
+    peerIds.filter(
+      (id) =>
+        !last.some((c) => c.peerId === id && c.source === 'camera' && c.framesDecoded > frames) ||
+        !last.some((c) => c.peerId === id && c.source === 'mic' && c.packetsReceived > packets),
+    );
+  await waitUntil(
+    async () => {
+      last = await consumerFigures(page);
+      return missing().length === 0;
+    },
+    'the media of every peer',
+    timeoutMs,
+  ).catch(() => {
+    throw new Error(`no picture or sound from ${missing().join(', ')}; received: ${JSON.stringify(last)}`);
   });
 }
 

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import type { Page } from 'puppeteer-core';
 import { join, openStaff, PHONE } from './browser.ts';
-import { productAndBrowser, repoRoot } from './stack.ts';
+import { repoRoot } from './common.ts';
+import { productAndBrowser } from './stack.ts';
 import { staffOf } from './staff.ts';
 
 const ctx = productAndBrowser();

@@ -9,7 +9,7 @@ import {
   openStaff,
   PHONE,
   screenshot,
-  waitForMedia,
+  waitForPeersMedia,
   waitUntil,
 } from './browser.ts';
 import { productAndBrowser } from './stack.ts';
@@ -50,19 +50,32 @@ describe('dyad', () => {
     // The curator lets them in (the dyad's waiting room is the curator's, and says so).
     expect(await anna.$eval('h1', (el) => el.textContent)).toBe('Куратор скоро пригласит вас');
     expect(await attr(anna, 'admitter-presence', 'data-present')).toBe('true');
+    // Who is who (by the names in the curator's waiting list): each picture is checked per person.
+    await waitUntil(async () => (await curator.$$(testId('waiting-entry'))).length === 2, 'both clients waiting');
+    const waitingIds = new Map(
+      await curator.$$eval(testId('waiting-entry'), (els) =>
+        els.map((el) => [el.querySelector('strong')?.textContent ?? '', el.getAttribute('data-peer-id') ?? ''] as const),
+      ),
+    );
+    const annaId = waitingIds.get('Анна')!;
+    const mariaId = waitingIds.get('Мария')!;
+    expect([annaId, mariaId].every(Boolean)).toBe(true);
     await admitNext(curator);
     await waitUntil(async () => (await curator.$$(testId('waiting-entry'))).length === 1, 'the second entry');
     await admitNext(curator);
 
     // Both clients see and hear each other, and both are told the curator observes.
-    for (const client of [anna, maria]) {
+    for (const [client, other] of [
+      [anna, mariaId],
+      [maria, annaId],
+    ] as const) {
       await client.waitForSelector(testId('curator-indicator'), { timeout: 15_000 });
       expect(await attr(client, 'curator-indicator', 'data-state')).toBe('observing');
       expect(await client.$eval(testId('curator-indicator'), (el) => el.textContent)).toContain('Куратор наблюдает');
-      await waitForMedia(client, (m) => m.videoFramesDecoded > 20 && m.audioPacketsReceived > 30);
+      await waitForPeersMedia(client, [other]);
     }
     // The curator receives both clients and sends nothing: four producers in the room, none of them its own.
-    await waitForMedia(curator, (m) => m.videoFramesDecoded > 20 && m.audioPacketsReceived > 30);
+    await waitForPeersMedia(curator, [annaId, mariaId]);
     await waitUntil(async () => (await producers()) === 4, 'the clients’ four producers');
     expect(new Set((await consumerFigures(curator)).map((c) => c.peerId)).size).toBe(2);
     for (const client of [anna, maria]) expect((await consumerFigures(client)).some((c) => c.peerId === curatorId)).toBe(false);
@@ -91,7 +104,9 @@ describe('dyad', () => {
     }
     await waitUntil(async () => (await producers()) === 6, 'the curator’s microphone and camera');
     expect(await attr(curator, 'curator-self-state', 'data-state')).toBe('speaking');
-    await waitForMedia(anna, (m) => m.videoFramesDecoded > 60); // the curator's picture too
+    // Each client sees the curator's picture as well as the other client's.
+    await waitForPeersMedia(anna, [curatorId, mariaId]);
+    await waitForPeersMedia(maria, [curatorId, annaId]);
     await screenshot(anna, 'rooms-dyad-client-curator-speaking');
     await screenshot(maria, 'rooms-dyad-client-curator-speaking-phone');
     await screenshot(curator, 'rooms-dyad-curator-speaking');

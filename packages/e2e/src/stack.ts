@@ -2,19 +2,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createConnection, createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { LinkSigner, SfuClient, randomId } from '@dp/signalling';
+import { resolve } from 'node:path';
+import { bookConsultation, forceStateForTest, LinkSigner, SfuClient, randomId } from '@dp/signalling';
 import { createPrisma, createScratchDatabase, type PrismaClient } from '@dp/db';
+import type { ConsultationState } from '@dp/protocol';
 import { afterAll, beforeAll } from '@jest/globals';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium } from './browser.ts';
+import { repoRoot, type StaffSeat } from './common.ts';
 import { staffOf, type TestStaff } from './staff.ts';
 
 /** How `link` and `staff` create a consultation the first time its name is used (later calls reuse it). */
 export interface ConsultationOpts {
   start?: Date;
-  state?: 'planned' | 'open' | 'cancelled';
+  /** Reached through the lifecycle table from `planned` (forceStateForTest); default `open`. */
+  state?: ConsultationState;
   /** Default one_to_one; the role given to `link` or `staff` must be one of the kind's (room-policy.ts `rolesOfKind`). */
   kind?: 'one_to_one' | 'webinar' | 'dyad';
   /** Stored as the participant's name (what the others see as its label). */
@@ -28,17 +30,7 @@ export type ClientRole = 'client' | 'attendee';
 /** The roles staff take in a room: they enter signed in, never by a link. */
 export type LeadRole = 'specialist' | 'host' | 'cohost' | 'curator';
 
-/** A member of staff with a lead role in a consultation: a real account, signed in by `signIn`. */
-export interface StaffSeat extends TestStaff {
-  participantId: string;
-  consultationId: string;
-  /** The staff room route of the consultation (`/staff/room/:id`, with the query given). */
-  roomUrl: string;
-}
-
 const DIRECTION = { one_to_one: 'specialist_client', webinar: 'specialist_client', dyad: 'client_client' } as const;
-
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The product as it runs in production: an SFU process and a signalling process serving the built web app. */
 export interface Product {
@@ -165,8 +157,10 @@ export async function startProduct(opts: { workers?: number; env?: Record<string
         },
       })
     ).id;
-    await prisma.consultation.create({
-      data: {
+    // Booked, then walked to the wanted state through the lifecycle table (the test-only entry).
+    await bookConsultation(
+      prisma,
+      {
         id,
         institutionId,
         kind: opts.kind ?? 'one_to_one',
@@ -174,9 +168,10 @@ export async function startProduct(opts: { workers?: number; env?: Record<string
         mode: 'on_request',
         start: opts.start ?? new Date(Date.now() - 60_000),
         durationMinutes: 45,
-        state: opts.state ?? 'open',
       },
-    });
+      { actorId: null, at: new Date() },
+    );
+    await forceStateForTest(prisma, id, opts.state ?? 'open');
     return id;
   };
   const base = url.replace('127.0.0.1', 'localhost');

@@ -24,10 +24,9 @@ describe('a technical failure at the pre-check', () => {
   it('reaches the client at once: on the open link page and by e-mail; the head gets the alert', async () => {
     const name = `failure-${Date.now()}`;
     const start = new Date(Date.now() + 20 * 60_000); // in the pre-check window
-    const clientLink = await ctx.product.link(name, 'client', '', { start, state: 'planned', displayName: 'Петрова Анна' });
+    const clientLink = await ctx.product.link(name, 'client', '', { start, state: 'precheck', displayName: 'Петрова Анна' });
     const { prisma } = ctx.product;
     const consultationId = ctx.product.consultationId(name);
-    await prisma.consultation.update({ where: { id: consultationId }, data: { state: 'precheck' } });
     await prisma.participant.updateMany({ where: { consultationId, role: 'client' }, data: { email: 'anna.petrova@example.org' } });
     const specialist = await staffOf(prisma, consultationId, 'specialist', 'Соколова Ирина Викторовна');
     const head = await staffOf(prisma, consultationId, 'head', 'Орлова Татьяна Петровна');

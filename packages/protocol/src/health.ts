@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Ack } from './errors.ts';
 import { Id, MediaKind, MediaSource } from './media.ts';
 import { IcePath } from './client-stats.ts';
 import { RoomKind, RoomRole } from './room-events.ts';
@@ -223,6 +224,18 @@ export const adminRequests = {
   watchRoom: { payload: z.object({ roomId: Id.nullable() }).strict(), result: z.object({ series: RoomSeries.nullable() }) },
 } as const;
 
+export type AdminRequest = keyof typeof adminRequests;
+/** What the dashboard sends with a request (before the server's parsing). */
+export type AdminPayload<E extends AdminRequest> = z.input<(typeof adminRequests)[E]['payload']>;
+/** What the server's acknowledgement carries on success. */
+export type AdminResult<E extends AdminRequest> = z.output<(typeof adminRequests)[E]['result']>;
+
+/** The /admin namespace's client → server events, typed from `adminRequests` (both sides use it: socket.io's Socket<…, AdminClientEvents>). */
+export type AdminClientEvents = {
+  [E in AdminRequest]: (payload: AdminPayload<E>, ack: (res: Ack<AdminResult<E>>) => void) => void;
+};
+
+/** The /admin namespace's server → client pushes. */
 export interface AdminServerEvents {
   healthSnapshot: (snapshot: HealthSnapshot) => void;
   roomSeries: (series: RoomSeries) => void;

@@ -10,3 +10,4 @@ export * from './permissions.ts';
 export * from './health.ts';
 export * from './network-test.ts';
 export * from './lifecycle.ts';
+export * from './contract/index.ts';

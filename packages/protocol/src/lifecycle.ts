@@ -179,3 +179,7 @@ export const ConsultationTransition = z
   })
   .meta({ id: 'ConsultationTransition' });
 export type ConsultationTransition = z.infer<typeof ConsultationTransition>;
+
+/** GET /consultations/:consultationId/history: every step, oldest first. */
+export const ConsultationHistory = z.object({ transitions: z.array(ConsultationTransition) }).meta({ id: 'ConsultationHistory' });
+export type ConsultationHistory = z.infer<typeof ConsultationHistory>;

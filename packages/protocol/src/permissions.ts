@@ -136,6 +136,8 @@ export const permissions = {
   'room.stepIn': inRoom,
   'room.stepOut': inRoom,
   'room.sendChat': inRoom,
+  // «Завершить консультацию»: the specialist, a host or the curator (room-policy.ts `end`).
+  'room.endConsultation': inRoom,
   'room.markAnswered': inRoom,
   'room.postMaterial': inRoom,
   'room.clientStats': inRoom,
@@ -147,6 +149,12 @@ export const permissions = {
 
   // --- room health (the dashboard: figures only, no names of clients) -------------------
   'health.rooms': { admin: 'department', head: 'institution' },
+
+  // --- the link page and the Device (no sign-in: a link is its own credential) -----------
+  // What a link is for (no personal data); limited per link and per address (budgets.ts).
+  'links.describe': { anyone: 'public' },
+  // The SFU's RTP capabilities, so a page loads its mediasoup Device before joining.
+  'media.capabilities': { anyone: 'public' },
 } as const satisfies Record<string, Grants>;
 
 export type Action = keyof typeof permissions;
@@ -159,6 +167,11 @@ export function isAction(name: string): name is Action {
 export function grantOf(action: Action, principal: Principal): Scope | null {
   const grants: Grants = permissions[action];
   return grants[principal] ?? null;
+}
+
+/** The staff roles granted `action` over any scope: who may open its screen (the server checks each record again). */
+export function staffRolesGranted(action: Action): StaffRoleName[] {
+  return staffRoles.filter((role) => grantOf(action, role) !== null);
 }
 
 /** The matrix row of an action, e.g. { admin: 'department', specialist: 'own' } (only the principals granted). */

@@ -12,6 +12,10 @@ export type ApiError = z.infer<typeof ApiError>;
 export const MediaCapabilities = z.object({ routerRtpCapabilities: RtpCapabilities });
 export type MediaCapabilities = z.infer<typeof MediaCapabilities>;
 
+/** GET /api/links/:token: the link as it was handed over (checked by the server, never parsed by the page). */
+export const LinkTokenParams = z.object({ token: z.string() });
+export type LinkTokenParams = z.infer<typeof LinkTokenParams>;
+
 /** GET /api/links/:token — what a link is for and when; no personal data. */
 export const LinkInfo = z.object({
   consultationId: z.string(),

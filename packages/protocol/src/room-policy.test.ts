@@ -8,6 +8,7 @@ import {
   mayShowName,
   namesHidden,
   roomKinds,
+  roomRoles,
   rolesOfKind,
   sees,
   seesName,
@@ -87,5 +88,12 @@ describe('room policy', () => {
     expect(mayModerate('curator', 'client', 'mute')).toBe(false);
     expect(hasPower('curator', 'step_in')).toBe(true);
     expect(hasPower('specialist', 'admit')).toBe(true);
+  });
+
+  it('lets the specialist, the host and the curator end the consultation for everyone; nobody else', () => {
+    const enders = roomRoles.filter((role) => hasPower(role, 'end'));
+    expect(enders).toEqual(['specialist', 'host', 'curator']);
+    // Every kind of room has someone who can end it.
+    for (const kind of roomKinds) expect(rolesOfKind[kind].some((role) => hasPower(role, 'end'))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // What each role may do inside a room, by kind of room. The permission matrix
 // (permissions.ts) decides who may be in a room and send an event at all; this table
 // decides what that participant's role in this consultation lets it do there. The server
-// (apps/signalling/src/rooms/room.ts) is the only enforcer; the web app reads the same
+// (apps/signalling/src/rooms/: room.ts and its parts) is the only enforcer; the web app reads the same
 // table only to decide which buttons to show.
 
 import type { MediaSource } from './media.ts';
@@ -30,7 +30,9 @@ export type RoomPower =
   | 'share_screen'
   /** Links and documents given in the chat (they go into the protocol's «materials»). */
   | 'post_material'
-  | 'mark_answered';
+  | 'mark_answered'
+  /** «Завершить консультацию»: close the room for everyone and record the end. */
+  | 'end';
 
 /** Which roles each kind of room has. A participant of another role cannot enter. */
 export const rolesOfKind: Record<RoomKindName, readonly RoomRoleName[]> = {
@@ -39,13 +41,14 @@ export const rolesOfKind: Record<RoomKindName, readonly RoomRoleName[]> = {
   dyad: ['client', 'curator'],
 };
 
+// Ending is the lead's: the specialist, the webinar's host (not a co-host) and the dyad's curator.
 const powers: Record<RoomRoleName, readonly RoomPower[]> = {
-  specialist: ['admit', 'share_screen', 'post_material'],
+  specialist: ['admit', 'share_screen', 'post_material', 'end'],
   client: [],
-  host: ['moderate', 'share_screen', 'post_material', 'mark_answered'],
+  host: ['moderate', 'share_screen', 'post_material', 'mark_answered', 'end'],
   cohost: ['moderate', 'share_screen', 'post_material', 'mark_answered'],
   attendee: ['raise_hand'],
-  curator: ['admit', 'step_in', 'post_material'],
+  curator: ['admit', 'step_in', 'post_material', 'end'],
 };
 
 export function hasPower(role: RoomRoleName, power: RoomPower): boolean {

@@ -1,8 +1,12 @@
 // A consultation as the timetable sees it: who, when, how long, and its lifecycle state.
+// The states and what they mean for time and moves are the lifecycle table's
+// (packages/protocol/src/lifecycle.ts): re-exported here, never restated.
+import { CONSULTATION_STATES, type ConsultationState } from '@dp/protocol';
 import { PRECHECK_MINUTES, precheckWindow, type Interval } from './limits.ts';
 
-export const BOOKING_STATES = ['planned', 'precheck', 'open', 'live', 'ended', 'no_show', 'failed', 'cancelled'] as const;
-export type BookingState = (typeof BOOKING_STATES)[number];
+export { FINISHED_STATES, TIME_HOLDING_STATES, holdsTime, isFinished } from '@dp/protocol';
+export const BOOKING_STATES = CONSULTATION_STATES;
+export type BookingState = ConsultationState;
 
 export interface Booking {
   id: string;
@@ -19,29 +23,6 @@ export interface BookingCandidate {
   specialistId: string;
   start: Date;
   durationMinutes: number;
-}
-
-/**
- * States whose time stays taken. Everything that will happen, is happening or did happen
- * holds its interval — including `ended` and `no_show`, so the journal never shows two
- * overlapping consultations of one specialist and a past hour is never sold twice.
- * `cancelled` releases it, and so does `failed` (could not run for technical reasons): the
- * head then sets a new date (DOMAIN.md), and the failed record stays only for statistics.
- */
-export const TIME_HOLDING_STATES: ReadonlySet<BookingState> = new Set<BookingState>([
-  'planned',
-  'precheck',
-  'open',
-  'live',
-  'ended',
-  'no_show',
-]);
-
-/** Consultations that are over: no jobs, no moves, no cancellation. */
-export const FINISHED_STATES: ReadonlySet<BookingState> = new Set<BookingState>(['ended', 'no_show', 'failed', 'cancelled']);
-
-export function holdsTime(state: BookingState): boolean {
-  return TIME_HOLDING_STATES.has(state);
 }
 
 const MINUTE_MS = 60_000;

@@ -4,13 +4,13 @@
 // consultation now, now), so a job that fires twice does no harm.
 //
 // Order of judgement:
-//  1. a finished consultation: nothing to do;
+//  1. a finished consultation (or a failed one, waiting for a new time): nothing to do;
 //  2. at or after the hard limit (T+60): close, whatever the job — a late job must never
 //     let a room outlive its limit (the room's own timer closes it too);
 //  3. before the job's due time (clock skew between nodes): wait until it is due;
 //  4. the job's own rule, which skips what a later job has superseded.
-import { FINISHED_STATES, type BookingState } from './booking.ts';
-import { jobDueAt, NO_SHOW_AFTER_MINUTES, notificationJobDueAt, type JobKind, type NotificationJobKind } from './job-plan.ts';
+import type { BookingState } from './booking.ts';
+import { jobDueAt, NO_SHOW_AFTER_MINUTES, notificationJobDueAt, plansNoJobs, type JobKind, type NotificationJobKind } from './job-plan.ts';
 import { hardLimit } from './limits.ts';
 
 export interface ConsultationSnapshot {
@@ -27,13 +27,13 @@ export type SkipReason =
   | 'finished' // ended, no-show, failed or cancelled
   | 'already_done' // an earlier job (or a person) already did it
   | 'precheck_passed' // the alert is needed only if the pre-check has not passed
-  | 'late' // a later job does this job's work now (room_open after precheck_open, warn_5 after warn_10)
+  | 'late' // a later job does this job's work now (clients_admitted after precheck_open, warn_5 after warn_10)
   | 'room_not_open'; // nobody to warn
 
 export type FireDecision =
   | { action: 'open_precheck' } // open the room for the specialist to prepare
   | { action: 'alert_precheck' } // tell the specialist and the head: equipment not checked yet
-  | { action: 'open_room' } // admit clients
+  | { action: 'admit_clients' } // the consultation admits clients now (state `open`)
   | { action: 'mark_no_show' }
   | { action: 'warn'; minutes: 10 | 5; msLeft: number } // msLeft: the true time left when fired late
   | { action: 'close_room'; reason: 'hard_limit' }
@@ -47,7 +47,7 @@ export function decideOnFire(kind: JobKind, consultation: ConsultationSnapshot, 
   const t = consultation.start.getTime();
   const nowMs = now.getTime();
   const limit = hardLimit(consultation.start).getTime();
-  if (FINISHED_STATES.has(state)) return { action: 'skip', reason: 'finished' };
+  if (plansNoJobs(state)) return { action: 'skip', reason: 'finished' };
   if (nowMs >= limit) return { action: 'close_room', reason: 'hard_limit' };
   const due = jobDueAt(kind, consultation.start);
   if (nowMs < due.getTime()) return { action: 'wait', until: due };
@@ -56,7 +56,7 @@ export function decideOnFire(kind: JobKind, consultation: ConsultationSnapshot, 
   switch (kind) {
     case 'precheck_open':
       if (state !== 'planned') return { action: 'skip', reason: 'already_done' };
-      // After T the room_open job (due earlier than this late firing) opens the room for everyone.
+      // After T the clients_admitted job (due earlier than this late firing) admits everyone.
       return nowMs < t ? { action: 'open_precheck' } : { action: 'skip', reason: 'late' };
     case 'precheck_alert':
       if (consultation.precheckPassed) return { action: 'skip', reason: 'precheck_passed' };
@@ -64,12 +64,12 @@ export function decideOnFire(kind: JobKind, consultation: ConsultationSnapshot, 
       // The alert is for deciding before the start (the head may move the consultation and
       // tell the client at once); after T the room and the no-show check take over.
       return nowMs < t ? { action: 'alert_precheck' } : { action: 'skip', reason: 'late' };
-    case 'room_open':
-      return roomOpen ? { action: 'skip', reason: 'already_done' } : { action: 'open_room' };
+    case 'clients_admitted':
+      return roomOpen ? { action: 'skip', reason: 'already_done' } : { action: 'admit_clients' };
     case 'no_show_check': {
       if (state === 'live') return { action: 'skip', reason: 'already_done' };
       // The client gets 15 minutes of an open room, even if the room opened late. Not open
-      // yet (room_open is late too): look again in 15 minutes; the limit bounds the retries.
+      // yet (clients_admitted is late too): look again in 15 minutes; the limit bounds the retries.
       if (state !== 'open') return { action: 'wait', until: new Date(nowMs + NO_SHOW_AFTER_MINUTES * MINUTE_MS) };
       const openedAt = Math.max(t, consultation.openedAt?.getTime() ?? t);
       const deadline = openedAt + NO_SHOW_AFTER_MINUTES * MINUTE_MS;
@@ -118,11 +118,11 @@ export function decideOnNotificationFire(kind: NotificationJobKind, consultation
   const due = notificationJobDueAt(kind, consultation.start);
   switch (kind) {
     case 'remind':
-      if (FINISHED_STATES.has(state)) return { action: 'skip', reason: 'finished' };
+      if (plansNoJobs(state)) return { action: 'skip', reason: 'finished' };
       if (nowMs < due.getTime()) return { action: 'wait', until: due };
       return nowMs < t ? { action: 'send_reminder' } : { action: 'skip', reason: 'late' };
     case 'feedback':
-      if (state !== 'ended' && FINISHED_STATES.has(state)) return { action: 'skip', reason: 'finished' };
+      if (state !== 'ended' && plansNoJobs(state)) return { action: 'skip', reason: 'finished' };
       if (nowMs < due.getTime()) return { action: 'wait', until: due };
       if (nowMs >= t + FEEDBACK_GIVE_UP_MINUTES * MINUTE_MS) return { action: 'skip', reason: 'late' };
       if (state === 'ended') return { action: 'send_feedback' };

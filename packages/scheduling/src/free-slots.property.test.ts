@@ -25,6 +25,11 @@ const searchArb = fc.record({
   duration: fc.oneof(fc.constantFrom(15, 30, 45, 60), fc.integer({ min: 1, max: 60 })),
   step: fc.constantFrom(5, 10, 15, 30),
   nowAt: fc.option(fc.integer({ min: 0, max: 31 * 24 * 60 }), { freq: 3 }),
+  /**
+   * Half the searches start on a day the specialist has a block, with no «now» to cut it off
+   * (else most windows hold no slot at all, and the properties would be checked on empty lists).
+   */
+  anchored: fc.boolean(),
 });
 
 type Search = typeof searchArb extends fc.Arbitrary<infer T> ? T : never;
@@ -36,9 +41,10 @@ function setUp(r: Search) {
   const specialistId = world.specialists[r.specialist % world.specialists.length]!;
   const schedule = world.schedules.find((s) => s.specialistId === specialistId)!;
   const dates = datesOf(world.month);
-  const from = DateTime.fromISO(dates[r.firstDay]!, { zone });
+  const anchor = r.anchored && schedule.blocks.length > 0 ? schedule.blocks[r.specialist % schedule.blocks.length]!.date : undefined;
+  const from = DateTime.fromISO(anchor ?? dates[r.firstDay]!, { zone });
   const to = from.plus({ days: r.days });
-  const now = r.nowAt === null ? undefined : DateTime.fromISO(dates[0]!, { zone }).plus({ minutes: r.nowAt }).toJSDate();
+  const now = r.nowAt === null || anchor ? undefined : DateTime.fromISO(dates[0]!, { zone }).plus({ minutes: r.nowAt }).toJSDate();
   return { world, zone, bookings, specialistId, schedule, from, to, now };
 }
 
@@ -78,6 +84,10 @@ describe('freeSlots (property)', () => {
   });
 
   it('misses no valid start on the wall-clock grid (a grid point is a slot exactly when validateBooking accepts it)', () => {
+    // Searches that found a slot, and that refused a grid point: with none of either the
+    // comparison would be of two empty lists (or of two full grids), proving nothing.
+    let withSlots = 0;
+    let withRefusals = 0;
     fc.assert(
       fc.property(searchArb, (r) => {
         const { world, zone, bookings, specialistId, schedule, from, to, now } = setUp(r);
@@ -109,24 +119,36 @@ describe('freeSlots (property)', () => {
               ).length === 0,
           );
         expect(slots).toEqual(expected);
+        if (expected.length > 0) withSlots++;
+        if (expected.length < grid.size) withRefusals++;
       }),
-      { numRuns: 20 },
+      { numRuns: 30 },
     );
+    // About 40 % of the searches find slots: fewer than 3 of 30 happens about once in 50 000 runs.
+    expect(withSlots).toBeGreaterThanOrEqual(3);
+    expect(withRefusals).toBeGreaterThanOrEqual(3);
   });
 
   it('with excludeBookingId, every slot is a valid reschedule of that booking', () => {
+    // Cases with slots to check, and cases where the booking's own time had to be offered.
+    let withSlots = 0;
+    let ownTimeChecked = 0;
     fc.assert(
       fc.property(
         worldArb,
         fc.array(candidateSeedArb, { minLength: 5, maxLength: 60, size: 'medium' }),
         fc.nat(),
-        (world: World, seeds, pick) => {
+        fc.boolean(),
+        (world: World, seeds, pick, onGrid) => {
           const bookings: Booking[] = greedyBookings(world, seeds);
           fc.pre(bookings.length > 0);
-          const moving = bookings[pick % bookings.length]!;
+          const zone = world.calendar.timeZone;
+          // Half the time a booking on the search's 30-minute grid moves: its own time must then be offered.
+          const gridded = bookings.filter((b) => DateTime.fromJSDate(b.start, { zone }).minute % 30 === 0);
+          const pool = onGrid && gridded.length > 0 ? gridded : bookings;
+          const moving = pool[pick % pool.length]!;
           const schedule = world.schedules.find((s) => s.specialistId === moving.specialistId)!;
           const dates = datesOf(world.month);
-          const zone = world.calendar.timeZone;
           const slots = freeSlots({
             calendar: world.calendar,
             schedule,
@@ -141,13 +163,18 @@ describe('freeSlots (property)', () => {
           });
           const ctx = { calendar: world.calendar, schedules: world.schedules, bookings };
           for (const s of slots) expect(validateReschedule(moving.id, s, ctx)).toEqual([]);
+          if (slots.length > 0) withSlots++;
           // its own current time is free for itself
           if (DateTime.fromJSDate(moving.start, { zone }).minute % 30 === 0) {
             expect(slots.map((s) => s.getTime())).toContain(moving.start.getTime());
+            ownTimeChecked++;
           }
         },
       ),
       { numRuns: 25 },
     );
+    expect(withSlots).toBeGreaterThanOrEqual(5);
+    // About 40 % move a booking on the grid: fewer than 2 of 25 happens about once in 20 000 runs.
+    expect(ownTimeChecked).toBeGreaterThanOrEqual(2);
   });
 });

@@ -12,5 +12,3 @@ export * from './free-slots.ts';
 export * from './working-days.ts';
 export * from './job-plan.ts';
 export * from './fire-decision.ts';
-export * from './room-deadline.ts';
-export * from './admission.ts';

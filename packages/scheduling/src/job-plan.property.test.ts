@@ -4,14 +4,16 @@ import {
   BOOKING_STATES,
   decideOnFire,
   decideOnNotificationFire,
+  FEEDBACK_GIVE_UP_MINUTES,
+  NO_SHOW_AFTER_MINUTES,
   NOTIFICATION_JOB_KINDS,
+  NOTIFICATION_JOB_OFFSET_MINUTES,
   notificationJobDueAt,
-  FINISHED_STATES,
+  plansNoJobs,
   JOB_KINDS,
   JOB_OFFSET_MINUTES,
   jobDueAt,
   jobPlan,
-  roomDeadline,
   type BookingState,
 } from './index.ts';
 
@@ -48,7 +50,7 @@ describe('job plan (property)', () => {
   });
 });
 
-describe('decideOnFire and roomDeadline (property)', () => {
+describe('decideOnFire (property)', () => {
   it('never acts before a job is due, never lets a room outlive T+60, never touches a finished consultation', () => {
     fc.assert(
       fc.property(
@@ -63,7 +65,7 @@ describe('decideOnFire and roomDeadline (property)', () => {
           const openedAt = openedAfter === null ? undefined : new Date(start.getTime() + openedAfter);
           const d = decideOnFire(kind, { state, start, precheckPassed, openedAt }, now);
           const limit = start.getTime() + 60 * 60_000;
-          if (FINISHED_STATES.has(state)) return expect(d).toEqual({ action: 'skip', reason: 'finished' });
+          if (plansNoJobs(state)) return expect(d).toEqual({ action: 'skip', reason: 'finished' });
           if (now.getTime() >= limit) return expect(d).toEqual({ action: 'close_room', reason: 'hard_limit' });
           expect(d.action).not.toBe('close_room');
           if (d.action === 'wait') expect(d.until.getTime()).toBeGreaterThan(now.getTime());
@@ -77,22 +79,6 @@ describe('decideOnFire and roomDeadline (property)', () => {
         },
       ),
       { numRuns: 500 },
-    );
-  });
-
-  it('the room timer ends at T+60 whatever the planned duration', () => {
-    fc.assert(
-      fc.property(
-        startArb,
-        fc.integer({ min: 1, max: 60 }),
-        fc.integer({ min: -3 * 3600_000, max: 3 * 3600_000 }),
-        (start, minutes, offset) => {
-          const now = new Date(start.getTime() + offset);
-          const left = roomDeadline({ start, durationMinutes: minutes } as { start: Date }, now);
-          expect(left).toBe(Math.max(0, start.getTime() + 3600_000 - now.getTime()));
-        },
-      ),
-      { numRuns: 200 },
     );
   });
 });
@@ -113,12 +99,126 @@ describe('decideOnNotificationFire (property)', () => {
             expect(now.getTime()).toBeGreaterThanOrEqual(notificationJobDueAt(kind, start).getTime());
           if (d.action === 'send_reminder') {
             expect(now.getTime()).toBeLessThan(start.getTime());
-            expect(FINISHED_STATES.has(state)).toBe(false);
+            expect(plansNoJobs(state)).toBe(false);
           }
           if (d.action === 'send_feedback') expect(state).toBe('ended');
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+// The properties above only check what an action implies when one is taken: a decision that
+// always answered `skip` (or `wait`) would pass them. Here each case is generated where the
+// rules require one action, and that action is asserted — every kind, unconditionally.
+describe('decideOnFire and decideOnNotificationFire act when they must (property)', () => {
+  const MIN = 60_000;
+  /** A time in [from, to) minutes from T. */
+  const within = (from: number, to: number) => fc.integer({ min: from * MIN, max: to * MIN - 1 });
+  interface Required {
+    states: BookingState[];
+    /** When `now` falls, in minutes from T: [from, to). */
+    window: [number, number];
+    /** The pre-check: whether it has passed (both when absent). */
+    precheckPassed?: boolean;
+    expected: (limitMs: number, nowMs: number) => ReturnType<typeof decideOnFire>;
+  }
+  const limitMinutes = JOB_OFFSET_MINUTES.hard_limit;
+  // Keyed by the job kinds: a new or renamed kind fails to compile until its required action is stated here.
+  const REQUIRED: Record<(typeof JOB_KINDS)[number], Required> = {
+    precheck_open: { states: ['planned'], window: [JOB_OFFSET_MINUTES.precheck_open, 0], expected: () => ({ action: 'open_precheck' }) },
+    precheck_alert: {
+      states: ['planned', 'precheck'],
+      window: [JOB_OFFSET_MINUTES.precheck_alert, 0],
+      precheckPassed: false,
+      expected: () => ({ action: 'alert_precheck' }),
+    },
+    clients_admitted: {
+      states: ['planned', 'precheck'],
+      window: [JOB_OFFSET_MINUTES.clients_admitted, limitMinutes],
+      expected: () => ({ action: 'admit_clients' }),
+    },
+    // The room opened at T (openedAt unknown counts as T): 15 minutes without the client.
+    no_show_check: {
+      states: ['open'],
+      window: [JOB_OFFSET_MINUTES.no_show_check, limitMinutes],
+      expected: () => ({ action: 'mark_no_show' }),
+    },
+    warn_10: {
+      states: ['open', 'live'],
+      window: [JOB_OFFSET_MINUTES.warn_10, JOB_OFFSET_MINUTES.warn_5],
+      expected: (limit, now) => ({ action: 'warn', minutes: 10, msLeft: limit - now }),
+    },
+    warn_5: {
+      states: ['open', 'live'],
+      window: [JOB_OFFSET_MINUTES.warn_5, limitMinutes],
+      expected: (limit, now) => ({ action: 'warn', minutes: 5, msLeft: limit - now }),
+    },
+    hard_limit: {
+      states: BOOKING_STATES.filter((s) => !plansNoJobs(s)),
+      window: [limitMinutes, limitMinutes + 180],
+      expected: () => ({ action: 'close_room', reason: 'hard_limit' }),
+    },
+  };
+
+  it.each(JOB_KINDS.map((kind) => [kind]))('%s: inside its window and in its states, the job does its work', (kind) => {
+    const rule = REQUIRED[kind];
+    expect(rule.states.length).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...rule.states),
+        rule.precheckPassed === undefined ? fc.boolean() : fc.constant(rule.precheckPassed),
+        startArb,
+        within(...rule.window),
+        (state, precheckPassed, start, offset) => {
+          const now = new Date(start.getTime() + offset);
+          const limit = start.getTime() + limitMinutes * MIN;
+          expect(decideOnFire(kind, { state, start, precheckPassed }, now)).toEqual(rule.expected(limit, now.getTime()));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('the no-show check counts its minutes from a late opening, then marks the no-show', () => {
+    fc.assert(
+      fc.property(startArb, fc.integer({ min: 0, max: 40 * MIN }), fc.integer({ min: 0, max: 60 * MIN }), (start, openedAfter, after) => {
+        const openedAt = new Date(start.getTime() + openedAfter);
+        const deadline = openedAt.getTime() + NO_SHOW_AFTER_MINUTES * MIN;
+        const now = new Date(Math.min(deadline + after, start.getTime() + limitMinutes * MIN - 1));
+        fc.pre(now.getTime() >= deadline);
+        expect(decideOnFire('no_show_check', { state: 'open', start, precheckPassed: true, openedAt }, now)).toEqual({
+          action: 'mark_no_show',
+        });
+        // One millisecond earlier it waits for exactly that deadline.
+        const early = new Date(deadline - 1);
+        expect(decideOnFire('no_show_check', { state: 'open', start, precheckPassed: true, openedAt }, early)).toEqual({
+          action: 'wait',
+          until: new Date(deadline),
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the reminder goes between T−2h and T for a consultation still to take place; the feedback request after an ended one', () => {
+    const active = BOOKING_STATES.filter((s) => !plansNoJobs(s));
+    fc.assert(
+      fc.property(fc.constantFrom(...active), startArb, within(NOTIFICATION_JOB_OFFSET_MINUTES.remind, 0), (state, start, offset) => {
+        const now = new Date(start.getTime() + offset);
+        expect(decideOnNotificationFire('remind', { state, start, precheckPassed: false }, now)).toEqual({ action: 'send_reminder' });
+      }),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(startArb, within(NOTIFICATION_JOB_OFFSET_MINUTES.feedback, FEEDBACK_GIVE_UP_MINUTES), (start, offset) => {
+        const now = new Date(start.getTime() + offset);
+        expect(decideOnNotificationFire('feedback', { state: 'ended', start, precheckPassed: false }, now)).toEqual({
+          action: 'send_feedback',
+        });
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -6,7 +6,6 @@ import {
   jobId,
   jobPlan,
   notificationPlan,
-  roomDeadline,
   type BookingState,
   type ConsultationSnapshot,
   type JobKind,
@@ -21,7 +20,7 @@ describe('job plan (rule 7)', () => {
     expect(plan.map((j) => [j.kind, (j.at.getTime() - T.getTime()) / 60_000])).toEqual([
       ['precheck_open', -30],
       ['precheck_alert', -5],
-      ['room_open', 0],
+      ['clients_admitted', 0],
       ['no_show_check', 15],
       ['warn_10', 50],
       ['warn_5', 55],
@@ -30,7 +29,7 @@ describe('job plan (rule 7)', () => {
   });
 
   it('derives ids from consultation, kind and start — no colons (BullMQ refuses them)', () => {
-    expect(jobId('c1', 'room_open', T)).toBe('c1|room_open|2026-12-01T040000.000Z');
+    expect(jobId('c1', 'clients_admitted', T)).toBe('c1|clients_admitted|2026-12-01T040000.000Z');
     expect(jobPlan({ id: 'c1', start: T, state: 'planned' })).toEqual(jobPlan({ id: 'c1', start: new Date(T), state: 'planned' }));
     expect(jobId('a:b|c', 'warn_5', T)).toBe('a%3Ab%7Cc|warn_5|2026-12-01T040000.000Z');
   });
@@ -58,8 +57,8 @@ describe('decideOnFire: on time', () => {
     ['precheck_open', snap('planned'), -30, { action: 'open_precheck' }],
     ['precheck_alert', snap('precheck'), -5, { action: 'alert_precheck' }],
     ['precheck_alert', snap('precheck', { precheckPassed: true }), -5, { action: 'skip', reason: 'precheck_passed' }],
-    ['room_open', snap('precheck', { precheckPassed: true }), 0, { action: 'open_room' }],
-    ['room_open', snap('planned'), 0, { action: 'open_room' }],
+    ['clients_admitted', snap('precheck', { precheckPassed: true }), 0, { action: 'admit_clients' }],
+    ['clients_admitted', snap('planned'), 0, { action: 'admit_clients' }],
     ['no_show_check', snap('open'), 15, { action: 'mark_no_show' }],
     ['no_show_check', snap('live'), 15, { action: 'skip', reason: 'already_done' }],
     ['warn_10', snap('live'), 50, { action: 'warn', minutes: 10, msLeft: 600_000 }],
@@ -74,12 +73,12 @@ describe('decideOnFire: late, early and out of order', () => {
   const live: ConsultationSnapshot = { state: 'live', start: T, precheckPassed: true };
   const planned: ConsultationSnapshot = { state: 'planned', start: T, precheckPassed: false };
 
-  it('room_open after T+60 closes instead of opening', () => {
-    expect(decideOnFire('room_open', planned, min(61))).toEqual({ action: 'close_room', reason: 'hard_limit' });
-    expect(decideOnFire('room_open', planned, min(60))).toEqual({ action: 'close_room', reason: 'hard_limit' });
+  it('clients_admitted after T+60 closes instead of opening', () => {
+    expect(decideOnFire('clients_admitted', planned, min(61))).toEqual({ action: 'close_room', reason: 'hard_limit' });
+    expect(decideOnFire('clients_admitted', planned, min(60))).toEqual({ action: 'close_room', reason: 'hard_limit' });
   });
-  it('room_open late but before the limit still opens', () => {
-    expect(decideOnFire('room_open', planned, min(20))).toEqual({ action: 'open_room' });
+  it('clients_admitted late but before the limit still admits', () => {
+    expect(decideOnFire('clients_admitted', planned, min(20))).toEqual({ action: 'admit_clients' });
   });
   it('warn_10 after T+55 is skipped (warn_5 is the true one), with the real time left when merely late', () => {
     expect(decideOnFire('warn_10', live, min(56))).toEqual({ action: 'skip', reason: 'late' });
@@ -95,13 +94,13 @@ describe('decideOnFire: late, early and out of order', () => {
   });
   it('a finished consultation is left alone', () => {
     expect(decideOnFire('hard_limit', { ...live, state: 'ended' }, min(60))).toEqual({ action: 'skip', reason: 'finished' });
-    expect(decideOnFire('room_open', { ...planned, state: 'cancelled' }, min(0))).toEqual({ action: 'skip', reason: 'finished' });
+    expect(decideOnFire('clients_admitted', { ...planned, state: 'cancelled' }, min(0))).toEqual({ action: 'skip', reason: 'finished' });
   });
   it('a job that fires early (clock skew) waits until it is due', () => {
     expect(decideOnFire('hard_limit', live, min(59))).toEqual({ action: 'wait', until: min(60) });
-    expect(decideOnFire('room_open', planned, min(-1))).toEqual({ action: 'wait', until: T });
+    expect(decideOnFire('clients_admitted', planned, min(-1))).toEqual({ action: 'wait', until: T });
   });
-  it('precheck_open after T is left to room_open; the alert after T is too late to help', () => {
+  it('precheck_open after T is left to clients_admitted; the alert after T is too late to help', () => {
     expect(decideOnFire('precheck_open', planned, min(1))).toEqual({ action: 'skip', reason: 'late' });
     expect(decideOnFire('precheck_alert', planned, min(1))).toEqual({ action: 'skip', reason: 'late' });
     expect(decideOnFire('precheck_open', { ...planned, state: 'precheck' }, min(-30))).toEqual({ action: 'skip', reason: 'already_done' });
@@ -114,16 +113,6 @@ describe('decideOnFire: late, early and out of order', () => {
   });
   it('warnings need an open room', () => {
     expect(decideOnFire('warn_5', planned, min(55))).toEqual({ action: 'skip', reason: 'room_not_open' });
-  });
-});
-
-describe('roomDeadline (rule 8)', () => {
-  it('counts down to T+60 from the planned start, never below zero', () => {
-    expect(roomDeadline({ start: T }, T)).toBe(3_600_000);
-    expect(roomDeadline({ start: T }, min(-10))).toBe(70 * 60_000);
-    expect(roomDeadline({ start: T }, new Date(T.getTime() + 59.5 * 60_000))).toBe(30_000);
-    expect(roomDeadline({ start: T }, min(60))).toBe(0);
-    expect(roomDeadline({ start: T }, min(90))).toBe(0);
   });
 });
 
@@ -140,7 +129,7 @@ describe('e-mail jobs: remind and feedback', () => {
     const roomIds = new Set(jobPlan({ id: 'c1', start: T, state: 'planned' }).map((j) => j.jobId));
     expect(plan.filter((j) => roomIds.has(j.jobId))).toEqual([]);
     expect(isNotificationJobKind('remind')).toBe(true);
-    expect(isNotificationJobKind('room_open')).toBe(false);
+    expect(isNotificationJobKind('clients_admitted')).toBe(false);
   });
 
   it('a moved consultation gets new e-mail job ids (the old reminder is removed, or stale if it fires)', () => {

@@ -3,14 +3,40 @@
 // consultation, the kind and the planned start — so a moved consultation yields a fresh set
 // of ids, and the runner can remove the old set (computed from the old start) and add the new
 // one in one transaction, with no lookup of what was scheduled before.
-import { FINISHED_STATES, type Booking } from './booking.ts';
+import { isFinished, NO_SHOW_AFTER_MINUTES, type ConsultationState } from '@dp/protocol';
+import type { Booking } from './booking.ts';
 import { MAX_CONSULTATION_MINUTES, PRECHECK_MINUTES } from './limits.ts';
 
-/** After this many minutes without the client in an open room, the consultation is a no-show. */
-export const NO_SHOW_AFTER_MINUTES = 15;
+/** After this many minutes without the client in an open room, the consultation is a no-show (the lifecycle table's number). */
+export { NO_SHOW_AFTER_MINUTES };
 
-export const JOB_KINDS = ['precheck_open', 'precheck_alert', 'room_open', 'no_show_check', 'warn_10', 'warn_5', 'hard_limit'] as const;
+/**
+ * The room jobs. `clients_admitted` records, at T, that the consultation admits clients
+ * (lifecycle event `room_opened`, state `open`); it does not create a room — the first
+ * participant's join does that.
+ */
+export const JOB_KINDS = [
+  'precheck_open',
+  'precheck_alert',
+  'clients_admitted',
+  'no_show_check',
+  'warn_10',
+  'warn_5',
+  'hard_limit',
+] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
+
+export function isJobKind(kind: string): kind is JobKind {
+  return (JOB_KINDS as readonly string[]).includes(kind);
+}
+
+/**
+ * States with no timed jobs: over (the lifecycle's finished states), or `failed` — waiting for
+ * the head to set a new time (the reschedule plans a fresh set).
+ */
+export function plansNoJobs(state: ConsultationState): boolean {
+  return isFinished(state) || state === 'failed';
+}
 
 /**
  * When each job is due, in minutes from the planned start T. The warnings and the limit
@@ -20,16 +46,18 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_OFFSET_MINUTES: Readonly<Record<JobKind, number>> = {
   precheck_open: -PRECHECK_MINUTES,
   precheck_alert: -5, // acts only if the pre-check has not passed by then
-  room_open: 0,
+  clients_admitted: 0,
   no_show_check: NO_SHOW_AFTER_MINUTES,
   warn_10: MAX_CONSULTATION_MINUTES - 10,
   warn_5: MAX_CONSULTATION_MINUTES - 5,
   hard_limit: MAX_CONSULTATION_MINUTES,
 };
 
-export interface PlannedJob {
-  kind: JobKind;
+/** One timed job of a consultation: the plans below make them, the due-job queue carries them. */
+export interface PlannedJob<K extends string = JobKind> {
+  kind: K;
   at: Date;
+  /** Deterministic: consultation + kind + planned start (jobId below). */
   jobId: string;
 }
 
@@ -54,11 +82,11 @@ export function jobId(consultationId: string, kind: JobKind | NotificationJobKin
 
 /**
  * The jobs of a consultation, in time order. Entries already in the past are kept: the
- * runner enqueues them with no delay and `decideOnFire` judges them as late. A finished
- * or cancelled consultation has no jobs: replacing its old set with this empty one removes them.
+ * runner enqueues them with no delay and `decideOnFire` judges them as late. A finished,
+ * cancelled or failed consultation has no jobs: replacing its old set with this empty one removes them.
  */
 export function jobPlan(booking: Pick<Booking, 'id' | 'start' | 'state'>): PlannedJob[] {
-  if (FINISHED_STATES.has(booking.state)) return [];
+  if (plansNoJobs(booking.state)) return [];
   return JOB_KINDS.map((kind) => ({ kind, at: jobDueAt(kind, booking.start), jobId: jobId(booking.id, kind, booking.start) }));
 }
 
@@ -85,12 +113,6 @@ export function isNotificationJobKind(kind: string): kind is NotificationJobKind
   return (NOTIFICATION_JOB_KINDS as readonly string[]).includes(kind);
 }
 
-export interface PlannedNotificationJob {
-  kind: NotificationJobKind;
-  at: Date;
-  jobId: string;
-}
-
 export function notificationJobDueAt(kind: NotificationJobKind, start: Date): Date {
   return new Date(start.getTime() + NOTIFICATION_JOB_OFFSET_MINUTES[kind] * MINUTE_MS);
 }
@@ -99,11 +121,11 @@ export function notificationJobDueAt(kind: NotificationJobKind, start: Date): Da
  * The e-mail jobs of a consultation: a reminder at T−2h and a feedback request at T+65.
  * A reminder already due (booked or moved less than two hours ahead) is enqueued with no
  * delay and goes at once: the invitation may have been sent days ago, and the reminder is the
- * one message that comes close to the start. Finished or cancelled: none (the cancellation
+ * one message that comes close to the start. Finished, cancelled or failed: none (the cancellation
  * mail is sent by the API, and the feedback job of an ended consultation is already queued).
  */
-export function notificationPlan(booking: Pick<Booking, 'id' | 'start' | 'state'>): PlannedNotificationJob[] {
-  if (FINISHED_STATES.has(booking.state)) return [];
+export function notificationPlan(booking: Pick<Booking, 'id' | 'start' | 'state'>): PlannedJob<NotificationJobKind>[] {
+  if (plansNoJobs(booking.state)) return [];
   return NOTIFICATION_JOB_KINDS.map((kind) => ({
     kind,
     at: notificationJobDueAt(kind, booking.start),

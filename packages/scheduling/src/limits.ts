@@ -1,9 +1,9 @@
-// The seeds' rules with numbers (DOMAIN.md). Pure: no clock, no I/O.
+// The seeds' rules with numbers (DOMAIN.md). Pure: no clock, no I/O. The numbers themselves
+// live with the lifecycle table (packages/protocol/src/lifecycle.ts), which the web reads too.
+import { MAX_CONSULTATION_MINUTES, PRECHECK_MINUTES } from '@dp/protocol';
 
-/** An online consultation lasts at most 60 minutes. */
-export const MAX_CONSULTATION_MINUTES = 60;
-/** The specialist prepares and checks equipment in the 30 minutes before the start. */
-export const PRECHECK_MINUTES = 30;
+/** An online consultation lasts at most 60 minutes; the specialist prepares in the 30 minutes before it. */
+export { MAX_CONSULTATION_MINUTES, PRECHECK_MINUTES };
 
 const MINUTE = 60_000;
 

@@ -169,7 +169,10 @@ describe('rule 5: reschedule and cancel', () => {
     expect(res.booking.state).toBe('cancelled');
     expect(codes(at('2026-12-01 10:00'), 30, ctx({ bookings: [res.booking] }))).toEqual([]);
   });
-  it.each<BookingState>(['live', 'ended', 'no_show', 'failed', 'cancelled'])('does not cancel a %s consultation', (state) => {
+  it('cancels a failed consultation (the head calls off what could not take place)', () => {
+    expect(cancel(booking('b9', 's1', at('2026-12-01 10:00'), 30, 'failed'))).toMatchObject({ ok: true, booking: { state: 'cancelled' } });
+  });
+  it.each<BookingState>(['live', 'ended', 'no_show', 'cancelled'])('does not cancel a %s consultation', (state) => {
     const res = cancel(booking('b9', 's1', at('2026-12-01 10:00'), 30, state));
     expect(res).toEqual({ ok: false, violations: [expect.objectContaining({ code: 'booking_not_cancellable' })] });
   });

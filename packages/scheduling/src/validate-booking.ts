@@ -1,6 +1,7 @@
 // Rules 1–3 for one proposed consultation, and the two ways a booked one changes:
 // moved (rescheduled) or cancelled. Every answer is a list of violations, empty = allowed.
-import { holdsTime, occupiedMs, type Booking, type BookingCandidate, type BookingState } from './booking.ts';
+import { mayCancel, mayMove } from '@dp/protocol';
+import { holdsTime, occupiedMs, type Booking, type BookingCandidate } from './booking.ts';
 import { compileCalendar, workingDay, type CompiledCalendar, type InstitutionCalendar } from './calendar.ts';
 import { PRECHECK_MINUTES } from './limits.ts';
 import { approvedBlocksOn, type SpecialistMonthSchedule } from './schedule.ts';
@@ -21,15 +22,10 @@ export interface BookingContext {
   now?: Date;
 }
 
-/**
- * Consultations that can be moved: not yet open to clients. `precheck` is included on
- * purpose — a pre-check that fails for technical reasons is exactly when the head sets a
- * new date (DOMAIN.md). A moved consultation starts over as `planned`.
- */
-export const MOVABLE_STATES: ReadonlySet<BookingState> = new Set<BookingState>(['planned', 'precheck']);
-
-/** Consultations that can be cancelled: anything before a client has joined. A live one is ended, not cancelled. */
-export const CANCELLABLE_STATES: ReadonlySet<BookingState> = new Set<BookingState>(['planned', 'precheck', 'open']);
+// Which consultations can be moved or cancelled is the lifecycle table's `reschedule` and
+// `cancel` (mayMove, mayCancel in packages/protocol/src/lifecycle.ts): moving includes
+// `precheck` (a pre-check that fails is exactly when the head sets a new date, DOMAIN.md) and
+// `failed`; a moved consultation starts over as `planned`. A live one is ended, not cancelled.
 
 export type BookingChange = { ok: true; booking: Booking } | { ok: false; violations: Violation[] };
 
@@ -80,8 +76,13 @@ function candidateViolations(cal: CompiledCalendar, candidate: BookingCandidate,
 export function validateReschedule(bookingId: string, newStart: Date, ctx: BookingContext): Violation[] {
   const booking = ctx.bookings.find((b) => b.id === bookingId);
   if (!booking) return [violation('booking_not_found', `no consultation ${bookingId}`)];
-  if (!MOVABLE_STATES.has(booking.state)) {
-    return [violation('booking_not_movable', `consultation ${bookingId} is ${booking.state}; only planned or pre-check ones can be moved`)];
+  if (!mayMove(booking.state)) {
+    return [
+      violation(
+        'booking_not_movable',
+        `consultation ${bookingId} is ${booking.state}; only planned, pre-check or failed ones can be moved`,
+      ),
+    ];
   }
   return validateBooking(
     { id: booking.id, specialistId: booking.specialistId, start: newStart, durationMinutes: booking.durationMinutes },
@@ -102,7 +103,7 @@ export function reschedule(bookingId: string, newStart: Date, ctx: BookingContex
  * holds none), and its job plan becomes empty, so the runner's replace step removes the jobs.
  */
 export function cancel(booking: Booking): BookingChange {
-  if (!CANCELLABLE_STATES.has(booking.state)) {
+  if (!mayCancel(booking.state)) {
     return {
       ok: false,
       violations: [violation('booking_not_cancellable', `consultation ${booking.id} is ${booking.state} and cannot be cancelled`)],

@@ -1,31 +1,15 @@
 // "My account": the signed-in user's own sessions, password and second factor (matrix scope
 // `self`). Wrong passwords here count against the same lock-out as sign-in (credentials.ts).
-import {
-  ChangePasswordBody,
-  SessionInfo,
-  SessionList,
-  SessionParams,
-  SignedOut,
-  TotpConfirmBody,
-  TotpDisableBody,
-  TotpSetup,
-} from '@dp/protocol';
+import { contract } from '@dp/protocol';
 import { hashPassword } from '../auth/passwords.ts';
 import { checkTotp, newTotpSecret, totpEnrolment } from '../auth/totp.ts';
 import { audit } from './audit.ts';
-import { attemptPassword, lockedOut, loadUser, me, NoBody, sessionInfo } from './credentials.ts';
+import { attemptPassword, lockedOut, loadUser, me, sessionInfo } from './credentials.ts';
 import { HttpError, badRequest } from './errors.ts';
-import { defineRoute } from './route.ts';
+import { defineRoute, routeTable } from './route.ts';
 
-export const accountRoutes = [
-  defineRoute({
-    name: 'account.sessions',
-    method: 'get',
-    path: '/account/sessions',
-    summary: "The signed-in user's active sessions",
-    tag: 'account',
-    response: SessionList,
-    institution: null,
+export const accountRoutes = routeTable([
+  defineRoute(contract['account.sessions'], {
     handler: async ({ access, deps }) => {
       const p = me(access);
       const rows = await deps.auth.sessions.list(p.user.id);
@@ -43,16 +27,7 @@ export const accountRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'account.end_session',
-    method: 'delete',
-    path: '/account/sessions/:sessionId',
-    summary: 'End one of my sessions (another device)',
-    tag: 'account',
-    params: SessionParams,
-    response: SignedOut,
-    errors: [404],
-    institution: null,
+  defineRoute(contract['account.end_session'], {
     handler: async ({ params, access, deps, http, actor }) => {
       const p = me(access);
       const n = await deps.auth.sessions.end(params.sessionId, 'ended_by_user', p.user.id);
@@ -69,16 +44,7 @@ export const accountRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'account.change_password',
-    method: 'post',
-    path: '/account/password',
-    summary: 'Change my password (my other sessions end)',
-    tag: 'account',
-    body: ChangePasswordBody,
-    response: SignedOut,
-    errors: [429],
-    institution: null,
+  defineRoute(contract['account.change_password'], {
     handler: async ({ body, access, deps, http, actor }) => {
       const p = me(access);
       // Wrong current passwords count against the same budget as sign-in's.
@@ -107,17 +73,7 @@ export const accountRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'account.totp_setup',
-    method: 'post',
-    path: '/account/totp/setup',
-    summary: 'Start setting up the authenticator app: a new secret and its QR code',
-    description: 'The secret becomes the second factor only after POST /account/totp/enable confirms a code from it.',
-    tag: 'account',
-    body: NoBody,
-    response: TotpSetup,
-    errors: [409],
-    institution: null,
+  defineRoute(contract['account.totp_setup'], {
     handler: async ({ access, deps }) => {
       const p = me(access);
       const user = await loadUser(deps, p.user.id);
@@ -128,16 +84,7 @@ export const accountRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'account.totp_enable',
-    method: 'post',
-    path: '/account/totp/enable',
-    summary: 'Confirm a code from the authenticator app: the second factor is on from now',
-    tag: 'account',
-    body: TotpConfirmBody,
-    response: SessionInfo,
-    errors: [409],
-    institution: null,
+  defineRoute(contract['account.totp_enable'], {
     handler: async ({ body, access, deps, actor }) => {
       const p = me(access);
       const user = await loadUser(deps, p.user.id);
@@ -157,18 +104,7 @@ export const accountRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'account.totp_disable',
-    method: 'post',
-    path: '/account/totp/disable',
-    summary: 'Turn the second factor off (not for admins, who must have it)',
-    description:
-      'A wrong password answers 400; wrong passwords count against the sign-in lock-out of the account and the address (429, Retry-After).',
-    tag: 'account',
-    body: TotpDisableBody,
-    response: SessionInfo,
-    errors: [429],
-    institution: null,
+  defineRoute(contract['account.totp_disable'], {
     handler: async ({ body, access, deps, http, actor }) => {
       const p = me(access);
       // Counted like sign-in: a stolen session must not try passwords here without limit.
@@ -191,4 +127,4 @@ export const accountRoutes = [
       return sessionInfo({ ...p, user: { ...p.user, totpEnabled: false } }, deps);
     },
   }),
-];
+]);

@@ -4,21 +4,11 @@
 // first, filtered by user, action and period. Nobody can change it: there is no route for that, and the
 // database refuses UPDATE and DELETE on audit_events.
 import type { Prisma } from '@dp/db';
-import { AuditList, AuditListQuery } from '@dp/protocol';
-import { defineRoute } from './route.ts';
+import { contract } from '@dp/protocol';
+import { defineRoute, routeTable } from './route.ts';
 
-export const auditRoutes = [
-  defineRoute({
-    name: 'audit.list',
-    method: 'get',
-    path: '/audit',
-    summary: "The audit log of the admin's department, newest first",
-    description:
-      '`action` is an exact action or a prefix ending in a dot (`auth.`); page with `before` = the last id of the previous page.',
-    tag: 'audit',
-    query: AuditListQuery,
-    response: AuditList,
-    institution: null,
+export const auditRoutes = routeTable([
+  defineRoute(contract['audit.list'], {
     handler: async ({ query, access, deps }) => {
       const departmentId = access.caller!.user.departmentId;
       const [institutions, staff] = await Promise.all([
@@ -67,4 +57,4 @@ export const auditRoutes = [
       };
     },
   }),
-];
+]);

@@ -3,7 +3,7 @@
 // ids, counts, codes and instants only — never names, contacts or free text (152-FZ): the
 // journal rows themselves are where personal data lives, under their own retention.
 import type { Prisma, PrismaClient, TransactionClient } from '@dp/db';
-import type { Actor } from './route.ts';
+import type { Actor } from './actor.ts';
 
 export interface AuditEntry {
   /** Dotted verb: 'consultation.rescheduled', 'schedule.approved' … */

@@ -1,31 +1,19 @@
 // Sign-in, sign-out and the one-time password links. Public routes (the matrix's
 // `anyone: public`) are sign-in and the password link; the rest act on the signed-in user's
 // own session. "My account" (sessions, password, second factor) is in account.ts.
-import { PasswordLinkInfo, PasswordLinkParams, PasswordSet, SessionInfo, SetPasswordBody, SignInBody, SignedOut } from '@dp/protocol';
+import { contract } from '@dp/protocol';
 import { hashPassword, needsRehash } from '../auth/passwords.ts';
 import { findUsablePasswordLink } from '../auth/password-links.ts';
 import { endSessionsOf } from '../auth/session-store.ts';
 import { checkTotp } from '../auth/totp.ts';
 import { audit } from './audit.ts';
-import { attemptPassword, invalidCredentials, lockedOut, me, NoBody, sessionInfo } from './credentials.ts';
+import { attemptPassword, invalidCredentials, lockedOut, me, sessionInfo } from './credentials.ts';
 import { HttpError } from './errors.ts';
-import { defineRoute, type Actor } from './route.ts';
+import type { Actor } from './actor.ts';
+import { defineRoute, routeTable } from './route.ts';
 
-const tag = 'auth';
-
-export const authRoutes = [
-  defineRoute({
-    name: 'auth.sign_in',
-    method: 'post',
-    path: '/auth/sign-in',
-    summary: 'Sign in with e-mail, password and — when the account has one — the authenticator code, in one request',
-    description:
-      'Sets the httpOnly session cookie and answers the session with its CSRF token. Any wrong combination (unknown e-mail, wrong password, wrong or missing code) answers the same 401 `invalid_credentials`, so no answer confirms a password or an account. Every attempt is counted before the password is checked; repeated failures lock the e-mail and the address for a while, and too many checks at once are turned away (429, Retry-After).',
-    tag,
-    body: SignInBody,
-    response: SessionInfo,
-    errors: [429],
-    institution: null,
+export const authRoutes = routeTable([
+  defineRoute(contract['auth.sign_in'], {
     handler: async ({ body, deps, http }) => {
       const outcome = await attemptPassword(deps, http, body.email, async (check) => {
         const user = await deps.prisma.staffUser.findUnique({ where: { email: body.email } });
@@ -106,26 +94,11 @@ export const authRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'auth.session',
-    method: 'get',
-    path: '/auth/session',
-    summary: 'The signed-in user and the CSRF token (401 when not signed in)',
-    tag,
-    response: SessionInfo,
-    institution: null,
+  defineRoute(contract['auth.session'], {
     handler: async ({ access, deps }) => sessionInfo(me(access), deps),
   }),
 
-  defineRoute({
-    name: 'auth.sign_out',
-    method: 'post',
-    path: '/auth/sign-out',
-    summary: 'End this session',
-    tag,
-    body: NoBody,
-    response: SignedOut,
-    institution: null,
+  defineRoute(contract['auth.sign_out'], {
     handler: async ({ access, deps, http, actor }) => {
       const p = me(access);
       const n = await deps.auth.sessions.end(p.sessionId, 'sign_out');
@@ -140,15 +113,7 @@ export const authRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'auth.sign_out_everywhere',
-    method: 'post',
-    path: '/auth/sign-out-everywhere',
-    summary: 'End every session of this account, this one included',
-    tag,
-    body: NoBody,
-    response: SignedOut,
-    institution: null,
+  defineRoute(contract['auth.sign_out_everywhere'], {
     handler: async ({ access, deps, http, actor }) => {
       const p = me(access);
       const n = await deps.auth.sessions.endAll(p.user.id, 'sign_out_everywhere');
@@ -166,16 +131,7 @@ export const authRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'auth.password_link',
-    method: 'get',
-    path: '/auth/password-links/:token',
-    summary: 'Whose account a one-time password link sets up (404 `link_invalid` when unknown, used or expired)',
-    tag,
-    params: PasswordLinkParams,
-    response: PasswordLinkInfo,
-    errors: [404],
-    institution: null,
+  defineRoute(contract['auth.password_link'], {
     handler: async ({ params, deps }) => {
       const link = await findUsablePasswordLink(deps.prisma, params.token, deps.now());
       if (!link) throw linkInvalid();
@@ -189,17 +145,7 @@ export const authRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'auth.set_password',
-    method: 'post',
-    path: '/auth/password-links/:token',
-    summary: 'Set the password with a one-time link (ends every session of the account)',
-    tag,
-    params: PasswordLinkParams,
-    body: SetPasswordBody,
-    response: PasswordSet,
-    errors: [404],
-    institution: null,
+  defineRoute(contract['auth.set_password'], {
     handler: async ({ params, body, deps, http }) => {
       // A guessed token costs no argon2 run: the link is looked up first (and again below, claimed).
       if (!(await findUsablePasswordLink(deps.prisma, params.token, deps.now()))) throw linkInvalid();
@@ -229,7 +175,7 @@ export const authRoutes = [
       return { email: user.email };
     },
   }),
-];
+]);
 
 function linkInvalid(): HttpError {
   return new HttpError(404, 'link_invalid', 'this link is unknown, already used or expired: ask the administrator for a new one');

@@ -1,6 +1,5 @@
 // What the sign-in and account routes share (auth.ts, account.ts): the session as the page
 // reads it, the caller, and one password attempt under the lock-out.
-import { z } from 'zod';
 import type { StaffUser } from '@dp/db';
 import type { SessionInfo } from '@dp/protocol';
 import type { StaffPrincipal } from '../auth/session-store.ts';
@@ -8,9 +7,8 @@ import { GuardBusy, type Attempt, type GuardVerdict } from '../auth/sign-in-guar
 import { audit } from './audit.ts';
 import type { ApiDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
-import type { Actor, HttpContext, RouteAccess } from './route.ts';
-
-export const NoBody = z.object({}).strict().optional();
+import type { Actor } from './actor.ts';
+import type { HttpContext, RouteAccess } from './route.ts';
 
 export function sessionInfo(p: StaffPrincipal, deps: ApiDeps): SessionInfo {
   return {

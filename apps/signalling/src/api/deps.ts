@@ -1,10 +1,12 @@
 // What the staff REST API needs from the process that mounts it (server.ts composes it).
 import type { PrismaClient } from '@dp/db';
-import type { RoomRole } from '@dp/protocol';
+import type { LinkInfo, MediaCapabilities, RoomRole } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { SessionStore } from '../auth/session-store.ts';
 import type { SignInGuard } from '../auth/sign-in-guard.ts';
 import type { HealthMonitor } from '../health/health-monitor.ts';
+import type { Budgets } from '../http/budgets.ts';
+import type { LinkClaims } from '../links/link-token.ts';
 
 export interface LinkClaimsInput {
   consultationId: string;
@@ -26,6 +28,18 @@ export interface ApiDeps {
   publicUrl: string;
   /** Signs a client participant's join token (LinkSigner.sign); only the link routes show one. */
   signLink(claims: LinkClaimsInput): string;
+  /**
+   * The link page's question: a token checked (LinkSigner.verify, throws ProtocolError) and its
+   * consultation described (ConsultationGate.describe). Absent only in tests that do not serve links.
+   */
+  links?: {
+    verify(token: string): LinkClaims;
+    describe(claims: LinkClaims): Promise<LinkInfo['consultation']>;
+  };
+  /** Link look-ups per link and per address (absent: unlimited, e.g. REST-only tests). */
+  budgets?: Pick<Budgets, 'spend'>;
+  /** The media server's RTP capabilities for the Device (server.ts: asked once, kept until the SFU disconnects); absent: 503. */
+  media?: { capabilities(): Promise<MediaCapabilities> };
   /** Replaces a consultation's delayed jobs after it was created, moved or cancelled. */
   timetable: { changed(consultationId: string): Promise<void> };
   now(): Date;

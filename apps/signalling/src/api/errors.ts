@@ -4,6 +4,7 @@
 import type { ApiErrorCode, ApiErrorDetails, ApiErrorResponse, ApiViolation, FieldErrors } from '@dp/protocol';
 import type { Violation } from '@dp/scheduling';
 import type { Logger } from 'pino';
+import { LifecycleError } from '../consultations/lifecycle-writer.ts';
 
 export class HttpError extends Error {
   readonly status: number;
@@ -39,6 +40,29 @@ export function notFound(what: string, fields?: FieldErrors): HttpError {
 
 export function staleVersion(currentVersion: number): HttpError {
   return new HttpError(409, 'conflict', 'the consultation was changed meanwhile: reload it and try again', { currentVersion });
+}
+
+/**
+ * A step the lifecycle refused (consultations/lifecycle-writer.ts): a stale version keeps its
+ * 409 with `currentVersion`; an illegal transition is a 409 `conflict` that names the state
+ * and the step (details: { state, event }); a vanished consultation a 404.
+ */
+export function lifecycleHttpError(e: LifecycleError): HttpError {
+  if (e.code === 'not_found') return notFound('consultation');
+  if (e.code === 'stale_version') return staleVersion(e.currentVersion ?? 0);
+  return new HttpError(409, 'conflict', `the consultation is ${e.state}: ${e.event} is not possible now`, {
+    state: String(e.state),
+    event: e.event,
+  });
+}
+
+/** Runs a lifecycle step of a handler, mapping its refusal to the API's error. */
+export async function lifecycleStep<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (e) {
+    throw e instanceof LifecycleError ? lifecycleHttpError(e) : e;
+  }
 }
 
 /** A rule of the request's own data that zod cannot see (e.g. who may approve), named by field. */

@@ -1,19 +1,11 @@
 // GET /api/health/rooms: the latest room-health snapshot (what the /admin namespace pushes
 // every 2 s), cut to the caller's scope — for a page's first paint and for scripts.
-import { HealthSnapshot } from '@dp/protocol';
+import { contract, HealthSnapshot } from '@dp/protocol';
 import { snapshotFor } from '../health/admin-socket.ts';
-import { defineRoute } from './route.ts';
+import { defineRoute, routeTable } from './route.ts';
 
-export const healthRoutes = [
-  defineRoute({
-    name: 'health.rooms',
-    method: 'get',
-    path: '/health/rooms',
-    summary: 'Live room health: SFU nodes and workers, open rooms, participants, alerts',
-    description: 'Figures only (roles and short ids, no names of clients). Admins see their department, heads their institution.',
-    tag: 'health',
-    response: HealthSnapshot,
-    institution: null,
+export const healthRoutes = routeTable([
+  defineRoute(contract['health.rooms'], {
     handler: async ({ access, deps }) => {
       const latest = deps.health?.latest;
       const empty: HealthSnapshot = { at: deps.now().toISOString(), nodes: [], signalling: [], rooms: [], alerts: [] };
@@ -22,4 +14,4 @@ export const healthRoutes = [
       return snapshotFor(access.caller!.user, latest, (id) => health.scopeOf(id));
     },
   }),
-];
+]);

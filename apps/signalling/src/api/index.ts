@@ -1,6 +1,9 @@
-// The staff REST API: mount `createApiRouter(deps)` at /api. Every route is in `apiRoutes`;
-// the router and /api/openapi.json are both built from that one registry.
+// The REST API: mount `createApiRouter(deps)` at /api. Every operation of the contract
+// (packages/protocol/src/contract/) has exactly one route here — the compiler refuses a
+// contract entry without a handler (`satisfies RouteTable` below) and the registry refuses to
+// start without one; the router and /api/openapi.json are both built from that one registry.
 import express, { type Router } from 'express';
+import { contract, operations, type OperationName } from '@dp/protocol';
 import { auditRoutes } from './audit-log.ts';
 import { accountRoutes } from './account.ts';
 import { authRoutes } from './auth.ts';
@@ -11,18 +14,24 @@ import { institutionRoutes } from './institutions.ts';
 import { linkRoutes } from './links.ts';
 import { technicalFailureRoutes } from './technical-failure.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { mountRoutes, type MountOptions } from './pipeline.ts';
+import { publicRoutes } from './public.ts';
 import { requestRoutes } from './requests.ts';
 import { roomRecordRoutes } from './room-records.ts';
-import { RouteRegistry, mountRoutes, type MountOptions } from './route.ts';
+import { RouteRegistry, type ApiRoute } from './route.ts';
 import { scheduleRoutes } from './schedules.ts';
 import { staffRoutes } from './staff.ts';
 
 export type { ApiDeps, LinkClaimsInput } from './deps.ts';
 export { HttpError } from './errors.ts';
-export { defineRoute, RouteRegistry, type ApiRoute, type MountOptions } from './route.ts';
+export { defineRoute, RouteRegistry, type ApiRoute } from './route.ts';
+export type { MountOptions } from './pipeline.ts';
 export { buildOpenApiDocument } from './openapi.ts';
 
-export const apiRoutes = new RouteRegistry([
+/** One route per contract entry, under the entry's name. */
+export type RouteTable = { [K in OperationName]: ApiRoute<K> };
+
+export const routeHandlers = {
   ...authRoutes,
   ...accountRoutes,
   ...institutionRoutes,
@@ -35,12 +44,15 @@ export const apiRoutes = new RouteRegistry([
   ...healthRoutes,
   ...linkRoutes,
   ...technicalFailureRoutes,
-]);
+  ...publicRoutes,
+} satisfies RouteTable;
+
+export const apiRoutes = new RouteRegistry(Object.values(routeHandlers), contract);
 
 export function createApiRouter(deps: ApiDeps, options: MountOptions = {}): Router {
   const router = express.Router();
-  // Documentation, so it needs no sign-in; built once (the registry does not change at run time).
-  const openapi = buildOpenApiDocument(apiRoutes);
+  // Documentation, so it needs no sign-in; generated once from the contract (it does not change at run time).
+  const openapi = buildOpenApiDocument(operations);
   router.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });

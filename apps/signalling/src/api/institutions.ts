@@ -1,20 +1,11 @@
 // Institutions and their working calendar.
 import { institutionCalendar, institutionCalendarColumns, type Institution as InstitutionRow } from '@dp/db';
-import {
-  CreateInstitutionBody,
-  Institution,
-  InstitutionList,
-  InstitutionParams,
-  UpdateInstitutionBody,
-  type InstitutionCalendar,
-} from '@dp/protocol';
+import { contract, Institution, type InstitutionCalendar } from '@dp/protocol';
 import { calendarProblems, type InstitutionCalendar as RulesCalendar } from '@dp/scheduling';
 import { audit } from './audit.ts';
 import { HttpError, apiViolation, notFound } from './errors.ts';
 import { visibleInstitutions } from '../auth/access.ts';
-import { defineRoute } from './route.ts';
-
-const tag = 'institutions';
+import { defineRoute, routeTable } from './route.ts';
 
 export function institutionView(row: InstitutionRow): Institution {
   const calendar = institutionCalendar(row);
@@ -63,32 +54,15 @@ function checkCalendar(calendar: RulesCalendar): void {
   }
 }
 
-export const institutionRoutes = [
-  defineRoute({
-    name: 'institutions.list',
-    method: 'get',
-    path: '/institutions',
-    summary: 'List institutions',
-    tag,
-    response: InstitutionList,
-    institution: null,
+export const institutionRoutes = routeTable([
+  defineRoute(contract['institutions.list'], {
     handler: async ({ deps, access }) => {
       const rows = await deps.prisma.institution.findMany({ where: visibleInstitutions(access.caller!.user), orderBy: { name: 'asc' } });
       return { institutions: rows.map(institutionView) };
     },
   }),
 
-  defineRoute({
-    name: 'institutions.create',
-    method: 'post',
-    path: '/institutions',
-    summary: "Create an institution in the admin's department",
-    tag,
-    body: CreateInstitutionBody,
-    response: Institution,
-    status: 201,
-    errors: [404, 422],
-    institution: null,
+  defineRoute(contract['institutions.create'], {
     handler: async ({ body, deps, actor, access }) => {
       const departmentId = access.caller!.user.departmentId;
       if (body.departmentId !== undefined && body.departmentId !== departmentId) {
@@ -118,29 +92,12 @@ export const institutionRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'institutions.get',
-    method: 'get',
-    path: '/institutions/:institutionId',
-    summary: 'An institution with its calendar',
-    tag,
-    params: InstitutionParams,
-    response: Institution,
+  defineRoute(contract['institutions.get'], {
     institution: ({ params }) => params.institutionId,
     handler: async ({ institution }) => institutionView(institution),
   }),
 
-  defineRoute({
-    name: 'institutions.update',
-    method: 'patch',
-    path: '/institutions/:institutionId',
-    summary: 'Change the name or the calendar (zone, week hours, lunch, days off, extra working days)',
-    description: 'Calendar parts replace the stored ones; booked consultations are not moved (check them in the timetable).',
-    tag,
-    params: InstitutionParams,
-    body: UpdateInstitutionBody,
-    response: Institution,
-    errors: [422],
+  defineRoute(contract['institutions.update'], {
     institution: ({ params }) => params.institutionId,
     handler: async ({ body, institution, deps, actor }) => {
       const current = institutionView(institution).calendar;
@@ -170,4 +127,4 @@ export const institutionRoutes = [
       return institutionView(row);
     },
   }),
-];
+]);

@@ -12,17 +12,15 @@
 // the consultation, and never for a member of staff (staff enter rooms signed in). The matrix
 // grants the routes to head, specialist (own) and social worker; the handler narrows them to
 // the booker and the responsible social worker, which the matrix cannot express.
-import { z } from 'zod';
-import { ParticipantLinkView, ParticipantParams, RevokedLink, isLead, type RoomRole } from '@dp/protocol';
+import { contract, isLead, ParticipantLinkView, type RoomRole } from '@dp/protocol';
 import { linkExpiresAt } from '../links/link-token.ts';
 import { audit } from './audit.ts';
 import { handsOverLinks } from './link-keepers.ts';
-import { institutionOfConsultation, staffOfConsultation } from './consultations.ts';
+import { institutionOfConsultation, staffOfConsultation } from '../consultations/consultation-records.ts';
 import type { ApiDeps } from './deps.ts';
 import { HttpError, notFound } from './errors.ts';
-import { defineRoute, type Actor, type RouteAccess } from './route.ts';
-
-const tag = 'consultations';
+import type { Actor } from './actor.ts';
+import { defineRoute, routeTable, type RouteAccess } from './route.ts';
 
 /** The client participant whose link is asked for, after checking that the caller hands links over. */
 async function clientForHandOver(
@@ -79,20 +77,8 @@ function linkView(
   return { participantId: p.id, url: `${deps.publicUrl.replace(/\/+$/, '')}/join/${token}`, generation: p.linkGeneration };
 }
 
-export const linkRoutes = [
-  defineRoute({
-    name: 'consultations.show_link',
-    method: 'get',
-    path: '/consultations/:consultationId/participants/:participantId/link',
-    summary: "A client participant's join link, to hand over (each showing is an audit event)",
-    description:
-      'Only for client participants (client, attendee; a member of staff has no link: 404) and only for those who hand ' +
-      'links over: the staff member who booked the consultation, the social worker responsible for its request, and the ' +
-      'head (others: 403). A revoked link answers 409. The same link each time until a new one is issued (POST).',
-    tag,
-    params: ParticipantParams,
-    response: ParticipantLinkView,
-    errors: [404, 409],
+export const linkRoutes = routeTable([
+  defineRoute(contract['consultations.show_link'], {
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
     owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
     handler: async ({ params, institution, deps, actor, access }) => {
@@ -109,20 +95,7 @@ export const linkRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'consultations.rotate_link',
-    method: 'post',
-    path: '/consultations/:consultationId/participants/:participantId/link',
-    summary: 'Issues a client participant a new join link («Выдать новую ссылку»); the old one stops working at once',
-    description:
-      'The generation goes up by one: every earlier link of the participant answers `link_revoked` («ссылка отозвана») ' +
-      'on its page, at joining and at the network test, and a holder of the old link who is in the room is taken out. ' +
-      'Who may: as for GET. A revoked link answers 409 (revoking is for good).',
-    tag,
-    params: ParticipantParams,
-    body: z.object({}).strict().optional(),
-    response: ParticipantLinkView,
-    errors: [404, 409],
+  defineRoute(contract['consultations.rotate_link'], {
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
     owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
     handler: async ({ params, institution, deps, actor, access }) => {
@@ -150,14 +123,7 @@ export const linkRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'consultations.revoke_link',
-    method: 'post',
-    path: '/consultations/:consultationId/participants/:participantId/revoke-link',
-    summary: "Revokes a participant's join link (for good; the participant is taken out of an open room)",
-    tag,
-    params: ParticipantParams,
-    response: RevokedLink,
+  defineRoute(contract['consultations.revoke_link'], {
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
     owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
     handler: async ({ params, institution, deps, actor }) => {
@@ -183,4 +149,4 @@ export const linkRoutes = [
       return { participantId: found.id, revokedAt: revokedAt.toISOString() };
     },
   }),
-];
+]);

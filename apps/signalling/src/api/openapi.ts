@@ -1,11 +1,10 @@
-// GET /api/openapi.json: an OpenAPI 3.1 document built from the route registry, every schema
-// converted from the same zod schemas the router validates with (z.toJSONSchema), so the
-// document cannot drift from the code. Schemas with a `meta({ id })` become named
+// GET /api/openapi.json: an OpenAPI 3.1 document generated from the REST contract
+// (packages/protocol/src/contract/), every schema converted from the same zod schemas the
+// router validates with (z.toJSONSchema), so the document cannot drift from the code. Schemas with a `meta({ id })` become named
 // components; their request-side rendering gets an `Input` suffix when it differs (defaults
 // make fields optional on the way in).
 import { z } from 'zod';
-import { ApiErrorResponse, CSRF_HEADER, SESSION_COOKIE, grantOf, grantsOf, type Action } from '@dp/protocol';
-import type { ApiRoute, ErrorStatus, RouteRegistry } from './route.ts';
+import { ApiErrorResponse, CSRF_HEADER, SESSION_COOKIE, grantOf, grantsOf, type ErrorStatus, type Operation } from '@dp/protocol';
 
 type Json = Record<string, unknown>;
 type Io = 'input' | 'output';
@@ -74,8 +73,16 @@ const ERROR_RESPONSES: Record<ErrorStatus | 400 | 401 | 403 | 500, { name: strin
     description:
       '`forbidden`: the role may not; `csrf_failed`: no X-CSRF-Token; `totp_setup_required`: an admin must set up the second factor',
   },
-  429: { name: 'TooManyAttempts', description: '`too_many_attempts`: sign-in is locked for details.retryAfterSeconds (Retry-After)' },
-  404: { name: 'NotFound', description: '`not_found`: unknown id, or one of another institution' },
+  429: {
+    name: 'TooManyAttempts',
+    description:
+      '`too_many_attempts`: sign-in is locked for details.retryAfterSeconds (Retry-After); `rate_limited`: a link asked too often (Retry-After)',
+  },
+  404: {
+    name: 'NotFound',
+    description: '`not_found`: unknown id, or one of another institution; `invalid_token`: a forged or malformed link',
+  },
+  410: { name: 'Gone', description: '`link_expired` or `link_revoked`: the link no longer admits anyone' },
   409: {
     name: 'Conflict',
     description: '`conflict`: stale version (details.currentVersion), the time is taken or the state forbids it (details.violations)',
@@ -83,17 +90,18 @@ const ERROR_RESPONSES: Record<ErrorStatus | 400 | 401 | 403 | 500, { name: strin
   413: { name: 'PayloadTooLarge', description: '`payload_too_large`: the body exceeds 64 KB' },
   422: { name: 'RuleViolation', description: '`rule_violation`: breaks timetable rules (details.violations) or a rule about a field' },
   500: { name: 'Internal', description: '`internal`: logged on the server' },
+  503: { name: 'Unavailable', description: '`sfu_unavailable`: the media server is not connected' },
 };
 
-/** Statuses a route can answer with an error: 400 with any input, 401 always, 404 when it touches an institution. */
-export function errorStatuses(route: ApiRoute): (keyof typeof ERROR_RESPONSES)[] {
-  const isPublic = grantOf(route.name as Action, 'anyone') === 'public';
-  const statuses = new Set<keyof typeof ERROR_RESPONSES>([500, ...route.errors]);
+/** Statuses an operation can answer with an error: 400 with any input, 401 always, 404 when it touches an institution. */
+export function errorStatuses(op: Operation): (keyof typeof ERROR_RESPONSES)[] {
+  const isPublic = grantOf(op.action, 'anyone') === 'public';
+  const statuses = new Set<keyof typeof ERROR_RESPONSES>([500, ...(op.errors ?? [])]);
   if (!isPublic) statuses.add(401).add(403);
-  if (route.name === 'auth.sign_in') statuses.add(401);
-  if (route.params || route.query || route.body) statuses.add(400);
-  if (route.body) statuses.add(413);
-  if (route.institution) statuses.add(404);
+  if (op.name === 'auth.sign_in') statuses.add(401);
+  if (op.params || op.query || op.body) statuses.add(400);
+  if (op.body) statuses.add(413);
+  if (op.institutionScoped) statuses.add(404);
   return [...statuses].sort();
 }
 
@@ -124,33 +132,37 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   account: "The signed-in user's own account: password, second factor, sessions",
   audit: 'The audit log (read-only)',
   health: "Live room health (the admins' dashboard; also pushed over socket.io /admin and served as Prometheus text at /metrics)",
+  links: "A client's join link: what it is for (the link page; no sign-in, the link is the credential)",
+  media: "The media server's capabilities for the browser's mediasoup Device (no sign-in)",
 };
 
-export function buildOpenApiDocument(registry: RouteRegistry): Json {
+/** The document of `operations` (the whole contract: `operations` of @dp/protocol). */
+export function buildOpenApiDocument(operations: readonly Operation[]): Json {
   const collector = new SchemaCollector();
   const paths: Record<string, Record<string, Json>> = {};
-  for (const route of registry.routes) {
+  for (const op of operations) {
+    const status = op.status ?? 200;
     const operation: Json = {
-      operationId: route.name,
-      summary: route.summary,
-      ...(route.description ? { description: route.description } : {}),
-      tags: [route.tag],
-      parameters: [...parameters(collector, route.params, 'path'), ...parameters(collector, route.query, 'query')],
-      ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: collector.convert(route.body, 'input') } } } }
+      operationId: op.name,
+      summary: op.summary,
+      ...(op.description ? { description: op.description } : {}),
+      tags: [op.tag],
+      parameters: [...parameters(collector, op.params, 'path'), ...parameters(collector, op.query, 'query')],
+      ...(op.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: collector.convert(op.body, 'input') } } } }
         : {}),
       responses: {
-        [String(route.status)]: {
-          description: route.status === 201 ? 'Created' : 'OK',
-          content: { 'application/json': { schema: collector.convert(route.response, 'output') } },
+        [String(status)]: {
+          description: status === 201 ? 'Created' : 'OK',
+          content: { 'application/json': { schema: collector.convert(op.response, 'output') } },
         },
-        ...Object.fromEntries(errorStatuses(route).map((s) => [String(s), { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` }])),
+        ...Object.fromEntries(errorStatuses(op).map((s) => [String(s), { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` }])),
       },
-      'x-institution-scoped': route.institution !== null,
-      'x-permissions': grantsOf(route.name as Action),
-      ...(grantOf(route.name as Action, 'anyone') === 'public' ? { security: [] } : {}),
+      'x-institution-scoped': op.institutionScoped,
+      'x-permissions': grantsOf(op.action),
+      ...(grantOf(op.action, 'anyone') === 'public' ? { security: [] } : {}),
     };
-    (paths[openApiPath(route.path)] ??= {})[route.method] = operation;
+    (paths[openApiPath(op.path)] ??= {})[op.method] = operation;
   }
   const errorSchema = collector.convert(ApiErrorResponse, 'output');
   const responses = Object.fromEntries(
@@ -159,7 +171,7 @@ export function buildOpenApiDocument(registry: RouteRegistry): Json {
       { description, content: { 'application/json': { schema: errorSchema } } },
     ]),
   );
-  const tags = [...new Set(registry.routes.map((r) => r.tag))].map((name) => ({
+  const tags = [...new Set(operations.map((r) => r.tag))].map((name) => ({
     name,
     ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}),
   }));

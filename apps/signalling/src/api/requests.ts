@@ -1,22 +1,12 @@
 // The request journal (журнал регистрации заявок): numbered per institution per year, with
 // the date by which the client must have an answer.
 import { allocateRequestNumber, institutionCalendar, yearIn, type Request as RequestRow } from '@dp/db';
-import {
-  CreateRequestBody,
-  InstitutionParams,
-  JournalRequest,
-  ListRequestsQuery,
-  RequestList,
-  RequestParams,
-  UpdateRequestBody,
-} from '@dp/protocol';
+import { contract, JournalRequest } from '@dp/protocol';
 import { ANSWER_WORKING_DAYS, answerDeadline, type RequestChannel as DeadlineChannel } from '@dp/scheduling';
 import { audit } from './audit.ts';
 import { notFound } from './errors.ts';
 import { staffOfInstitution } from './records.ts';
-import { defineRoute } from './route.ts';
-
-const tag = 'requests';
+import { defineRoute, routeTable } from './route.ts';
 
 export function requestView(row: RequestRow): JournalRequest {
   return {
@@ -51,16 +41,8 @@ function hasDeadline(channel: string): channel is DeadlineChannel {
   return Object.hasOwn(ANSWER_WORKING_DAYS, channel);
 }
 
-export const requestRoutes = [
-  defineRoute({
-    name: 'requests.list',
-    method: 'get',
-    path: '/institutions/:institutionId/requests',
-    summary: 'The request journal, by received time',
-    tag,
-    params: InstitutionParams,
-    query: ListRequestsQuery,
-    response: RequestList,
+export const requestRoutes = routeTable([
+  defineRoute(contract['requests.list'], {
     institution: ({ params }) => params.institutionId,
     listsOwn: true,
     handler: async ({ query, institution, deps, access }) => {
@@ -80,16 +62,7 @@ export const requestRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'requests.create',
-    method: 'post',
-    path: '/institutions/:institutionId/requests',
-    summary: 'Register a request (numbered per institution per year; answer deadline by channel)',
-    tag,
-    params: InstitutionParams,
-    body: CreateRequestBody,
-    response: JournalRequest,
-    status: 201,
+  defineRoute(contract['requests.create'], {
     institution: ({ params }) => params.institutionId,
     handler: async ({ body, institution, deps, actor }) => {
       if (body.responsibleSpecialistId) {
@@ -141,16 +114,7 @@ export const requestRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'requests.update',
-    method: 'patch',
-    path: '/institutions/:institutionId/requests/:requestId',
-    summary: 'Change the status, the responsible specialist or the result',
-    description: 'Naming a responsible specialist for a `new` request makes it `assigned` unless a status is given.',
-    tag,
-    params: RequestParams,
-    body: UpdateRequestBody,
-    response: JournalRequest,
+  defineRoute(contract['requests.update'], {
     institution: ({ params }) => params.institutionId,
     owners: async ({ params, deps }) => {
       const row = await deps.prisma.request.findUnique({ where: { id: params.requestId }, select: { responsibleSpecialistId: true } });
@@ -190,4 +154,4 @@ export const requestRoutes = [
       return requestView(row);
     },
   }),
-];
+]);

@@ -2,24 +2,13 @@
 // участников) filled by the room itself, the host's notes on it, the chat, and the curator's
 // private notes. Clients never reach these (they have no session); the matrix decides who does.
 import type { PrismaClient } from '@dp/db';
-import {
-  ChatRecord,
-  ConsultationNote,
-  ConsultationNoteList,
-  ConsultationParams,
-  CreateConsultationNoteBody,
-  ParticipantParams,
-  Registry,
-  RegistryEntry,
-  RegistryNoteBody,
-} from '@dp/protocol';
+import { ConsultationNote, ConsultationParams, contract, RegistryEntry } from '@dp/protocol';
 import { audit } from './audit.ts';
-import { institutionOfConsultation, staffOfConsultation } from './consultations.ts';
+import { institutionOfConsultation, staffOfConsultation } from '../consultations/consultation-records.ts';
 import { notFound } from './errors.ts';
-import { defineRoute } from './route.ts';
-import { labelOf, prismaRoomRecords } from '../rooms/room-records.ts';
+import { defineRoute, routeTable } from './route.ts';
+import { labelOf, prismaRoomRecords } from '../rooms/room-store.ts';
 
-const tag = 'consultations';
 const MINUTE = 60_000;
 
 const participantSelect = {
@@ -65,22 +54,15 @@ async function participantOf(prisma: PrismaClient, consultationId: string, parti
 const noteSelect = { id: true, authorId: true, body: true, createdAt: true, author: { select: { displayName: true } } } as const;
 
 const consultationRoute = {
-  tag,
-  params: ConsultationParams,
   institution: ({ params, deps }: { params: ConsultationParams; deps: { prisma: PrismaClient } }) =>
     institutionOfConsultation(deps, params.consultationId),
   owners: ({ params, deps }: { params: ConsultationParams; deps: { prisma: PrismaClient } }) =>
     staffOfConsultation(deps, params.consultationId),
 } as const;
 
-export const roomRecordRoutes = [
-  defineRoute({
+export const roomRecordRoutes = routeTable([
+  defineRoute(contract['consultations.registry'], {
     ...consultationRoute,
-    name: 'consultations.registry',
-    method: 'get',
-    path: '/consultations/:consultationId/registry',
-    summary: 'The registry of participants (реестр участников): who was let in, when, for how long, with notes',
-    response: Registry,
     handler: async ({ params, deps }) => {
       const c = await deps.prisma.consultation.findUniqueOrThrow({
         where: { id: params.consultationId },
@@ -103,15 +85,8 @@ export const roomRecordRoutes = [
     },
   }),
 
-  defineRoute({
+  defineRoute(contract['consultations.registry_note'], {
     ...consultationRoute,
-    name: 'consultations.registry_note',
-    method: 'put',
-    path: '/consultations/:consultationId/participants/:participantId/note',
-    summary: "The host's note on one participant of the registry ('' clears it)",
-    params: ParticipantParams,
-    body: RegistryNoteBody,
-    response: RegistryEntry,
     handler: async ({ params, body, institution, deps, actor }) => {
       await participantOf(deps.prisma, params.consultationId, params.participantId);
       await deps.prisma.$transaction(async (tx) => {
@@ -128,23 +103,13 @@ export const roomRecordRoutes = [
     },
   }),
 
-  defineRoute({
+  defineRoute(contract['consultations.chat'], {
     ...consultationRoute,
-    name: 'consultations.chat',
-    method: 'get',
-    path: '/consultations/:consultationId/chat',
-    summary: "The room's chat as kept with the consultation (last 200 lines, oldest first)",
-    response: ChatRecord,
     handler: async ({ params, deps }) => ({ messages: await prismaRoomRecords(deps.prisma, params.consultationId).chatHistory() }),
   }),
 
-  defineRoute({
+  defineRoute(contract['consultations.notes_list'], {
     ...consultationRoute,
-    name: 'consultations.notes_list',
-    method: 'get',
-    path: '/consultations/:consultationId/notes',
-    summary: "The curator's or specialist's private notes (a dyad's plan), oldest first",
-    response: ConsultationNoteList,
     handler: async ({ params, deps }) => {
       const rows = await deps.prisma.consultationNote.findMany({
         where: { consultationId: params.consultationId },
@@ -155,15 +120,8 @@ export const roomRecordRoutes = [
     },
   }),
 
-  defineRoute({
+  defineRoute(contract['consultations.notes_create'], {
     ...consultationRoute,
-    name: 'consultations.notes_create',
-    method: 'post',
-    path: '/consultations/:consultationId/notes',
-    summary: 'Add a private note (never shown to clients)',
-    body: CreateConsultationNoteBody,
-    response: ConsultationNote,
-    status: 201,
     handler: async ({ params, body, institution, deps, actor }) => {
       const authorId = actor.id!; // a signed-in member of staff: the matrix grants this to no one else
       const row = await deps.prisma.$transaction(async (tx) => {
@@ -183,7 +141,7 @@ export const roomRecordRoutes = [
       return noteView(row);
     },
   }),
-];
+]);
 
 function noteView(r: { id: string; authorId: string; body: string; createdAt: Date; author: { displayName: string } }): ConsultationNote {
   return { id: r.id, authorId: r.authorId, authorName: r.author.displayName, body: r.body, createdAt: r.createdAt.toISOString() };

@@ -1,22 +1,11 @@
 // The specialists' monthly schedules and the free slots they offer.
 import { institutionCalendar, monthSchedule, type ScheduleBlock, type SpecialistMonthSchedule as ScheduleRow } from '@dp/db';
-import {
-  ApproveScheduleBody,
-  FieldErrors,
-  FreeSlots,
-  FreeSlotsQuery,
-  MonthSchedule,
-  PutScheduleBody,
-  ScheduleParams,
-  SpecialistParams,
-} from '@dp/protocol';
+import { contract, FieldErrors, MonthSchedule } from '@dp/protocol';
 import { addDays, freeSlots, localDateOf, monthOf } from '@dp/scheduling';
 import { audit } from './audit.ts';
 import { badRequest, notFound } from './errors.ts';
 import { bookingsOf, schedulesOf, staffOfInstitution } from './records.ts';
-import { defineRoute } from './route.ts';
-
-const tag = 'schedules';
+import { defineRoute, routeTable } from './route.ts';
 
 function scheduleView(row: ScheduleRow & { blocks: ScheduleBlock[] }): MonthSchedule {
   return {
@@ -39,17 +28,8 @@ function monthsBetween(zone: string, from: Date, to: Date): string[] {
   return [...months];
 }
 
-const path = '/institutions/:institutionId/specialists/:specialistId/schedules/:month';
-
-export const scheduleRoutes = [
-  defineRoute({
-    name: 'schedules.get',
-    method: 'get',
-    path,
-    summary: "A specialist's schedule for a month",
-    tag,
-    params: ScheduleParams,
-    response: MonthSchedule,
+export const scheduleRoutes = routeTable([
+  defineRoute(contract['schedules.get'], {
     institution: ({ params }) => params.institutionId,
     owners: ({ params }) => [params.specialistId],
     handler: async ({ params, institution, deps }) => {
@@ -63,16 +43,7 @@ export const scheduleRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'schedules.put',
-    method: 'put',
-    path,
-    summary: "Replace a month's blocks (the schedule goes back to draft)",
-    description: 'A corrected schedule offers no time until it is approved again. Booked consultations are not moved.',
-    tag,
-    params: ScheduleParams,
-    body: PutScheduleBody,
-    response: MonthSchedule,
+  defineRoute(contract['schedules.put'], {
     institution: ({ params }) => params.institutionId,
     owners: ({ params }) => [params.specialistId],
     handler: async ({ params, body, institution, deps, actor }) => {
@@ -105,17 +76,7 @@ export const scheduleRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'schedules.approve',
-    method: 'post',
-    path: `${path}/approve`,
-    summary: 'Approve a month (by a head or admin)',
-    description: 'The approver is the signed-in head or admin (the permission matrix lets only them call it).',
-    tag,
-    params: ScheduleParams,
-    body: ApproveScheduleBody,
-    response: MonthSchedule,
-    errors: [422],
+  defineRoute(contract['schedules.approve'], {
     institution: ({ params }) => params.institutionId,
     handler: async ({ params, institution, deps, actor, access }) => {
       await staffOfInstitution(deps.prisma, institution.id, [{ id: params.specialistId, field: 'params.specialistId' }]);
@@ -143,18 +104,7 @@ export const scheduleRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'schedules.free_slots',
-    method: 'get',
-    path: '/institutions/:institutionId/specialists/:specialistId/free-slots',
-    summary: 'Where a consultation of a given length can start',
-    description:
-      "Starts on a 15-minute wall-clock grid inside the specialist's approved schedule and the institution's hours, " +
-      'each with a free 30-minute pre-check before it (inside working hours, outside lunch); at most 62 days.',
-    tag,
-    params: SpecialistParams,
-    query: FreeSlotsQuery,
-    response: FreeSlots,
+  defineRoute(contract['schedules.free_slots'], {
     institution: ({ params }) => params.institutionId,
     owners: ({ params }) => [params.specialistId],
     handler: async ({ params, query, institution, deps }) => {
@@ -190,4 +140,4 @@ export const scheduleRoutes = [
       };
     },
   }),
-];
+]);

@@ -2,29 +2,14 @@
 // password" link to hand over), rename, change role, (de)activate, reset the password, end
 // the sessions. Department-level admin accounts are made with `pnpm admin:create` and are
 // not reachable here (their ids answer 404), so an admin cannot lock the others out.
-import { z } from 'zod';
 import { Prisma, type SpecialistProfile, type StaffUser } from '@dp/db';
-import {
-  CreateStaffBody,
-  DepartmentStaffQuery,
-  InstitutionParams,
-  PasswordLinkIssued,
-  SignedOut,
-  StaffCreated,
-  StaffList,
-  StaffListQuery,
-  StaffMember,
-  StaffParams,
-  UpdateStaffBody,
-} from '@dp/protocol';
+import { contract, StaffMember } from '@dp/protocol';
 import { issuePasswordLink, passwordLinkUrl } from '../auth/password-links.ts';
 import { endSessionsOf } from '../auth/session-store.ts';
 import { audit } from './audit.ts';
 import type { ApiDeps } from './deps.ts';
 import { HttpError, notFound } from './errors.ts';
-import { defineRoute } from './route.ts';
-
-const tag = 'staff';
+import { defineRoute, routeTable } from './route.ts';
 
 export function staffView(row: StaffUser & { specialistProfile: SpecialistProfile | null }): StaffMember {
   return {
@@ -40,16 +25,8 @@ export function staffView(row: StaffUser & { specialistProfile: SpecialistProfil
   };
 }
 
-export const staffRoutes = [
-  defineRoute({
-    name: 'staff.list',
-    method: 'get',
-    path: '/institutions/:institutionId/staff',
-    summary: "The institution's staff",
-    tag,
-    params: InstitutionParams,
-    query: StaffListQuery,
-    response: StaffList,
+export const staffRoutes = routeTable([
+  defineRoute(contract['staff.list'], {
     institution: ({ params }) => params.institutionId,
     handler: async ({ query, institution, deps }) => {
       const rows = await deps.prisma.staffUser.findMany({
@@ -61,17 +38,7 @@ export const staffRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'staff.create',
-    method: 'post',
-    path: '/institutions/:institutionId/staff',
-    summary: 'Add a member of staff (with a specialist profile for specialists)',
-    tag,
-    params: InstitutionParams,
-    body: CreateStaffBody,
-    response: StaffCreated,
-    status: 201,
-    errors: [409],
+  defineRoute(contract['staff.create'], {
     institution: ({ params }) => params.institutionId,
     handler: async ({ body, institution, deps, actor }) => {
       try {
@@ -113,15 +80,7 @@ export const staffRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'staff.list_department',
-    method: 'get',
-    path: '/staff',
-    summary: "Every member of staff of the admin's department (optionally one institution's)",
-    tag,
-    query: DepartmentStaffQuery,
-    response: StaffList,
-    institution: null,
+  defineRoute(contract['staff.list_department'], {
     handler: async ({ query, access, deps }) => {
       const departmentId = access.caller!.user.departmentId;
       const rows = await deps.prisma.staffUser.findMany({
@@ -137,32 +96,12 @@ export const staffRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'staff.get',
-    method: 'get',
-    path: '/staff/:staffId',
-    summary: 'One member of staff',
-    tag,
-    params: StaffParams,
-    response: StaffMember,
-    errors: [404],
+  defineRoute(contract['staff.get'], {
     institution: ({ params, deps }) => institutionOfStaff(deps, params.staffId),
     handler: async ({ params, deps }) => staffView(await loadStaff(deps, params.staffId)),
   }),
 
-  defineRoute({
-    name: 'staff.update',
-    method: 'patch',
-    path: '/staff/:staffId',
-    summary: 'Rename, change the role, deactivate or reactivate',
-    description:
-      'Deactivating or changing the role ends every session of the account at once (they sign in again under the new role) ' +
-      'and takes them out of every open room.',
-    tag,
-    params: StaffParams,
-    body: UpdateStaffBody,
-    response: StaffMember,
-    errors: [404, 422],
+  defineRoute(contract['staff.update'], {
     institution: ({ params, deps }) => institutionOfStaff(deps, params.staffId),
     handler: async ({ params, body, deps, actor, institution }) => {
       const before = await loadStaff(deps, params.staffId);
@@ -208,18 +147,7 @@ export const staffRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'staff.password_link',
-    method: 'post',
-    path: '/staff/:staffId/password-link',
-    summary: 'Issue a one-time link to set a new password (a reset ends every session of the account)',
-    description: 'The link is valid 72 hours and is shown once, to hand over to the person; issuing another voids it.',
-    tag,
-    params: StaffParams,
-    body: z.object({}).strict().optional(),
-    response: PasswordLinkIssued,
-    status: 201,
-    errors: [404],
+  defineRoute(contract['staff.password_link'], {
     institution: ({ params, deps }) => institutionOfStaff(deps, params.staffId),
     handler: async ({ params, deps, actor, institution }) => {
       const staff = await loadStaff(deps, params.staffId);
@@ -244,16 +172,7 @@ export const staffRoutes = [
     },
   }),
 
-  defineRoute({
-    name: 'staff.end_sessions',
-    method: 'post',
-    path: '/staff/:staffId/end-sessions',
-    summary: 'End every session of a member of staff (a lost phone, a shared computer)',
-    tag,
-    params: StaffParams,
-    body: z.object({}).strict().optional(),
-    response: SignedOut,
-    errors: [404],
+  defineRoute(contract['staff.end_sessions'], {
     institution: ({ params, deps }) => institutionOfStaff(deps, params.staffId),
     handler: async ({ params, deps, actor, institution }) => {
       const n = await deps.auth.sessions.endAll(params.staffId, 'ended_by_admin');
@@ -268,7 +187,7 @@ export const staffRoutes = [
       return { signedOut: n };
     },
   }),
-];
+]);
 
 /** Institution staff only: department-level admins answer 404 here. */
 async function institutionOfStaff(deps: ApiDeps, staffId: string): Promise<string> {

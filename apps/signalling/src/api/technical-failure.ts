@@ -1,31 +1,20 @@
 // POST /api/consultations/:id/technical-failure: the specialist's equipment failed its
 // pre-check and cannot be fixed (the seed rule: report to the head, who may set a new date;
-// the client is told at once). Recorded as a failed pre-check, the heads of the institution
-// get an in-app alert (and the dashboard's «pre-check failed»), an open room closes with
-// that reason, and the client's link page says so until the head moves the consultation
-// (the reschedule route clears it); the client is also e-mailed when it left an address.
-import { ConsultationParams, TechnicalFailureBody, TechnicalFailureReported } from '@dp/protocol';
+// the client is told at once). The lifecycle event `technical_failure`: the consultation is
+// `failed` — it could not take place for technical reasons. Recorded as a failed pre-check, the
+// heads of the institution get an in-app alert (and the dashboard's «pre-check failed»), an open
+// room closes with that reason, and the client's link page says so until the head moves the
+// consultation (back to `planned`) or cancels it; the client is also e-mailed when it left an address.
+import { contract, mayReportFailure } from '@dp/protocol';
 import { audit } from './audit.ts';
-import { institutionOfConsultation, staffOfConsultation } from './consultations.ts';
-import { HttpError } from './errors.ts';
-import { defineRoute } from './route.ts';
+import { institutionOfConsultation, staffOfConsultation } from '../consultations/consultation-records.ts';
+import { applyEvent, LifecycleError } from '../consultations/lifecycle-writer.ts';
+import { lifecycleHttpError, lifecycleStep } from './errors.ts';
+import { defineRoute, routeTable } from './route.ts';
 import { addressNotice, headsOf } from '../timetable/staff-notices.ts';
 
-/** Before the consultation goes live: afterwards a failure is the room's, not the pre-check's. */
-const REPORTABLE = new Set(['planned', 'precheck', 'open']);
-
-export const technicalFailureRoutes = [
-  defineRoute({
-    name: 'consultations.technical_failure',
-    method: 'post',
-    path: '/consultations/:consultationId/technical-failure',
-    summary: 'The specialist reports a technical failure before the start: heads alerted, the client told at once',
-    description: '409 `conflict` once the consultation is live or over. Reporting twice keeps the first report.',
-    tag: 'consultations',
-    params: ConsultationParams,
-    body: TechnicalFailureBody,
-    response: TechnicalFailureReported,
-    errors: [409],
+export const technicalFailureRoutes = routeTable([
+  defineRoute(contract['consultations.technical_failure'], {
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
     owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
     handler: async ({ params, institution, deps, actor }) => {
@@ -34,9 +23,11 @@ export const technicalFailureRoutes = [
         where: { id },
         select: { state: true, technicalFailureAt: true, specialists: { select: { specialistId: true } } },
       });
-      if (!REPORTABLE.has(c.state))
-        throw new HttpError(409, 'conflict', `the consultation is ${c.state}: too late for a pre-check failure`);
-      let reportedAt = c.technicalFailureAt;
+      // Reporting twice keeps the first report.
+      let reportedAt = c.state === 'failed' ? c.technicalFailureAt : null;
+      // Only before a client came (the lifecycle's rule): afterwards a failure is the room's, not the pre-check's.
+      if (!reportedAt && !mayReportFailure(c.state))
+        throw lifecycleHttpError(new LifecycleError('illegal_transition', 'technical_failure', c.state));
       if (!reportedAt) {
         const at = deps.now();
         reportedAt = at;
@@ -45,7 +36,7 @@ export const technicalFailureRoutes = [
         const specialistId = actor.id && specialists.includes(actor.id) ? actor.id : specialists[0];
         const heads = await headsOf(deps.prisma, institution.id);
         await deps.prisma.$transaction(async (tx) => {
-          await tx.consultation.update({ where: { id }, data: { technicalFailureAt: at, version: { increment: 1 } } });
+          await lifecycleStep(applyEvent(tx, id, 'technical_failure', { actorId: actor.id, at }));
           if (specialistId)
             await tx.precheckResult.create({ data: { consultationId: id, specialistId, passed: false, notes: 'technical_failure' } });
           await audit(tx, actor, {
@@ -66,4 +57,4 @@ export const technicalFailureRoutes = [
       return { consultationId: id, reportedAt: reportedAt.toISOString() };
     },
   }),
-];
+]);

@@ -1,7 +1,7 @@
 import { seedDemo, type PrismaClient } from '@dp/db';
-import { clientRoleIn, staffRoleIn, type RoomRole } from '@dp/protocol';
-import { admission } from '@dp/scheduling';
+import { clientRoleIn, mayJoin, staffRoleIn, type RoomRole } from '@dp/protocol';
 import { issuePasswordLink, passwordLinkUrl } from '../auth/password-links.ts';
+import { applyEvent, bookConsultation } from '../consultations/lifecycle-writer.ts';
 
 const FIVE_MIN = 5 * 60_000;
 
@@ -20,7 +20,7 @@ export async function demoConsultation(
     include: { specialists: true },
   });
   const specialistId = today.specialists[0]!.specialistId;
-  if (admission(today, 'client', now).ok) {
+  if (mayJoin(today, 'client', now).ok) {
     return {
       consultationId: today.id,
       specialistId,
@@ -28,19 +28,15 @@ export async function demoConsultation(
       clientParticipantId: ids.participants.client,
     };
   }
-  const created = await prisma.consultation.create({
-    data: {
-      institutionId: today.institutionId,
-      kind: 'one_to_one',
-      direction: 'specialist_client',
-      mode: 'on_request',
-      start: new Date(Math.floor(now.getTime() / FIVE_MIN) * FIVE_MIN),
-      durationMinutes: 45,
-      state: 'open',
-      specialists: { create: [{ specialistId }] },
-      participants: { create: [{ role: 'specialist', staffUserId: specialistId }, { role: 'client' }] },
-    },
-    include: { participants: true },
+  const created = await openNow(prisma, now, {
+    institutionId: today.institutionId,
+    kind: 'one_to_one',
+    direction: 'specialist_client',
+    mode: 'on_request',
+    start: new Date(Math.floor(now.getTime() / FIVE_MIN) * FIVE_MIN),
+    durationMinutes: 45,
+    specialists: { create: [{ specialistId }] },
+    participants: { create: [{ role: 'specialist', staffUserId: specialistId }, { role: 'client' }] },
   });
   const by = (role: 'specialist' | 'client') => created.participants.find((p) => p.role === role)!.id;
   return { consultationId: created.id, specialistId, specialistParticipantId: by('specialist'), clientParticipantId: by('client') };
@@ -82,24 +78,20 @@ export async function demoGroupRooms(prisma: PrismaClient, consultationId: strin
     ['webinar', ['Участник 1', 'Участник 2', 'Участник 3']],
     ['dyad', ['Клиент 1', 'Клиент 2']],
   ] as const) {
-    const created = await prisma.consultation.create({
-      data: {
-        institutionId: one.institutionId,
-        kind,
-        direction: kind === 'dyad' ? 'client_client' : 'specialist_client',
-        mode: 'planned',
-        start,
-        durationMinutes: 45,
-        state: 'open',
-        specialists: { create: [{ specialistId }] },
-        participants: {
-          create: [
-            { role: staffRoleIn(kind, 0), staffUserId: specialistId },
-            ...clients.map((displayName) => ({ role: clientRoleIn(kind), displayName })),
-          ],
-        },
+    const created = await openNow(prisma, now, {
+      institutionId: one.institutionId,
+      kind,
+      direction: kind === 'dyad' ? 'client_client' : 'specialist_client',
+      mode: 'planned',
+      start,
+      durationMinutes: 45,
+      specialists: { create: [{ specialistId }] },
+      participants: {
+        create: [
+          { role: staffRoleIn(kind, 0), staffUserId: specialistId },
+          ...clients.map((displayName) => ({ role: clientRoleIn(kind), displayName })),
+        ],
       },
-      include: { participants: { orderBy: { createdAt: 'asc' } } },
     });
     const label = (p: { role: RoomRole; displayName: string | null }) => p.displayName ?? (kind === 'dyad' ? 'Куратор' : 'Ведущий');
     rooms.push({
@@ -108,4 +100,17 @@ export async function demoGroupRooms(prisma: PrismaClient, consultationId: strin
     });
   }
   return rooms;
+}
+
+/**
+ * A demo consultation starting now, as the lifecycle has it: booked (no actor: the start
+ * command), then admitting clients (`room_opened`, its start having come).
+ */
+async function openNow(prisma: PrismaClient, now: Date, data: Parameters<typeof bookConsultation>[1]) {
+  const id = await prisma.$transaction(async (tx) => {
+    const booked = await bookConsultation(tx, data, { actorId: null, at: now });
+    await applyEvent(tx, booked, 'room_opened', { actorId: null, at: now });
+    return booked;
+  });
+  return prisma.consultation.findUniqueOrThrow({ where: { id }, include: { participants: { orderBy: { createdAt: 'asc' } } } });
 }

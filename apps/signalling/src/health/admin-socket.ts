@@ -3,9 +3,19 @@
 // gets every snapshot cut to their scope, and the charts of the one room they watch. The
 // session is looked up again with every push, so a sign-out or a role change takes effect
 // within one interval.
-import { ADMIN_NAMESPACE, adminRequests, parseOrThrow, ProtocolError, type Ack, type HealthSnapshot, type RoomSeries } from '@dp/protocol';
+import {
+  ADMIN_NAMESPACE,
+  adminRequests,
+  parseOrThrow,
+  ProtocolError,
+  type Ack,
+  type AdminClientEvents,
+  type AdminResult,
+  type AdminServerEvents,
+  type HealthSnapshot,
+} from '@dp/protocol';
 import type { Logger } from 'pino';
-import type { Server, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import { decide } from '../auth/access.ts';
 import { refuse, sameOriginSessionToken } from '../auth/room-access.ts';
 import type { SessionStore, StaffPrincipal } from '../auth/session-store.ts';
@@ -38,7 +48,8 @@ async function viewerOf(sessions: SessionStore, token: string | null): Promise<V
 }
 
 export function attachAdminNamespace(io: Server, monitor: HealthMonitor, sessions: SessionStore, log: Logger): void {
-  const nsp = io.of(ADMIN_NAMESPACE);
+  // The events both sides type from the protocol (health.ts); payloads are still parsed: they come off the wire.
+  const nsp = io.of(ADMIN_NAMESPACE) as unknown as Namespace<AdminClientEvents, AdminServerEvents>;
   nsp.use((socket, next) => {
     const token = sameOriginSessionToken(socket.request);
     viewerOf(sessions, token).then(
@@ -53,10 +64,10 @@ export function attachAdminNamespace(io: Server, monitor: HealthMonitor, session
     );
   });
 
-  nsp.on('connection', (socket: Socket) => {
+  nsp.on('connection', (socket: Socket<AdminClientEvents, AdminServerEvents>) => {
     const data = socket.data as { viewer: Viewer; token: string | null; watching: string | null };
     socket.on('watchRoom', (payload: unknown, ack: unknown) => {
-      const reply = (a: Ack<{ series: RoomSeries | null }>) => typeof ack === 'function' && (ack as (x: typeof a) => void)(a);
+      const reply = (a: Ack<AdminResult<'watchRoom'>>) => typeof ack === 'function' && (ack as (x: typeof a) => void)(a);
       try {
         const { roomId } = parseOrThrow(adminRequests.watchRoom.payload, payload, 'watchRoom');
         if (roomId !== null && !inScope(data.viewer, monitor.scopeOf(roomId))) throw new ProtocolError('not_found', 'no such open room');

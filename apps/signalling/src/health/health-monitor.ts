@@ -18,6 +18,7 @@ import {
 import {
   HEALTH_INTERVAL_MS,
   isLead,
+  type ConsultationState,
   type HealthSnapshot,
   type ParticipantHealth,
   type RoomHealth,
@@ -56,6 +57,7 @@ export interface HealthMonitorDeps {
 
 /** A room's minutes to its limit from which the dashboard calls it «closing». */
 const CLOSING_MINUTES = 5;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A quality accumulator of a room not seen for this long is forgotten (it was written when the room went). */
 const FORGET_MS = 2 * 60 * 60_000;
 
@@ -132,10 +134,11 @@ export class HealthMonitor {
     });
     this.latestSfu = sfuStats;
     const sfuRooms = new Map((sfuStats?.rooms ?? []).map((r) => [r.roomId, r]));
-    const open = this.deps.rooms.list().filter((r) => r.state === 'open');
+    const open = this.deps.rooms.list().filter((r) => r.phase === 'open');
 
     const rooms: RoomHealth[] = [];
     const scopes = new Map<string, RoomScope>();
+    const states = await this.statesOf(open.map((r) => r.id));
     for (const room of open) {
       const meta = await this.metaOf(room.id);
       scopes.set(room.id, { institutionId: meta.institutionId, departmentId: meta.departmentId });
@@ -151,7 +154,7 @@ export class HealthMonitor {
         institutionId: meta.institutionId,
         institution: meta.institution,
         specialist: meta.specialist,
-        phase: phaseOf(room, meta, minutesLeft, now),
+        phase: phaseOf(room, meta, minutesLeft, now, states.get(room.id)),
         endsAt: room.endsAt?.toISOString() ?? null,
         minutesLeft: minutesLeft === null ? null : Math.round(minutesLeft * 10) / 10,
         workerPid: sfuRoom?.workerPid ?? null,
@@ -245,6 +248,19 @@ export class HealthMonitor {
     };
   }
 
+  /**
+   * The rooms' consultation states as the database holds them, read fresh every sample: the
+   * dashboard says «идёт» exactly when the staff lists do (the lifecycle state is the one place).
+   */
+  private async statesOf(roomIds: string[]): Promise<Map<string, ConsultationState>> {
+    const ids = roomIds.filter((id) => UUID.test(id));
+    if (ids.length === 0) return new Map();
+    const rows = await this.deps.prisma.consultation
+      .findMany({ where: { id: { in: ids } }, select: { id: true, state: true } })
+      .catch(() => []);
+    return new Map(rows.map((r) => [r.id, r.state]));
+  }
+
   /** Open rooms whose latest equipment pre-check failed. */
   private async failedPrechecks(roomIds: string[]): Promise<{ roomId: string; at: number }[]> {
     if (roomIds.length === 0) return [];
@@ -260,9 +276,16 @@ export class HealthMonitor {
   }
 }
 
-/** Before T: the specialist's pre-check; with a client in: live; near the limit: closing; else waiting. */
-function phaseOf(room: Room, meta: RoomMeta, minutesLeft: number | null, now: number): RoomPhase {
+/**
+ * Near the limit: closing. Otherwise the consultation's lifecycle state, as every staff list
+ * shows it: planned or pre-check → precheck, live (a client came) → live, open or no-show →
+ * waiting. A room with no consultation (tests, benchmarks): by the clock and who is in.
+ */
+function phaseOf(room: Room, meta: RoomMeta, minutesLeft: number | null, now: number, state?: ConsultationState): RoomPhase {
   if (minutesLeft !== null && minutesLeft <= CLOSING_MINUTES) return 'closing';
+  if (state === 'live') return 'live';
+  if (state === 'planned' || state === 'precheck') return 'precheck';
+  if (state === 'open' || state === 'no_show') return 'waiting';
   if (meta.start && now < meta.start.getTime()) return 'precheck';
   const clientIn = room.members().some(({ peer, waiting }) => !waiting && !isLead(peer.role));
   return clientIn ? 'live' : 'waiting';

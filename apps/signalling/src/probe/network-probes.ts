@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@dp/db';
 import {
+  mayRunNetworkTest,
   NETWORK_TEST,
   networkVerdict,
   probeFigures,
@@ -25,10 +26,10 @@ import {
   type RequestPayload,
   type RequestResult,
 } from '@dp/protocol';
-import { hardLimit } from '@dp/scheduling';
 import type { Logger } from 'pino';
 import type { LinkClaims } from '../links/link-token.ts';
 import type { SfuClient } from '../sfu/sfu-client.ts';
+import { applyEvent, dropIllegalTransition } from '../consultations/lifecycle-writer.ts';
 
 /** One page's probe. */
 export interface Probe {
@@ -265,17 +266,28 @@ export class NetworkProbes {
     return own?.specialistId ?? null;
   }
 
+  /**
+   * The verdict row, and the step in the consultation's history (`precheck_passed` /
+   * `precheck_failed`, the state stays) while the lifecycle has a pre-check to pass — a run
+   * once the room admits clients is the specialist's device check, kept only as the row.
+   */
   private async recordPrecheck(consultationId: string, specialistId: string, passed: boolean, figures: NetworkFigures): Promise<void> {
-    await this.prisma.precheckResult.create({
-      data: {
-        consultationId,
-        specialistId,
-        passed,
-        rttMs: figures.rttMs,
-        lossPct: figures.lossPct,
-        bitrateKbps: figures.bitrateKbps,
-        notes: `network test (${figures.path ?? 'no path'})`,
-      },
+    await this.prisma.$transaction(async (tx) => {
+      const row = await tx.precheckResult.create({
+        data: {
+          consultationId,
+          specialistId,
+          passed,
+          rttMs: figures.rttMs,
+          lossPct: figures.lossPct,
+          bitrateKbps: figures.bitrateKbps,
+          notes: `network test (${figures.path ?? 'no path'})`,
+        },
+        select: { at: true },
+      });
+      await applyEvent(tx, consultationId, passed ? 'precheck_passed' : 'precheck_failed', { actorId: specialistId, at: row.at }).catch(
+        dropIllegalTransition,
+      );
     });
   }
 
@@ -305,17 +317,24 @@ export class NetworkProbes {
   private async assertLinkUsable(claims: LinkClaims): Promise<void> {
     const participant = await this.prisma.participant.findFirst({
       where: { id: claims.participantId, consultationId: claims.consultationId },
-      select: { role: true, linkRevokedAt: true, linkGeneration: true, consultation: { select: { start: true, state: true } } },
+      select: {
+        role: true,
+        linkRevokedAt: true,
+        linkGeneration: true,
+        consultation: { select: { start: true, state: true, endedAt: true } },
+      },
     });
     if (!participant || participant.role !== claims.role) throw new ProtocolError('invalid_token', 'link is invalid or expired');
     // An earlier generation's link reads as revoked (the gate says the same).
     if (participant.linkRevokedAt || participant.linkGeneration !== claims.generation) {
       throw new ProtocolError('link_revoked', 'this link was revoked');
     }
-    const { state, start } = participant.consultation;
-    if (state === 'cancelled' || state === 'failed') throw new ProtocolError('cancelled', 'the consultation was cancelled');
-    if (state === 'ended' || state === 'no_show' || hardLimit(start).getTime() <= this.now().getTime()) {
-      throw new ProtocolError('consultation_over', 'the consultation is over');
-    }
+    // The lifecycle's rule: any time before the limit while it may still take place — a
+    // client let in late after the no-show mark runs the device check too.
+    const c = participant.consultation;
+    if (mayRunNetworkTest(c, this.now())) return;
+    if (c.state === 'cancelled') throw new ProtocolError('cancelled', 'the consultation was cancelled');
+    if (c.state === 'failed') throw new ProtocolError('technical_failure', 'the specialist reported a technical failure');
+    throw new ProtocolError('consultation_over', 'the consultation is over');
   }
 }

@@ -48,7 +48,8 @@ export class Peer {
   /** A webinar attendee's «Участник N» (null for everyone else). */
   readonly number: number | null;
   readonly channel: PeerChannel;
-  readonly joinedAt = new Date();
+  /** When it came in (the room's clock): the waiting room's «since». */
+  readonly joinedAt: Date;
   sendTransportId: string | undefined;
   recvTransportId: string | undefined;
   /** Set by `ready`: the peer can receive, so consumers may be offered. */
@@ -64,8 +65,17 @@ export class Peer {
   /** The browser's latest own view of its connection (`clientStats`), for the health dashboard. */
   browserStats: { report: ClientStatsReport; at: number } | undefined;
 
-  constructor(id: string, role: RoomRole, label: string, channel: PeerChannel, carried?: CarriedState, number: number | null = null) {
+  constructor(
+    id: string,
+    role: RoomRole,
+    label: string,
+    channel: PeerChannel,
+    carried?: CarriedState,
+    number: number | null = null,
+    joinedAt: Date = new Date(),
+  ) {
     this.id = id;
+    this.joinedAt = joinedAt;
     this.role = role;
     this.label = label;
     this.number = number;

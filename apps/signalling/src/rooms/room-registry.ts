@@ -1,9 +1,9 @@
 import type { PrismaClient } from '@dp/db';
-import { RESUME_GRACE_MS, type RoomClosedReason, type RoomKind } from '@dp/protocol';
+import { RESUME_GRACE_MS, type RoomKind } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { SfuClient } from '../sfu/sfu-client.ts';
 import { Room, type RoomHandover } from './room.ts';
-import type { RoomRecords } from './room-records.ts';
+import type { RoomRecords } from './room-store.ts';
 
 /** The open rooms of this signalling process, and the routing of SFU events to them. */
 export class RoomRegistry {
@@ -12,9 +12,6 @@ export class RoomRegistry {
   private readonly handovers = new Map<string, RoomHandover>();
   private readonly sfu: SfuClient;
   private readonly log: Logger;
-  /** Told when a room closes, and why (the timetable records a consultation that hit its limit). */
-  onRoomClosed: ((roomId: string, reason: RoomClosedReason) => void) | undefined;
-
   private readonly recordsFor: (consultationId: string) => RoomRecords;
   private readonly resumeGraceMs: number | undefined;
 
@@ -23,8 +20,8 @@ export class RoomRegistry {
     this.log = log;
     this.recordsFor = recordsFor;
     this.resumeGraceMs = resumeGraceMs;
-    sfu.on('consumerClosed', (e) => this.rooms.get(e.roomId)?.onConsumerClosed(e.peerId, e.consumerId));
-    sfu.on('consumerPaused', (e) => this.rooms.get(e.roomId)?.onConsumerPaused(e.peerId, e.consumerId, e.paused));
+    sfu.on('consumerClosed', (e) => this.rooms.get(e.roomId)?.media.onConsumerClosed(e.peerId, e.consumerId));
+    sfu.on('consumerPaused', (e) => this.rooms.get(e.roomId)?.media.onConsumerPaused(e.peerId, e.consumerId, e.paused));
     sfu.on('routerClosed', (e) => this.mediaLost(this.rooms.get(e.roomId), e.reason));
     sfu.on('disconnected', () => {
       for (const room of [...this.rooms.values()]) this.mediaLost(room, 'sfu_disconnected');
@@ -42,7 +39,8 @@ export class RoomRegistry {
     ).unref();
   }
 
-  getOrCreate(id: string, kind: RoomKind, endsAt: Date | null = null): Room {
+  /** The open room of a consultation, or a new one with its limit (`endsAt`, the hard cap) and booked end. */
+  getOrCreate(id: string, kind: RoomKind, endsAt: Date | null = null, bookedEndsAt: Date | null = null): Room {
     let room = this.rooms.get(id);
     if (!room) {
       const handover = this.handovers.get(id);
@@ -55,10 +53,11 @@ export class RoomRegistry {
         log: this.log,
         records: this.recordsFor(id),
         endsAt,
+        bookedEndsAt,
         ...(this.resumeGraceMs !== undefined ? { resumeGraceMs: this.resumeGraceMs } : {}),
-        onClosed: (r, reason) => {
+        // A room at its limit records the end itself (RoomRecords.ended), like one ended by staff.
+        onClosed: (r) => {
           if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
-          if (reason) this.onRoomClosed?.(r.id, reason);
         },
       });
       this.rooms.set(id, room);

@@ -105,13 +105,13 @@ export function attachRoomNamespace(
       {
         join: async ({ token, consultationId, forceTcp, rtpCapabilities }) => {
           // A declined or removed peer's socket may join again; one still in its room may not.
-          if (session && session.room.state === 'open' && session.room.has(session.peer)) {
+          if (session && session.room.phase === 'open' && session.room.has(session.peer)) {
             throw new ProtocolError('already_joined', 'this connection is already in a room');
           }
           const pass = await admitWithin('join', socket, { token, consultationId });
           const claims = pass.claims;
           const entry = await gate.enter(claims);
-          const room = rooms.getOrCreate(claims.consultationId, entry.kind, entry.endsAt);
+          const room = rooms.getOrCreate(claims.consultationId, entry.kind, entry.endsAt, entry.bookedEndsAt);
           const { peer, result } = await room.join(claims.participantId, claims.role, entry.label, channel, {
             forceTcp: forceTcp ?? false,
             rtpCapabilities,
@@ -119,19 +119,19 @@ export function attachRoomNamespace(
           session = { room, peer, pass };
           // Consumers are offered after the acknowledgement has left (setImmediate runs
           // after the ack's microtask), so the browser already has its receive transport.
-          if (rtpCapabilities) setImmediate(() => room.offerExisting(peer));
+          if (rtpCapabilities) setImmediate(() => room.media.offerExisting(peer));
           return result;
         },
-        connectTransport: inRoom((room, peer, p) => room.connectTransport(peer, p.transportId, p.dtlsParameters)),
-        ready: inRoom((room, peer, p) => room.ready(peer, p.rtpCapabilities)),
+        connectTransport: inRoom((room, peer, p) => room.media.connectTransport(peer, p.transportId, p.dtlsParameters)),
+        ready: inRoom((room, peer, p) => room.media.ready(peer, p.rtpCapabilities)),
         produce: async ({ transportId, kind, rtpParameters, source }) => {
           const s = current();
-          return { producerId: await s.room.produce(s.peer, transportId, kind, rtpParameters, source) };
+          return { producerId: await s.room.media.produce(s.peer, transportId, kind, rtpParameters, source) };
         },
-        pauseProducer: inRoom((room, peer, p) => room.setProducerPaused(peer, p.producerId, true)),
-        resumeProducer: inRoom((room, peer, p) => room.setProducerPaused(peer, p.producerId, false)),
-        closeProducer: inRoom((room, peer, p) => room.closeProducer(peer, p.producerId)),
-        setAudioOnly: inRoom((room, peer, p) => room.setAudioOnly(peer, p.audioOnly)),
+        pauseProducer: inRoom((room, peer, p) => room.media.setProducerPaused(peer, p.producerId, true)),
+        resumeProducer: inRoom((room, peer, p) => room.media.setProducerPaused(peer, p.producerId, false)),
+        closeProducer: inRoom((room, peer, p) => room.media.closeProducer(peer, p.producerId)),
+        setAudioOnly: inRoom((room, peer, p) => room.media.setAudioOnly(peer, p.audioOnly)),
         leave: async () => {
           const s = current();
           session = undefined;
@@ -140,23 +140,25 @@ export function attachRoomNamespace(
         },
         admit: inRoom((room, peer, p) => room.admit(peer, p.peerId)),
         decline: inRoom((room, peer, p) => room.decline(peer, p.peerId)),
-        raiseHand: inRoom((room, peer, p) => room.raiseHand(peer, p.raised)),
-        grantFloor: inRoom((room, peer, p) => room.grantFloor(peer, p.peerId, p.camera, p.showName ?? false)),
-        revokeFloor: inRoom((room, peer, p) => room.revokeFloor(peer, p.peerId)),
-        mutePeer: inRoom((room, peer, p) => room.mutePeer(peer, p.peerId)),
-        removePeer: inRoom((room, peer, p) => room.removePeer(peer, p.peerId)),
-        stepIn: inRoom((room, peer) => room.stepIn(peer)),
-        stepOut: inRoom((room, peer) => room.stepOut(peer)),
+        raiseHand: inRoom((room, peer, p) => room.floor.raiseHand(peer, p.raised)),
+        grantFloor: inRoom((room, peer, p) => room.floor.grantFloor(peer, p.peerId, p.camera, p.showName ?? false)),
+        revokeFloor: inRoom((room, peer, p) => room.floor.revokeFloor(peer, p.peerId)),
+        mutePeer: inRoom((room, peer, p) => room.floor.mutePeer(peer, p.peerId)),
+        removePeer: inRoom((room, peer, p) => room.floor.removePeer(peer, p.peerId)),
+        stepIn: inRoom((room, peer) => room.floor.stepIn(peer)),
+        stepOut: inRoom((room, peer) => room.floor.stepOut(peer)),
         sendChat: async ({ text, question }) => {
           const s = current();
-          return { message: await s.room.sendChat(s.peer, text, question ?? false) };
+          return { message: await s.room.chat.sendChat(s.peer, text, question ?? false) };
         },
-        markAnswered: inRoom((room, peer, p) => room.markAnswered(peer, p.messageId)),
+        // Closes the room for everyone (they get `roomClosed`); this socket's seat goes with it.
+        endConsultation: inRoom((room, peer) => room.endConsultation(peer)),
+        markAnswered: inRoom((room, peer, p) => room.chat.markAnswered(peer, p.messageId)),
         postMaterial: async ({ title, url }) => {
           const s = current();
-          return { message: await s.room.postMaterial(s.peer, title, url) };
+          return { message: await s.room.chat.postMaterial(s.peer, title, url) };
         },
-        clientStats: inRoom((room, peer, report) => room.clientStats(peer, report)),
+        clientStats: inRoom((room, peer, report) => room.media.clientStats(peer, report)),
 
         // The network test: authorised like `join` (a link, or staff taking part), then on its own pass.
         networkTestStart: async ({ token, consultationId, forceTcp, rtpCapabilities }) => {

@@ -1,12 +1,20 @@
 import type { PrismaClient } from '@dp/db';
-import { isLead, ProtocolError, type LinkInfo, type RoomKind } from '@dp/protocol';
-import { admission, hardLimit, precheckWindow } from '@dp/scheduling';
+import { hardLimitOf, isLead, mayJoin, PRECHECK_MINUTES, ProtocolError, type LinkInfo, type RoomKind } from '@dp/protocol';
 import type { LinkClaims } from '../links/link-token.ts';
-import { labelOf } from '../rooms/room-records.ts';
+import { labelOf } from '../rooms/room-store.ts';
+
+const ENTRY_REFUSED = {
+  cancelled: 'the consultation was cancelled',
+  technical_failure: 'the specialist reported a technical failure',
+  consultation_over: 'the consultation is over',
+} as const;
 
 export interface Entry {
   kind: RoomKind;
+  /** The hard cap (planned start + 60 min): the room closes itself then. */
   endsAt: Date;
+  /** The booked end (planned start + booked duration): the page's timer counts to it. */
+  bookedEndsAt: Date;
   /** What the others see of this participant. */
   label: string;
 }
@@ -30,22 +38,13 @@ export class ConsultationGate {
   async describe(claims: LinkClaims): Promise<LinkInfo['consultation']> {
     const c = await this.consultationOf(claims);
     const staff = isLead(claims.role);
-    const a = admission({ start: c.start, state: c.state }, staff ? 'staff' : 'client', this.now());
-    const status =
-      c.technicalFailureAt && c.state !== 'cancelled'
-        ? 'technical_failure'
-        : a.ok
-          ? 'open'
-          : a.code === 'not_open_yet'
-            ? 'upcoming'
-            : a.code === 'cancelled'
-              ? 'cancelled'
-              : 'over';
+    const a = mayJoin(c, staff ? 'staff' : 'client', this.now());
+    const status = a.ok ? 'open' : a.code === 'not_open_yet' ? 'upcoming' : a.code === 'consultation_over' ? 'over' : a.code; // cancelled, technical_failure
     return {
       status,
       startsAt: c.start.toISOString(),
-      opensAt: (staff ? precheckWindow(c.start).start : c.start).toISOString(),
-      endsAt: hardLimit(c.start).toISOString(),
+      opensAt: new Date(c.start.getTime() - (staff ? PRECHECK_MINUTES * 60_000 : 0)).toISOString(),
+      endsAt: hardLimitOf(c.start).toISOString(),
       timeZone: c.institution.timeZone,
       institutionPhone: c.institution.phone,
     };
@@ -63,9 +62,10 @@ export class ConsultationGate {
         consultation: {
           select: {
             start: true,
+            durationMinutes: true,
             state: true,
+            endedAt: true,
             kind: true,
-            technicalFailureAt: true,
             institution: { select: { timeZone: true, phone: true } },
           },
         },
@@ -82,9 +82,9 @@ export class ConsultationGate {
 
   async enter(claims: LinkClaims): Promise<Entry> {
     const c = await this.consultationOf(claims);
-    // The specialist's equipment failed: nobody enters until the head sets a new time.
-    if (c.technicalFailureAt) throw new ProtocolError('technical_failure', 'the specialist reported a technical failure');
-    const a = admission({ start: c.start, state: c.state }, isLead(claims.role) ? 'staff' : 'client', this.now());
+    // The lifecycle's rule: staff from T−30, clients from T (late after the no-show mark too),
+    // nobody once over, ended, cancelled or failed (nobody until the head sets a new time).
+    const a = mayJoin(c, isLead(claims.role) ? 'staff' : 'client', this.now());
     if (!a.ok) {
       if (a.code === 'not_open_yet') {
         throw new ProtocolError('not_open_yet', 'the room opens later', {
@@ -92,8 +92,8 @@ export class ConsultationGate {
           startsAt: c.start.toISOString(),
         });
       }
-      throw new ProtocolError(a.code, a.code === 'cancelled' ? 'the consultation was cancelled' : 'the consultation is over');
+      throw new ProtocolError(a.code, ENTRY_REFUSED[a.code]);
     }
-    return { kind: c.kind, endsAt: a.endsAt, label: c.label };
+    return { kind: c.kind, endsAt: a.endsAt, bookedEndsAt: new Date(c.start.getTime() + c.durationMinutes * 60_000), label: c.label };
   }
 }

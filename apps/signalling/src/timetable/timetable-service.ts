@@ -1,16 +1,18 @@
 import type { PrismaClient } from '@dp/db';
+import { endingEvent, type ConsultationState, type LifecycleEvent } from '@dp/protocol';
 import {
   decideOnFire,
   decideOnNotificationFire,
   hardLimit,
+  isJobKind,
   isNotificationJobKind,
   jobPlan,
   notificationPlan,
-  type BookingState,
-  type JobKind,
+  plansNoJobs,
 } from '@dp/scheduling';
-import { TimetableQueue, type FiredJob } from '@dp/scheduling/jobs';
+import { DueJobQueue, type FiredJob } from '@dp/scheduling/jobs';
 import type { Logger } from 'pino';
+import { applyChosenEvent, isIllegalTransition } from '../consultations/lifecycle-writer.ts';
 import { addressNotice, headsOf } from './staff-notices.ts';
 import type { RoomRegistry } from '../rooms/room-registry.ts';
 import type { ConsultationMail } from '../notify/notifier.ts';
@@ -42,12 +44,12 @@ export interface TimetableServiceOptions {
  * start no longer matches the consultation is stale and does nothing.
  */
 export class TimetableService {
-  readonly queue: TimetableQueue;
+  readonly queue: DueJobQueue;
   /**
    * The e-mail jobs (remind at T−2h, feedback at T+65): planned, replaced and made stale with
    * the room jobs, but in a queue of their own, so that a slow SMTP server never delays a room.
    */
-  readonly mailQueue: TimetableQueue | undefined;
+  readonly mailQueue: DueJobQueue | undefined;
   private readonly notifier: TimetableServiceOptions['notifier'];
   private readonly prisma: PrismaClient;
   private readonly rooms: RoomRegistry;
@@ -63,7 +65,7 @@ export class TimetableService {
     this.onOutcome = opts.onOutcome;
     this.notifier = opts.notifier;
     this.mailQueue = opts.notifier
-      ? new TimetableQueue({
+      ? new DueJobQueue({
           redisUrl: opts.redisUrl,
           queueName: `${opts.queueName ?? 'timetable'}-mail`,
           concurrency: 10,
@@ -73,7 +75,7 @@ export class TimetableService {
             this.log.error({ err: err.message, consultationId: job?.consultationId, kind: job?.kind }, 'e-mail job failed'),
         })
       : undefined;
-    this.queue = new TimetableQueue({
+    this.queue = new DueJobQueue({
       redisUrl: opts.redisUrl,
       ...(opts.queueName ? { queueName: opts.queueName } : {}),
       now: () => this.now().getTime(),
@@ -86,11 +88,6 @@ export class TimetableService {
   start(): void {
     this.queue.start();
     this.mailQueue?.start();
-  }
-
-  /** A room closed at its limit by its own timer: the record says so even if the job never fires. */
-  async roomClosed(consultationId: string, reason: string): Promise<void> {
-    if (reason === 'time_limit') await this.transition(consultationId, ['planned', 'precheck', 'open', 'live', 'no_show'], 'ended');
   }
 
   async close(): Promise<void> {
@@ -124,10 +121,8 @@ export class TimetableService {
    */
   async reconcile(): Promise<number> {
     const since = new Date(this.now().getTime() - 2 * 3600_000);
-    const open = await this.prisma.consultation.findMany({
-      where: { start: { gte: since }, state: { in: ['planned', 'precheck', 'open', 'live'] } },
-      select: { id: true },
-    });
+    const recent = await this.prisma.consultation.findMany({ where: { start: { gte: since } }, select: { id: true, state: true } });
+    const open = recent.filter((c) => !plansNoJobs(c.state));
     for (const c of open) await this.changed(c.id);
     return open.length;
   }
@@ -148,29 +143,36 @@ export class TimetableService {
       this.log.info({ consultationId: job.consultationId, kind: job.kind }, 'stale job skipped (consultation moved or gone)');
       return;
     }
+    if (!isJobKind(job.kind)) {
+      // A kind of an earlier version still in Redis (e.g. `room_open`); reconcile planned its successor.
+      this.log.info({ consultationId: c.id, kind: job.kind }, 'job of an unknown kind skipped');
+      return;
+    }
     const now = this.now();
-    const decision = decideOnFire(job.kind as JobKind, { state: c.state, start: c.start, precheckPassed: c.prechecks.length > 0 }, now);
+    const decision = decideOnFire(job.kind, { state: c.state, start: c.start, precheckPassed: c.prechecks.length > 0 }, now);
     const room = this.rooms.get(c.id);
     switch (decision.action) {
       case 'open_precheck':
-        await this.transition(c.id, ['planned'], 'precheck');
-        await this.notify(c, 'precheck_open');
+        await this.step(c.id, () => 'precheck_opened');
+        await this.auditNotice(c, 'precheck_open');
         break;
       case 'alert_precheck':
-        await this.notify(c, 'precheck_alert');
+        await this.auditNotice(c, 'precheck_alert');
         break;
-      case 'open_room':
-        await this.transition(c.id, ['planned', 'precheck'], 'open');
+      case 'admit_clients':
+        await this.step(c.id, () => 'room_opened');
         break;
       case 'mark_no_show':
-        await this.transition(c.id, ['open'], 'no_show');
+        await this.step(c.id, () => 'no_show');
         break;
       case 'warn':
         room?.warn(Math.max(1, Math.round(decision.msLeft / 60_000)));
         break;
       case 'close_room':
+        // An open room records the limit itself as it closes; the step here covers a consultation
+        // with no room (the second of the two is refused by the table and dropped).
         await room?.close('time_limit');
-        await this.transition(c.id, ['planned', 'precheck', 'open', 'live', 'no_show'], 'ended');
+        await this.step(c.id, (state) => endingEvent(state, 'limit'));
         break;
       case 'wait':
         await this.queue.postpone(job, decision.until);
@@ -211,16 +213,25 @@ export class TimetableService {
     this.log.info({ consultationId: c.id, kind: job.kind, action: decision.action, lateMs: job.lateMs }, 'e-mail job');
   }
 
-  private async transition(id: string, from: BookingState[], to: BookingState): Promise<void> {
-    await this.prisma.consultation.updateMany({ where: { id, state: { in: from } }, data: { state: to, version: { increment: 1 } } });
+  /**
+   * A lifecycle step of the timetable (no actor), through the one writer. A job that finds
+   * the consultation moved on meanwhile (a person cancelled it, a client came in) is refused
+   * by the table: that is a race lost, not an error.
+   */
+  private async step(id: string, choose: (state: ConsultationState) => LifecycleEvent): Promise<void> {
+    try {
+      await applyChosenEvent(this.prisma, id, choose, { actorId: null, at: this.now() });
+    } catch (e) {
+      if (!isIllegalTransition(e)) throw e;
+      this.log.info({ consultationId: id, event: e.event, state: e.state }, 'timetable step refused by the lifecycle (moved on meanwhile)');
+    }
   }
 
   /**
-   * In-app notifications are, for now, audit events addressed to the specialist or the
-   * head (the staff screens that list them come with the access issue; e-mail with the
-   * join issue). They carry ids only.
+   * Writes the in-app notices as audit rows: for now they are audit events addressed to the
+   * specialist or the head (the staff screens list them). They carry ids only.
    */
-  private async notify(
+  private async auditNotice(
     c: { id: string; institutionId: string; specialists: { specialistId: string }[] },
     what: 'precheck_open' | 'precheck_alert',
   ): Promise<void> {

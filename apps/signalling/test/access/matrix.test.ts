@@ -14,16 +14,25 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { generateSync } from 'otplib';
 import { allocateRequestNumber, createPrisma, type PrismaClient, type StaffRole } from '@dp/db';
-import { InstitutionList, grantOf, permissions, staffRoles, type Action, type Consultation, type JournalRequest } from '@dp/protocol';
+import {
+  contract,
+  grantOf,
+  permissions,
+  staffRoles,
+  type Action,
+  type Consultation,
+  type JournalRequest,
+  type Operation,
+  type OperationName,
+} from '@dp/protocol';
 import { apiRoutes, defineRoute, RouteRegistry, type ApiRoute } from '../../src/api/index.ts';
 import { issuePasswordLink } from '../../src/auth/password-links.ts';
 import { newTotpSecret } from '../../src/auth/totp.ts';
-import { OMSK_CALENDAR, TEST_PASSWORD, createTestDatabase, startApi, type ApiUnderTest, type Identity } from '../api/support.ts';
+import { OMSK_CALENDAR, TEST_PASSWORD, createTestDatabase, links, startApi, type ApiUnderTest, type Identity } from '../api/support.ts';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 const MONTH = '2026-03';
 
-type RestAction = Exclude<Action, `room.${string}`>;
 type Principal = StaffRole | 'anonymous';
 /** own: the caller's institution; sibling: another institution of the same department; foreign: another department's. */
 type Target = 'own' | 'sibling' | 'foreign';
@@ -267,16 +276,26 @@ const FIXTURES = {
     const { id, clientId } = await bookedBy(inst.id, await owner(), caller);
     return { path: `/consultations/${id}/participants/${clientId}/link`, body: {} };
   },
+  // Public: the link is the credential (its own tests: links.test.ts, limits.test.ts).
+  'links.describe': async ({ inst, owner }) => {
+    const { id, clientId } = await bookedBy(inst.id, await owner(), null);
+    // The signer checks expiry against the real clock (the API's clock is the test's March 2026).
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const token = links.sign({ consultationId: id, participantId: clientId, role: 'client', generation: 1, expiresAt });
+    return { path: `/links/${token}` };
+  },
+  'media.capabilities': () => ({ path: '/media/capabilities' }),
+  'consultations.history': async ({ inst, owner }) => ({ path: `/consultations/${await consultationOf(inst.id, await owner())}/history` }),
   'consultations.technical_failure': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner())}/technical-failure`,
     body: {},
   }),
-} satisfies Record<RestAction, Fixture>;
+} satisfies Record<OperationName, Fixture>;
 
 // --- the expected answer, from the matrix alone ----------------------------------------------
 
 function expected(route: ApiRoute, principal: Principal, target: Target, ownership: Ownership): Verdict {
-  const action = route.name as Action;
+  const action = route.action;
   if (grantOf(action, 'anyone') === 'public') return 'allowed';
   if (principal === 'anonymous') return 401;
   if (route.institution !== null) {
@@ -302,7 +321,7 @@ const cases: Case[] = apiRoutes.routes.flatMap((route) =>
   principalsUnderTest.flatMap((principal) => {
     const targets: Target[] = route.institution !== null && principal !== 'anonymous' ? ['own', 'sibling', 'foreign'] : ['own'];
     return targets.flatMap((target) => {
-      const ownGrant = principal !== 'anonymous' && grantOf(route.name as Action, principal) === 'own';
+      const ownGrant = principal !== 'anonymous' && grantOf(route.action, principal) === 'own';
       // Lists with `own` are narrowed rather than refused: checked in their own describe below.
       const split = ownGrant && target === 'own' && route.owners !== undefined;
       const ownerships: Ownership[] = split ? ['mine', 'colleague'] : [ownGrant && target === 'own' ? 'mine' : null];
@@ -371,27 +390,30 @@ describe('the matrix covers every route, and every route has a case', () => {
     expect(Object.keys(FIXTURES).sort()).toEqual(routeNames);
   });
 
-  test('every matrix action is a route or a room event (no stale rows)', () => {
+  test("every matrix action is a route's or a room event (no stale rows), and every route's action is a row", () => {
     const rest = Object.keys(permissions).filter((a) => !a.startsWith('room.'));
-    expect(rest.sort()).toEqual(routeNames);
+    expect(rest.sort()).toEqual([...new Set(apiRoutes.routes.map((r) => r.action))].sort());
   });
 
   test('a route the matrix does not know is refused when defined and when registered', () => {
-    const definition = {
+    const unknown = {
+      ...contract['institutions.list'],
       name: 'institutions.export',
-      method: 'get',
+      action: 'institutions.export',
       path: '/institutions/export',
       summary: 'Not in the matrix',
-      tag: 'institutions',
-      response: InstitutionList,
-      institution: null,
-      handler: async () => ({ institutions: [] }),
-    } as const;
-    expect(() => defineRoute(definition)).toThrow(/no entry in the permission matrix/);
-    const known = apiRoutes.routes.find((r) => r.name === 'institutions.list')!;
-    expect(() => new RouteRegistry([...apiRoutes.routes, { ...known, name: 'institutions.export', path: '/x' }])).toThrow(
+    } as unknown as Operation;
+    expect(() => defineRoute(unknown, { handler: async () => ({ institutions: [] }) } as never)).toThrow(
       /no entry in the permission matrix/,
     );
+    const known = apiRoutes.routes.find((r) => r.name === 'institutions.list')!;
+    expect(
+      () =>
+        new RouteRegistry([
+          ...apiRoutes.routes,
+          { ...known, name: 'institutions.export', action: 'institutions.export' as Action, path: '/x' },
+        ]),
+    ).toThrow(/no entry in the permission matrix/);
   });
 
   test('every role and every kind of answer is exercised', () => {
@@ -412,7 +434,7 @@ describe.each(apiRoutes.routes.map((r) => [`${r.method.toUpperCase()} ${r.path} 
       inst,
       owner: () => (owner ??= c.ownership === 'mine' && caller ? withApprovedSchedule(caller.user.id) : newSpecialist(inst)),
     };
-    const fixture: Fixture = FIXTURES[route.name as RestAction];
+    const fixture: Fixture = FIXTURES[route.name as OperationName];
     const call = await fixture(ctx);
     expect(call.path).toMatch(pathPattern(route));
     const res = await api.call(route.method.toUpperCase(), call.path, call.body, { as: caller });

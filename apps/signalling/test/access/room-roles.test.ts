@@ -24,7 +24,7 @@ const ok = 'ok',
   F = 'forbidden',
   NJ = 'not_joined';
 
-/** The order the events are tried in (leave last; removing comes after everything that needs the attendee). */
+/** The order the events are tried in (ending and leaving last; removing comes after everything that needs the attendee). */
 const EVENTS = [
   'setAudioOnly',
   'connectTransport',
@@ -46,6 +46,7 @@ const EVENTS = [
   'stepIn',
   'stepOut',
   'removePeer',
+  'endConsultation',
   'leave',
 ] as const;
 type Event = (typeof EVENTS)[number];
@@ -78,6 +79,8 @@ const EXPECTED: Record<Event, Record<Column, Cell>> = {
   stepIn:           { specialist: F,  client: F,  host: F,  cohost: F,  attendee: F,  curator: ok, social_worker: NJ },
   stepOut:          { specialist: F,  client: F,  host: F,  cohost: F,  attendee: F,  curator: ok, social_worker: NJ },
   removePeer:       { specialist: F,  client: F,  host: ok, cohost: ok, attendee: F,  curator: F,  social_worker: NJ },
+  // «Завершить консультацию»: the one who leads — the specialist, the webinar's host (not a co-host), the curator.
+  endConsultation:  { specialist: ok, client: F,  host: ok, cohost: F,  attendee: F,  curator: ok, social_worker: NJ },
   leave:            { specialist: ok, client: ok, host: ok, cohost: ok, attendee: ok, curator: ok, social_worker: NJ },
 };
 
@@ -241,6 +244,7 @@ async function scene(column: Column): Promise<{ actor: TestPeer; payloads: Recor
     stepIn: {},
     stepOut: {},
     removePeer: { peerId: targets.remove ?? someone },
+    endConsultation: {},
     leave: {},
   };
   return { actor, payloads, ...(targets.host ? { hostId: targets.host } : {}), ...(targets.cohost ? { cohostId: targets.cohost } : {}) };

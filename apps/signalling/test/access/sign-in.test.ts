@@ -33,6 +33,7 @@ import {
 } from '../api/support.ts';
 import { passwordChecks } from '../../src/auth/passwords.ts';
 import { newTotpSecret } from '../../src/auth/totp.ts';
+import { waitFor } from '../wait-for.ts';
 
 // Nearly every test runs real argon2 (64 MiB, ~60 ms on a quiet core): a busy machine needs more than 5 s.
 jest.setTimeout(30_000);
@@ -129,7 +130,6 @@ async function at<T>(seconds: number, fn: () => Promise<T>): Promise<T> {
 
 /** A fresh admin session for reading the audit log (the default admin's may have idled out while clocks moved). */
 const auditor = () => api.signIn(api.admin.user);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function tokenOfLink(url: string): string {
   const m = /\/set-password\/([^/?#]+)$/.exec(url);
@@ -210,8 +210,14 @@ describe('lock-out after repeated failures', () => {
     expect(Number(right.headers.get('retry-after'))).toBeLessThanOrEqual(LOCK_SECONDS);
     expect(right.headers.getSetCookie()).toEqual([]);
 
-    await sleep(LOCK_SECONDS * 1000 + 300);
-    expect((await signIn(user.email, TEST_PASSWORD)).status).toBe(200);
+    // The lock runs out by itself: the right password is let in as soon as it has, not before.
+    const lockedAt = Date.now();
+    await waitFor(async () => (await signIn(user.email, TEST_PASSWORD)).status === 200, {
+      timeoutMs: (LOCK_SECONDS + 5) * 1000,
+      everyMs: 200,
+      what: 'the lock to run out',
+    });
+    expect(Date.now() - lockedAt).toBeGreaterThanOrEqual((LOCK_SECONDS - 1) * 1000);
     // The success cleared the counter: two more failures are not a lock yet.
     expect((await signIn(user.email, 'wrong password 4')).status).toBe(401);
     expect((await signIn(user.email, 'wrong password 5')).status).toBe(401);
@@ -273,8 +279,13 @@ describe('the lock-out under load (parallel attempts, argon2 at once)', () => {
   test(`20 parallel attempts, 19 wrong and the right one last: at most ${LIMIT} passwords evaluated, the right one refused`, async () => {
     const user = (await loaded.staff('specialist', place.id)).user;
     const before = passwordChecks.started;
-    const wrong = Array.from({ length: 19 }, (_, i) => signInTo(loaded, user.email, `wrong guess number ${i}`));
-    await sleep(200); // the wrong ones are in; argon2 is still busy with them
+    let refused = 0;
+    const wrong = Array.from({ length: 19 }, (_, i) =>
+      signInTo(loaded, user.email, `wrong guess number ${i}`).then((a) => ((refused += a.status === 429 ? 1 : 0), a)),
+    );
+    // The budget is spent (a wrong one was refused without its password being looked at) while
+    // argon2 is still busy with the first ones: only then the right password goes.
+    await waitFor(() => refused > 0, { timeoutMs: 10_000, what: 'the budget spent' });
     const right = signInTo(loaded, user.email, TEST_PASSWORD);
     const answers = await Promise.all([...wrong, right]);
     const evaluated = passwordChecks.started - before;
@@ -709,9 +720,10 @@ describe('the audit log', () => {
   test('filtered by period (from inclusive, to exclusive)', async () => {
     const user = await person();
     await signIn(user.email, TEST_PASSWORD);
-    await sleep(50);
-    const mid = new Date();
-    await sleep(50);
+    // A moment strictly after the first sign-in's record, and the second only once the clock has passed it.
+    const [first] = await events(`actorId=${user.id}&action=auth.sign_in`);
+    const mid = new Date(new Date(first!.at).getTime() + 1);
+    await waitFor(() => Date.now() > mid.getTime(), { what: 'the clock past the first sign-in' });
     await signIn(user.email, TEST_PASSWORD);
     const before = await events(`actorId=${user.id}&action=auth.sign_in&to=${mid.toISOString()}`);
     const after = await events(`actorId=${user.id}&action=auth.sign_in&from=${mid.toISOString()}`);

@@ -130,6 +130,7 @@ const PAYLOADS = {
   stepIn: {},
   stepOut: {},
   sendChat: { text: 'Здравствуйте' },
+  endConsultation: {},
   markAnswered: { messageId: 'message-1' },
   postMaterial: { title: 'Памятка', url: 'https://example.org/a.pdf' },
   clientStats: {
@@ -176,6 +177,7 @@ const ROOM_POWER: Partial<Record<RoomEvent, RoomPower>> = {
   stepOut: 'step_in',
   markAnswered: 'mark_answered',
   postMaterial: 'post_material',
+  endConsultation: 'end',
 };
 
 const events = Object.keys(clientRequests) as RoomEvent[];
@@ -184,7 +186,10 @@ const events = Object.keys(clientRequests) as RoomEvent[];
  * `networkTestStart` is authorised like `join`, the others by the probe it opened.
  */
 const networkTest = events.filter((e) => e.startsWith('networkTest'));
-const afterJoin = events.filter((e) => e !== 'join' && e !== 'leave' && !networkTest.includes(e));
+// `endConsultation` closes the room: tried last, so that every other event meets an open room.
+const afterJoin = events
+  .filter((e) => e !== 'join' && e !== 'leave' && !networkTest.includes(e))
+  .sort((a, b) => Number(a === 'endConsultation') - Number(b === 'endConsultation'));
 const beforeJoin = events.filter((e) => e !== 'join' && !networkTest.includes(e));
 
 describe('the matrix knows every room event', () => {
@@ -250,9 +255,11 @@ describe('join by the staff session cookie', () => {
   };
 
   it("the consultation's specialist → in, as its specialist participant; later events are theirs", async () => {
-    const { p, ack } = await joinAs(specialist.cookie);
+    // A consultation of its own: the last event tried, `endConsultation`, ends it for good.
+    const ended = await openConsultation(inst.own, specialist.id);
+    const { p, ack } = await joinAs(specialist.cookie, ended.id);
     const joined = ok(ack);
-    expect(joined.room.id).toBe(consultation.id);
+    expect(joined.room.id).toBe(ended.id);
     expect(joined.self.role).toBe('specialist');
     // Every later event is now authorised by the matrix. What remains is the room's own
     // checks: ids it does not own, and what a specialist's role in a one-to-one does not include.

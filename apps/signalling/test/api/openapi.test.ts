@@ -1,11 +1,30 @@
-// The registry and the document built from it: every route complete, every route documented
-// with the schemas it validates with and the permission matrix's row.
+// The contract, the registry and the document generated from the contract: every contract
+// entry has its route, every route documented with the schemas it validates with and the
+// permission matrix's row, and the served document says what the contract says.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { z } from 'zod';
 import { createPrisma, type PrismaClient } from '@dp/db';
-import { InstitutionList, SESSION_COOKIE, permissions, violationCodes, type Action } from '@dp/protocol';
+import {
+  SESSION_COOKIE,
+  contract,
+  operations,
+  pathParams,
+  permissions,
+  violationCodes,
+  type Action,
+  type Operation as ContractOperation,
+  type OperationName,
+} from '@dp/protocol';
 import { VIOLATION_CODES } from '@dp/scheduling';
-import { apiRoutes, buildOpenApiDocument, defineRoute, RouteRegistry, type ApiRoute } from '../../src/api/index.ts';
+import {
+  apiRoutes,
+  buildOpenApiDocument,
+  defineRoute,
+  routeHandlers,
+  RouteRegistry,
+  type ApiRoute,
+  type RouteTable,
+} from '../../src/api/index.ts';
 import { openApiPath } from '../../src/api/openapi.ts';
 import { createTestDatabase, startApi, type ApiUnderTest } from './support.ts';
 
@@ -32,7 +51,7 @@ interface Document {
   tags: { name: string }[];
 }
 
-const PUBLIC = ['auth.password_link', 'auth.set_password', 'auth.sign_in'];
+const PUBLIC = ['auth.password_link', 'auth.set_password', 'auth.sign_in', 'links.describe', 'media.capabilities'];
 
 let db: { url: string; drop(): Promise<void> };
 let prisma: PrismaClient;
@@ -67,7 +86,7 @@ describe('GET /api/openapi.json', () => {
     const publicOps: string[] = [];
     for (const route of apiRoutes.routes) {
       const op = doc.paths[openApiPath(route.path)]![route.method]!;
-      expect([route.name, op['x-permissions']]).toEqual([route.name, permissions[route.name as Action]]);
+      expect([route.name, op['x-permissions']]).toEqual([route.name, permissions[route.action]]);
       expect(op['x-institution-scoped']).toBe(route.institution !== null);
       if (op['x-permissions'].anyone === 'public') {
         publicOps.push(route.name);
@@ -103,6 +122,8 @@ describe('GET /api/openapi.json', () => {
       'consultations',
       'health',
       'institutions',
+      'links',
+      'media',
       'requests',
       'schedules',
       'staff',
@@ -139,23 +160,61 @@ describe('GET /api/openapi.json', () => {
   });
 });
 
+describe('the served document and the contract', () => {
+  test('every contract entry is served with the same method, path, parameters, body and responses — and nothing else is', () => {
+    const served = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+    expect(served.map((s) => s.op.operationId).sort()).toEqual(Object.keys(contract).sort());
+    for (const entry of operations) {
+      const op = doc.paths[openApiPath(entry.path)]?.[entry.method];
+      expect([entry.name, op?.operationId]).toEqual([entry.name, entry.name]);
+      expect([entry.name, op!.parameters.filter((p) => p.in === 'path').map((p) => p.name)]).toEqual([entry.name, pathParams(entry.path)]);
+      expect([entry.name, op!.parameters.filter((p) => p.in === 'query').map((p) => p.name)]).toEqual([
+        entry.name,
+        Object.keys(entry.query?.shape ?? {}),
+      ]);
+      expect([entry.name, Boolean(op!.requestBody)]).toEqual([entry.name, Boolean(entry.body)]);
+      const statuses = Object.keys(op!.responses).map(Number);
+      expect([entry.name, statuses]).toEqual([entry.name, expect.arrayContaining([entry.status ?? 200, ...(entry.errors ?? [])])]);
+      // The success answer's schema is the entry's response schema (a named component or inline).
+      const schema = op!.responses[String(entry.status ?? 200)]!.content!['application/json'].schema;
+      const {
+        $schema: _s,
+        $defs: _d,
+        ...expected
+      } = z.toJSONSchema(entry.response, { io: 'output', target: 'draft-2020-12' }) as Record<string, unknown>;
+      const asServed = JSON.parse(JSON.stringify(expected).replaceAll('"#/$defs/', '"#/components/schemas/')) as unknown;
+      expect([entry.name, schema]).toEqual([entry.name, asServed]);
+      expect([entry.name, op!['x-permissions']]).toEqual([entry.name, permissions[entry.action]]);
+    }
+  });
+});
+
 describe('the registry', () => {
-  // Route names are matrix actions: a test route borrows one (institutions.list: no `own` grant).
-  const valid = defineRoute({
-    name: 'institutions.list',
-    method: 'get',
-    path: '/example',
-    summary: 'An example',
-    tag: 'tests',
-    response: InstitutionList,
-    institution: null,
-    handler: async () => ({ institutions: [] }),
+  // A test route borrows a contract entry with no `own` grant (institutions.list).
+  const entry = contract['institutions.list'];
+  const valid = defineRoute(entry, { handler: async () => ({ institutions: [] }) });
+  const altered = (patch: Partial<ContractOperation>) => ({ ...entry, ...patch }) as unknown as ContractOperation;
+
+  test('every contract entry has exactly one route, and the route is that entry', () => {
+    expect(apiRoutes.routes.map((r) => r.name).sort()).toEqual(Object.keys(contract).sort());
+    for (const r of apiRoutes.routes) expect([r.name, r.operation === contract[r.name as OperationName]]).toEqual([r.name, true]);
+  });
+
+  test('a contract entry without a handler does not compile, and does not start', () => {
+    const { ['media.capabilities']: _left, ...incomplete } = routeHandlers;
+    // @ts-expect-error: 'media.capabilities' is missing, and RouteTable asks for every contract entry.
+    const table: RouteTable = incomplete;
+    expect(() => new RouteRegistry(Object.values(table), contract)).toThrow(/no server handler for the contract's media.capabilities/);
+    // A route built from a copy of an entry is not the contract's route.
+    const copy = defineRoute(altered({}), { handler: async () => ({ institutions: [] }) } as never);
+    const others = apiRoutes.routes.filter((r) => r.name !== 'institutions.list');
+    expect(() => new RouteRegistry([...others, copy], contract)).toThrow(/is not the contract's entry/);
   });
 
   test('every route has a dotted name, a summary, a tag and a response schema', () => {
     for (const r of apiRoutes.routes) {
       expect(r.name).toMatch(/^[a-z_]+\.[a-z_]+$/);
-      expect(Object.hasOwn(permissions, r.name)).toBe(true);
+      expect(Object.hasOwn(permissions, r.action)).toBe(true);
       expect(r.summary.length).toBeGreaterThan(5);
       expect(r.response).toBeInstanceOf(z.ZodType);
     }
@@ -169,40 +228,33 @@ describe('the registry', () => {
     expect(broken({ path: '/example/:id' })).toThrow(/params schema must declare exactly id/);
     expect(() => new RouteRegistry([valid, { ...valid, path: '/other' }])).toThrow(/used twice/);
     expect(() => new RouteRegistry([valid, { ...valid, name: 'institutions.create' }])).toThrow(/registered twice/);
-    const definition = {
-      name: 'institutions.create',
-      method: 'get',
-      path: '/blank',
-      summary: ' ',
-      tag: 'tests',
-      response: InstitutionList,
-      institution: null,
-      handler: async () => ({ institutions: [] }),
-    } as const;
-    expect(() => defineRoute(definition)).toThrow(/summary is missing/);
-    expect(buildOpenApiDocument(new RouteRegistry([valid]))).toMatchObject({
+    expect(() => defineRoute(altered({ summary: ' ' }), { handler: async () => ({ institutions: [] }) } as never)).toThrow(
+      /summary is missing/,
+    );
+    expect(buildOpenApiDocument([altered({ path: '/example' })])).toMatchObject({
       paths: { '/example': { get: { operationId: 'institutions.list' } } },
     });
   });
 
   test('refuses a route the permission matrix does not know, and an `own` grant without owners()', () => {
-    const unknown = { ...valid, name: 'tests.example' } as ApiRoute;
+    const unknown = { ...valid, name: 'tests.example', action: 'tests.example' } as unknown as ApiRoute;
     expect(() => new RouteRegistry([unknown])).toThrow(/no entry in the permission matrix/);
     expect(() =>
-      defineRoute({
-        name: 'tests.example',
-        method: 'get',
-        path: '/example',
-        summary: 'An example',
-        tag: 'tests',
-        response: InstitutionList,
-        institution: null,
+      defineRoute(altered({ name: 'tests.example', action: 'tests.example' as Action }), {
         handler: async () => ({ institutions: [] }),
-      }),
+      } as never),
     ).toThrow(/no entry in the permission matrix/);
     // consultations.get grants specialists `own`: the route must say who takes part.
-    const own = { ...valid, name: 'consultations.get', institution: () => 'x' } as ApiRoute;
+    const own = {
+      ...valid,
+      name: 'consultations.get',
+      action: 'consultations.get',
+      institutionScoped: true,
+      institution: () => 'x',
+    } as ApiRoute;
     expect(() => new RouteRegistry([own])).toThrow(/needs owners\(\) or listsOwn/);
+    // The contract says whether an institution resolver is needed; the route must agree.
+    expect(() => new RouteRegistry([{ ...valid, institution: () => 'x' } as ApiRoute])).toThrow(/needs no institution resolver/);
     expect(() => new RouteRegistry([{ ...own, institution: null, listsOwn: true }])).toThrow(/needs an institution resolver/);
   });
 

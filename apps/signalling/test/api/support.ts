@@ -17,6 +17,7 @@ import { hashPassword } from '../../src/auth/passwords.ts';
 import { SessionStore } from '../../src/auth/session-store.ts';
 import { SignInGuard, type SignInGuardOptions } from '../../src/auth/sign-in-guard.ts';
 import { LinkSigner } from '../../src/links/link-token.ts';
+import { ConsultationGate } from '../../src/timetable/consultation-gate.ts';
 
 export const PUBLIC_URL = 'https://priem.example.org';
 export const links = new LinkSigner('api-test-link-secret-0123456789-0123456789');
@@ -118,6 +119,7 @@ export async function startApi(options: {
     lockSeconds: options.signIn?.lockSeconds ?? 900,
     keyPrefix: `test:${randomUUID()}`,
   });
+  const gate = new ConsultationGate(options.prisma, now);
   const app = express();
   app.set('trust proxy', 'loopback');
   app.use(
@@ -128,6 +130,11 @@ export async function startApi(options: {
         auth: { sessions, guard },
         publicUrl: PUBLIC_URL,
         signLink: (claims) => links.sign(claims),
+        // The link page's question: the real signer and gate on this test's database.
+        links: { verify: (token) => links.verify(token), describe: (claims) => gate.describe(claims) },
+        // The SFU is not started for REST tests: its capabilities are a fixed answer here
+        // (the real one is served in room-signalling and fuzz tests).
+        media: { capabilities: async () => ({ routerRtpCapabilities: { codecs: [], headerExtensions: [] } }) },
         timetable: {
           changed: async (id) => {
             timetableCalls.push(id);

@@ -78,11 +78,16 @@ describe('authentication: the session cookie', () => {
     expect(none.headers.get('set-cookie')).toBeNull();
   });
 
-  test("paths the API does not own fall through without a session (the app's public /api/links/:token, /api/health)", async () => {
-    for (const path of ['/health', '/links/abc.def', `/institutions/${UNKNOWN_ID}/nothing-here`]) {
+  test("paths the API does not own fall through without a session (the app's public /api/health)", async () => {
+    for (const path of ['/health', `/institutions/${UNKNOWN_ID}/nothing-here`]) {
       const res = await api.call('GET', path, undefined, { as: null });
       expect([path, res.status, res.body]).toEqual([path, 404, { fellThrough: true }]);
     }
+  });
+
+  test("the link page's question is the API's own public route: a forged link answers invalid_token, not a session error", async () => {
+    const res = await api.call('GET', '/links/abc.def', undefined, { as: null });
+    expect([res.status, res.error?.code]).toEqual([404, 'invalid_token']);
   });
 
   test('every registered route requires it', async () => {

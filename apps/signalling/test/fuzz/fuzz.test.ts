@@ -977,7 +977,7 @@ describe('the fuzzer', () => {
  * failures are listed by the run; these are history, each with its regression test.
  */
 const FOUND_EARLIER = [
-  "a path parameter that is not valid UTF-8 once percent-decoded (a lone surrogate sent as `%ED%A0%80`, e.g. `GET /api/consultations/%ED%A0%80`) answered **500**: express's router throws a `URIError` with `status: 400` and the API's error handler passed only body-parser errors on as 4xx. Fixed in `apps/signalling/src/api/route.ts` (a malformed path answers 400). Found by a 600-case run by hand, seed 20261206.",
+  "a path parameter that is not valid UTF-8 once percent-decoded (a lone surrogate sent as `%ED%A0%80`, e.g. `GET /api/consultations/%ED%A0%80`) answered **500**: express's router throws a `URIError` with `status: 400` and the API's error handler passed only body-parser errors on as 4xx. Fixed in the API's error handler, now `apps/signalling/src/api/pipeline.ts` (a malformed path answers 400). Found by a 600-case run by hand, seed 20261206.",
   'a staff `join` or `networkTestStart` whose `consultationId` is not a UUID (e.g. `{"consultationId":"fz7qь2Yяо"}`, signed in as any role) answered the ack **`internal`**: the id went to PostgreSQL\'s uuid column and the cast failed. Fixed at the boundary in `apps/signalling/src/auth/room-access.ts` (not a UUID → `not_found`); regression case in `fuzz.test.ts` («… not a UUID answers not_found»). Found by a 20 000-case run, seed 777 (6 cases).',
 ];
 

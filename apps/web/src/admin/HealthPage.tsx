@@ -2,11 +2,11 @@ import { Alert, Button, Group, Loader, Text } from '@mantine/core';
 import {
   ADMIN_NAMESPACE,
   HEALTH_INTERVAL_MS,
-  type Ack,
+  staffRolesGranted,
+  type AdminClientEvents,
   type AdminServerEvents,
   type HealthSnapshot,
   type RoomSeries,
-  type StaffRole,
 } from '@dp/protocol';
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,12 +21,9 @@ import { HealthView } from './HealthView.tsx';
 // `/admin` namespace (the staff session cookie authenticates it); everything it shows is
 // drawn by <HealthView> from the latest snapshot and the selected room's charts.
 
-/** Who may open the dashboard (the server checks again on the socket). */
-export const HEALTH_ROLES: readonly StaffRole[] = ['admin', 'head'];
+/** Who may open the dashboard: the roles the permission matrix grants `health.rooms` (the server checks again on the socket). */
+export const HEALTH_ROLES = staffRolesGranted('health.rooms');
 
-interface AdminClientEvents {
-  watchRoom: (payload: { roomId: string | null }, ack: (res: Ack<{ series: RoomSeries | null }>) => void) => void;
-}
 type AdminSocket = Socket<AdminServerEvents, AdminClientEvents>;
 
 /**

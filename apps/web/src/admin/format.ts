@@ -1,3 +1,5 @@
+import type { RoomHealth } from '@dp/protocol';
+import type { TFunction } from 'i18next';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -66,3 +68,11 @@ export const MINUTES_LOW = 5;
  * of one consultation share).
  */
 export const shortId = (id: string) => id.replace(/-/g, '').slice(-6);
+
+/** Ids and ISO times: plain code-unit order. */
+export const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A room in words: its kind, institution and specialist. */
+export function roomTitle(t: TFunction, room: RoomHealth): string {
+  return [t(`health.kinds.${room.kind}`), room.institution, room.specialist].filter(Boolean).join(' · ');
+}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ChatMessage, PeerInfo, RoomKind, RoomRole } from '@dp/protocol';
 import { RoomView, type RoomActions } from '../room/RoomScreen.tsx';
+import type { ClientErrorCode } from '../room/room-error.ts';
 import { initialState, type RoomState } from '../room/room-state.ts';
 import { WaitingView } from '../room/WaitingRoom.tsx';
 import { AppHeader } from '../ui/AppHeader.tsx';
@@ -11,7 +12,9 @@ import '../room/mantine-room-styles.ts';
 // Development only (see router.tsx): the room with made-up state, to check layouts
 // without a backend. `?kind=one_to_one|webinar|dyad&role=…`; one-to-one: `?peer=0` alone,
 // `?peer=audio` audio-only peer, `?peer=off` camera off; `?reconnecting=1` the recovery
-// overlay; `?waiting=1` a client's waiting room (`&declined=1`); `?queue=2` clients waiting.
+// overlay; `?waiting=1` a client's waiting room (`&declined=1`); `?queue=2` clients waiting;
+// `?booked=12&cap=27` minutes to the booked end and to the room's close (`&tz=Asia/Omsk`);
+// `?endError=forbidden` «Завершить консультацию» is refused with that code.
 
 const peer = (over: Partial<PeerInfo> & Pick<PeerInfo, 'id' | 'role'>): PeerInfo => ({
   label: '',
@@ -110,7 +113,12 @@ export function RoomPreview() {
     reconnect: 'media',
     joined: true,
     self: s.self,
-    room: { id: 'r1', kind, endsAt: new Date(Date.now() + 42 * 60_000).toISOString() },
+    room: {
+      id: 'r1',
+      kind,
+      endsAt: new Date(Date.now() + Number(q.get('cap') ?? 42) * 60_000).toISOString(),
+      bookedEndsAt: new Date(Date.now() + Number(q.get('booked') ?? 27) * 60_000).toISOString(),
+    },
     peers: s.peers,
     chat: s.chat,
     waiting: Array.from({ length: queue }, (_, i) => ({
@@ -127,6 +135,7 @@ export function RoomPreview() {
     toggleCamera: () => setState((st) => ({ ...st, local: { ...st.local, cameraOn: !st.local.cameraOn } })),
     setAudioOnly: (on) => setState((st) => ({ ...st, local: { ...st.local, audioOnly: on } })),
     leave: noop,
+    endConsultation: () => new Promise((r) => setTimeout(() => r((q.get('endError') as ClientErrorCode | null) ?? null), 400)),
     noteFirstFrame: noop,
     startScreenShare: noop,
     stopScreenShare: noop,
@@ -148,7 +157,11 @@ export function RoomPreview() {
     <div className={waiting ? classes.page : classes.roomPage}>
       <AppHeader />
       <StatusLine status={state.status} />
-      {waiting ? <WaitingView state={state} actions={{ ...actions, askAgain: noop }} /> : <RoomView state={state} actions={actions} />}
+      {waiting ? (
+        <WaitingView state={state} actions={{ ...actions, askAgain: noop }} />
+      ) : (
+        <RoomView state={state} actions={actions} timeZone={q.get('tz') ?? undefined} />
+      )}
     </div>
   );
 }

@@ -18,7 +18,8 @@ export function JoinPage({ token, forceTcp }: { token: string; forceTcp: boolean
   const auth = useMemo(() => ({ token }), [token]);
 
   if (lookup?.kind === 'ok' && lookup.info.consultation.status === 'open') {
-    return <JoinRoom auth={auth} forceTcp={forceTcp} institutionPhone={lookup.info.consultation.institutionPhone} />;
+    const { institutionPhone, timeZone } = lookup.info.consultation;
+    return <JoinRoom auth={auth} forceTcp={forceTcp} institutionPhone={institutionPhone} timeZone={timeZone} />;
   }
   return (
     <div className={classes.page}>

@@ -23,6 +23,8 @@ export interface JoinRoomProps {
   auth: RoomAuth;
   forceTcp: boolean;
   institutionPhone: string | null;
+  /** The institution's time zone (the room's timer shows its times); the device's when unknown. */
+  timeZone?: string | undefined;
   /** The top bar; told whether the page is in the room (a staff page drops its links there). Default: the plain header. */
   header?: (inRoom: boolean) => ReactNode;
   /** Shown above the preview (a staff page: which consultation, the way back). */
@@ -41,7 +43,7 @@ export interface JoinRoomProps {
  * end. The client's link page and the staff room page both use it; only the way in
  * (`auth`) and the ends differ.
  */
-export function JoinRoom({ auth, forceTcp, institutionPhone, header, intro, onLeft, end }: JoinRoomProps) {
+export function JoinRoom({ auth, forceTcp, institutionPhone, timeZone, header, intro, onLeft, end }: JoinRoomProps) {
   const [client, setClient] = useState<RoomClient | null>(null);
   const [room, setRoom] = useState<RoomModule | null>(null);
   const [loadFailed, setLoadFailed] = useState(false);
@@ -97,9 +99,12 @@ export function JoinRoom({ auth, forceTcp, institutionPhone, header, intro, onLe
     <div className={inRoom ? classes.roomPage : classes.page}>
       {header ? header(inRoom) : <AppHeader />}
       <StatusLine status={state.status} visible={!ended} />
-      {client && room && inRoom && <room.RoomScreen client={client} state={state} />}
+      {client && room && inRoom && <room.RoomScreen client={client} state={state} timeZone={timeZone} />}
       {client && room && waiting && <room.WaitingRoom client={client} state={state} />}
-      {client && ended && !(left && onLeft) && (end ? end(state, rejoin) : <EndScreen state={state} onRejoin={rejoin} />)}
+      {client &&
+        ended &&
+        !(left && onLeft) &&
+        (end ? end(state, rejoin) : <EndScreen state={state} onRejoin={rejoin} institutionPhone={institutionPhone} />)}
       {!present && !waiting && !ended && (
         <>
           {intro}

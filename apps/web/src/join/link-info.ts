@@ -1,4 +1,5 @@
 import type { LinkInfo } from '@dp/protocol';
+import { linkDescribePath } from '@dp/protocol/link-page';
 
 export type LinkLookup =
   | { kind: 'ok'; info: LinkInfo }
@@ -13,12 +14,13 @@ export type LinkLookup =
   | { kind: 'unreachable' };
 
 /**
- * Asks the server what a link is for and when. Kept free of the protocol's zod schemas
- * (a type import only) so that the first screen stays small on a slow link.
+ * Asks the server what a link is for and when: the contract's `links.describe`. Kept free of
+ * the protocol's zod schemas (its zod-free copy of the address, and a type import) so that
+ * the first screen stays small on a slow link; the answer is checked by its shape only.
  */
 export async function lookUpLink(token: string): Promise<LinkLookup> {
   try {
-    const res = await fetch(`/api/links/${encodeURIComponent(token)}`, { signal: AbortSignal.timeout(15_000) });
+    const res = await fetch(`/api${linkDescribePath(token)}`, { signal: AbortSignal.timeout(15_000) });
     if (res.status === 404) return { kind: 'invalid' };
     if (res.status === 429) return { kind: 'rate_limited' };
     if (res.status === 410) {

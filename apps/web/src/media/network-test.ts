@@ -1,5 +1,5 @@
 import { Device, type types as ms } from 'mediasoup-client';
-import { MediaCapabilities, type DeviceCheckVerdict, type NetworkFigures, type RequestResult } from '@dp/protocol';
+import type { DeviceCheckVerdict, NetworkFigures, RequestResult } from '@dp/protocol';
 import {
   toMsRtpCapabilities,
   toMsRtpParameters,
@@ -8,6 +8,7 @@ import {
   toProtocolRtpParameters,
 } from '../room/ms-adapt.ts';
 import { RoomError } from '../room/room-error.ts';
+import { api } from '../staff/api.ts';
 import { connectRoomSocket, request, type RoomSocket } from '../room/signalling.ts';
 import { summariseProbe, type ProbeReading, type ProbeStatsEntry } from './network-stats.ts';
 
@@ -179,9 +180,7 @@ async function entries(t: ms.Transport): Promise<ProbeStatsEntry[]> {
 }
 
 async function loadDevice(signal?: AbortSignal): Promise<Device> {
-  const res = await fetch('/api/media/capabilities', { signal: signal ?? AbortSignal.timeout(10_000) });
-  if (!res.ok) throw new Error(`capabilities: ${res.status}`);
-  const { routerRtpCapabilities } = MediaCapabilities.parse(await res.json());
+  const { routerRtpCapabilities } = await api.call('media.capabilities', {}, {}, { timeoutMs: 10_000, ...(signal ? { signal } : {}) });
   const device = await Device.factory();
   await device.load({ routerRtpCapabilities: toMsRtpCapabilities(routerRtpCapabilities) });
   return device;

@@ -7,6 +7,7 @@ import {
   CameraIcon,
   CameraOffIcon,
   ChatIcon,
+  EndIcon,
   HandIcon,
   HeadphonesIcon,
   LeaveIcon,
@@ -81,6 +82,7 @@ function Action({
   busy = false,
   badge,
   expanded,
+  wide = false,
 }: {
   testId: string;
   label: string;
@@ -92,6 +94,8 @@ function Action({
   busy?: boolean;
   badge?: number;
   expanded?: boolean;
+  /** The long label only from laptop width up (below, `shortLabel`): «Завершить консультацию». */
+  wide?: boolean;
 }) {
   const { t } = useTranslation();
   return (
@@ -111,8 +115,8 @@ function Action({
       <span className={classes.text}>
         {shortLabel ? (
           <>
-            <span className={classes.long}>{label}</span>
-            <span className={classes.short}>{shortLabel}</span>
+            <span className={wide ? classes.longWide : classes.long}>{label}</span>
+            <span className={wide ? classes.shortWide : classes.short}>{shortLabel}</span>
           </>
         ) : (
           <span>{label}</span>
@@ -133,6 +137,8 @@ interface Props {
   onCamera: () => void;
   onAudioOnly: () => void;
   onLeave: () => void;
+  /** «Завершить консультацию» (asks first): given to the bar of those who may end it. */
+  onEnd?: () => void;
   onScreen?: () => void;
   onHand?: () => void;
   onStep?: () => void;
@@ -206,7 +212,20 @@ export function AudioOnlyToggle({ state: { local, pending }, onClick }: { state:
  * «Поднять руку» and gets a microphone (and camera) only with the floor; a curator steps
  * in and out; hosts and specialists may share a screen.
  */
-export function ControlBar({ state, onMic, onCamera, onAudioOnly, onLeave, onScreen, onHand, onStep, onPanel, panelOpen, unread }: Props) {
+export function ControlBar({
+  state,
+  onMic,
+  onCamera,
+  onAudioOnly,
+  onLeave,
+  onEnd,
+  onScreen,
+  onHand,
+  onStep,
+  onPanel,
+  panelOpen,
+  unread,
+}: Props) {
   const { t } = useTranslation();
   const { local, pending, self } = state;
   const plan = self ? mediaPlan(self.role, self.floor) : { mic: true, camera: true, screen: false };
@@ -215,6 +234,8 @@ export function ControlBar({ state, onMic, onCamera, onAudioOnly, onLeave, onScr
   const canShare = plan.screen && wideEnough && typeof navigator !== 'undefined' && Boolean(navigator.mediaDevices?.getDisplayMedia);
   const mayRaise = self !== null && hasPower(self.role, 'raise_hand') && self.floor === 'none';
   const stepper = self !== null && hasPower(self.role, 'step_in');
+  // The specialist, a webinar's host, a dyad's curator: «Завершить» beside «Выйти».
+  const mayEnd = self !== null && hasPower(self.role, 'end') && onEnd !== undefined;
 
   const items: ReactNode[] = [];
   if (stepper && onStep) {
@@ -281,9 +302,31 @@ export function ControlBar({ state, onMic, onCamera, onAudioOnly, onLeave, onScr
       />,
     );
   }
+  // With «Завершить» beside it, «Выйти» (one may come back) is the plain one: one red button ends for everyone.
   items.push(
-    <Action key="leave" testId="leave-button" label={t('room.controls.leave')} icon={<LeaveIcon />} tone="danger" onClick={onLeave} />,
+    <Action
+      key="leave"
+      testId="leave-button"
+      label={t('room.controls.leave')}
+      icon={<LeaveIcon />}
+      tone={mayEnd ? 'plain' : 'danger'}
+      onClick={onLeave}
+    />,
   );
+  if (mayEnd) {
+    items.push(
+      <Action
+        key="end"
+        testId="end-button"
+        label={t('room.controls.end')}
+        shortLabel={t('room.controls.endShort')}
+        icon={<EndIcon />}
+        tone="danger"
+        wide
+        onClick={onEnd}
+      />,
+    );
+  }
 
   // On a phone up to five fit in one row; more wrap into two even rows.
   const cols = items.length <= 5 ? items.length : Math.ceil(items.length / 2);
@@ -293,6 +336,8 @@ export function ControlBar({ state, onMic, onCamera, onAudioOnly, onLeave, onScr
         role="toolbar"
         aria-label={t('room.controls.toolbar')}
         className={classes.grid}
+        // Seven buttons or more (a specialist who may share a screen and end): icons above the words, as on a phone.
+        data-dense={items.length >= 7 || undefined}
         style={{ '--cols': cols, '--n': items.length } as never}
       >
         {items}

@@ -1,8 +1,9 @@
-import { Button, Container, Paper, Stack, Text, Title } from '@mantine/core';
+import { Button, Container, List, Paper, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import bigButton from '../ui/BigButton.module.css';
-import { RefreshIcon } from '../ui/icons.tsx';
+import { PhoneIcon, RefreshIcon } from '../ui/icons.tsx';
+import { telHref, tookPlace } from './end-next.ts';
 import { isRetryable } from './room-error.ts';
 import type { RoomState } from './room-state.ts';
 
@@ -37,22 +38,80 @@ export function contentFor(state: RoomState): EndContent {
 }
 
 /**
+ * THE PLACE FOR THE FEEDBACK FORM (DOMAIN.md «Анкета»: marks 1–5 on the consultation's
+ * quality, comfort, the recommendations' clarity …). The form and where its answers go are
+ * not built yet: until then this renders an empty, hidden mark in the page — never a form
+ * that would send nowhere. The form goes here, for the consultation `consultationId`.
+ */
+export function FeedbackSlot({ consultationId }: { consultationId: string | null }) {
+  return <div hidden data-testid="feedback-slot" data-consultation={consultationId ?? undefined} />;
+}
+
+/** The client's end of a consultation that took place: thanks, what happens next, the institution's phone. */
+function NextSteps({ state, institutionPhone }: { state: RoomState; institutionPhone: string | null }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="sm" data-testid="end-next">
+      <Title order={2} size="h3">
+        {t('end.nextTitle')}
+      </Title>
+      <List size="lg" spacing="xs">
+        <List.Item>{t('end.nextMaterials')}</List.Item>
+        <List.Item>{t('end.nextFeedback')}</List.Item>
+      </List>
+      <FeedbackSlot consultationId={state.room?.id ?? null} />
+      <CallInstitution institutionPhone={institutionPhone} />
+      <Text size="lg">{t('end.canClose')}</Text>
+    </Stack>
+  );
+}
+
+/** «Остались вопросы? Позвоните в учреждение» with the number as a large button that dials it. */
+function CallInstitution({ institutionPhone }: { institutionPhone: string | null }) {
+  const { t } = useTranslation();
+  if (!institutionPhone) return <Text size="lg">{t('end.noPhone')}</Text>;
+  return (
+    <Stack gap={6}>
+      <Text size="lg">{t('end.phone')}</Text>
+      <Button
+        component="a"
+        href={telHref(institutionPhone)}
+        size="xl"
+        variant="light"
+        leftSection={<PhoneIcon />}
+        fullWidth
+        classNames={bigButton}
+        data-testid="end-phone"
+      >
+        {institutionPhone}
+      </Button>
+    </Stack>
+  );
+}
+
+/**
  * After leaving, after the room closed, or when joining failed: what happened and what to
- * do. A staff page passes its own `content` and its way back (`children`).
+ * do. A staff page passes its own `content` and its way back (`children`); the client's
+ * page passes the institution's phone, and after a consultation that took place the screen
+ * says what happens next.
  */
 export function EndScreen({
   state,
   onRejoin,
   content,
   children,
+  institutionPhone = null,
 }: {
   state: RoomState;
   onRejoin: () => void;
   content?: EndContent;
   children?: ReactNode;
+  institutionPhone?: string | null;
 }) {
   const { t } = useTranslation();
   const c = content ?? contentFor(state);
+  // The client's screen (a staff page brings its own content): what next, whom to call.
+  const client = content === undefined;
   return (
     <Container size={620} px="sm" py="xl" component="main" w="100%">
       <Paper
@@ -72,6 +131,8 @@ export function EndScreen({
               {t(c.action)}
             </Button>
           )}
+          {client && tookPlace(state) && <NextSteps state={state} institutionPhone={institutionPhone} />}
+          {client && state.phase === 'closed' && !tookPlace(state) && <CallInstitution institutionPhone={institutionPhone} />}
           {children}
         </Stack>
       </Paper>

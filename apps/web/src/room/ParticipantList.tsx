@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { CameraIcon, CameraOffIcon, HandIcon, MicIcon, MicOffIcon, ScreenIcon } from '../ui/icons.tsx';
 import { peerLabel, roleLabel } from './peer-label.ts';
 import { orderParticipants } from './room-state.ts';
-import type { RoomActions } from './RoomScreen.tsx';
+import type { RoomActions } from './room-actions.ts';
 import classes from './SidePanel.module.css';
 
 interface Props {

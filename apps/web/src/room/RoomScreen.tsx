@@ -7,6 +7,8 @@ import { SelfView } from '../ui/SelfView.tsx';
 import { MicIcon, ScreenIcon } from '../ui/icons.tsx';
 import { ControlBar } from './ControlBar.tsx';
 import { CuratorIndicator } from './CuratorIndicator.tsx';
+import { EndConsultationDialog } from './EndConsultationDialog.tsx';
+import { actionsOf, type RoomActions } from './room-actions.ts';
 import type { RoomClient } from './room-client.ts';
 import { mediaPlan } from './media-plan.ts';
 import type { RoomState } from './room-state.ts';
@@ -17,57 +19,12 @@ import { TimeLeft } from './TimeLeft.tsx';
 import { WaitingList } from './WaitingList.tsx';
 import classes from './RoomScreen.module.css';
 
-export interface RoomActions {
-  toggleMic: () => void;
-  toggleCamera: () => void;
-  setAudioOnly: (on: boolean) => void;
-  leave: () => void;
-  noteFirstFrame: () => void;
-  startScreenShare: () => void;
-  stopScreenShare: () => void;
-  admit: (peerId: string) => void;
-  decline: (peerId: string) => void;
-  raiseHand: (raised: boolean) => void;
-  /** `showName`: the other attendees see the speaker by name (else «Участник N»). */
-  grantFloor: (peerId: string, camera: boolean, showName: boolean) => void;
-  revokeFloor: (peerId: string) => void;
-  mutePeer: (peerId: string) => void;
-  removePeer: (peerId: string) => void;
-  stepIn: () => void;
-  stepOut: () => void;
-  sendChat: (text: string, question: boolean) => Promise<boolean>;
-  markAnswered: (messageId: string) => void;
-  postMaterial: (title: string, url: string) => Promise<boolean>;
-}
-
-export function actionsOf(client: RoomClient): RoomActions {
-  return {
-    toggleMic: () => void client.toggleMic(),
-    toggleCamera: () => void client.toggleCamera(),
-    setAudioOnly: (on) => void client.setAudioOnly(on),
-    leave: () => void client.leave(),
-    noteFirstFrame: () => client.noteFirstFrame(),
-    startScreenShare: () => void client.startScreenShare(),
-    stopScreenShare: () => void client.stopScreenShare(),
-    admit: (id) => void client.admit(id),
-    decline: (id) => void client.decline(id),
-    raiseHand: (raised) => void client.raiseHand(raised),
-    grantFloor: (id, camera, showName) => void client.grantFloor(id, camera, showName),
-    revokeFloor: (id) => void client.revokeFloor(id),
-    mutePeer: (id) => void client.mutePeer(id),
-    removePeer: (id) => void client.removePeer(id),
-    stepIn: () => void client.stepIn(),
-    stepOut: () => void client.stepOut(),
-    sendChat: (text, question) => client.sendChat(text, question),
-    markAnswered: (id) => void client.markAnswered(id),
-    postMaterial: (title, url) => client.postMaterial(title, url),
-  };
-}
+export type { RoomActions } from './room-actions.ts';
 
 /** The room (once let in): the stage, the side panel, the controls. */
-export function RoomScreen({ client, state }: { client: RoomClient; state: RoomState }) {
+export function RoomScreen({ client, state, timeZone }: { client: RoomClient; state: RoomState; timeZone?: string | undefined }) {
   const [actions] = useState(() => actionsOf(client));
-  return <RoomView state={state} actions={actions} />;
+  return <RoomView state={state} actions={actions} timeZone={timeZone} />;
 }
 
 /** Wide enough for the side panel beside the stage; narrower screens open it as a drawer. */
@@ -92,7 +49,8 @@ function useWhenIdle(): boolean {
   return idle;
 }
 
-export function RoomView({ state, actions }: { state: RoomState; actions: RoomActions }) {
+/** `timeZone`: the institution's, for the timer's clock times (else the device's). */
+export function RoomView({ state, actions, timeZone }: { state: RoomState; actions: RoomActions; timeZone?: string | undefined }) {
   const { t } = useTranslation();
   const wide = useMediaQuery(WIDE, typeof window !== 'undefined' ? window.matchMedia(WIDE).matches : true, {
     getInitialValueInEffect: false,
@@ -126,6 +84,9 @@ export function RoomView({ state, actions }: { state: RoomState; actions: RoomAc
   const selfCorner = plan.camera;
   const onAir = self?.role === 'attendee' && self.floor !== 'none';
 
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const mayEnd = role !== undefined && hasPower(role, 'end');
+
   const panelReady = useWhenIdle();
   const panel = panelReady ? <SidePanel state={state} actions={actions} records={records} tab={tab} onTab={setTab} /> : null;
 
@@ -151,9 +112,9 @@ export function RoomView({ state, actions }: { state: RoomState; actions: RoomAc
             selfAudioOnly={state.local.audioOnly}
             onFirstFrame={onFirstFrame}
           />
-          {state.room?.endsAt && (
+          {(state.room?.bookedEndsAt || state.room?.endsAt) && (
             <div className={classes.timeLeft}>
-              <TimeLeft endsAt={state.room.endsAt} />
+              <TimeLeft bookedEndsAt={state.room.bookedEndsAt} endsAt={state.room.endsAt} {...(timeZone ? { timeZone } : {})} />
             </div>
           )}
           {sharing && (
@@ -193,6 +154,7 @@ export function RoomView({ state, actions }: { state: RoomState; actions: RoomAc
         onCamera={actions.toggleCamera}
         onAudioOnly={() => actions.setAudioOnly(!state.local.audioOnly)}
         onLeave={actions.leave}
+        {...(mayEnd ? { onEnd: () => setConfirmEnd(true) } : {})}
         onScreen={sharing ? actions.stopScreenShare : actions.startScreenShare}
         onHand={() => actions.raiseHand(!self?.hand)}
         onStep={self?.floor === 'none' ? actions.stepIn : actions.stepOut}
@@ -200,6 +162,7 @@ export function RoomView({ state, actions }: { state: RoomState; actions: RoomAc
         panelOpen={panelOpen}
         unread={unread}
       />
+      {mayEnd && <EndConsultationDialog opened={confirmEnd} onClose={() => setConfirmEnd(false)} onConfirm={actions.endConsultation} />}
       {!wide && (
         <Drawer
           opened={panelOpen}

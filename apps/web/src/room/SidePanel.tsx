@@ -5,7 +5,7 @@ import { ChatPanel, MaterialsPanel, QuestionsPanel } from './ChatPanel.tsx';
 import { ParticipantList } from './ParticipantList.tsx';
 import { NotesPanel, RegistryPanel } from './RecordsPanels.tsx';
 import { materialsOf, questionsOf, type RoomState } from './room-state.ts';
-import type { RoomActions } from './RoomScreen.tsx';
+import type { RoomActions } from './room-actions.ts';
 import type { Resource } from './staff-records.ts';
 import classes from './SidePanel.module.css';
 

@@ -61,7 +61,8 @@ export interface RoomState {
   /** Null before the first join has been answered. */
   admission: Admission | null;
   self: PeerInfo | null;
-  room: { id: string; kind: RoomKind; endsAt: string | null } | null;
+  /** `endsAt`: the hard cap (the room closes then); `bookedEndsAt`: the end the consultation was booked for. */
+  room: { id: string; kind: RoomKind; endsAt: string | null; bookedEndsAt: string | null } | null;
   /** The other participants this browser may see. */
   peers: PeerInfo[];
   remote: Record<string, RemoteMedia>;

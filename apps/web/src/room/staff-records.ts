@@ -1,15 +1,6 @@
-import {
-  ConsultationNote,
-  ConsultationNoteList,
-  Registry,
-  RegistryEntry,
-  SessionInfo,
-  type ConsultationNote as Note,
-  type Registry as RegistryT,
-  type RoomRole,
-} from '@dp/protocol';
+import type { ConsultationNote as Note, Registry as RegistryT, RoomRole } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, request, setCsrfToken } from '../staff/api.ts';
+import { api, ApiError, setCsrfToken } from '../staff/api.ts';
 
 // The staff's records of a consultation, read from the room page: the group registry with
 // the host's notes, and the curator's (or specialist's) private notes. Staff open the room
@@ -20,7 +11,7 @@ let sessionProbe: Promise<boolean> | null = null;
 
 /** Reads the staff session once: its CSRF token is what lets the panels write. */
 function staffSession(): Promise<boolean> {
-  sessionProbe ??= api.get('/auth/session', { schema: SessionInfo, public: true }).then(
+  sessionProbe ??= api.call('auth.session', {}, {}, { public: true }).then(
     (info) => {
       setCsrfToken(info.csrfToken);
       return true;
@@ -38,22 +29,16 @@ export function isUnavailable(e: unknown): boolean {
   return e instanceof ApiError && (e.status === 401 || e.status === 403 || e.status === 404);
 }
 
-const base = (consultationId: string) => `/consultations/${encodeURIComponent(consultationId)}`;
-
 export const recordsApi = {
-  registry: (consultationId: string) => api.get(`${base(consultationId)}/registry`, { schema: Registry, public: true }),
+  registry: (consultationId: string) => api.call('consultations.registry', { consultationId }, {}, { public: true }),
   async saveRegistryNote(consultationId: string, participantId: string, note: string) {
     await staffSession();
-    return request('PUT', `${base(consultationId)}/participants/${encodeURIComponent(participantId)}/note`, {
-      body: { note },
-      schema: RegistryEntry,
-      public: true,
-    });
+    return api.call('consultations.registry_note', { consultationId, participantId }, { note }, { public: true });
   },
-  notes: (consultationId: string) => api.get(`${base(consultationId)}/notes`, { schema: ConsultationNoteList, public: true }),
+  notes: (consultationId: string) => api.call('consultations.notes_list', { consultationId }, {}, { public: true }),
   async addNote(consultationId: string, body: string) {
     await staffSession();
-    return api.post(`${base(consultationId)}/notes`, { body }, { schema: ConsultationNote, public: true });
+    return api.call('consultations.notes_create', { consultationId }, { body }, { public: true });
   },
 };
 

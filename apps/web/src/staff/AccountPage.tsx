@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Group, Modal, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { SessionInfo, SessionList, SignedOut, type SessionSummary } from '@dp/protocol';
+import { grantOf, type SessionInfo, type SessionSummary } from '@dp/protocol';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
@@ -96,7 +96,8 @@ function TotpSection() {
   const [settingUp, setSettingUp] = useState(false);
   const [disabling, setDisabling] = useState(false);
   const enabled = session.user.totpEnabled;
-  const admin = session.user.role === 'admin';
+  // An admin's second factor is required: the matrix grants turning it off to the other roles only.
+  const required = grantOf('account.totp_disable', session.user.role) === null;
   return (
     <Section title={t('staff.totp.title')} testId="account-totp">
       <Group gap="sm">
@@ -106,7 +107,7 @@ function TotpSection() {
       </Group>
       <Text>{t('staff.totp.text')}</Text>
       {enabled ? (
-        admin ? (
+        required ? (
           <Text c="gray.7">{t('staff.totp.adminRequired')}</Text>
         ) : (
           <Button variant="default" size="md" onClick={() => setDisabling(true)} className={classes.mainAction} data-testid="totp-disable">
@@ -141,7 +142,7 @@ function DisableTotpModal({ opened, onClose, onDone }: { opened: boolean; onClos
   const submit = async ({ password }: { password: string }) => {
     setBusy(true);
     try {
-      onDone(await api.post('/account/totp/disable', { password }, { schema: SessionInfo }));
+      onDone(await api.call('account.totp_disable', {}, { password }));
       notifications.show({ color: 'teal', message: t('staff.totp.disabled') });
       form.reset();
     } catch (e) {
@@ -186,10 +187,10 @@ function PasswordSection() {
   const submit = async (v: typeof form.values) => {
     setBusy(true);
     try {
-      const { signedOut } = await api.post(
-        '/account/password',
+      const { signedOut } = await api.call(
+        'account.change_password',
+        {},
         { currentPassword: v.currentPassword, newPassword: v.newPassword },
-        { schema: SignedOut },
       );
       form.reset();
       notifications.show({
@@ -239,7 +240,7 @@ function SessionsSection() {
   const [busyAll, setBusyAll] = useState(false);
 
   const load = useCallback(() => {
-    api.get('/account/sessions', { schema: SessionList }).then(
+    api.call('account.sessions', {}).then(
       (l) => {
         setSessions([...l.sessions].sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt.localeCompare(a.lastSeenAt)));
         setError(null);
@@ -252,7 +253,7 @@ function SessionsSection() {
   const end = async (id: string) => {
     setEnding(id);
     try {
-      await api.delete(`/account/sessions/${encodeURIComponent(id)}`, { schema: SignedOut });
+      await api.call('account.end_session', { sessionId: id });
       notifications.show({ color: 'teal', message: t('staff.sessions.ended') });
       load();
     } catch (e) {

@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { AuditList, StaffList, type AuditEventView, type StaffMember } from '@dp/protocol';
+import { staffRolesGranted, type AuditEventView, type StaffMember } from '@dp/protocol';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from './api.ts';
@@ -50,10 +50,13 @@ const ACTION_GROUPS = [
 ] as const;
 const PAGE = 50;
 
+/** Who reads the audit log: the roles the matrix grants `audit.list`. */
+const AUDIT_ROLES = staffRolesGranted('audit.list');
+
 /** `/admin/audit` — who did what, newest first. */
 export function AdminAuditPage() {
   return (
-    <StaffPage roles={['admin']} size={1280}>
+    <StaffPage roles={AUDIT_ROLES} size={1280}>
       <Audit />
     </StaffPage>
   );
@@ -84,7 +87,7 @@ function Audit() {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    api.get('/staff', { schema: StaffList }).then(
+    api.call('staff.list_department', {}).then(
       (l) => setStaff([...l.staff].sort((a, b) => a.displayName.localeCompare(b.displayName, 'ru'))),
       (e: unknown) => setError(errorText(t, e)),
     );
@@ -95,17 +98,18 @@ function Audit() {
     async (before: string | null) => {
       setBusy(true);
       try {
-        const page = await api.get('/audit', {
-          schema: AuditList,
-          query: {
-            actorId: filters.actorId,
-            action: filters.action,
+        const page = await api.call(
+          'audit.list',
+          {},
+          {
+            actorId: filters.actorId ?? undefined,
+            action: filters.action ?? undefined,
             from: dayStart(filters.from),
             to: dayStart(filters.to, 1),
-            before,
+            before: before ?? undefined,
             limit: PAGE,
           },
-        });
+        );
         setEvents((old) => (before && old ? [...old, ...page.events] : page.events));
         setNextBefore(page.nextBefore);
         setError(null);

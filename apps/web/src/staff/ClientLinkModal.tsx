@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Loader, Modal, NativeSelect, Stack, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { ParticipantLinkView, type Participant } from '@dp/protocol';
+import type { Participant, ParticipantLinkView } from '@dp/protocol';
 import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -57,7 +57,6 @@ export function ClientLinkModal({
     setConfirming(false);
   }, [participantId]);
 
-  const path = who ? `/consultations/${consultationId}/participants/${who}/link` : null;
   const failure = useCallback(
     (e: unknown) =>
       errorText(t, e, {
@@ -71,23 +70,23 @@ export function ClientLinkModal({
   );
 
   useEffect(() => {
-    if (!path) return;
+    if (!who) return;
     let cancelled = false;
     setLoad({ kind: 'loading' });
-    api.get(path, { schema: ParticipantLinkView }).then(
+    api.call('consultations.show_link', { consultationId, participantId: who }).then(
       (link) => !cancelled && setLoad({ kind: 'ok', link, fresh: false }),
       (e: unknown) => !cancelled && setLoad({ kind: 'error', text: failure(e) }),
     );
     return () => {
       cancelled = true;
     };
-  }, [path, failure]);
+  }, [consultationId, who, failure]);
 
   const rotate = async () => {
-    if (!path) return;
+    if (!who) return;
     setRotating(true);
     try {
-      const link = await api.post(path, {}, { schema: ParticipantLinkView });
+      const link = await api.call('consultations.rotate_link', { consultationId, participantId: who }, {});
       setLoad({ kind: 'ok', link, fresh: true });
       // The new link (and its «это новая ссылка») is at the top: bring it into view.
       requestAnimationFrame(() => top.current?.scrollIntoView({ block: 'start', behavior: 'smooth' }));

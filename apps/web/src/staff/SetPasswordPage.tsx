@@ -1,6 +1,6 @@
 import { Alert, Button, Paper, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { PASSWORD_MIN, PasswordLinkInfo, PasswordSet, type PasswordLinkInfo as LinkInfo } from '@dp/protocol';
+import { PASSWORD_MIN, type PasswordLinkInfo as LinkInfo } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
@@ -20,11 +20,10 @@ export function SetPasswordPage() {
   const [lookup, setLookup] = useState<Lookup>({ kind: 'loading' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const path = `/auth/password-links/${encodeURIComponent(token)}`;
 
   const load = useCallback(() => {
     setLookup({ kind: 'loading' });
-    api.get(path, { schema: PasswordLinkInfo, public: true }).then(
+    api.call('auth.password_link', { token }).then(
       (info) => setLookup({ kind: 'ok', info }),
       (e: unknown) =>
         setLookup(
@@ -33,7 +32,7 @@ export function SetPasswordPage() {
             : { kind: 'error', message: errorText(t, e) },
         ),
     );
-  }, [path, t]);
+  }, [token, t]);
   useEffect(load, [load]);
 
   const form = useForm({
@@ -69,7 +68,7 @@ export function SetPasswordPage() {
     setBusy(true);
     setError(null);
     try {
-      const { email } = await api.post(path, { password: values.password }, { schema: PasswordSet, public: true });
+      const { email } = await api.call('auth.set_password', { token }, { password: values.password });
       navigate(`/sign-in?${new URLSearchParams({ email, set: '1' }).toString()}`, { replace: true });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'link_invalid') setLookup({ kind: 'invalid' });

@@ -1,5 +1,6 @@
 import { Alert, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { Email, TotpCode } from '@dp/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
@@ -7,8 +8,6 @@ import { ApiError } from './api.ts';
 import { errorText, safeNext } from './format.ts';
 import { PublicStaffPage } from './StaffPage.tsx';
 import { PageLoader, useSession } from './session.tsx';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * `/sign-in`: e-mail, password and — for accounts with an authenticator app — its code, sent
@@ -30,9 +29,10 @@ export function SignInPage() {
     initialValues: { email: search.get('email') ?? '', password: '', code: '' },
     transformValues: (v) => ({ email: v.email.trim(), password: v.password, code: v.code.replace(/\s/g, '') }),
     validate: {
-      email: (v) => (v.trim() === '' ? t('staff.validation.emailRequired') : EMAIL.test(v.trim()) ? null : t('staff.validation.email')),
+      email: (v) =>
+        v.trim() === '' ? t('staff.validation.emailRequired') : Email.safeParse(v.trim()).success ? null : t('staff.validation.email'),
       password: (v) => (v === '' ? t('staff.validation.passwordRequired') : null),
-      code: (v) => (v.replace(/\s/g, '') === '' || /^\d{6}$/.test(v.replace(/\s/g, '')) ? null : t('staff.validation.code')),
+      code: (v) => (v.replace(/\s/g, '') === '' || TotpCode.safeParse(v.replace(/\s/g, '')).success ? null : t('staff.validation.code')),
     },
   });
 

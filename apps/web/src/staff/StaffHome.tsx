@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { ConsultationList, InstitutionList, isLead, type Consultation, type ConsultationState, type Institution } from '@dp/protocol';
+import { isLead, mayJoin, mayReportFailure, type Consultation, type ConsultationState, type Institution } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -84,15 +84,12 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
   const load = useCallback(async () => {
     try {
       const [institutions, consultations] = await Promise.all([
-        api.get('/institutions', { schema: InstitutionList }),
+        api.call('institutions.list', {}),
         (() => {
           const from = new Date();
           from.setHours(0, 0, 0, 0);
           const to = new Date(from.getTime() + WEEKS_AHEAD * 7 * DAY);
-          return api.get(`/institutions/${institutionId}/consultations`, {
-            schema: ConsultationList,
-            query: { from: from.toISOString(), to: to.toISOString() },
-          });
+          return api.call('consultations.list', { institutionId }, { from: from.toISOString(), to: to.toISOString() });
         })(),
       ]);
       setInstitution(institutions.institutions.find((i) => i.id === institutionId) ?? null);
@@ -109,7 +106,7 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
   const reportFailure = async (c: Consultation) => {
     setReporting(true);
     try {
-      await api.post(`/consultations/${c.id}/technical-failure`, {});
+      await api.call('consultations.technical_failure', { consultationId: c.id }, {});
       setFailing(null);
       await load();
     } catch (e) {
@@ -154,16 +151,16 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
           {list.map((c) => {
             // Staff enter the room signed in (the staff room route), in their own lead role.
             const takesPart = c.participants.some((p) => p.staffUserId === session.user.id && isLead(p.role));
-            const live = c.state === 'open' || c.state === 'live' || c.state === 'precheck';
+            // The lifecycle's rules (packages/protocol/src/lifecycle.ts), as the server applies them.
+            const facts = { start: new Date(c.start), state: c.state, endedAt: c.endedAt ? new Date(c.endedAt) : null };
+            const entry = mayJoin(facts, 'staff', new Date());
+            const live = entry.ok;
             // Clients' links, for those who hand them over (the server says who: the booker, the
             // responsible social worker, the head) while the consultation is ahead.
             const clients = c.participants.filter((p) => isClientRole(p.role));
-            const handsLinks = c.handsOverLinks && clients.length > 0 && (live || c.state === 'planned');
-            // Before the start, a specialist of the consultation (or the head) may report that the equipment failed.
-            const mayReport =
-              (c.state === 'precheck' || c.state === 'open') &&
-              !c.technicalFailureAt &&
-              (c.specialistIds.includes(session.user.id) || session.user.role === 'head');
+            const handsLinks = c.handsOverLinks && clients.length > 0 && (live || (!entry.ok && entry.code === 'not_open_yet'));
+            // Before a client came, a specialist of the consultation (or the head) may report that the equipment failed.
+            const mayReport = mayReportFailure(c.state) && (c.specialistIds.includes(session.user.id) || session.user.role === 'head');
             return (
               <Paper
                 key={c.id}
@@ -192,7 +189,7 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
                     <Badge size="lg" variant="light" color={STATE_COLOR[c.state]} data-testid="consultation-state">
                       {t(`staff.states.${c.state}`)}
                     </Badge>
-                    {c.technicalFailureAt ? (
+                    {c.state === 'failed' ? (
                       <Badge size="lg" variant="light" color="red" data-testid="technical-failure-reported">
                         {t('staff.home.failureReported')}
                       </Badge>

@@ -1,5 +1,5 @@
 import { ActionIcon, Button, Container, Group, Menu, Text, type ContainerProps } from '@mantine/core';
-import type { StaffRole } from '@dp/protocol';
+import { grantOf, type Action, type StaffRole } from '@dp/protocol';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
@@ -8,17 +8,16 @@ import { LeaveIcon, PersonIcon } from '../ui/icons.tsx';
 import { RequireStaff, useSession } from './session.tsx';
 import classes from './StaffPage.module.css';
 
+/** The sections besides the start page and profile, each shown to the roles the permission matrix grants its action. */
+const SECTIONS = [
+  { to: '/admin/staff', label: 'staff.nav.staff', action: 'staff.create' },
+  { to: '/admin/audit', label: 'staff.nav.audit', action: 'audit.list' },
+  { to: '/admin/health', label: 'health.nav', action: 'health.rooms' },
+] as const satisfies readonly { to: string; label: string; action: Action }[];
+
 /** What a role may open besides its start page and profile (the start page lists them too). */
 export function sectionsOf(role: StaffRole): { to: string; label: string }[] {
-  return role === 'admin'
-    ? [
-        { to: '/admin/staff', label: 'staff.nav.staff' },
-        { to: '/admin/audit', label: 'staff.nav.audit' },
-        { to: '/admin/health', label: 'health.nav' },
-      ]
-    : role === 'head'
-      ? [{ to: '/admin/health', label: 'health.nav' }]
-      : [];
+  return SECTIONS.filter((s) => grantOf(s.action, role) !== null).map(({ to, label }) => ({ to, label }));
 }
 
 /** The header's right side: the user's name, «Мой профиль», «Выйти» (one menu on narrow screens). */

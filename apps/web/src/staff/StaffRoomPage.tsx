@@ -1,7 +1,7 @@
 import { Button, Container, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { Consultation, InstitutionList, isLead, type StaffRole } from '@dp/protocol';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { isLead, type Consultation, type StaffRole } from '@dp/protocol';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { JoinRoom } from '../join/JoinRoom.tsx';
@@ -20,8 +20,8 @@ const ROOM_ROLES: readonly StaffRole[] = ['head', 'specialist', 'social_worker']
 /**
  * `/staff/room/:consultationId` — a member of staff's way into a consultation's room: the
  * session cookie and the consultation's id, never a link (links are the clients'). The
- * same preview, device check and room screens as the client's link page; leaving goes
- * back to the consultations.
+ * same preview, device check and room screens as the client's link page; leaving, or the
+ * consultation ending («Завершить консультацию»), goes back to the consultations.
  */
 export function StaffRoomPage() {
   const { session } = useSession();
@@ -48,10 +48,10 @@ function StaffRoom({ userId }: { userId: string }) {
 
   useEffect(() => {
     let cancelled = false;
-    api.get(`/consultations/${encodeURIComponent(consultationId)}`, { schema: Consultation }).then(
+    api.call('consultations.get', { consultationId }).then(
       async (consultation) => {
         // Times are the institution's, as on «Мои консультации» (a specialist may work from another zone).
-        const institutions = await api.get('/institutions', { schema: InstitutionList }).catch(() => null);
+        const institutions = await api.call('institutions.list', {}).catch(() => null);
         const timeZone = institutions?.institutions.find((i) => i.id === consultation.institutionId)?.calendar.timeZone;
         if (!cancelled) setSummary({ kind: 'ok', consultation, timeZone });
       },
@@ -72,6 +72,12 @@ function StaffRoom({ userId }: { userId: string }) {
     void navigate('/staff');
   }, [navigate, t]);
 
+  // Ended (by this member of staff or another): back to «Мои консультации», which now shows it ended.
+  const onEnded = useCallback(() => {
+    notifications.show({ color: 'teal', message: t('staff.room.endedNotice'), autoClose: 8000 });
+    void navigate('/staff');
+  }, [navigate, t]);
+
   const takesPart = summary.kind !== 'ok' || summary.consultation.participants.some((p) => p.staffUserId === userId && isLead(p.role));
   if (summary.kind === 'missing' || !takesPart) return <NotInRoom />;
 
@@ -81,6 +87,7 @@ function StaffRoom({ userId }: { userId: string }) {
       auth={auth}
       forceTcp={forceTcp}
       institutionPhone={null}
+      timeZone={summary.kind === 'ok' ? summary.timeZone : undefined}
       // In the room the title is no link: one slip of the finger would drop the conversation.
       header={(inRoom) => <AppHeader {...(inRoom ? {} : { homeHref: '/staff' })} />}
       intro={
@@ -90,20 +97,35 @@ function StaffRoom({ userId }: { userId: string }) {
         />
       }
       onLeft={onLeft}
-      end={(state, rejoin) => (
-        <EndScreen state={state} onRejoin={rejoin} content={staffEndContent(state)}>
-          {state.phase === 'failed' && state.error === 'unauthenticated' && (
-            <Button component={Link} to={`/sign-in?next=${encodeURIComponent(next)}`} size="xl" fullWidth data-testid="room-sign-in">
-              {t('staff.room.signIn')}
+      end={(state, rejoin) =>
+        state.phase === 'closed' && state.closedReason === 'ended' ? (
+          <GoBack onGo={onEnded} />
+        ) : (
+          <EndScreen state={state} onRejoin={rejoin} content={staffEndContent(state)}>
+            {state.phase === 'failed' && state.error === 'unauthenticated' && (
+              <Button component={Link} to={`/sign-in?next=${encodeURIComponent(next)}`} size="xl" fullWidth data-testid="room-sign-in">
+                {t('staff.room.signIn')}
+              </Button>
+            )}
+            <Button component={Link} to="/staff" size="lg" variant="default" fullWidth data-testid="room-back">
+              {t('staff.room.back')}
             </Button>
-          )}
-          <Button component={Link} to="/staff" size="lg" variant="default" fullWidth data-testid="room-back">
-            {t('staff.room.back')}
-          </Button>
-        </EndScreen>
-      )}
+          </EndScreen>
+        )
+      }
     />
   );
+}
+
+/** Leaves the room page at once (once, even when React runs the effect twice in development). */
+function GoBack({ onGo }: { onGo: () => void }) {
+  const gone = useRef(false);
+  useEffect(() => {
+    if (gone.current) return;
+    gone.current = true;
+    onGo();
+  }, [onGo]);
+  return null;
 }
 
 /** What the end screen says to a member of staff where the client's wording would not fit. */

@@ -1,5 +1,5 @@
 import { Alert, Button, Code, Group, Image, List, Stack, Text } from '@mantine/core';
-import { SessionInfo, TotpSetup } from '@dp/protocol';
+import type { SessionInfo, TotpSetup } from '@dp/protocol';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from './api.ts';
@@ -29,7 +29,7 @@ export function TotpSetupPanel({ autoStart = false, onEnabled }: { autoStart?: b
     setBusy(true);
     setError(null);
     try {
-      setSetup(await api.post('/account/totp/setup', {}, { schema: TotpSetup }));
+      setSetup(await api.call('account.totp_setup', {}, {}));
       setCode('');
     } catch (e) {
       setError(errorText(t, e));
@@ -55,7 +55,7 @@ export function TotpSetupPanel({ autoStart = false, onEnabled }: { autoStart?: b
     setBusy(true);
     setCodeError(null);
     try {
-      const info = await api.post('/account/totp/enable', { code }, { schema: SessionInfo });
+      const info = await api.call('account.totp_enable', {}, { code });
       update(info);
       onEnabled(info);
     } catch (err) {

@@ -1,8 +1,23 @@
-import { CSRF_HEADER, type ApiErrorCode } from '@dp/protocol';
+import {
+  CSRF_HEADER,
+  contract,
+  grantOf,
+  pathOf,
+  type ApiErrorCode,
+  type BodyOf,
+  type Contract,
+  type Operation,
+  type OperationName,
+  type ParamsOf,
+  type QueryOf,
+  type ResponseOf,
+} from '@dp/protocol';
 
-// The staff REST API (/api) from the browser: same origin, the session in an httpOnly
-// cookie, the session's CSRF token in a header on every state-changing request, and one
-// error shape ({ error: { code, message, details? } }) turned into an ApiError.
+// The REST API (/api) from the browser, by the contract's operation names only (no path is
+// written in apps/web/src; api-paths.test.ts keeps it so): same origin, the session in an
+// httpOnly cookie, the session's CSRF token in a header on every state-changing request, the
+// answer checked against the operation's response schema, and one error shape
+// ({ error: { code, message, details? } }) turned into an ApiError.
 
 /** The server's codes plus what can go wrong before an answer arrives. */
 export type ClientErrorCode = ApiErrorCode | 'network' | 'timeout' | 'bad_response';
@@ -25,11 +40,6 @@ export class ApiError extends Error {
   }
 }
 
-/** Anything with zod's `parse` (the protocol's schemas): the answer is checked against it. */
-export interface Parser<T> {
-  parse(data: unknown): T;
-}
-
 let csrfToken: string | null = null;
 
 /** The session provider keeps this in step with the current session. */
@@ -50,46 +60,85 @@ export function onSessionProblem(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
-export type Query = Record<string, string | number | undefined | null>;
-
-export interface RequestOptions<T> {
-  body?: unknown;
-  query?: Query;
-  schema?: Parser<T>;
-  /** Session-less calls (sign-in, password links, the session probe) do not report session problems. */
+/** What a call may add to the contract's entry. */
+export interface CallOptions {
+  /**
+   * Session-less calls (the session probe, sign-out, a room's records) do not report session
+   * problems. Default: true for the operations the permission matrix opens to anyone.
+   */
   public?: boolean;
+  /** Give up after this long (default 20 s). */
+  timeoutMs?: number;
+  /** Cancels the call (it then rejects with `network`, or `timeout` when the time ran out). */
+  signal?: AbortSignal;
 }
 
-const TIMEOUT_MS = 20_000;
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** GET operations take a query string, the others a JSON body. */
+export type InputOf<K extends OperationName> = Contract[K]['method'] extends 'get' ? QueryOf<K> : BodyOf<K>;
 
-function withQuery(path: string, query: Query | undefined): string {
-  if (!query) return path;
+/** `api.call`'s arguments after the name: the path parameters, then the query or body (omissible when nothing in it is required). */
+export type CallArgs<K extends OperationName> =
+  undefined extends InputOf<K>
+    ? [params: ParamsOf<K>, input?: InputOf<K>, opts?: CallOptions]
+    : Record<string, never> extends InputOf<K>
+      ? [params: ParamsOf<K>, input?: InputOf<K>, opts?: CallOptions]
+      : [params: ParamsOf<K>, input: InputOf<K>, opts?: CallOptions];
+
+const TIMEOUT_MS = 20_000;
+
+function queryString(query: unknown): string {
+  if (!query || typeof query !== 'object') return '';
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const s = params.toString();
-  return s ? `${path}?${s}` : path;
+  return s ? `?${s}` : '';
 }
 
-export async function request<T>(method: string, path: string, opts: RequestOptions<T> = {}): Promise<T> {
+/**
+ * Calls one operation of the REST contract (packages/protocol/src/contract) by its name:
+ * the address from its path and `params`, the query (GET) or the JSON body (the others), the
+ * CSRF header on every state-changing call, and the answer checked against the operation's
+ * response schema.
+ */
+async function call<K extends OperationName>(name: K, ...[params, input, opts = {}]: CallArgs<K>): Promise<ResponseOf<K>> {
+  const op: Operation = contract[name];
+  const method = op.method.toUpperCase();
+  const get = op.method === 'get';
+  const quiet = opts.public ?? grantOf(op.action, 'anyone') === 'public';
+  // A JSON body when the operation takes one (`{}` when it takes an empty one).
+  const withBody = !get && (op.body !== undefined || input !== undefined);
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (STATE_CHANGING.has(method) && csrfToken) headers[CSRF_HEADER] = csrfToken;
+  if (withBody) headers['Content-Type'] = 'application/json';
+  if (!get && csrfToken) headers[CSRF_HEADER] = csrfToken;
+  // One signal for the time limit and the caller's (AbortSignal.any is too new for older phones).
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, opts.timeoutMs ?? TIMEOUT_MS);
+  const stop = () => abort.abort();
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  if (opts.signal?.aborted) abort.abort();
+  const url = `/api${pathOf(op, params as Record<string, string>)}${get ? queryString(input) : ''}`;
   let res: Response;
+  let data: unknown;
   try {
-    res = await fetch(`/api${withQuery(path, opts.query)}`, {
+    res = await fetch(url, {
       method,
       headers,
       credentials: 'same-origin',
       cache: 'no-store',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      body: withBody ? JSON.stringify(input ?? {}) : undefined,
+      signal: abort.signal,
     });
-  } catch (e) {
-    const timeout = e instanceof DOMException && e.name === 'TimeoutError';
-    throw new ApiError(timeout ? 'timeout' : 'network', 0, timeout ? 'request timed out' : 'network error');
+    data = await res.json().catch(() => undefined);
+  } catch {
+    throw new ApiError(timedOut ? 'timeout' : 'network', 0, timedOut ? 'request timed out' : 'network error');
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', stop);
   }
-  const data: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
     const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
     const retry = Number(res.headers.get('Retry-After'));
@@ -100,27 +149,21 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       err?.details,
       Number.isFinite(retry) && retry > 0 ? retry : undefined,
     );
-    if (!opts.public && (error.code === 'unauthenticated' || error.code === 'totp_setup_required')) {
+    if (!quiet && (error.code === 'unauthenticated' || error.code === 'totp_setup_required')) {
       for (const l of listeners) l(error);
     }
     throw error;
   }
-  if (!opts.schema) return data as T;
   try {
-    return opts.schema.parse(data);
+    return (op.response as Contract[K]['response']).parse(data) as ResponseOf<K>;
   } catch (e) {
-    console.error(`[api] unexpected answer from ${method} ${path}`, e);
+    console.error(`[api] unexpected answer to ${name}`, e);
     throw new ApiError('bad_response', res.status, 'the answer did not match its schema');
   }
 }
 
-export const api = {
-  get: <T>(path: string, opts?: Omit<RequestOptions<T>, 'body'>) => request<T>('GET', path, opts),
-  post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions<T>, 'body'>) =>
-    request<T>('POST', path, { ...opts, body: body ?? {} }),
-  patch: <T>(path: string, body: unknown, opts?: Omit<RequestOptions<T>, 'body'>) => request<T>('PATCH', path, { ...opts, body }),
-  delete: <T>(path: string, opts?: Omit<RequestOptions<T>, 'body'>) => request<T>('DELETE', path, opts),
-};
+/** The only way the web calls /api: `api.call('consultations.reschedule', { consultationId }, body)`. */
+export const api = { call };
 
 /** The code of any thrown value, for messages. */
 export function errorCode(e: unknown): ClientErrorCode {

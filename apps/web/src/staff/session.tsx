@@ -1,5 +1,5 @@
 import { Button, Center, Container, Loader, Paper, Stack, Text, Title } from '@mantine/core';
-import { SessionInfo, SignedOut, type SignInBody, type StaffRole } from '@dp/protocol';
+import type { SessionInfo, SignInBody, StaffRole } from '@dp/protocol';
 import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation } from 'react-router';
@@ -60,7 +60,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const info = await api.get('/auth/session', { schema: SessionInfo, public: true });
+      const info = await api.call('auth.session', {}, {}, { public: true });
       apply({ status: 'signed-in', info });
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) apply({ status: 'signed-out', reason: marked() ? 'expired' : 'none' });
@@ -90,16 +90,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       state,
       session: state.status === 'signed-in' ? state.info : null,
       async signIn(body) {
-        const info = await api.post('/auth/sign-in', body, { schema: SessionInfo, public: true });
+        const info = await api.call('auth.sign_in', {}, body);
         apply({ status: 'signed-in', info });
         return info;
       },
       async signOut() {
-        await api.post('/auth/sign-out', {}, { schema: SignedOut, public: true }).catch(() => undefined);
+        await api.call('auth.sign_out', {}, {}, { public: true }).catch(() => undefined);
         apply({ status: 'signed-out', reason: 'signed-out' });
       },
       async signOutEverywhere() {
-        await api.post('/auth/sign-out-everywhere', {}, { schema: SignedOut });
+        await api.call('auth.sign_out_everywhere', {});
         apply({ status: 'signed-out', reason: 'signed-out' });
       },
       update(info) {

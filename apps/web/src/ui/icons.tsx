@@ -73,6 +73,19 @@ export const LeaveIcon = ({ size }: P) => (
   </Icon>
 );
 
+/** «Завершить консультацию»: a filled stop square (an outline would read as a checkbox). */
+export const EndIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <rect x="6" y="6" width="12" height="12" rx="1.5" fill="currentColor" />
+  </Icon>
+);
+
+export const PhoneIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <path d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2" />
+  </Icon>
+);
+
 export const CheckIcon = ({ size }: P) => (
   <Icon size={size}>
     <circle cx="12" cy="12" r="9" />

@@ -11,7 +11,7 @@ import { registerHooks } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join as joinPath, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { percentile, writeBenchSection } from '@dp/infra-scripts/bench-report';
+import { percentile, writeBenchSection, writeReadmeFigure } from '@dp/infra-scripts/bench-report';
 import type { AttendeeCounts, FromChild, ToChild } from './werift-peer.ts';
 
 // stack.ts imports `@jest/globals` for its jest helper, a module with no exports outside
@@ -23,7 +23,8 @@ registerHooks({
       : next(specifier, context),
 });
 const { join, launchChromium, openParticipant, openStaff, waitForMedia } = await import('../browser.ts');
-const { startProduct, repoRoot } = await import('../stack.ts');
+const { startProduct } = await import('../stack.ts');
+const { repoRoot } = await import('../common.ts');
 
 const STEPS = (process.env.BENCH_WEBINAR_STEPS ?? '10,25,50,100,150,200,250,300').split(',').map(Number);
 /** Attendees per werift process: one Node thread carries ~140 before it is the limit. */
@@ -517,7 +518,7 @@ ${
           : ''
       }.`
     : ''
-} The forwarding-cost section above measures more per consumer (PlainTransport, AES_CM_128_HMAC_SHA1_80, 800 kbit/s, video only);
+} The forwarding-cost section measures another load (PlainTransport, AES_CM_128_HMAC_SHA1_80, 800 kbit/s, video only);
 here SRTP is AES-GCM and half of the consumers are audio.
 
 Joining: each step's new attendees, ${JOIN_PARALLEL} at a time (medians over them, ms from opening the socket; CPU = what each
@@ -535,10 +536,20 @@ ${steps
 Audio flows as soon as the transport is connected; video waits for a key frame from the host (the server resumes each consumer and
 asks for one as soon as the attendee acknowledges it, which is before that attendee's transport is connected).
 
-Received width = that of the last VP8 key frame (the SFU changes spatial layer only at one). With werift, mediasoup's bandwidth
-estimate does not rise above its initial 600 kbit/s (ENVIRONMENT.md), so the layer each attendee gets is the SFU's choice at that estimate
-or below.
+Received width = that of the last VP8 key frame (the SFU changes spatial layer only at one). The layer each attendee gets is the
+SFU's choice at its bandwidth estimate for that attendee, which starts at \`SFU_INITIAL_BITRATE\` (600 kbit/s) and rises only as
+the attendee's receiver feedback allows.
 The client path in a real browser: ${chromiumAttendee ?? 'not tried'}.
 Worker: \`${workerBin ?? '?'}\`. Run time ${f0(seconds)} s.`;
 console.log(body);
 writeBenchSection('webinar-capacity', 'Webinar capacity (one host, N receive-only attendees)', body);
+writeReadmeFigure(
+  'webinar-capacity',
+  best
+    ? `A webinar host (Chromium, two simulcast layers) served **${best.joined} receive-only WebRTC attendees** (werift peers, real DTLS-SRTP), ${best.healthy === best.joined ? 'every one' : best.healthy} healthy, with the worker at ${f0(best.cpu.worker)} % of a core; the run stopped because ${stopReason}.${
+        Number.isFinite(fit.slope) && fit.slope > 0 && last && last.cpu.worker < WORKER_LIMIT
+          ? ` By the measured slope (≈ ${f0(fit.slope * 100)} % of a core per 100 attendees) the worker would reach ${WORKER_LIMIT} % near ${f0(Math.floor(fit.at80 / 50) * 50)} — extrapolated, not measured.`
+          : ''
+      }`
+    : `A webinar host served no step of attendees healthily in the last run (${stopReason}): see docs/benchmarks.md.`,
+);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Instant, Uuid } from './common.ts';
+import { Email, Instant, Uuid } from './common.ts';
 import { StaffRole } from './staff.ts';
 
 // Sign-in, sessions, the one-time password links and "my account". A session is a
@@ -22,7 +22,7 @@ export const TotpCode = z.string().regex(/^\d{6}$/, 'six digits');
 
 export const SignInBody = z
   .object({
-    email: z.email().max(320).toLowerCase(),
+    email: Email,
     /** Not checked for length here: a wrong password must answer like any other. */
     password: z.string().min(1).max(PASSWORD_MAX),
     /** Sent with the password in the same request; required when the account has a second factor (without it: `invalid_credentials`, like any wrong part). */

@@ -11,6 +11,9 @@ import { z } from 'zod';
 export const Uuid = z.uuid();
 export type Uuid = z.infer<typeof Uuid>;
 
+/** An e-mail address as the server takes it (stored lower-case); the web's forms check with the same schema. */
+export const Email = z.email().max(320).toLowerCase();
+
 /** Instants the database's timestamp columns take as sent: years 1 … 9999 in UTC (year 0 answered 500). */
 const INSTANT_MIN_MS = Date.parse('0001-01-01T00:00:00Z');
 const INSTANT_MAX_MS = Date.parse('9999-12-31T23:59:59.999Z');
@@ -131,3 +134,6 @@ export function instantRange(maxDays: number) {
     else if (span > maxDays * 86_400_000) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${maxDays} days after from` });
   };
 }
+
+/** A POST that takes no input: no body, or an empty object. */
+export const NoBody = z.object({}).strict().optional();

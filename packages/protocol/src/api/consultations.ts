@@ -16,7 +16,6 @@ export type ConsultationDirection = z.infer<typeof ConsultationDirection>;
 export const ConsultationMode = z.enum(['planned', 'on_request']);
 export type ConsultationMode = z.infer<typeof ConsultationMode>;
 
-
 /** The consultation journal's topics. */
 export const ConsultationTopic = z.enum(['family', 'personal', 'social_maladjustment', 'interpersonal', 'learning', 'crisis', 'legal_aid']);
 export type ConsultationTopic = z.infer<typeof ConsultationTopic>;
@@ -69,8 +68,11 @@ export const Consultation = z
     requestId: Uuid.nullable(),
     cancelledReason: z.string().nullable(),
     rescheduledFromId: Uuid.nullable(),
-    /** The specialist reported a technical failure before the start; cleared when it is moved to a new time. */
+    /** The specialist reported a technical failure before the start (state `failed`); cleared when it is moved to a new time. */
     technicalFailureAt: Instant.nullable(),
+    /** Actual times: the first client came in; the room was ended (by a member of staff or the limit). */
+    startedAt: Instant.nullable(),
+    endedAt: Instant.nullable(),
     /** Send it back with reschedule and cancel: a stale one answers 409. */
     version: z.number().int(),
     specialistIds: z.array(Uuid),

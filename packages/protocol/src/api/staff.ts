@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Instant, Uuid, text } from './common.ts';
+import { Email, Instant, Uuid, text } from './common.ts';
 
 // Staff with accounts (clients have none: they join by a link). Passwords and second
 // factors are issued by the access issue, not here.
@@ -43,7 +43,7 @@ export type StaffListQuery = z.infer<typeof StaffListQuery>;
 export const CreateStaffBody = z
   .object({
     /** Stored lower-case; unique across the installation. */
-    email: z.email().max(320).toLowerCase(),
+    email: Email,
     displayName: text(200),
     role: StaffRole,
     /** Required for role `specialist`: clients choose by profession. */

@@ -1,13 +1,9 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { PlannedJob } from '../job-plan.ts';
 
-/** One timed decision of a consultation (see jobPlan in the rules). */
-export interface PlannedJob {
-  kind: string;
-  at: Date;
-  /** Deterministic: consultation + kind + planned start. */
-  jobId: string;
-}
+/** One timed job of a consultation, as the plans make it (jobPlan, notificationPlan); any kind. */
+export type { PlannedJob };
 
 export interface FiredJob {
   consultationId: string;
@@ -27,7 +23,7 @@ interface JobData {
   dueAt: string;
 }
 
-export interface TimetableQueueOptions {
+export interface DueJobQueueOptions {
   redisUrl: string;
   queueName?: string;
   /**
@@ -45,19 +41,20 @@ export interface TimetableQueueOptions {
 const setKey = (queue: string, consultationId: string) => `dp:${queue}:set:${consultationId}`;
 
 /**
- * The timetable's delayed jobs on BullMQ (Redis). For every consultation the queue
+ * Delayed jobs on BullMQ (Redis), due at an instant: the timetable's room jobs and, in a
+ * queue of its own, the e-mail jobs. For every consultation the queue
  * holds exactly one set of jobs; `replace` swaps the set (new one added first, then
  * the old one removed, so a crash in between leaves a stale job — which the handler
  * recognises by its planned start — never a missing one).
  */
-export class TimetableQueue {
+export class DueJobQueue {
   readonly queue: Queue;
   private worker: Worker | undefined;
   private workerRedis: Redis | undefined;
   private readonly redis: Redis;
-  private readonly opts: Required<Omit<TimetableQueueOptions, 'onError'>> & Pick<TimetableQueueOptions, 'onError'>;
+  private readonly opts: Required<Omit<DueJobQueueOptions, 'onError'>> & Pick<DueJobQueueOptions, 'onError'>;
 
-  constructor(opts: TimetableQueueOptions) {
+  constructor(opts: DueJobQueueOptions) {
     this.opts = { queueName: 'timetable', leadMs: 250, concurrency: 100, now: Date.now, ...opts };
     this.redis = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
     this.queue = new Queue(this.opts.queueName, {
@@ -69,7 +66,7 @@ export class TimetableQueue {
   }
 
   /** Makes `plan` the only job set of the consultation (and returns the ids it removed). */
-  async replace(consultationId: string, plannedStart: Date, plan: PlannedJob[]): Promise<string[]> {
+  async replace(consultationId: string, plannedStart: Date, plan: PlannedJob<string>[]): Promise<string[]> {
     const key = setKey(this.opts.queueName, consultationId);
     const old: string[] = JSON.parse((await this.redis.get(key)) ?? '[]');
     const now = this.opts.now();

@@ -1,9 +1,18 @@
 import type { PrismaClient } from '@dp/db';
 import type { ChatKind, ChatMessage, RoomRole } from '@dp/protocol';
-import { isLead } from '@dp/protocol';
+import { endingEvent, isLead } from '@dp/protocol';
+import { applyChosenEvent, applyEvent, dropIllegalTransition, LifecycleError, protocolErrorOf } from '../consultations/lifecycle-writer.ts';
 
-/** What a room writes into the consultation's record: stays in the room (visits) and its chat. */
+/** What a room writes into the consultation's record: stays in the room (visits), its chat, and its end. */
 export interface RoomRecords {
+  /**
+   * The consultation is over: ended by a member of staff («Завершить консультацию»; the
+   * participant who pressed it) or by the 60-minute limit (`null`). The lifecycle writer
+   * records it (`endingEvent`: whether a client came decides the event). By staff, a step the
+   * lifecycle refuses (it has not begun) throws a ProtocolError; at the limit a consultation
+   * already over (ended, cancelled) is left as it is.
+   */
+  ended(by: 'staff' | 'limit', actorParticipantId: string | null): Promise<void>;
   /** The participant was let in (a resume within the grace continues the same stay). */
   entered(participantId: string, role: RoomRole): Promise<void>;
   exited(participantId: string): Promise<void>;
@@ -65,21 +74,31 @@ export function prismaRoomRecords(prisma: PrismaClient, consultationId: string, 
   });
 
   return {
+    async ended(by, actorParticipantId) {
+      if (!UUID.test(consultationId)) return; // a room without a consultation (tests, benchmarks): nothing to record
+      const at = now();
+      const actor = actorParticipantId
+        ? await prisma.participant.findFirst({ where: { id: actorParticipantId, consultationId }, select: { staffUserId: true } })
+        : null;
+      try {
+        // Whether a client came decides the event (live → ended; nobody → no_show), chosen
+        // under the row's lock, so a client who comes in a moment before is counted.
+        await applyChosenEvent(prisma, consultationId, (state) => endingEvent(state, by), { actorId: actor?.staffUserId ?? null, at });
+      } catch (e) {
+        if (!(e instanceof LifecycleError)) throw e;
+        if (by === 'staff') throw protocolErrorOf(e);
+      }
+    },
     async entered(participantId, role) {
       const at = now();
-      await prisma.$transaction([
-        prisma.roomVisit.create({ data: { consultationId, participantId, joinedAt: at } }),
-        prisma.participant.updateMany({ where: { id: participantId, joinedAt: null }, data: { joinedAt: at } }),
-        // The first client or attendee turns the consultation live.
-        ...(isLead(role)
-          ? []
-          : [
-              prisma.consultation.updateMany({
-                where: { id: consultationId, state: { in: ['planned', 'precheck', 'open', 'no_show'] } },
-                data: { state: 'live', version: { increment: 1 } },
-              }),
-            ]),
-      ]);
+      await prisma.$transaction(async (tx) => {
+        await tx.roomVisit.create({ data: { consultationId, participantId, joinedAt: at } });
+        await tx.participant.updateMany({ where: { id: participantId, joinedAt: null }, data: { joinedAt: at } });
+        // The first client or attendee turns the consultation live (a late one after the
+        // no-show mark too); a repeat join or a resume finds it live already, which the table
+        // refuses and which is no news.
+        if (!isLead(role)) await applyEvent(tx, consultationId, 'client_joined', { actorId: null, at }).catch(dropIllegalTransition);
+      });
     },
     async exited(participantId) {
       const at = now();

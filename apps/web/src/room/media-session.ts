@@ -1,0 +1,251 @@
+import { Device, type types as ms } from 'mediasoup-client';
+import { MediaSource, type NewConsumer, type RequestResult, type RtpCapabilities, type TransportOptions } from '@dp/protocol';
+import {
+  toMsRtpCapabilities,
+  toMsRtpParameters,
+  toMsTransportOptions,
+  toProtocolRtpCapabilities,
+  toProtocolRtpParameters,
+} from './ms-adapt.ts';
+import { RoomError, toRoomError } from './room-error.ts';
+import { remoteFromConsumers } from './room-state.ts';
+import { api } from '../staff/api.ts';
+import { request, type RoomSocket } from './signalling.ts';
+import type { RoomStore } from './state-store.ts';
+
+interface ConsumerEntry {
+  consumer: ms.Consumer;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  paused: boolean;
+}
+
+/** How long the preview may spend fetching the media capabilities before joining goes without them. */
+const PRELOAD_TIMEOUT_MS = 5_000;
+
+/**
+ * The mediasoup side of one join: the Device, its two transports and the consumers of the
+ * others' media (our producers are MediaSender's). Everything made for a join is closed by
+ * `close()`; a re-join makes it anew.
+ */
+export class MediaSession {
+  device: Device | null = null;
+  sendTransport: ms.Transport | null = null;
+  recvTransport: ms.Transport | null = null;
+  /** Loaded during the preview from GET /api/media/capabilities, so joining is one round trip. */
+  private preloaded: Device | null = null;
+  private preloading: Promise<void> | null = null;
+  private readonly consumers = new Map<string, ConsumerEntry>();
+  /** Pause/resume events that overtook their `newConsumer` (applied when it is created). */
+  private readonly earlyPause = new Map<string, boolean>();
+
+  private readonly store: RoomStore;
+  /** A transport failed for good: the way back is a fresh join. */
+  private readonly recover: () => void;
+
+  constructor(store: RoomStore, recover: () => void) {
+    this.store = store;
+    this.recover = recover;
+  }
+
+  /** Loads the Device before joining (once); a failure only costs the join one round trip more. */
+  preload(): Promise<void> {
+    this.preloading ??= (async () => {
+      try {
+        const { routerRtpCapabilities } = await api.call('media.capabilities', {}, {}, { timeoutMs: PRELOAD_TIMEOUT_MS });
+        const device = await Device.factory();
+        await device.load({ routerRtpCapabilities: toMsRtpCapabilities(routerRtpCapabilities) });
+        if (!this.store.disposed) this.preloaded = device;
+      } catch {
+        // Not fatal: joining then loads the Device itself and sends `ready` (one round trip more).
+      }
+    })();
+    return this.preloading;
+  }
+
+  /** What `join` sends when the Device was loaded beforehand (then no `ready` round trip follows). */
+  preloadedCapabilities(): { rtpCapabilities: RtpCapabilities } | Record<string, never> {
+    return this.preloaded ? { rtpCapabilities: toProtocolRtpCapabilities(this.preloaded.recvRtpCapabilities) } : {};
+  }
+
+  /**
+   * The Device and both transports for a join just answered. With a preloaded Device nothing
+   * here awaits before the transports exist: the server offers consumers right after the
+   * acknowledgement, and they must find the receive transport in place. Resolves false when
+   * the session was abandoned meanwhile.
+   */
+  async start(joined: RequestResult<'join'>, socket: RoomSocket, session: number): Promise<boolean> {
+    let device = this.preloaded;
+    if (!device) {
+      try {
+        device = await Device.factory();
+        await device.load({ routerRtpCapabilities: toMsRtpCapabilities(joined.routerRtpCapabilities) });
+      } catch (e) {
+        throw new RoomError('unsupported_browser', `mediasoup Device: ${toRoomError(e).message}`);
+      }
+      if (!this.store.alive(session)) return false;
+    }
+    this.device = device;
+    this.recvTransport = this.createTransport('recv', device, joined.transports.recv, socket, session);
+    this.sendTransport = this.createTransport('send', device, joined.transports.send, socket, session);
+    this.store.mark('transportsCreated');
+    return true;
+  }
+
+  /** Without a preloaded Device: `ready` tells the server to start offering consumers. */
+  sendReady(socket: RoomSocket): Promise<unknown> | undefined {
+    const device = this.device;
+    if (!device || device === this.preloaded) return undefined;
+    return request(socket, 'ready', { rtpCapabilities: toProtocolRtpCapabilities(device.recvRtpCapabilities) });
+  }
+
+  private createTransport(
+    direction: 'send' | 'recv',
+    device: Device,
+    options: TransportOptions,
+    socket: RoomSocket,
+    session: number,
+  ): ms.Transport {
+    const msOptions = toMsTransportOptions(options);
+    const transport = direction === 'send' ? device.createSendTransport(msOptions) : device.createRecvTransport(msOptions);
+
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      request(socket, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+    });
+
+    let wobbled = false;
+    transport.on('connectionstatechange', (state) => {
+      if (!this.store.alive(session)) return;
+      if (state === 'connected') {
+        this.store.mark(direction === 'send' ? 'sendConnected' : 'recvConnected');
+        if (wobbled) this.store.announce('status.restored');
+        wobbled = false;
+      } else if (state === 'disconnected') {
+        // ICE often recovers by itself within seconds (a Wi-Fi hiccup): say so, do not act yet.
+        wobbled = true;
+        this.store.announce('status.weak');
+      } else if (state === 'failed') {
+        // The protocol has no ICE restart request: a fresh join is the way back.
+        this.recover();
+      }
+    });
+
+    if (direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        const source = MediaSource.safeParse(appData['source']);
+        if (!source.success) return errback(new Error('producer without a source'));
+        request(socket, 'produce', {
+          transportId: transport.id,
+          kind,
+          rtpParameters: toProtocolRtpParameters(rtpParameters),
+          source: source.data,
+        }).then(({ producerId }) => callback({ id: producerId }), errback);
+      });
+    }
+    return transport;
+  }
+
+  // --- receiving -------------------------------------------------------------------------------
+
+  async consume(data: NewConsumer, ack: (res: { ok: boolean }) => void): Promise<void> {
+    this.store.mark('consumerOffered');
+    const session = this.store.session;
+    const transport = this.recvTransport;
+    if (!transport || transport.closed || !this.store.alive(session)) return ack({ ok: false });
+    try {
+      const consumer = await transport.consume({
+        id: data.consumerId,
+        producerId: data.producerId,
+        kind: data.kind,
+        rtpParameters: toMsRtpParameters(data.rtpParameters),
+        // One stream id per peer lets the browser keep lips and voice in sync (not the screen: it has no voice).
+        streamId: data.source === 'screen' ? `${data.peerId}-screen` : `${data.peerId}-av`,
+        appData: { peerId: data.peerId, source: data.source },
+      });
+      if (!this.store.alive(session) || transport.closed) {
+        consumer.close();
+        return ack({ ok: false });
+      }
+      const paused = this.earlyPause.get(data.consumerId) ?? data.producerPaused;
+      this.earlyPause.delete(data.consumerId);
+      this.consumers.set(consumer.id, { consumer, peerId: data.peerId, kind: data.kind, source: data.source, paused });
+      consumer.on('transportclose', () => this.consumers.delete(consumer.id));
+      this.store.mark('firstConsumer');
+      this.publishRemote();
+      ack({ ok: true });
+    } catch (e) {
+      console.warn('[room] consume failed', e);
+      ack({ ok: false });
+    }
+  }
+
+  closeConsumer(consumerId: string): void {
+    this.earlyPause.delete(consumerId);
+    const entry = this.consumers.get(consumerId);
+    if (!entry) return;
+    entry.consumer.close();
+    this.consumers.delete(consumerId);
+    this.publishRemote();
+  }
+
+  pauseConsumer(consumerId: string, paused: boolean): void {
+    const entry = this.consumers.get(consumerId);
+    if (!entry) {
+      this.earlyPause.set(consumerId, paused);
+      return;
+    }
+    entry.paused = paused;
+    this.publishRemote();
+  }
+
+  /** A peer left: its consumers go (the caller publishes the change). */
+  closePeer(peerId: string): void {
+    for (const [id, entry] of this.consumers) {
+      if (entry.peerId === peerId) {
+        entry.consumer.close();
+        this.consumers.delete(id);
+      }
+    }
+  }
+
+  publishRemote(): void {
+    const views = [...this.consumers.values()].map((c) => ({
+      peerId: c.peerId,
+      kind: c.kind,
+      source: c.source,
+      track: c.consumer.track,
+      paused: c.paused,
+    }));
+    this.store.set({ remote: remoteFromConsumers(views) });
+  }
+
+  // --- statistics and tear-down ------------------------------------------------------------------
+
+  /** RTCStats of both transports, as plain arrays (tests and the benchmark read them). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- RTCStats subtypes vary by browser; callers pick fields.
+  async getStats(): Promise<{ send: any[]; recv: any[] }> {
+    const [send, recv] = await Promise.all([this.sendTransport?.getStats(), this.recvTransport?.getStats()]);
+    return { send: send ? [...send.values()] : [], recv: recv ? [...recv.values()] : [] };
+  }
+
+  /** RTCStats of each live consumer with the peer and source it comes from (e2e tests: who hears whom). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  async getConsumerStats(): Promise<{ peerId: string; source: MediaSource; stats: any[] }[]> {
+    const entries = [...this.consumers.values()];
+    return Promise.all(
+      entries.map(async (e) => ({ peerId: e.peerId, source: e.source, stats: [...(await e.consumer.getStats()).values()] })),
+    );
+  }
+
+  /** Closes the transports (and with them every producer and consumer); the preloaded Device stays. */
+  close(): void {
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.sendTransport = null;
+    this.recvTransport = null;
+    this.consumers.clear();
+    this.earlyPause.clear();
+    this.device = null;
+  }
+}

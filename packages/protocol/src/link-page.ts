@@ -1,0 +1,15 @@
+// The link page's first call as plain data — method and path, no zod — so that the first
+// screen a family opens (apps/web/src/main.tsx, often on a slow mobile line) carries none of
+// the schemas. Imported as '@dp/protocol/link-page'. The type holds it to the REST contract
+// (contract/public.ts): a method or path that drifts from the contract's entry does not
+// compile, and link-page.test.ts compares them at run time as well.
+import type { Contract } from './contract/index.ts';
+
+export const linkPageOperations = {
+  'links.describe': { name: 'links.describe', method: 'get', path: '/links/:token' },
+} as const satisfies { [K in 'links.describe']: Pick<Contract[K], 'name' | 'method' | 'path'> };
+
+/** The address of a link's description below /api (the token URI-encoded, as `pathOf` does). */
+export function linkDescribePath(token: string): string {
+  return linkPageOperations['links.describe'].path.replace(':token', encodeURIComponent(token));
+}
