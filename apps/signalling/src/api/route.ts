@@ -6,7 +6,16 @@
 // generated from the contract (openapi.ts).
 import type { z } from 'zod';
 import type { Institution as InstitutionRow } from '@dp/db';
-import { checkOperation, grantsOf, type Action, type ErrorStatus, type HttpMethod, type Operation, type Scope } from '@dp/protocol';
+import {
+  checkOperation,
+  checkUnique,
+  grantsOf,
+  type Action,
+  type ErrorStatus,
+  type HttpMethod,
+  type Operation,
+  type Scope,
+} from '@dp/protocol';
 import type { StaffPrincipal } from '../auth/session-store.ts';
 import type { Actor } from './actor.ts';
 import type { ApiDeps } from './deps.ts';
@@ -176,18 +185,12 @@ export function routeTable<const T extends readonly ApiRoute[]>(routes: T): { [R
 export class RouteRegistry {
   readonly routes: readonly ApiRoute[];
   constructor(routes: readonly ApiRoute[], contract?: Readonly<Record<string, Operation>>) {
-    const names = new Set<string>();
-    const endpoints = new Set<string>();
-    for (const r of routes) {
-      checkRoute(r);
-      const endpoint = `${r.method} ${r.path.replace(/:[A-Za-z]+/g, ':')}`;
-      if (names.has(r.name)) throw new Error(`route name ${r.name} is used twice`);
-      if (endpoints.has(endpoint)) throw new Error(`${r.method.toUpperCase()} ${r.path} is registered twice`);
-      names.add(r.name);
-      endpoints.add(endpoint);
-      if (contract && contract[r.name] !== r.operation) throw new Error(`route ${r.name} is not the contract's entry of that name`);
-    }
+    for (const r of routes) checkRoute(r);
+    checkUnique(routes, 'route');
     if (contract) {
+      const stray = routes.find((r) => contract[r.name] !== r.operation);
+      if (stray) throw new Error(`route ${stray.name} is not the contract's entry of that name`);
+      const names = new Set(routes.map((r) => r.name));
       const missing = Object.keys(contract).filter((name) => !names.has(name));
       if (missing.length > 0) throw new Error(`no server handler for the contract's ${missing.join(', ')}`);
     }

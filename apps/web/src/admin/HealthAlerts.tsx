@@ -1,10 +1,11 @@
-import { Button, Group, Stack, Text, Title } from '@mantine/core';
+import { Button, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import type { HealthAlert, HealthSnapshot } from '@dp/protocol';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { cmp, roomTitle, shortId, type HealthFormat } from './format.ts';
 import classes from './health.module.css';
+import { HealthSection } from './HealthSection.tsx';
 
 // The dashboard's alerts: critical first, then the longest-standing, a few at a time.
 
@@ -54,73 +55,71 @@ export function Alerts({ snapshot, fmt, onSelectRoom }: { snapshot: HealthSnapsh
   };
 
   return (
-    <section aria-labelledby="health-alerts-title">
-      <Stack gap="sm">
-        <Group gap="sm" align="baseline">
-          <Title order={2} id="health-alerts-title">
-            {t('health.alerts.title')}
-          </Title>
-          {alerts.length > 0 && (
-            <Text c="gray.7" data-testid="alerts-count" data-count={alerts.length} data-critical={critical}>
-              {t('health.alerts.count', { count: alerts.length, critical })}
-            </Text>
-          )}
-        </Group>
-        {/* Polite live region: a new alert (or one gone) is read out; figures changing inside
+    <HealthSection
+      id="alerts"
+      title={t('health.alerts.title')}
+      aside={
+        alerts.length > 0 && (
+          <Text c="gray.7" data-testid="alerts-count" data-count={alerts.length} data-critical={critical}>
+            {t('health.alerts.count', { count: alerts.length, critical })}
+          </Text>
+        )
+      }
+    >
+      {/* Polite live region: a new alert (or one gone) is read out; figures changing inside
             an alert every 2 s are not (aria-relevant leaves out text changes). */}
-        <div role="status" aria-live="polite" aria-relevant="additions removals" data-testid="health-alerts">
-          {alerts.length === 0 ? (
-            <Text size="lg" data-testid="alerts-none">
-              {t('health.alerts.none')}
-            </Text>
-          ) : (
-            <ul className={classes.alerts}>
-              {shown.map((a) => {
-                const room = a.roomId ? rooms.get(a.roomId) : undefined;
-                return (
-                  <li
-                    key={a.id}
-                    className={classes.alert}
-                    data-severity={a.severity}
-                    data-testid={`alert-${a.kind}`}
-                    data-alert-id={a.id}
-                    data-room-id={a.roomId ?? ''}
-                    data-value={a.value ?? ''}
-                  >
-                    <span className={classes.severity}>{t(`health.alerts.${a.severity}`)}</span>
-                    <div className={classes.alertText}>
-                      <span className={classes.alertSentence}>{sentence(a)}</span>
-                      <span className={classes.alertWhere} title={where(a)}>
-                        {where(a)}
-                      </span>
-                    </div>
-                    <span className={classes.alertSince}>{t('health.alerts.since', { time: fmt.time(a.since) })}</span>
-                    {room ? (
-                      <Button variant="default" size="sm" className={classes.alertOpen} onClick={() => onSelectRoom(room.roomId)}>
-                        {t('health.alerts.open')}
-                      </Button>
-                    ) : (
-                      <span className={classes.alertOpen} />
-                    )}
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-        </div>
-        {alerts.length > limit && (
-          <Button
-            variant="subtle"
-            size="md"
-            onClick={() => setAll((v) => !v)}
-            className={classes.wrapButton}
-            aria-expanded={all}
-            data-testid="alerts-toggle"
-          >
-            {all ? t('health.alerts.fewer') : t('health.alerts.all', { count: alerts.length })}
-          </Button>
+      <div role="status" aria-live="polite" aria-relevant="additions removals" data-testid="health-alerts">
+        {alerts.length === 0 ? (
+          <Text size="lg" data-testid="alerts-none">
+            {t('health.alerts.none')}
+          </Text>
+        ) : (
+          <ul className={classes.alerts}>
+            {shown.map((a) => {
+              const room = a.roomId ? rooms.get(a.roomId) : undefined;
+              return (
+                <li
+                  key={a.id}
+                  className={classes.alert}
+                  data-severity={a.severity}
+                  data-testid={`alert-${a.kind}`}
+                  data-alert-id={a.id}
+                  data-room-id={a.roomId ?? ''}
+                  data-value={a.value ?? ''}
+                >
+                  <span className={classes.severity}>{t(`health.alerts.${a.severity}`)}</span>
+                  <div className={classes.alertText}>
+                    <span className={classes.alertSentence}>{sentence(a)}</span>
+                    <span className={classes.alertWhere} title={where(a)}>
+                      {where(a)}
+                    </span>
+                  </div>
+                  <span className={classes.alertSince}>{t('health.alerts.since', { time: fmt.time(a.since) })}</span>
+                  {room ? (
+                    <Button variant="default" size="sm" className={classes.alertOpen} onClick={() => onSelectRoom(room.roomId)}>
+                      {t('health.alerts.open')}
+                    </Button>
+                  ) : (
+                    <span className={classes.alertOpen} />
+                  )}
+                </li>
+              );
+            })}
+          </ul>
         )}
-      </Stack>
-    </section>
+      </div>
+      {alerts.length > limit && (
+        <Button
+          variant="subtle"
+          size="md"
+          onClick={() => setAll((v) => !v)}
+          className={classes.wrapButton}
+          aria-expanded={all}
+          data-testid="alerts-toggle"
+        >
+          {all ? t('health.alerts.fewer') : t('health.alerts.all', { count: alerts.length })}
+        </Button>
+      )}
+    </HealthSection>
   );
 }

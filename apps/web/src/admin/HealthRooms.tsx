@@ -1,9 +1,10 @@
-import { Group, Input, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Group, Input, SegmentedControl, Table, Text, TextInput } from '@mantine/core';
 import type { RoomHealth, RoomKind, RoomPhase } from '@dp/protocol';
 import { memo, useDeferredValue, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { cmp, MINUTES_LOW, scoreLevel, type HealthFormat } from './format.ts';
 import classes from './health.module.css';
+import { HealthSection } from './HealthSection.tsx';
 
 // The dashboard's list of open rooms: a search, an order, and one memoised row per room.
 
@@ -87,54 +88,38 @@ export function Rooms({
   const people = rooms.reduce((s, r) => s + r.participants.length, 0);
 
   return (
-    <section aria-labelledby="health-rooms-title">
-      <Stack gap="sm">
-        <Group gap="sm" align="baseline">
-          <Title order={2} id="health-rooms-title">
-            {t('health.rooms.title')}
-          </Title>
-          <Text c="gray.7" data-testid="rooms-count" data-rooms={rooms.length} data-live={live} data-participants={people}>
-            {t('health.rooms.summary', { rooms: rooms.length, live, people })}
-          </Text>
-        </Group>
-        {detail}
-        <RoomsControls query={query} onQuery={setQuery} sort={sort} onSort={setSort} />
-        {rooms.length === 0 ? (
-          <Text size="lg" c="gray.7" data-testid="rooms-empty">
-            {t('health.rooms.empty')}
-          </Text>
-        ) : visible.length === 0 ? (
-          <Text size="lg" c="gray.7">
-            {t('health.rooms.nothingFound')}
-          </Text>
-        ) : (
-          <Table.ScrollContainer minWidth={960} type="native" className={classes.cardsOnPhone}>
-            <Table
-              layout="fixed"
-              verticalSpacing={8}
-              horizontalSpacing="sm"
-              striped
-              className={classes.roomsTable}
-              data-testid="rooms-table"
-            >
-              <RoomsHead />
-              <Table.Tbody>
-                {visible.map((r) => (
-                  <RoomRow
-                    key={r.roomId}
-                    room={r}
-                    selected={r.roomId === selectedRoomId}
-                    onSelect={onSelectRoom}
-                    labels={labels}
-                    fmt={fmt}
-                  />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Stack>
-    </section>
+    <HealthSection
+      id="rooms"
+      title={t('health.rooms.title')}
+      aside={
+        <Text c="gray.7" data-testid="rooms-count" data-rooms={rooms.length} data-live={live} data-participants={people}>
+          {t('health.rooms.summary', { rooms: rooms.length, live, people })}
+        </Text>
+      }
+    >
+      {detail}
+      <RoomsControls query={query} onQuery={setQuery} sort={sort} onSort={setSort} />
+      {rooms.length === 0 ? (
+        <Text size="lg" c="gray.7" data-testid="rooms-empty">
+          {t('health.rooms.empty')}
+        </Text>
+      ) : visible.length === 0 ? (
+        <Text size="lg" c="gray.7">
+          {t('health.rooms.nothingFound')}
+        </Text>
+      ) : (
+        <Table.ScrollContainer minWidth={960} type="native" className={classes.cardsOnPhone}>
+          <Table layout="fixed" verticalSpacing={8} horizontalSpacing="sm" striped className={classes.roomsTable} data-testid="rooms-table">
+            <RoomsHead />
+            <Table.Tbody>
+              {visible.map((r) => (
+                <RoomRow key={r.roomId} room={r} selected={r.roomId === selectedRoomId} onSelect={onSelectRoom} labels={labels} fmt={fmt} />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </HealthSection>
   );
 }
 

@@ -3,6 +3,7 @@ import { useMediaQuery } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import bigButton from '../ui/BigButton.module.css';
+import { ModalTitle } from '../ui/ModalTitle.tsx';
 import { errorMessageKey, type ClientErrorCode } from './room-error.ts';
 
 /**
@@ -42,11 +43,7 @@ export function EndConsultationDialog({
     <Modal
       opened={opened}
       onClose={onClose}
-      title={
-        <Text fw={700} size="xl" component="span">
-          {t('room.endDialog.title')}
-        </Text>
-      }
+      title={<ModalTitle size="xl">{t('room.endDialog.title')}</ModalTitle>}
       size="md"
       centered
       fullScreen={phone}

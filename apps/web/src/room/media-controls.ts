@@ -9,6 +9,12 @@ import { toRoomError } from './room-error.ts';
 import { request, type RoomSocket } from './signalling.ts';
 import type { RoomStore } from './state-store.ts';
 
+/** What is read out when the microphone or the camera is switched (i18n keys). */
+const SWITCH_STATUS = {
+  mic: { on: 'status.micOn', off: 'status.micOff' },
+  camera: { on: 'status.cameraOn', off: 'status.cameraOff' },
+} as const;
+
 /**
  * The person's own switches in the room and its waiting room: microphone, camera,
  * audio-only, the shared screen; and what a host's mute does to them.
@@ -30,37 +36,26 @@ export class MediaControls {
   }
 
   async toggleMic(): Promise<void> {
-    const track = this.tracks.audio;
-    const { local, pending } = this.store.state;
-    if (!track || pending.mic) return;
-    const on = !local.micOn;
-    track.enabled = on;
-    this.store.setLocal({ micOn: on });
-    this.store.announce(on ? 'status.micOn' : 'status.micOff');
-    const producer = this.sender.producers.mic;
-    if (producer && !producer.closed) {
-      await this.sender.syncPause('mic', producer, on, () => {
-        track.enabled = !on;
-        this.store.setLocal({ micOn: !on });
-      });
-    }
+    await this.toggle('mic', this.tracks.audio);
   }
 
   async toggleCamera(): Promise<void> {
-    const track = this.tracks.video;
+    if (!this.store.state.local.audioOnly) await this.toggle('camera', this.tracks.video);
+  }
+
+  /** Mutes or unmutes here at once (the track), then on the server; a refusal there switches back. */
+  private async toggle(which: 'mic' | 'camera', track: MediaStreamTrack | null): Promise<void> {
     const { local, pending } = this.store.state;
-    if (!track || local.audioOnly || pending.camera) return;
-    const on = !local.cameraOn;
-    track.enabled = on;
-    this.store.setLocal({ cameraOn: on });
-    this.store.announce(on ? 'status.cameraOn' : 'status.cameraOff');
-    const producer = this.sender.producers.camera;
-    if (producer && !producer.closed) {
-      await this.sender.syncPause('camera', producer, on, () => {
-        track.enabled = !on;
-        this.store.setLocal({ cameraOn: !on });
-      });
-    }
+    if (!track || pending[which]) return;
+    const on = !(which === 'mic' ? local.micOn : local.cameraOn);
+    const set = (value: boolean) => {
+      track.enabled = value;
+      this.store.setLocal(which === 'mic' ? { micOn: value } : { cameraOn: value });
+    };
+    set(on);
+    this.store.announce(SWITCH_STATUS[which][on ? 'on' : 'off']);
+    const producer = this.sender.producers[which];
+    if (producer && !producer.closed) await this.sender.syncPause(which, producer, on, () => set(!on));
   }
 
   /**

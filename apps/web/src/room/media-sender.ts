@@ -13,6 +13,16 @@ const RECEIVE_FIRST_GRACE_MS = 400;
 
 const FLOOR_RANK = { none: 0, mic: 1, full: 2 } as const;
 
+/**
+ * How video is sent. The camera starts low and lets bandwidth estimation climb: rural uplinks
+ * cannot take a burst. The screen has one layer: slides change rarely, and a second layer
+ * would only cost the uplink.
+ */
+const VIDEO_SEND = {
+  camera: { encodings: CAMERA_ENCODINGS, startBitrate: 300 },
+  screen: { encodings: SCREEN_ENCODINGS, startBitrate: 500 },
+} as const;
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -157,16 +167,7 @@ export class MediaSender {
   }
 
   private async produceCameraTrack(session: number, track: MediaStreamTrack, transport: ms.Transport, device: ms.Device): Promise<void> {
-    const vp8 = device.sendRtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
-    const producer = await transport.produce({
-      track,
-      encodings: CAMERA_ENCODINGS.map((e) => ({ ...e })),
-      // Start low and let bandwidth estimation climb: rural uplinks cannot take a burst.
-      codecOptions: { videoGoogleStartBitrate: 300 },
-      ...(vp8 ? { codec: vp8 } : {}),
-      stopTracks: false,
-      appData: { source: 'camera' },
-    });
+    const producer = await this.produceVideo(transport, device, track, 'camera');
     // Audio-only may have been switched on (or the floor taken back) while this was negotiating.
     if (!(await this.keepProduced(session, producer, () => this.tracks.video === track))) return;
     this.producers.camera = producer;
@@ -180,18 +181,27 @@ export class MediaSender {
     const track = this.tracks.screen;
     const transport = this.media.sendTransport;
     if (!track || !transport || (this.producers.screen && !this.producers.screen.closed)) return;
-    const vp8 = this.media.device?.sendRtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
-    const producer = await transport.produce({
-      track,
-      // One layer: slides change rarely, and a second layer would only cost the uplink.
-      encodings: SCREEN_ENCODINGS.map((e) => ({ ...e })),
-      codecOptions: { videoGoogleStartBitrate: 500 },
-      ...(vp8 ? { codec: vp8 } : {}),
-      stopTracks: false,
-      appData: { source: 'screen' },
-    });
+    const producer = await this.produceVideo(transport, this.media.device, track, 'screen');
     if (!(await this.keepProduced(session, producer, () => this.tracks.screen === track))) return;
     this.producers.screen = producer;
+  }
+
+  /** The camera or the shared screen, in VP8 where the browser has it. */
+  private produceVideo(
+    transport: ms.Transport,
+    device: ms.Device | null,
+    track: MediaStreamTrack,
+    source: 'camera' | 'screen',
+  ): Promise<ms.Producer> {
+    const vp8 = device?.sendRtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
+    return transport.produce({
+      track,
+      encodings: VIDEO_SEND[source].encodings.map((e) => ({ ...e })),
+      codecOptions: { videoGoogleStartBitrate: VIDEO_SEND[source].startBitrate },
+      ...(vp8 ? { codec: vp8 } : {}),
+      stopTracks: false,
+      appData: { source },
+    });
   }
 
   /** A device unplugged mid-call: say so and stop offering a button that cannot work. */

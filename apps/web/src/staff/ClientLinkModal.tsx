@@ -5,6 +5,7 @@ import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RefreshIcon } from '../ui/icons.tsx';
+import { ModalTitle } from '../ui/ModalTitle.tsx';
 import { api } from './api.ts';
 import { CopyableLink } from './CopyableLink.tsx';
 import { errorText } from './format.ts';
@@ -107,11 +108,7 @@ export function ClientLinkModal({
     <Modal
       opened={participantId !== null}
       onClose={onClose}
-      title={
-        <Text fw={700} size="lg" component="span">
-          {t('staff.clientLink.title')}
-        </Text>
-      }
+      title={<ModalTitle size="lg">{t('staff.clientLink.title')}</ModalTitle>}
       size="lg"
       fullScreen={phone}
       data-testid="client-link-modal"

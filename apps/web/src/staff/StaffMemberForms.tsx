@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { Email, Profession, StaffRole, type Institution, type StaffCreated, type StaffMember, type UpdateStaffBody } from '@dp/protocol';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from './api.ts';
 import { errorText } from './format.ts';
@@ -20,6 +20,8 @@ interface MemberValues {
   profession: Profession | '';
   title: string;
 }
+
+type MemberForm = ReturnType<typeof useMemberForm>;
 
 function useMemberForm(initial: MemberValues, withEmail: boolean) {
   const { t } = useTranslation();
@@ -50,8 +52,14 @@ function useMemberForm(initial: MemberValues, withEmail: boolean) {
   });
 }
 
-function MemberFields({ form, withEmail }: { form: ReturnType<typeof useMemberForm>; withEmail: boolean }) {
+function MemberFields({ form, withEmail }: { form: MemberForm; withEmail: boolean }) {
   const { t } = useTranslation();
+  // Every field is large, bound to the form, with the test id the e2e tests find it by.
+  const field = (name: keyof MemberValues, testId: string) => ({
+    size: 'lg' as const,
+    'data-testid': `create-${testId}`,
+    ...form.getInputProps(name),
+  });
   return (
     <>
       {withEmail && (
@@ -60,50 +68,95 @@ function MemberFields({ form, withEmail }: { form: ReturnType<typeof useMemberFo
           type="email"
           inputMode="email"
           autoComplete="off"
-          size="lg"
           data-autofocus
-          data-testid="create-email"
-          {...form.getInputProps('email')}
+          {...field('email', 'email')}
         />
       )}
       <TextInput
         label={t('staff.fields.displayName')}
         description={t('staff.admin.nameHint')}
         autoComplete="off"
-        size="lg"
-        data-testid="create-name"
-        {...form.getInputProps('displayName')}
+        {...field('displayName', 'name')}
       />
       <Select
         label={t('staff.fields.role')}
-        size="lg"
         data={INSTITUTION_ROLES.map((r) => ({ value: r, label: t(`staff.roles.${r}`) }))}
         allowDeselect={false}
         comboboxProps={{ withinPortal: true }}
-        data-testid="create-role"
-        {...form.getInputProps('role')}
+        {...field('role', 'role')}
       />
       {form.values.role === 'specialist' && (
         <>
           <Select
             label={t('staff.fields.profession')}
-            size="lg"
             data={Profession.options.map((p) => ({ value: p, label: t(`staff.professions.${p}`) }))}
             allowDeselect={false}
-            data-testid="create-profession"
-            {...form.getInputProps('profession')}
+            {...field('profession', 'profession')}
           />
           <TextInput
             label={t('staff.fields.jobTitle')}
             placeholder={t('staff.admin.titlePlaceholder')}
             autoComplete="off"
-            size="lg"
-            data-testid="create-title"
-            {...form.getInputProps('title')}
+            {...field('title', 'title')}
           />
         </>
       )}
     </>
+  );
+}
+
+/** A save under way (`busy`) and what went wrong (`error`); `failed` turns a failure into the text shown, or null. */
+function useSaving() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const save = async (work: () => Promise<void>, failed: (e: unknown) => string | null) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(failed(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, save };
+}
+
+/** The frame both forms share: what they are about, the error, the fields, a note, cancel and submit. */
+function MemberFormFrame(p: {
+  form: MemberForm;
+  kind: 'create' | 'edit';
+  intro: ReactNode;
+  note: ReactNode;
+  error: string | null;
+  busy: boolean;
+  submitLabel: string;
+  onValid: (v: MemberValues) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <form onSubmit={p.form.onSubmit(p.onValid)} noValidate data-testid={`${p.kind}-form`}>
+      <Stack gap="md">
+        {p.intro}
+        {p.error && (
+          <Alert color="red" variant="light" role="alert">
+            <Text>{p.error}</Text>
+          </Alert>
+        )}
+        <MemberFields form={p.form} withEmail={p.kind === 'create'} />
+        {p.note}
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" size="lg" onClick={p.onCancel}>
+            {t('staff.cancel')}
+          </Button>
+          <Button type="submit" size="lg" loading={p.busy} className={classes.wrap} data-testid={`${p.kind}-submit`}>
+            {p.submitLabel}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }
 
@@ -117,52 +170,40 @@ export function CreateStaffForm({
   onCreated: (s: StaffCreated) => void;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, save } = useSaving();
   const form = useMemberForm({ email: '', displayName: '', role: '', profession: '', title: '' }, true);
   const submit = async (v: MemberValues) => {
     const { role, profession } = v;
     if (role === '') return; // the form's check asks for one first
-    setBusy(true);
-    setError(null);
-    try {
-      const body = {
-        email: v.email.trim(),
-        displayName: v.displayName.trim(),
-        role,
-        ...(role === 'specialist' && profession !== '' ? { specialist: { profession, title: v.title.trim() } } : {}),
-      };
-      onCreated(await api.call('staff.create', { institutionId: institution.id }, body));
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'conflict') form.setFieldError('email', t('staff.admin.emailTaken'));
-      else if (e instanceof ApiError && e.code === 'bad_request' && e.details && typeof e.details === 'object' && 'email' in e.details)
-        form.setFieldError('email', t('staff.validation.email'));
-      else setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
+    const body = {
+      email: v.email.trim(),
+      displayName: v.displayName.trim(),
+      role,
+      ...(role === 'specialist' && profession !== '' ? { specialist: { profession, title: v.title.trim() } } : {}),
+    };
+    await save(
+      async () => onCreated(await api.call('staff.create', { institutionId: institution.id }, body)),
+      (e) => {
+        if (e instanceof ApiError && e.code === 'conflict') form.setFieldError('email', t('staff.admin.emailTaken'));
+        else if (e instanceof ApiError && e.code === 'bad_request' && e.details && typeof e.details === 'object' && 'email' in e.details)
+          form.setFieldError('email', t('staff.validation.email'));
+        else return errorText(t, e);
+        return null;
+      },
+    );
   };
   return (
-    <form onSubmit={form.onSubmit((v) => void submit(v))} noValidate data-testid="create-form">
-      <Stack gap="md">
-        <Text c="gray.7">{t('staff.admin.createIn', { name: institution.name })}</Text>
-        {error && (
-          <Alert color="red" variant="light" role="alert">
-            <Text>{error}</Text>
-          </Alert>
-        )}
-        <MemberFields form={form} withEmail />
-        <Text c="gray.7">{t('staff.admin.createNote')}</Text>
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" size="lg" onClick={onCancel}>
-            {t('staff.cancel')}
-          </Button>
-          <Button type="submit" size="lg" loading={busy} className={classes.wrap} data-testid="create-submit">
-            {t('staff.admin.create')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <MemberFormFrame
+      form={form}
+      kind="create"
+      intro={<Text c="gray.7">{t('staff.admin.createIn', { name: institution.name })}</Text>}
+      note={<Text c="gray.7">{t('staff.admin.createNote')}</Text>}
+      error={error}
+      busy={busy}
+      submitLabel={t('staff.admin.create')}
+      onValid={(v) => void submit(v)}
+      onCancel={onCancel}
+    />
   );
 }
 
@@ -176,8 +217,7 @@ export function EditStaffForm({
   onSaved: (m: StaffMember) => void;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, save } = useSaving();
   const form = useMemberForm(
     {
       email: member.email,
@@ -198,38 +238,26 @@ export function EditStaffForm({
         body.specialist = { profession: v.profession, title };
     }
     if (Object.keys(body).length === 0) return onCancel();
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await api.call('staff.update', { staffId: member.id }, body));
-    } catch (e) {
-      setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
+    await save(
+      async () => onSaved(await api.call('staff.update', { staffId: member.id }, body)),
+      (e) => errorText(t, e),
+    );
   };
   return (
-    <form onSubmit={form.onSubmit((v) => void submit(v))} noValidate data-testid="edit-form">
-      <Stack gap="md">
+    <MemberFormFrame
+      form={form}
+      kind="edit"
+      intro={
         <Text c="gray.7" style={{ overflowWrap: 'anywhere' }}>
           {member.email}
         </Text>
-        {error && (
-          <Alert color="red" variant="light" role="alert">
-            <Text>{error}</Text>
-          </Alert>
-        )}
-        <MemberFields form={form} withEmail={false} />
-        {member.role !== form.values.role && <Text c="gray.7">{t('staff.admin.roleChangeNote')}</Text>}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" size="lg" onClick={onCancel}>
-            {t('staff.cancel')}
-          </Button>
-          <Button type="submit" size="lg" loading={busy} className={classes.wrap} data-testid="edit-submit">
-            {t('staff.save')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      }
+      note={member.role !== form.values.role && <Text c="gray.7">{t('staff.admin.roleChangeNote')}</Text>}
+      error={error}
+      busy={busy}
+      submitLabel={t('staff.save')}
+      onValid={(v) => void submit(v)}
+      onCancel={onCancel}
+    />
   );
 }

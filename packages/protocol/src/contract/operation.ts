@@ -78,14 +78,23 @@ export function checkOperation(op: Operation): void {
 
 /** Every operation checked, names and method + path unique. */
 export function checkOperations(ops: readonly Operation[]): void {
+  for (const op of ops) checkOperation(op);
+  checkUnique(ops, 'operation');
+}
+
+/**
+ * Throws when two entries share a name, or a method and a path (whatever their parameters
+ * are called): the contract's operations, or the server's routes (`kind` names which).
+ */
+export function checkUnique(entries: readonly Pick<Operation, 'name' | 'method' | 'path'>[], kind: 'operation' | 'route'): void {
   const names = new Set<string>();
   const endpoints = new Set<string>();
-  for (const op of ops) {
-    checkOperation(op);
-    const endpoint = `${op.method} ${op.path.replace(/:[A-Za-z]+/g, ':')}`;
-    if (names.has(op.name)) throw new Error(`operation name ${op.name} is used twice`);
-    if (endpoints.has(endpoint)) throw new Error(`${op.method.toUpperCase()} ${op.path} is declared twice`);
-    names.add(op.name);
+  for (const e of entries) {
+    const endpoint = `${e.method} ${e.path.replace(/:[A-Za-z]+/g, ':')}`;
+    if (names.has(e.name)) throw new Error(`${kind} name ${e.name} is used twice`);
+    if (endpoints.has(endpoint))
+      throw new Error(`${e.method.toUpperCase()} ${e.path} is ${kind === 'route' ? 'registered' : 'declared'} twice`);
+    names.add(e.name);
     endpoints.add(endpoint);
   }
 }
