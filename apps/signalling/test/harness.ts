@@ -1,7 +1,16 @@
 import { pino } from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createLogger, loadSfuConfig, startSfuNode, type SfuNode } from '@dp/sfu';
-import { ROOM_NAMESPACE, SESSION_COOKIE, isLead, type Ack, type ClientRequestName, type RoomKind, type RoomRole } from '@dp/protocol';
+import {
+  ROOM_NAMESPACE,
+  SESSION_COOKIE,
+  isLead,
+  type Ack,
+  type ClientRequestName,
+  type ConsultationState,
+  type RoomKind,
+  type RoomRole,
+} from '@dp/protocol';
 import { loadSignallingConfig, startSignalling, type SignallingServer } from '../src/index.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { SessionStore } from '../src/auth/session-store.ts';
@@ -102,12 +111,19 @@ export async function startStack(rtcPort: number, workers = 1, env: Record<strin
 const DIRECTION = { one_to_one: 'specialist_client', webinar: 'specialist_client', dyad: 'client_client' } as const;
 
 /** The named room's consultation (open now, one-to-one unless `kind` says otherwise), created in the database on first use. */
-async function ensureConsultation(stack: Stack, room: string, opts: { start?: Date; kind?: RoomKind } = {}): Promise<string> {
+/** How a named room's consultation is made on first use: `state` (default `open`) is reached through the lifecycle table. */
+export interface ConsultationOpts {
+  start?: Date;
+  kind?: RoomKind;
+  state?: ConsultationState;
+}
+
+async function ensureConsultation(stack: Stack, room: string, opts: ConsultationOpts = {}): Promise<string> {
   const prisma = stack.signalling.prisma;
   const id = roomId(room);
   if (!(await prisma.consultation.findUnique({ where: { id } }))) {
     const institution = (await prisma.institution.findFirst()) ?? (await createInstitution(stack));
-    // Booked and walked to `open` through the lifecycle table (its one test-only entry).
+    // Booked and walked to `open` (or `state`) through the lifecycle table (its one test-only entry).
     await bookConsultation(
       prisma,
       {
@@ -121,7 +137,7 @@ async function ensureConsultation(stack: Stack, room: string, opts: { start?: Da
       },
       { actorId: null, at: new Date() },
     );
-    await forceStateForTest(prisma, id, 'open');
+    await forceStateForTest(prisma, id, opts.state ?? 'open');
   }
   return id;
 }
@@ -135,7 +151,7 @@ export async function tokenFor(
   stack: Stack,
   room: string,
   role: RoomRole,
-  opts: { ttlMs?: number; start?: Date; kind?: RoomKind; displayName?: string } = {},
+  opts: ConsultationOpts & { ttlMs?: number; displayName?: string } = {},
 ): Promise<string> {
   if (isLead(role)) throw new Error(`a ${role} has no link: staff join signed in (seatFor)`);
   const prisma = stack.signalling.prisma;
@@ -181,7 +197,7 @@ export async function seatFor(
   stack: Stack,
   room: string,
   role: RoomRole,
-  opts: { ttlMs?: number; start?: Date; kind?: RoomKind; displayName?: string } = {},
+  opts: ConsultationOpts & { ttlMs?: number; displayName?: string } = {},
 ): Promise<Seat> {
   const prisma = stack.signalling.prisma;
   if (!isLead(role)) {

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { allocateRequestNumber, seedDemo, type DemoIds, type StaffRole } from '@dp/db';
 import { CSRF_HEADER, SESSION_COOKIE, type MediaCapabilities, type RequestResult } from '@dp/protocol';
 import { SessionStore } from '../src/auth/session-store.ts';
+import { bookConsultation, forceStateForTest } from '../src/consultations/lifecycle-writer.ts';
 import { connectPeer, errorCode, ok, startStack, waitFor, type Stack, type TestPeer } from './harness.ts';
 
 type Joined = RequestResult<'join'>;
@@ -109,15 +110,16 @@ async function requestWithResponsible(responsibleId: string): Promise<string> {
 
 /** A one-to-one of `specialistId` open now (the room may be entered), booked by `createdById`. */
 async function openConsultation(specialistId: string, createdById: string | null, requestId: string | null = null) {
-  const c = await prisma().consultation.create({
-    data: {
+  // Booked and walked to `open` through the lifecycle table (its test-only entry).
+  const id = await bookConsultation(
+    prisma(),
+    {
       institutionId: ids.institutions.omsk,
       kind: 'one_to_one',
       direction: 'specialist_client',
       mode: 'on_request',
       start: new Date(Date.now() - MIN),
       durationMinutes: 45,
-      state: 'open',
       createdById,
       requestId,
       specialists: { create: [{ specialistId }] },
@@ -128,10 +130,12 @@ async function openConsultation(specialistId: string, createdById: string | null
         ],
       },
     },
-    include: { participants: true },
-  });
-  const of = (role: 'specialist' | 'client') => c.participants.find((p) => p.role === role)!.id;
-  return { id: c.id, specialistParticipantId: of('specialist'), clientId: of('client') };
+    { actorId: createdById, at: new Date() },
+  );
+  await forceStateForTest(prisma(), id, 'open');
+  const participants = await prisma().participant.findMany({ where: { consultationId: id } });
+  const of = (role: 'specialist' | 'client') => participants.find((p) => p.role === role)!.id;
+  return { id, specialistParticipantId: of('specialist'), clientId: of('client') };
 }
 
 const linkPath = (consultationId: string, participantId: string) => `/consultations/${consultationId}/participants/${participantId}/link`;

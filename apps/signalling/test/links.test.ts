@@ -134,9 +134,12 @@ describe('a technical failure before the start', () => {
 
     // A body is refused (the record needs no free text), and a live consultation is too late.
     expect((await api('POST', `/consultations/${consultation.id}/technical-failure`, { note: 'x' })).status).toBe(400);
-    await prisma.consultation.update({ where: { id: consultation.id }, data: { state: 'live' } });
-    const late = await api('POST', `/consultations/${consultation.id}/technical-failure`, {});
+    // Another consultation of the specialist's, live already (a client came in): too late to report.
+    await tokenFor(stack, 'failure-live', 'client', { state: 'live' });
+    await prisma.consultationSpecialist.create({ data: { consultationId: roomId('failure-live'), specialistId: specialistUser.id } });
+    const late = await api('POST', `/consultations/${roomId('failure-live')}/technical-failure`, {});
     expect(late.status).toBe(409);
+    expect((await prisma.consultation.findUniqueOrThrow({ where: { id: roomId('failure-live') } })).state).toBe('live');
     for (const p of [specialist, client, again]) p.close();
   }, 20_000);
 });

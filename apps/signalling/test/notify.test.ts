@@ -23,6 +23,7 @@ import { loadSignallingConfig } from '../src/config.ts';
 import { Notifier, type ConsultationMail } from '../src/notify/index.ts';
 import type { RoomRegistry } from '../src/rooms/room-registry.ts';
 import { TimetableService } from '../src/timetable/timetable-service.ts';
+import { applyEvent } from '../src/consultations/lifecycle-writer.ts';
 import { waitFor } from './wait-for.ts';
 import { OMSK_CALENDAR, PUBLIC_URL, createTestDatabase, links } from './api/support.ts';
 
@@ -391,15 +392,16 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
     test('the feedback request goes after the consultation ended, with the link to the questionnaire', async () => {
       const start = new Date(moved.start);
       const from = mails.length;
-      // Still live at T+65 (its hard_limit job late): not yet — the job is queued again for T+70.
-      await prisma.consultation.update({ where: { id: moved.id }, data: { state: 'live' } });
+      // A client came in at T (the room records it through the lifecycle's writer) …
+      await applyEvent(prisma, moved.id, 'client_joined', { actorId: null, at: start });
+      // … and it is still live at T+65 (its hard_limit job late): not yet — the job is queued again for T+70.
       clock = new Date(start.getTime() + 65 * 60_000);
       await firing(1, () => promote('feedback', clock));
       expect(await arrived(from)).toHaveLength(0);
       const retryAt = new Date(start.getTime() + 70 * 60_000);
       expect((await mailQueue().pending(moved.id)).map((j) => [j.kind, j.dueAt])).toEqual([['feedback', retryAt.toISOString()]]);
-      // Ended by then: the retry sends it.
-      await prisma.consultation.update({ where: { id: moved.id }, data: { state: 'ended' } });
+      // Ended by the limit by then: the retry sends it.
+      await applyEvent(prisma, moved.id, 'limit_reached', { actorId: null, at: new Date(start.getTime() + 66 * 60_000) });
       clock = retryAt;
       await firing(1, () => promote('feedback', retryAt));
       const got = await arrived(from);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jobPlan } from '@dp/scheduling';
+import { applyEvent } from '../src/consultations/lifecycle-writer.ts';
 import type { JobOutcome } from '../src/timetable/timetable-service.ts';
 import {
   admittedClient,
@@ -30,6 +31,9 @@ afterAll(async () => {
 const MIN = 60_000;
 const prisma = () => stack.signalling.prisma;
 const state = async (name: string) => (await prisma().consultation.findUniqueOrThrow({ where: { id: roomId(name) } })).state;
+/** A person's step on the named consultation through the lifecycle's one writer (as the API takes it). */
+const step = (name: string, event: 'cancel' | 'reschedule', data?: { start: Date }) =>
+  applyEvent(prisma(), roomId(name), event, { actorId: null, at: new Date(), ...(data ? { data } : {}) });
 
 /** Collects the timetable's job outcomes for one consultation. */
 function outcomes(name: string) {
@@ -41,8 +45,8 @@ function outcomes(name: string) {
 describe('who may enter, and when', () => {
   it('refuses a client before T (with the opening time), lets the specialist prepare from T−30', async () => {
     const start = new Date(Date.now() + 10 * MIN);
-    const clientToken = await tokenFor(stack, 'tt-early', 'client', { start });
-    await prisma().consultation.update({ where: { id: roomId('tt-early') }, data: { state: 'planned' } });
+    // T−10: in the pre-check window.
+    const clientToken = await tokenFor(stack, 'tt-early', 'client', { start, state: 'precheck' });
     const p = await connectPeer(stack);
     const refused = await p.request('join', { token: clientToken });
     expect(errorCode(refused)).toBe('not_open_yet');
@@ -63,7 +67,7 @@ describe('who may enter, and when', () => {
     s.close();
     const p = await connectPeer(stack);
     const token = await tokenFor(stack, 'tt-cancelled', 'client');
-    await prisma().consultation.update({ where: { id: roomId('tt-cancelled') }, data: { state: 'cancelled' } });
+    await step('tt-cancelled', 'cancel');
     expect(errorCode(await p.request('join', { token }))).toBe('cancelled');
     const revoked = await tokenFor(stack, 'tt-revoked', 'client');
     await prisma().participant.updateMany({ where: { consultationId: roomId('tt-revoked') }, data: { linkRevokedAt: new Date() } });
@@ -105,6 +109,7 @@ describe('jobs act on the room', () => {
     // The consultation's limit passed while no job ran (e.g. signalling was down): its job
     // set, queued long ago, fires now — late.
     const start = new Date(Date.now() - 61 * MIN);
+    // outside the lifecycle on purpose: not a move (no `reschedule`) but the clock — the row as it is 61 minutes after its start.
     await prisma().consultation.update({ where: { id: roomId(name) }, data: { start } });
     const closed = p.next('roomClosed', 8000);
     await stack.signalling.timetable.queue.replace(roomId(name), start, jobPlan({ id: roomId(name), start, state: 'live' }));
@@ -117,8 +122,7 @@ describe('jobs act on the room', () => {
 
   it('moving a consultation replaces its job set (listed in the queue), and stale jobs do nothing', async () => {
     const name = 'tt-move';
-    await seatFor(stack, name, 'specialist', { start: new Date(Date.now() + 3 * 3600_000) });
-    await prisma().consultation.update({ where: { id: roomId(name) }, data: { state: 'planned' } });
+    await seatFor(stack, name, 'specialist', { start: new Date(Date.now() + 3 * 3600_000), state: 'planned' });
     await stack.signalling.timetable.changed(roomId(name));
     const before = await stack.signalling.timetable.queue.pending(roomId(name));
     expect(before.map((j) => j.kind).sort()).toEqual([
@@ -130,12 +134,12 @@ describe('jobs act on the room', () => {
       'warn_10',
       'warn_5',
     ]);
-    await prisma().consultation.update({ where: { id: roomId(name) }, data: { start: new Date(Date.now() + 27 * 3600_000) } });
+    await step(name, 'reschedule', { start: new Date(Date.now() + 27 * 3600_000) });
     await stack.signalling.timetable.changed(roomId(name));
     const after = await stack.signalling.timetable.queue.pending(roomId(name));
     expect(after).toHaveLength(7);
     expect(after.filter((j) => before.some((b) => b.id === j.id))).toEqual([]);
-    await prisma().consultation.update({ where: { id: roomId(name) }, data: { state: 'cancelled' } });
+    await step(name, 'cancel');
     await stack.signalling.timetable.changed(roomId(name));
     expect(await stack.signalling.timetable.queue.pending(roomId(name))).toEqual([]);
   });
@@ -145,7 +149,7 @@ describe('jobs act on the room', () => {
     const p = await connectPeer(stack);
     ok(await p.request('join', { token: await tokenFor(stack, name, 'client') }));
     const closed = p.next('roomClosed');
-    await prisma().consultation.update({ where: { id: roomId(name) }, data: { state: 'cancelled' } });
+    await step(name, 'cancel');
     await stack.signalling.timetable.changed(roomId(name));
     expect(await closed).toEqual({ reason: 'ended' });
     expect(await stack.signalling.timetable.queue.pending(roomId(name))).toEqual([]);
@@ -156,14 +160,11 @@ describe('jobs act on the room', () => {
   it('closes a pre-check room when its consultation is moved (its limit was the old one)', async () => {
     const name = 'tt-move-open';
     const start = new Date(Date.now() + 10 * MIN);
-    const seat = await seatFor(stack, name, 'specialist', { start });
+    const seat = await seatFor(stack, name, 'specialist', { start, state: 'precheck' });
     const p = await connectSeat(stack, seat);
     ok(await p.request('join', seat.join));
     const closed = p.next('roomClosed');
-    await prisma().consultation.update({
-      where: { id: roomId(name) },
-      data: { start: new Date(start.getTime() + 24 * 3600_000), state: 'planned' },
-    });
+    await step(name, 'reschedule', { start: new Date(start.getTime() + 24 * 3600_000) });
     await stack.signalling.timetable.changed(roomId(name));
     expect(await closed).toEqual({ reason: 'ended' });
     expect(errorCode(await p.request('join', seat.join))).toBe('not_open_yet');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateSync } from 'otplib';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
-import { issueFirstAdmin, randomId } from '@dp/signalling';
+import { bookConsultation, issueFirstAdmin, randomId } from '@dp/signalling';
 // The same function `pnpm admin:create` runs (not exported from the package's entry point).
 import { PHONE, screenshot } from './browser.ts';
 import { productAndBrowser } from './stack.ts';
@@ -222,20 +222,23 @@ describe('staff access', () => {
             departmentId: first.departmentId,
           },
         });
-        const consultation = (specialist: string, start: Date) =>
-          prisma.consultation.create({
-            data: {
+        // Booked through the lifecycle's writer (`planned`, with its first history row).
+        const consultation = async (specialist: string, start: Date) => ({
+          id: await bookConsultation(
+            prisma,
+            {
               institutionId: institution.id,
               kind: 'one_to_one',
               direction: 'specialist_client',
               mode: 'planned',
               start,
               durationMinutes: 45,
-              state: 'planned',
               topic: 'family',
               specialists: { create: [{ specialistId: specialist }] },
             },
-          });
+            { actorId: null, at: new Date() },
+          ),
+        });
         const at = (days: number, hourUtc: number) => {
           const d = new Date(Date.now() + days * DAY);
           d.setUTCHours(hourUtc, 0, 0, 0);

@@ -5,7 +5,7 @@ import { createSocket } from 'node:dgram';
 import { resolve } from 'node:path';
 import { bookConsultation, forceStateForTest, LinkSigner, SfuClient, randomId } from '@dp/signalling';
 import { createPrisma, createScratchDatabase, type PrismaClient } from '@dp/db';
-import type { ConsultationState } from '@dp/protocol';
+import type { ConsultationState, LifecycleEvent } from '@dp/protocol';
 import { afterAll, beforeAll } from '@jest/globals';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium } from './browser.ts';
@@ -17,6 +17,8 @@ export interface ConsultationOpts {
   start?: Date;
   /** Reached through the lifecycle table from `planned` (forceStateForTest); default `open`. */
   state?: ConsultationState;
+  /** The lifecycle events that lead to `state` when the shortest way is not the one meant (e.g. open → no_show, not the limit). */
+  events?: LifecycleEvent[];
   /** Default one_to_one; the role given to `link` or `staff` must be one of the kind's (room-policy.ts `rolesOfKind`). */
   kind?: 'one_to_one' | 'webinar' | 'dyad';
   /** Stored as the participant's name (what the others see as its label). */
@@ -171,7 +173,7 @@ export async function startProduct(opts: { workers?: number; env?: Record<string
       },
       { actorId: null, at: new Date() },
     );
-    await forceStateForTest(prisma, id, opts.state ?? 'open');
+    await forceStateForTest(prisma, id, opts.state ?? 'open', opts.events ? { events: opts.events } : {});
     return id;
   };
   const base = url.replace('127.0.0.1', 'localhost');

@@ -28,6 +28,7 @@ import {
 import { apiRoutes, defineRoute, RouteRegistry, type ApiRoute } from '../../src/api/index.ts';
 import { issuePasswordLink } from '../../src/auth/password-links.ts';
 import { newTotpSecret } from '../../src/auth/totp.ts';
+import { bookConsultation } from '../../src/consultations/lifecycle-writer.ts';
 import { OMSK_CALENDAR, TEST_PASSWORD, createTestDatabase, links, startApi, type ApiUnderTest, type Identity } from '../api/support.ts';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -93,8 +94,10 @@ async function newSpecialist(inst: Inst): Promise<string> {
 
 /** A planned consultation of `specialistId` on Tuesday 3 March, 09:30 in Omsk. */
 async function consultationOf(institutionId: string, specialistId: string): Promise<string> {
-  const row = await prisma.consultation.create({
-    data: {
+  // Booked through the lifecycle's writer (`planned`, with its first history row).
+  return bookConsultation(
+    prisma,
+    {
       institutionId,
       kind: 'one_to_one',
       direction: 'specialist_client',
@@ -109,8 +112,8 @@ async function consultationOf(institutionId: string, specialistId: string): Prom
         ],
       },
     },
-  });
-  return row.id;
+    { actorId: null, at: new Date() },
+  );
 }
 
 /** A consultation of `specialistId` booked by the caller (createdById), and its client participant. */

@@ -21,6 +21,7 @@ import {
 import type { StaffRole } from '@dp/db';
 import { decide } from '../../src/auth/access.ts';
 import { tokenHash } from '../../src/auth/session-store.ts';
+import { bookConsultation, forceStateForTest } from '../../src/consultations/lifecycle-writer.ts';
 import {
   connectPeer,
   errorCode,
@@ -75,24 +76,29 @@ async function openConsultation(where: Inst, specialistId: string, extraStaff: {
   const prisma = stack.signalling.prisma;
   // A curator belongs in a dyad; a plain consultation is a one-to-one.
   const dyad = extraStaff.length > 0;
-  const c = await prisma.consultation.create({
-    data: {
-      institutionId: where.id,
-      kind: dyad ? 'dyad' : 'one_to_one',
-      direction: dyad ? 'client_client' : 'specialist_client',
-      mode: 'on_request',
-      start: new Date(Date.now() - 60_000),
-      durationMinutes: 45,
-      state: 'open',
-      specialists: { create: [{ specialistId }] },
-      participants: {
-        create: [
-          { role: 'specialist', staffUserId: specialistId, displayName: 'Специалист' },
-          ...extraStaff.map((s) => ({ role: s.role, staffUserId: s.id, displayName: 'Куратор' })),
-        ],
+  // Booked and walked to `open` through the lifecycle table (its test-only entry).
+  const c = {
+    id: await bookConsultation(
+      prisma,
+      {
+        institutionId: where.id,
+        kind: dyad ? 'dyad' : 'one_to_one',
+        direction: dyad ? 'client_client' : 'specialist_client',
+        mode: 'on_request',
+        start: new Date(Date.now() - 60_000),
+        durationMinutes: 45,
+        specialists: { create: [{ specialistId }] },
+        participants: {
+          create: [
+            { role: 'specialist', staffUserId: specialistId, displayName: 'Специалист' },
+            ...extraStaff.map((s) => ({ role: s.role, staffUserId: s.id, displayName: 'Куратор' })),
+          ],
+        },
       },
-    },
-  });
+      { actorId: null, at: new Date() },
+    ),
+  };
+  await forceStateForTest(prisma, c.id, 'open');
   const client = await prisma.participant.create({ data: { consultationId: c.id, role: 'client', displayName: 'Клиент' } });
   const token = stack.signalling.links.sign({
     consultationId: c.id,

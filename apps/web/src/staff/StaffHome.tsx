@@ -3,6 +3,7 @@ import { isLead, mayJoin, mayReportFailure, type Consultation, type Consultation
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { ModalTitle } from '../ui/ModalTitle.tsx';
 import { api } from './api.ts';
 import { ClientLinkModal, clientName, isClientRole } from './ClientLinkModal.tsx';
 import { errorText } from './format.ts';
@@ -260,11 +261,7 @@ function Consultations({ institutionId, own }: { institutionId: string; own: boo
       <Modal
         opened={failing !== null}
         onClose={() => setFailing(null)}
-        title={
-          <Text fw={700} size="lg">
-            {t('staff.home.failureConfirmTitle')}
-          </Text>
-        }
+        title={<ModalTitle size="lg">{t('staff.home.failureConfirmTitle')}</ModalTitle>}
         size="lg"
       >
         <Stack gap="md">
