@@ -13,6 +13,7 @@ import { createPrisma, createScratchDatabase } from '@dp/db';
 import { hasPercentile, percentile, writeBenchSection, writeReadmeFigure } from '@dp/infra-scripts/bench-report';
 import { DueJobQueue } from '@dp/scheduling/jobs';
 import { jobId } from '@dp/scheduling';
+import { bookConsultation, forceStateForTest } from '../src/consultations/lifecycle-writer.ts';
 import { prismaRoomRecords } from '../src/rooms/room-store.ts';
 import { RoomRegistry } from '../src/rooms/room-registry.ts';
 import { SfuClient } from '../src/sfu/sfu-client.ts';
@@ -118,7 +119,8 @@ async function wholePath(): Promise<ReturnType<typeof stats>> {
     },
   });
   const dues = dueTimes();
-  // Each consultation is live and its T+50 warning is due at `due`.
+  // Each consultation is live (booked and walked there through the lifecycle writer) and its
+  // T+50 warning is due at `due`.
   const rows = dues.map((due) => ({
     id: randomUUID(),
     institutionId: institution.id,
@@ -127,9 +129,11 @@ async function wholePath(): Promise<ReturnType<typeof stats>> {
     mode: 'on_request' as const,
     start: new Date(due - 50 * 60_000),
     durationMinutes: 45,
-    state: 'live' as const,
   }));
-  await prisma.consultation.createMany({ data: rows });
+  for (const r of rows) {
+    await bookConsultation(prisma, r, { actorId: null, at: new Date() });
+    await forceStateForTest(prisma, r.id, 'live');
+  }
   for (const r of rows) rooms.getOrCreate(r.id, 'one_to_one', new Date(r.start.getTime() + 60 * 60_000));
   service.start();
   await Promise.all(
