@@ -1,7 +1,7 @@
 import { Button } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { hasPower } from '@dp/protocol';
-import type { ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   CameraIcon,
@@ -288,45 +288,42 @@ export function ControlBar({
       />,
     );
   }
+  // The panel, «Выйти» and, for those who may, «Завершить консультацию». With «Завершить» beside
+  // it, «Выйти» (one may come back) is the plain one: one red button ends for everyone.
+  const actions: (ComponentProps<typeof Action> & { key: string })[] = [];
   if (onPanel) {
-    items.push(
-      <Action
-        key="panel"
-        testId="panel-toggle"
-        label={t('room.controls.panel')}
-        shortLabel={t('room.controls.panelShort')}
-        icon={<ChatIcon />}
-        expanded={panelOpen}
-        {...(unread ? { badge: unread } : {})}
-        onClick={onPanel}
-      />,
-    );
+    actions.push({
+      key: 'panel',
+      testId: 'panel-toggle',
+      label: t('room.controls.panel'),
+      shortLabel: t('room.controls.panelShort'),
+      icon: <ChatIcon />,
+      expanded: panelOpen,
+      ...(unread ? { badge: unread } : {}),
+      onClick: onPanel,
+    });
   }
-  // With «Завершить» beside it, «Выйти» (one may come back) is the plain one: one red button ends for everyone.
-  items.push(
-    <Action
-      key="leave"
-      testId="leave-button"
-      label={t('room.controls.leave')}
-      icon={<LeaveIcon />}
-      tone={mayEnd ? 'plain' : 'danger'}
-      onClick={onLeave}
-    />,
-  );
-  if (mayEnd) {
-    items.push(
-      <Action
-        key="end"
-        testId="end-button"
-        label={t('room.controls.end')}
-        shortLabel={t('room.controls.endShort')}
-        icon={<EndIcon />}
-        tone="danger"
-        wide
-        onClick={onEnd}
-      />,
-    );
+  actions.push({
+    key: 'leave',
+    testId: 'leave-button',
+    label: t('room.controls.leave'),
+    icon: <LeaveIcon />,
+    tone: mayEnd ? 'plain' : 'danger',
+    onClick: onLeave,
+  });
+  if (mayEnd && onEnd) {
+    actions.push({
+      key: 'end',
+      testId: 'end-button',
+      label: t('room.controls.end'),
+      shortLabel: t('room.controls.endShort'),
+      icon: <EndIcon />,
+      tone: 'danger',
+      wide: true,
+      onClick: onEnd,
+    });
   }
+  for (const { key, ...props } of actions) items.push(<Action key={key} {...props} />);
 
   // On a phone up to five fit in one row; more wrap into two even rows.
   const cols = items.length <= 5 ? items.length : Math.ceil(items.length / 2);
