@@ -274,11 +274,36 @@ describe('staff access', () => {
         await admin.waitForSelector(testId('audit-row'));
         const actions = await admin.$$eval(testId('audit-row'), (els) => els.map((el) => el.getAttribute('data-action')));
         expect(actions).toEqual(expect.arrayContaining(['auth.sign_in', 'auth.sign_in_failed', 'account.totp_enabled', 'staff.created']));
+        // In words: no dotted action codes or snake_case values on screen.
+        expect(await admin.$eval(testId('audit-table'), (el) => el.textContent)).not.toMatch(/\b[a-z]+[._][a-z_]+\b/);
         await screenshot(admin, 'access-audit');
+        // The staff page tells who has a password and signed in, and offers a first link to whoever has none.
+        await admin.goto(`${base}/admin/staff?institution=${institution.id}`, { waitUntil: 'domcontentloaded' });
+        await admin.waitForSelector(`${testId('staff-row')}[data-id="${colleague.id}"]`);
+        const rowText = (id: string, what: string) =>
+          admin.$eval(`${testId('staff-row')}[data-id="${id}"] ${testId(what)}`, (el) => el.textContent);
+        expect(await rowText(colleague.id, 'staff-reset')).toBe('Отправить ссылку для входа');
+        expect(await rowText(colleague.id, 'staff-password')).toBe('Пароль ещё не задан');
+        expect(await rowText(colleague.id, 'staff-last-sign-in')).toBe('Входов ещё не было');
+        expect(await rowText(specialistId!, 'staff-reset')).toBe('Сбросить пароль');
+        expect(await rowText(specialistId!, 'staff-password')).toBe('Пароль задан');
+        expect(await rowText(specialistId!, 'staff-last-sign-in')).toMatch(/^Последний вход: /);
+        await screenshot(admin, 'access-staff-status');
+        // At 360 px neither admin page scrolls sideways.
         await admin.setViewport(PHONE);
+        const noSideways = () => admin.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+        await admin.goto(`${base}/admin/audit`, { waitUntil: 'domcontentloaded' });
+        await admin.waitForSelector(testId('audit-row'));
+        expect(await noSideways()).toBe(true);
+        await screenshot(admin, 'access-audit-phone');
+        await admin.$eval(testId('audit-row'), (el) => el.scrollIntoView());
+        await screenshot(admin, 'access-audit-phone-rows');
         await admin.goto(`${base}/admin/staff?institution=${institution.id}`, { waitUntil: 'domcontentloaded' });
         await admin.waitForSelector(testId('staff-row'));
+        expect(await noSideways()).toBe(true);
         await screenshot(admin, 'access-staff-phone');
+        await admin.$eval(testId('staff-row'), (el) => el.scrollIntoView());
+        await screenshot(admin, 'access-staff-phone-rows');
 
         // 8. Signing out ends the session: the staff pages ask to sign in again.
         await specialist.setViewport(DESKTOP);

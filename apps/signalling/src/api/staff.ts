@@ -11,7 +11,15 @@ import type { ApiDeps } from './deps.ts';
 import { HttpError, notFound } from './errors.ts';
 import { defineRoute, routeTable } from './route.ts';
 
-export function staffView(row: StaffUser & { specialistProfile: SpecialistProfile | null }): StaffMember {
+/** What `staffView` needs loaded with a staff row: the profile and the newest session. */
+const viewParts = {
+  specialistProfile: true,
+  sessions: { orderBy: { createdAt: 'desc' }, take: 1, select: { createdAt: true } },
+} as const satisfies Prisma.StaffUserInclude;
+
+type StaffRow = StaffUser & { specialistProfile: SpecialistProfile | null; sessions: { createdAt: Date }[] };
+
+export function staffView(row: StaffRow): StaffMember {
   return {
     id: row.id,
     institutionId: row.institutionId,
@@ -22,6 +30,8 @@ export function staffView(row: StaffUser & { specialistProfile: SpecialistProfil
     active: row.active,
     specialist: row.specialistProfile ? { profession: row.specialistProfile.profession, title: row.specialistProfile.title } : null,
     createdAt: row.createdAt.toISOString(),
+    passwordSet: row.passwordHash !== null,
+    lastSignInAt: row.sessions[0]?.createdAt.toISOString() ?? null,
   };
 }
 
@@ -31,7 +41,7 @@ export const staffRoutes = routeTable([
     handler: async ({ query, institution, deps }) => {
       const rows = await deps.prisma.staffUser.findMany({
         where: { institutionId: institution.id, ...(query.role ? { role: query.role } : {}) },
-        include: { specialistProfile: true },
+        include: viewParts,
         orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
       });
       return { staff: rows.map(staffView) };
@@ -52,7 +62,7 @@ export const staffRoutes = routeTable([
               departmentId: institution.departmentId,
               ...(body.specialist ? { specialistProfile: { create: body.specialist } } : {}),
             },
-            include: { specialistProfile: true },
+            include: viewParts,
           });
           // The e-mail and the name are personal data: the event names the role only.
           await audit(tx, actor, {
@@ -89,7 +99,7 @@ export const staffRoutes = routeTable([
           ...(query.institutionId ? { institutionId: query.institutionId } : {}),
           ...(query.role ? { role: query.role } : {}),
         },
-        include: { specialistProfile: true },
+        include: viewParts,
         orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
       });
       return { staff: rows.map(staffView) };
@@ -122,7 +132,7 @@ export const staffRoutes = routeTable([
             ...(body.active !== undefined ? { active: body.active } : {}),
             ...(body.specialist ? { specialistProfile: { upsert: { create: body.specialist, update: body.specialist } } } : {}),
           },
-          include: { specialistProfile: true },
+          include: viewParts,
         });
         if (roleChanged || deactivated) {
           await endSessionsOf(tx, before.id, deactivated ? 'deactivated' : 'role_changed', deps.now());
@@ -197,7 +207,7 @@ async function institutionOfStaff(deps: ApiDeps, staffId: string): Promise<strin
 }
 
 async function loadStaff(deps: ApiDeps, staffId: string) {
-  const row = await deps.prisma.staffUser.findUnique({ where: { id: staffId }, include: { specialistProfile: true } });
+  const row = await deps.prisma.staffUser.findUnique({ where: { id: staffId }, include: viewParts });
   if (!row) throw notFound('staff member');
   return row;
 }

@@ -20,6 +20,7 @@ import {
   type SessionInfo,
   type SessionList,
   type StaffCreated,
+  type StaffMember,
   type TotpSetup,
 } from '@dp/protocol';
 import {
@@ -607,12 +608,17 @@ describe('one-time password links', () => {
     const { member, token } = await createStaff('Соцработник Иванова');
     expect(member.passwordLink.url.startsWith('https://priem.example.org/set-password/')).toBe(true);
     expect(new Date(member.passwordLink.expiresAt).getTime() - NOW.getTime()).toBe(72 * 3600_000);
+    expect([member.passwordSet, member.lastSignInAt]).toEqual([false, null]);
     const info = await linkInfo(token);
     expect(info.status).toBe(200);
     expect(info.body).toMatchObject({ purpose: 'welcome', email: member.email, displayName: 'Соцработник Иванова', totpRequired: false });
     const set = await setPassword(token, 'my first own passphrase');
     expect([set.status, set.body]).toEqual([200, { email: member.email }]);
+    expect((await api.get<StaffMember>(`/staff/${member.id}`)).body).toMatchObject({ passwordSet: true, lastSignInAt: null });
     expect((await signIn(member.email, 'my first own passphrase')).status).toBe(200);
+    const after = (await api.get<StaffMember>(`/staff/${member.id}`)).body;
+    expect(after.passwordSet).toBe(true);
+    expect(after.lastSignInAt).not.toBeNull();
     expect([(await setPassword(token, 'a second try with it')).error.code, (await linkInfo(token)).error.code]).toEqual([
       'link_invalid',
       'link_invalid',

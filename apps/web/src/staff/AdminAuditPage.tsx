@@ -1,53 +1,14 @@
-import { Alert, Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { staffRolesGranted, type AuditEventView, type StaffMember } from '@dp/protocol';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from './api.ts';
-import { errorText, labelOr } from './format.ts';
+import { ACTION_GROUPS, actionText, detailsText, KNOWN_ACTIONS } from './audit-text.ts';
+import { errorText } from './format.ts';
 import { StaffPage } from './StaffPage.tsx';
 import classes from './staff.module.css';
 
-/** The actions the log speaks of most; anything else shows its raw code. */
-export const KNOWN_ACTIONS = [
-  'auth.sign_in',
-  'auth.sign_in_failed',
-  'auth.sign_out',
-  'auth.sign_out_everywhere',
-  'auth.locked',
-  'access.denied',
-  'staff.created',
-  'staff.updated',
-  'staff.role_changed',
-  'staff.deactivated',
-  'staff.password_link_issued',
-  'account.password_changed',
-  'account.totp_enabled',
-  'account.totp_disabled',
-  'session.ended',
-  'auth.password_set',
-  'staff.admin_created',
-  'staff.admin_link_issued',
-  'institution.created',
-  'institution.updated',
-  'consultation.created',
-  'consultation.rescheduled',
-  'consultation.cancelled',
-  'request.created',
-  'request.updated',
-  'schedule.updated',
-  'schedule.approved',
-] as const;
-const ACTION_GROUPS = [
-  'auth.',
-  'access.',
-  'staff.',
-  'account.',
-  'session.',
-  'institution.',
-  'consultation.',
-  'request.',
-  'schedule.',
-] as const;
 const PAGE = 50;
 
 /** Who reads the audit log: the roles the matrix grants `audit.list`. */
@@ -85,6 +46,7 @@ function Audit() {
   const [nextBefore, setNextBefore] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const phone = useMediaQuery('(max-width: 48em)') ?? false;
 
   useEffect(() => {
     api.call('staff.list_department', {}).then(
@@ -140,26 +102,21 @@ function Audit() {
 
   const actionOptions = [
     { group: t('staff.audit.groups'), items: ACTION_GROUPS.map((g) => ({ value: g, label: t(`staff.audit.group.${g.slice(0, -1)}`) })) },
-    { group: t('staff.audit.single'), items: KNOWN_ACTIONS.map((a) => ({ value: a, label: labelOr(t, 'staff.actions', a) })) },
+    { group: t('staff.audit.single'), items: KNOWN_ACTIONS.map((a) => ({ value: a, label: actionText(t, a) })) },
   ];
 
   const who = (e: AuditEventView) =>
     e.actorType === 'staff'
       ? (e.actorName ?? (e.actorId && names.get(e.actorId)) ?? e.actorId ?? '—')
-      : t(`staff.audit.actor.${e.actorType}`, { defaultValue: e.actorType });
+      : t(`staff.audit.actor.${e.actorType}`, { defaultValue: t('staff.audit.otherDetail') });
   const target = (e: AuditEventView) => {
     if (!e.targetType && !e.targetId) return '—';
     const name = e.targetId ? names.get(e.targetId) : undefined;
     if (name) return name;
-    const type = e.targetType ? t(`staff.audit.target.${e.targetType}`, { defaultValue: e.targetType }) : '';
+    const type = e.targetType ? t(`staff.audit.target.${e.targetType}`, { defaultValue: t('staff.audit.target.title') }) : '';
     return [type, e.targetId ? e.targetId.slice(0, 8) : ''].filter(Boolean).join(' ');
   };
-  const details = (e: AuditEventView) =>
-    e.details
-      ? Object.entries(e.details)
-          .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-          .join('; ')
-      : '';
+  const details = (e: AuditEventView) => detailsText(t, i18n.language, e.details);
 
   return (
     <Stack gap="lg">
@@ -220,7 +177,27 @@ function Audit() {
         </Alert>
       )}
       {events && events.length === 0 && <Text c="gray.7">{t('staff.audit.empty')}</Text>}
-      {events && events.length > 0 && (
+      {events && events.length > 0 && phone && (
+        <Stack gap="sm" data-testid="audit-table">
+          {events.map((e) => (
+            <Paper key={e.id} withBorder p="md" data-testid="audit-row" data-action={e.action}>
+              <Text fw={600}>{actionText(t, e.action)}</Text>
+              <Text size="sm">{fmt.format(new Date(e.at))}</Text>
+              <Text size="sm">
+                {t('staff.audit.who')}: {who(e)}
+              </Text>
+              <Text size="sm">
+                {t('staff.audit.target.title')}: {target(e)}
+              </Text>
+              {e.ip && <Text size="sm">IP: {e.ip}</Text>}
+              <Text size="sm" c="gray.7" style={{ overflowWrap: 'anywhere' }}>
+                {details(e)}
+              </Text>
+            </Paper>
+          ))}
+        </Stack>
+      )}
+      {events && events.length > 0 && !phone && (
         <Table.ScrollContainer minWidth={1000}>
           <Table verticalSpacing="sm" striped data-testid="audit-table">
             <Table.Thead>
@@ -239,9 +216,7 @@ function Audit() {
                   <Table.Td className={classes.nowrap}>{fmt.format(new Date(e.at))}</Table.Td>
                   <Table.Td>{who(e)}</Table.Td>
                   <Table.Td>
-                    <Text fw={600} title={e.action}>
-                      {labelOr(t, 'staff.actions', e.action)}
-                    </Text>
+                    <Text fw={600}>{actionText(t, e.action)}</Text>
                   </Table.Td>
                   <Table.Td>{target(e)}</Table.Td>
                   <Table.Td className={classes.nowrap}>{e.ip ?? '—'}</Table.Td>

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { staffRolesGranted, type Institution, type StaffMember } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
@@ -6,12 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useMediaQuery } from '@mantine/hooks';
 import { api } from './api.ts';
-import { errorText } from './format.ts';
+import { errorText, formatDateTime } from './format.ts';
 import { StaffDialog, type StaffDialogState } from './StaffDialog.tsx';
 import { StaffPage } from './StaffPage.tsx';
 import classes from './staff.module.css';
 
-/** A status badge never cut to «Акти…»: the table scrolls sideways instead. */
+/** A status badge never cut to «Вход…»: it keeps its whole width. */
 const wholeBadge = { root: { overflow: 'visible' }, label: { overflow: 'visible' } } as const;
 
 /** Who manages staff accounts: the roles the matrix grants `staff.create`. */
@@ -27,7 +27,7 @@ export function AdminStaffPage() {
 }
 
 function StaffAdmin() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [search, setSearch] = useSearchParams();
   const [institutions, setInstitutions] = useState<Institution[] | null>(null);
   const [staff, setStaff] = useState<StaffMember[] | null>(null);
@@ -95,6 +95,65 @@ function StaffAdmin() {
 
   const institution = institutions?.find((i) => i.id === institutionId);
 
+  const rowActions = (m: StaffMember) =>
+    m.role === 'admin' ? null : (
+      <Group gap="xs" justify={phone ? 'flex-start' : 'flex-end'} wrap="wrap">
+        <Button size="sm" h={44} variant="default" onClick={() => setDialog({ kind: 'edit', member: m })} data-testid="staff-edit">
+          {t('staff.admin.edit')}
+        </Button>
+        <Button
+          size="sm"
+          h={phone ? undefined : 44}
+          className={phone ? classes.wrap : undefined}
+          variant="default"
+          disabled={!m.active}
+          onClick={() => setDialog({ kind: 'reset', member: m })}
+          data-testid="staff-reset"
+          data-password-set={m.passwordSet}
+        >
+          {m.passwordSet ? t('staff.admin.reset') : t('staff.admin.sendLink')}
+        </Button>
+        {m.active ? (
+          <Button
+            size="sm"
+            h={44}
+            variant="light"
+            color="red"
+            onClick={() => setDialog({ kind: 'deactivate', member: m })}
+            data-testid="staff-deactivate"
+          >
+            {t('staff.admin.deactivate')}
+          </Button>
+        ) : (
+          <Button
+            size="sm"
+            h={44}
+            variant="light"
+            loading={busyId === m.id}
+            onClick={() => void setActive(m, true)}
+            data-testid="staff-activate"
+          >
+            {t('staff.admin.activate')}
+          </Button>
+        )}
+      </Group>
+    );
+  const status = (m: StaffMember) => (
+    <Stack gap={4}>
+      <Badge color={m.active ? 'teal' : 'gray'} variant="light" size="lg" styles={wholeBadge} data-testid="staff-active">
+        {m.active ? t('staff.admin.active') : t('staff.admin.inactive')}
+      </Badge>
+      <Text size="sm" data-testid="staff-password">
+        {m.passwordSet ? t('staff.admin.passwordSet') : t('staff.admin.passwordNotSet')}
+      </Text>
+      <Text size="sm" c="gray.7" data-testid="staff-last-sign-in">
+        {m.lastSignInAt
+          ? t('staff.admin.lastSignIn', { when: formatDateTime(m.lastSignInAt, i18n.language) })
+          : t('staff.admin.neverSignedIn')}
+      </Text>
+    </Stack>
+  );
+
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end" gap="md">
@@ -133,7 +192,29 @@ function StaffAdmin() {
         </Alert>
       )}
       {staff && staff.length === 0 && <Text c="gray.7">{t('staff.admin.empty')}</Text>}
-      {staff && staff.length > 0 && (
+      {staff && staff.length > 0 && phone && (
+        <Stack gap="sm" data-testid="staff-table">
+          {staff.map((m) => (
+            <Paper key={m.id} withBorder p="md" data-testid="staff-row" data-id={m.id} data-email={m.email}>
+              <Stack gap="xs">
+                <Text fw={600}>{m.displayName}</Text>
+                {m.specialist && (
+                  <Text size="sm" c="gray.7">
+                    {m.specialist.title} · {t(`staff.professions.${m.specialist.profession}`)}
+                  </Text>
+                )}
+                <Text data-testid="staff-role">{t(`staff.roles.${m.role}`)}</Text>
+                <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                  {m.email}
+                </Text>
+                {status(m)}
+                {rowActions(m)}
+              </Stack>
+            </Paper>
+          ))}
+        </Stack>
+      )}
+      {staff && staff.length > 0 && !phone && (
         <Table.ScrollContainer minWidth={900}>
           <Table verticalSpacing="sm" highlightOnHover striped data-testid="staff-table">
             <Table.Thead>
@@ -160,59 +241,8 @@ function StaffAdmin() {
                   </Table.Td>
                   <Table.Td data-testid="staff-role">{t(`staff.roles.${m.role}`)}</Table.Td>
                   <Table.Td className={classes.nowrap}>{m.email}</Table.Td>
-                  <Table.Td>
-                    <Badge color={m.active ? 'teal' : 'gray'} variant="light" size="lg" styles={wholeBadge} data-testid="staff-active">
-                      {m.active ? t('staff.admin.active') : t('staff.admin.inactive')}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    {m.role !== 'admin' && (
-                      <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <Button
-                          size="sm"
-                          h={44}
-                          variant="default"
-                          onClick={() => setDialog({ kind: 'edit', member: m })}
-                          data-testid="staff-edit"
-                        >
-                          {t('staff.admin.edit')}
-                        </Button>
-                        <Button
-                          size="sm"
-                          h={44}
-                          variant="default"
-                          disabled={!m.active}
-                          onClick={() => setDialog({ kind: 'reset', member: m })}
-                          data-testid="staff-reset"
-                        >
-                          {t('staff.admin.reset')}
-                        </Button>
-                        {m.active ? (
-                          <Button
-                            size="sm"
-                            h={44}
-                            variant="light"
-                            color="red"
-                            onClick={() => setDialog({ kind: 'deactivate', member: m })}
-                            data-testid="staff-deactivate"
-                          >
-                            {t('staff.admin.deactivate')}
-                          </Button>
-                        ) : (
-                          <Button
-                            size="sm"
-                            h={44}
-                            variant="light"
-                            loading={busyId === m.id}
-                            onClick={() => void setActive(m, true)}
-                            data-testid="staff-activate"
-                          >
-                            {t('staff.admin.activate')}
-                          </Button>
-                        )}
-                      </Group>
-                    )}
-                  </Table.Td>
+                  <Table.Td>{status(m)}</Table.Td>
+                  <Table.Td>{rowActions(m)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

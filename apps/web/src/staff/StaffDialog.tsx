@@ -47,7 +47,7 @@ export function StaffDialog({ dialog, institution, busyId, fullScreen, onDialog,
           create: t('staff.admin.createTitle'),
           edit: t('staff.admin.editTitle'),
           deactivate: t('staff.admin.deactivateTitle'),
-          reset: t('staff.admin.resetTitle'),
+          reset: dialog.kind === 'reset' && !dialog.member.passwordSet ? t('staff.admin.sendLinkTitle') : t('staff.admin.resetTitle'),
           link: t('staff.link.title'),
         }[dialog.kind]
       }
@@ -91,8 +91,8 @@ export function StaffDialog({ dialog, institution, busyId, fullScreen, onDialog,
       )}
       {dialog?.kind === 'reset' && (
         <Confirm
-          text={t('staff.admin.resetText', { name: dialog.member.displayName })}
-          action={t('staff.admin.resetAction')}
+          text={t(dialog.member.passwordSet ? 'staff.admin.resetText' : 'staff.admin.sendLinkText', { name: dialog.member.displayName })}
+          action={t(dialog.member.passwordSet ? 'staff.admin.resetAction' : 'staff.admin.sendLinkAction')}
           busy={busyId === dialog.member.id}
           onCancel={() => onDialog(null)}
           onConfirm={() => onReset(dialog.member)}

@@ -33,6 +33,8 @@ const member = {
   active: false,
   specialist: null,
   createdAt: at,
+  passwordSet: true,
+  lastSignInAt: null,
 };
 
 describe('the REST client (api.call by operation name)', () => {

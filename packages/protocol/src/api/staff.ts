@@ -30,6 +30,10 @@ export const StaffMember = z
     active: z.boolean(),
     specialist: SpecialistProfile.nullable(),
     createdAt: Instant,
+    /** False until the person sets a password through a one-time link. */
+    passwordSet: z.boolean(),
+    /** When the last session was opened; null if the person never signed in. */
+    lastSignInAt: Instant.nullable(),
   })
   .meta({ id: 'StaffMember' });
 export type StaffMember = z.infer<typeof StaffMember>;
