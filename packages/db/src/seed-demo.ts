@@ -7,6 +7,7 @@
 // edited in the demo data meanwhile. The consultation is one per local day: a run on a new
 // day adds that day's consultation.
 import { createHash } from 'node:crypto';
+import { productionCalendar } from '@dp/scheduling';
 import type { PrismaClient, TransactionClient } from './client.ts';
 import { institutionCalendarColumns, type InstitutionCalendarData } from './calendar.ts';
 import { allocateRequestNumber, yearIn } from './request-number.ts';
@@ -54,25 +55,9 @@ function nextMonth(month: string): string {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
-/** Russian public holidays (fixed dates only; demo data, not a production calendar). */
+/** The days off of the Russian production calendar (art. 112 holidays and the decree's transfers where shipped). */
 function holidays(year: number): string[] {
-  const days = [
-    '01-01',
-    '01-02',
-    '01-03',
-    '01-04',
-    '01-05',
-    '01-06',
-    '01-07',
-    '01-08',
-    '02-23',
-    '03-08',
-    '05-01',
-    '05-09',
-    '06-12',
-    '11-04',
-  ];
-  return days.map((d) => `${year}-${d}`);
+  return productionCalendar(year).daysOff;
 }
 
 /** Working dates of a month by a calendar's weekly pattern and days off. */

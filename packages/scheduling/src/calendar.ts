@@ -28,7 +28,15 @@ export interface InstitutionCalendar {
    * cautious reading of contradictory data: nobody is booked on a possible holiday).
    */
   extraWorkingDays?: string[];
+  /**
+   * 'YYYY-MM-DD': shortened pre-holiday days (Labour Code art. 95): a working day that
+   * closes one hour earlier. A day whose hours are an hour or less has no hours left.
+   */
+  shortDays?: string[];
 }
+
+/** How much earlier a shortened pre-holiday day closes (art. 95: one hour). */
+export const SHORT_DAY_MINUTES = 60;
 
 export const WEEKDAYS: readonly Weekday[] = [1, 2, 3, 4, 5, 6, 7];
 
@@ -54,6 +62,7 @@ export interface CompiledCalendar {
   lunch: MinuteRange | null;
   daysOff: ReadonlySet<LocalDate>;
   extraWorkingDays: ReadonlySet<LocalDate>;
+  shortDays: ReadonlySet<LocalDate>;
   extraDayHours: MinuteRange | null;
 }
 
@@ -85,6 +94,7 @@ export function calendarProblems(calendar: InstitutionCalendar): Violation[] {
   for (const d of calendar.extraWorkingDays ?? []) {
     if (!isLocalDate(d)) bad(`extraWorkingDays has ${JSON.stringify(d)}, not a YYYY-MM-DD date`);
   }
+  for (const d of calendar.shortDays ?? []) if (!isLocalDate(d)) bad(`shortDays has ${JSON.stringify(d)}, not a YYYY-MM-DD date`);
   return problems;
 }
 
@@ -107,6 +117,7 @@ export function compileCalendar(calendar: InstitutionCalendar): CompiledCalendar
     lunch: calendar.lunch ? parseRange(calendar.lunch) : null,
     daysOff: new Set(calendar.daysOff),
     extraWorkingDays: new Set(calendar.extraWorkingDays ?? []),
+    shortDays: new Set(calendar.shortDays ?? []),
     extraDayHours,
   };
 }
@@ -114,9 +125,10 @@ export function compileCalendar(calendar: InstitutionCalendar): CompiledCalendar
 /** Working hours of a local date in wall-clock minutes, or null on a day off. */
 export function hoursOn(cal: CompiledCalendar, date: LocalDate, weekday: Weekday = weekdayOf(date)): MinuteRange | null {
   if (cal.daysOff.has(date)) return null;
-  const weekly = cal.week.get(weekday);
-  if (weekly) return weekly;
-  return cal.extraWorkingDays.has(date) ? cal.extraDayHours : null;
+  const hours = cal.week.get(weekday) ?? (cal.extraWorkingDays.has(date) ? cal.extraDayHours : null);
+  if (!hours || !cal.shortDays.has(date)) return hours;
+  const end = hours.end - SHORT_DAY_MINUTES;
+  return end > hours.start ? { start: hours.start, end } : null;
 }
 
 /** A local date's working day as instants, or null on a day off. */

@@ -4,33 +4,39 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { freeSlots, validateBooking, validateReschedule, type Booking } from './index.ts';
+import { freeSlots, productionCalendar, validateBooking, validateReschedule, type Booking } from './index.ts';
 import {
   candidateSeedArb,
   greedyBookings,
+  NATIONAL_MONTHS,
   oracleCalendarBreach,
+  oracleHours,
   oracleInsideApprovedBlock,
   overlappingPairs,
   worldArb,
+  worldArbOf,
   type World,
 } from './test-support/arbitraries.ts';
 import { datesOf } from './test-support/fixtures.ts';
 
-const searchArb = fc.record({
-  world: worldArb,
-  seeds: fc.array(candidateSeedArb, { minLength: 0, maxLength: 60, size: 'medium' }),
-  specialist: fc.nat(),
-  firstDay: fc.integer({ min: 0, max: 27 }),
-  days: fc.integer({ min: 2, max: 7 }),
-  duration: fc.oneof(fc.constantFrom(15, 30, 45, 60), fc.integer({ min: 1, max: 60 })),
-  step: fc.constantFrom(5, 10, 15, 30),
-  nowAt: fc.option(fc.integer({ min: 0, max: 31 * 24 * 60 }), { freq: 3 }),
-  /**
-   * Half the searches start on a day the specialist has a block, with no «now» to cut it off
-   * (else most windows hold no slot at all, and the properties would be checked on empty lists).
-   */
-  anchored: fc.boolean(),
-});
+const searchArbOf = (worlds: fc.Arbitrary<World>) =>
+  fc.record({
+    world: worlds,
+    seeds: fc.array(candidateSeedArb, { minLength: 0, maxLength: 60, size: 'medium' }),
+    specialist: fc.nat(),
+    firstDay: fc.integer({ min: 0, max: 27 }),
+    days: fc.integer({ min: 2, max: 7 }),
+    duration: fc.oneof(fc.constantFrom(15, 30, 45, 60), fc.integer({ min: 1, max: 60 })),
+    step: fc.constantFrom(5, 10, 15, 30),
+    nowAt: fc.option(fc.integer({ min: 0, max: 31 * 24 * 60 }), { freq: 3 }),
+    /**
+     * Half the searches start on a day the specialist has a block, with no «now» to cut it off
+     * (else most windows hold no slot at all, and the properties would be checked on empty lists).
+     */
+    anchored: fc.boolean(),
+  });
+
+const searchArb = searchArbOf(worldArb);
 
 type Search = typeof searchArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -176,5 +182,83 @@ describe('freeSlots (property)', () => {
     expect(withSlots).toBeGreaterThanOrEqual(5);
     // About 40 % move a booking on the grid: fewer than 2 of 25 happens about once in 20 000 runs.
     expect(ownTimeChecked).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('freeSlots with the production calendar (property)', () => {
+  it('offers nothing on a holiday or transferred day off, and nothing ending after a shortened day’s close', () => {
+    let onShortDays = 0;
+    fc.assert(
+      fc.property(searchArbOf(worldArbOf(NATIONAL_MONTHS, true)), (r) => {
+        const base = setUp(r);
+        const { world, zone, bookings, specialistId, schedule } = base;
+        // Anchored searches start on the month's shortened day, if it has one (else few would meet it).
+        const shortDay = productionCalendar(Number(world.month.slice(0, 4))).shortDays.find((d) => d.startsWith(world.month));
+        const from = r.anchored && shortDay ? DateTime.fromISO(shortDay, { zone }) : base.from;
+        const to = from.plus({ days: r.days });
+        const now = r.anchored ? undefined : base.now;
+        const slots = freeSlots({
+          calendar: world.calendar,
+          schedule,
+          bookings,
+          from: from.toJSDate(),
+          to: to.toJSDate(),
+          durationMinutes: r.duration,
+          stepMinutes: r.step,
+          now,
+        });
+        for (const start of slots) {
+          const candidate = { specialistId, start, durationMinutes: r.duration };
+          expect(validateBooking(candidate, { calendar: world.calendar, schedules: world.schedules, bookings, now })).toEqual([]);
+          expect(oracleCalendarBreach(world.calendar, candidate)).toBeNull();
+          const local = DateTime.fromJSDate(start, { zone });
+          const date = local.toISODate()!;
+          const national = productionCalendar(local.year);
+          expect(national.daysOff).not.toContain(date);
+          if (national.shortDays.includes(date)) {
+            onShortDays++;
+            const weekly = world.calendar.week[local.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7] ?? world.calendar.week[1];
+            if (weekly) {
+              const close = Number(weekly.end.slice(0, 2)) * 60 + Number(weekly.end.slice(3, 5));
+              expect(local.hour * 60 + local.minute + r.duration).toBeLessThanOrEqual(close - 60);
+            }
+          }
+        }
+      }),
+      { numRuns: 80 },
+    );
+    expect(onShortDays).toBeGreaterThan(0); // the shortened close was checked
+  });
+
+  it('a worked Saturday (1 November 2025) offers slots; the transferred Monday and the holiday after it offer none', () => {
+    let worked = 0;
+    fc.assert(
+      fc.property(worldArbOf(['2025-11'], true), fc.nat(), (world, pick) => {
+        const zone = world.calendar.timeZone;
+        const specialistId = world.specialists[pick % world.specialists.length]!;
+        const dates = ['2025-11-01', '2025-11-03', '2025-11-04'];
+        const slots = freeSlots({
+          calendar: world.calendar,
+          schedule: {
+            specialistId,
+            month: '2025-11',
+            status: 'approved',
+            blocks: dates.map((date) => ({ date, start: '00:00', end: '23:45' })),
+          },
+          bookings: [],
+          from: DateTime.fromISO('2025-11-01', { zone }).toJSDate(),
+          to: DateTime.fromISO('2025-11-05', { zone }).toJSDate(),
+          durationMinutes: 30,
+          stepMinutes: 15,
+        });
+        const days = new Set(slots.map((s) => DateTime.fromJSDate(s, { zone }).toISODate()));
+        expect(days.has('2025-11-03') || days.has('2025-11-04')).toBe(false);
+        // unless the institution itself took the Saturday off
+        expect(days.has('2025-11-01')).toBe(oracleHours(world.calendar, '2025-11-01') !== null);
+        if (days.has('2025-11-01')) worked++;
+      }),
+      { numRuns: 40 },
+    );
+    expect(worked).toBeGreaterThan(20);
   });
 });

@@ -12,3 +12,4 @@ export * from './free-slots.ts';
 export * from './working-days.ts';
 export * from './job-plan.ts';
 export * from './fire-decision.ts';
+export * from './production-calendar.ts';

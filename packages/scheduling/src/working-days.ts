@@ -31,8 +31,9 @@ export const ANSWER_WORKING_DAYS: Readonly<Record<RequestChannel, number>> = {
 export function nextWorkingDay(cal: CompiledCalendar, date: LocalDate): LocalDate {
   // The calendar has a working weekday (compileCalendar insists), so each week has one
   // unless a listed day off takes it — and a day off can cost a whole week when the
-  // institution works one weekday only. The bound only guards against a bug.
-  const limit = 7 * (cal.daysOff.size + 1) + 1;
+  // institution works one weekday only (or a shortened day that short has no hours left).
+  // The bound only guards against a bug.
+  const limit = 7 * (cal.daysOff.size + cal.shortDays.size + 1) + 1;
   let d = addDays(date, 1);
   for (let i = 0; i < limit; i++, d = addDays(d, 1)) if (hoursOn(cal, d)) return d;
   throw new RangeError(`no working day after ${date} within ${limit} days`);

@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import type { Booking } from '../booking.ts';
 import type { HoursRange, InstitutionCalendar } from '../calendar.ts';
 import type { Weekday } from '../local-date.ts';
+import { withProductionCalendar } from '../production-calendar.ts';
 import type { SpecialistMonthSchedule } from '../schedule.ts';
 import { validateBooking } from '../validate-booking.ts';
 import { datesOf } from './fixtures.ts';
@@ -36,80 +37,101 @@ export interface World {
   specialists: string[];
 }
 
+/** Months of the shipped production calendar with holidays, transfers, a worked Saturday and shortened days. */
+export const NATIONAL_MONTHS = ['2025-03', '2025-05', '2025-06', '2025-11', '2026-01', '2026-05', '2026-06', '2026-11'];
+
 /** A calendar, a month and 1–3 specialists' schedules for it (mostly approved). */
-export const worldArb: fc.Arbitrary<World> = fc
-  .record({
-    timeZone: fc.constantFrom(...ZONES),
-    month: fc.constantFrom(...MONTHS),
-    weekdayHours: fc.array(fc.option(hoursArb, { freq: 6 }), { minLength: 5, maxLength: 5 }),
-    weekendHours: fc.array(fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: hoursArb, weight: 1 }), {
-      minLength: 2,
-      maxLength: 2,
-    }),
-    fridayShort: fc.boolean(),
-    lunch: lunchArb,
-    daysOffPicks: fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 4 }),
-    extraPicks: fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 3 }),
-    specialistCount: fc.integer({ min: 1, max: 3 }),
-    scheduleSeeds: fc.array(
-      fc.record({
-        status: fc.constantFrom<'approved' | 'draft'>('approved', 'approved', 'approved', 'approved', 'draft'),
-        blocks: fc.array(
-          fc.record({
-            // most blocks are drawn inside the day's working hours, as a head would; the rest anywhere 07:00–19:00
-            aligned: fc.constantFrom(true, true, false),
-            day: fc.integer({ min: 0, max: 30 }),
-            start: fc.integer({ min: 28, max: 76 }),
-            length: fc.integer({ min: 4, max: 40 }),
-          }),
-          { minLength: 5, maxLength: 40 },
-        ),
+export const worldArb: fc.Arbitrary<World> = worldArbOf(MONTHS);
+
+/**
+ * Worlds in `months`; with `national`, the institution's calendar has the production
+ * calendar of the month's year merged in, and aligned blocks follow the merged calendar
+ * (a head draws no block on a holiday, and does on a worked Saturday).
+ */
+export function worldArbOf(months: readonly string[], national = false): fc.Arbitrary<World> {
+  return fc
+    .record({
+      timeZone: fc.constantFrom(...ZONES),
+      month: fc.constantFrom(...months),
+      weekdayHours: fc.array(fc.option(hoursArb, { freq: 6 }), { minLength: 5, maxLength: 5 }),
+      weekendHours: fc.array(fc.oneof({ arbitrary: fc.constant(null), weight: 9 }, { arbitrary: hoursArb, weight: 1 }), {
+        minLength: 2,
+        maxLength: 2,
       }),
-      { minLength: 3, maxLength: 3 },
-    ),
-  })
-  .map((r) => {
-    const dates = datesOf(r.month);
-    const week = {} as Record<Weekday, HoursRange | null>;
-    for (let d = 1; d <= 5; d++) week[d as Weekday] = r.weekdayHours[d - 1] ?? null;
-    if (r.fridayShort && week[5])
-      week[5] = { start: week[5].start, end: hhmm(Math.max(toMinutes(week[5].start) + 60, toMinutes(week[5].end) - 60)) };
-    week[6] = r.weekendHours[0] ?? null;
-    week[7] = r.weekendHours[1] ?? null;
-    if (Object.values(week).every((h) => h === null)) week[1] = { start: '09:00', end: '16:00' };
-    const pick = (i: number) => dates[i % dates.length]!;
-    const calendar: InstitutionCalendar = {
-      timeZone: r.timeZone,
-      week,
-      lunch: r.lunch,
-      daysOff: r.daysOffPicks.map(pick),
-      extraWorkingDays: r.extraPicks.map(pick),
-    };
-    const specialists = Array.from({ length: r.specialistCount }, (_, i) => `spec-${i}`);
-    const schedules = specialists.map((specialistId, i) => {
-      const seed = r.scheduleSeeds[i]!;
-      return {
-        specialistId,
-        month: r.month,
-        status: seed.status,
-        blocks: seed.blocks.map((b) => {
-          const hoursOf = (day: number) => week[DateTime.fromISO(pick(day), { zone: 'UTC' }).weekday as Weekday];
-          let day = b.day;
-          if (b.aligned) for (let k = 0; k < 7 && !hoursOf(day); k++) day++;
-          const date = pick(day);
-          const hours = hoursOf(day);
-          if (b.aligned && hours) {
-            const open = toMinutes(hours.start);
-            const close = toMinutes(hours.end);
-            const start = open + Math.floor(((b.start * 15) % (close - open)) / 15) * 15;
-            return { date, start: hhmm(start), end: hhmm(Math.min(close, start + b.length * 15)) };
-          }
-          return { date, start: hhmm(b.start * 15), end: hhmm(Math.min(b.start * 15 + b.length * 15, 23 * 60 + 45)) }; // 07:00 … 19:00 start
+      fridayShort: fc.boolean(),
+      lunch: lunchArb,
+      daysOffPicks: fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 4 }),
+      extraPicks: fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 3 }),
+      shortPicks: fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { maxLength: 3 }),
+      specialistCount: fc.integer({ min: 1, max: 3 }),
+      scheduleSeeds: fc.array(
+        fc.record({
+          status: fc.constantFrom<'approved' | 'draft'>('approved', 'approved', 'approved', 'approved', 'draft'),
+          blocks: fc.array(
+            fc.record({
+              // most blocks are drawn inside the day's working hours, as a head would; the rest anywhere 07:00–19:00
+              aligned: fc.constantFrom(true, true, false),
+              day: fc.integer({ min: 0, max: 30 }),
+              start: fc.integer({ min: 28, max: 76 }),
+              length: fc.integer({ min: 4, max: 40 }),
+            }),
+            { minLength: 5, maxLength: 40 },
+          ),
         }),
-      } satisfies SpecialistMonthSchedule;
+        { minLength: 3, maxLength: 3 },
+      ),
+    })
+    .map((r) => {
+      const dates = datesOf(r.month);
+      const week = {} as Record<Weekday, HoursRange | null>;
+      for (let d = 1; d <= 5; d++) week[d as Weekday] = r.weekdayHours[d - 1] ?? null;
+      if (r.fridayShort && week[5])
+        week[5] = { start: week[5].start, end: hhmm(Math.max(toMinutes(week[5].start) + 60, toMinutes(week[5].end) - 60)) };
+      week[6] = r.weekendHours[0] ?? null;
+      week[7] = r.weekendHours[1] ?? null;
+      if (Object.values(week).every((h) => h === null)) week[1] = { start: '09:00', end: '16:00' };
+      const pick = (i: number) => dates[i % dates.length]!;
+      const own: InstitutionCalendar = {
+        timeZone: r.timeZone,
+        week,
+        lunch: r.lunch,
+        daysOff: r.daysOffPicks.map(pick),
+        extraWorkingDays: r.extraPicks.map(pick),
+        shortDays: r.shortPicks.map(pick),
+      };
+      // the neighbouring years too: a deadline or a search may run past the month's year
+      const year = Number(r.month.slice(0, 4));
+      const calendar = national ? withProductionCalendar(own, [year - 1, year, year + 1]).calendar : own;
+      const specialists = Array.from({ length: r.specialistCount }, (_, i) => `spec-${i}`);
+      const schedules = specialists.map((specialistId, i) => {
+        const seed = r.scheduleSeeds[i]!;
+        return {
+          specialistId,
+          month: r.month,
+          status: seed.status,
+          blocks: seed.blocks.map((b) => {
+            const hoursOf = (day: number): HoursRange | null => {
+              if (!national) return week[DateTime.fromISO(pick(day), { zone: 'UTC' }).weekday as Weekday];
+              const h = oracleHours(calendar, pick(day));
+              return h && { start: hhmm(h.open), end: hhmm(h.close) };
+            };
+            let day = b.day;
+            if (b.aligned) for (let k = 0; k < 7 && !hoursOf(day); k++) day++;
+            const date = pick(day);
+            const hours = hoursOf(day);
+            if (b.aligned && hours) {
+              const open = toMinutes(hours.start);
+              const close = toMinutes(hours.end);
+              const start = open + Math.floor(((b.start * 15) % (close - open)) / 15) * 15;
+              return { date, start: hhmm(start), end: hhmm(Math.min(close, start + b.length * 15)) };
+            }
+            return { date, start: hhmm(b.start * 15), end: hhmm(Math.min(b.start * 15 + b.length * 15, 23 * 60 + 45)) }; // 07:00 … 19:00 start
+          }),
+        } satisfies SpecialistMonthSchedule;
+      });
+      return { calendar, month: r.month, schedules, specialists };
     });
-    return { calendar, month: r.month, schedules, specialists };
-  });
+}
 
 export interface CandidateSeed {
   specialist: number;
@@ -161,7 +183,10 @@ export function greedyBookings(world: World, seeds: CandidateSeed[]): Booking[] 
 
 // ---- the oracle: the rules restated in wall-clock terms -------------------------------
 
-/** Hours of a local date by the rules: days off win, then the weekday, then a transferred working day (Monday's hours). */
+/**
+ * Hours of a local date by the rules: days off win, then the weekday, then a transferred
+ * working day (Monday's hours); a shortened day closes an hour earlier (no hours if that leaves none).
+ */
 export function oracleHours(calendar: InstitutionCalendar, date: string): { open: number; close: number } | null {
   if (calendar.daysOff.includes(date)) return null;
   const weekday = DateTime.fromISO(date, { zone: 'UTC' }).weekday as Weekday;
@@ -169,7 +194,10 @@ export function oracleHours(calendar: InstitutionCalendar, date: string): { open
   if (!h && calendar.extraWorkingDays?.includes(date)) {
     h = calendar.week[1] ?? ([1, 2, 3, 4, 5, 6, 7] as Weekday[]).map((d) => calendar.week[d]).find((x) => x) ?? null;
   }
-  return h ? { open: toMinutes(h.start), close: toMinutes(h.end) } : null;
+  if (!h) return null;
+  const open = toMinutes(h.start);
+  const close = toMinutes(h.end) - (calendar.shortDays?.includes(date) ? 60 : 0);
+  return close > open ? { open, close } : null;
 }
 
 /** Why a booking breaks the calendar rules (pre-check included), by wall-clock arithmetic; null = fine. */
