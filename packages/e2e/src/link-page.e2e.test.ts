@@ -43,6 +43,10 @@ describe("a client's link", () => {
     );
     await cancelled.waitForSelector('[data-testid="link-schedule"]');
     expect(await status(cancelled)).toBe('cancelled');
+    // A cancelled consultation is not «назначена»: the page says when it was set for.
+    const cancelledText = await cancelled.$eval('[data-testid="link-schedule"]', (el) => el.textContent ?? '');
+    expect(cancelledText).not.toContain('Консультация назначена');
+    expect(cancelledText).toContain('Была назначена на');
     await screenshot(cancelled, 'link-cancelled-phone');
 
     const forged = await openParticipant(

@@ -49,6 +49,7 @@ export function LinkSchedule({ token, lookup, onRecheck }: { token: string; look
   let title: string;
   let text: string;
   let when: string | null = null;
+  let phone: string | null = null;
   if (lookup.kind === 'invalid') {
     [title, text] = [t('link.invalidTitle'), t('errors.invalid_token')];
   } else if (lookup.kind === 'revoked') {
@@ -69,8 +70,12 @@ export function LinkSchedule({ token, lookup, onRecheck }: { token: string; look
       minute: '2-digit',
       timeZoneName: 'shortOffset',
     });
-    // After a technical failure the old time is no appointment any more: only the news.
-    if (c.status !== 'technical_failure') when = t('link.when', { when: fmt.format(new Date(c.startsAt)) });
+    // Only an upcoming consultation is «назначена»; a cancelled or past one says when it was set
+    // for; after a technical failure the old time is no appointment any more: only the news.
+    if (c.status === 'upcoming') when = t('link.when', { when: fmt.format(new Date(c.startsAt)) });
+    else if (c.status !== 'technical_failure') when = t('link.wasWhen', { when: fmt.format(new Date(c.startsAt)) });
+    // Cancelled or failed: the institution's phone, for a question or a new time.
+    if (c.status === 'cancelled' || c.status === 'technical_failure') phone = c.institutionPhone;
     if (c.status === 'upcoming') {
       const { h, m, s } = countdownParts(opensAt - now);
       title = t('link.upcomingTitle');
@@ -100,6 +105,11 @@ export function LinkSchedule({ token, lookup, onRecheck }: { token: string; look
           <Text size="lg" data-testid={upcoming ? 'countdown' : undefined} aria-live={upcoming ? 'off' : 'polite'}>
             {text}
           </Text>
+          {phone && (
+            <Text size="lg" data-testid="institution-phone">
+              {t('link.callInstitution')} <a href={`tel:${phone.replace(/[^\d+]/g, '')}`}>{phone}</a>
+            </Text>
+          )}
           {upcoming && <Text c="dimmed">{t('link.keepOpen')}</Text>}
           {upcoming && !checking && (
             <Button size="lg" variant="light" onClick={() => setChecking(true)} data-testid="check-ahead">
