@@ -4,7 +4,7 @@ import { contract } from '@dp/protocol';
 import { hashPassword } from '../auth/passwords.ts';
 import { checkTotp, newTotpSecret, totpEnrolment } from '../auth/totp.ts';
 import { audit } from './audit.ts';
-import { attemptPassword, lockedOut, loadUser, me, sessionInfo } from './credentials.ts';
+import { confirmOwnPassword, loadUser, me, sessionInfo } from './credentials.ts';
 import { HttpError, badRequest } from './errors.ts';
 import { defineRoute, routeTable } from './route.ts';
 
@@ -47,16 +47,7 @@ export const accountRoutes = routeTable([
   defineRoute(contract['account.change_password'], {
     handler: async ({ body, access, deps, http, actor }) => {
       const p = me(access);
-      // Wrong current passwords count against the same budget as sign-in's.
-      const outcome = await attemptPassword(deps, http, p.user.email, async (check) => {
-        const user = await loadUser(deps, p.user.id);
-        return { right: await check(user.passwordHash, body.currentPassword), value: user };
-      });
-      const user = outcome.value;
-      if (!outcome.right) {
-        if (outcome.lock.locked) throw await lockedOut(deps, actor, user, outcome.lock.retryAfterSeconds, http);
-        throw badRequest({ currentPassword: 'wrong password' });
-      }
+      const user = await confirmOwnPassword({ deps, http, actor }, p, body.currentPassword, 'currentPassword');
       await deps.prisma.staffUser.update({
         where: { id: user.id },
         data: { passwordHash: await hashPassword(body.newPassword), passwordChangedAt: deps.now() },
@@ -107,16 +98,7 @@ export const accountRoutes = routeTable([
   defineRoute(contract['account.totp_disable'], {
     handler: async ({ body, access, deps, http, actor }) => {
       const p = me(access);
-      // Counted like sign-in: a stolen session must not try passwords here without limit.
-      const outcome = await attemptPassword(deps, http, p.user.email, async (check) => {
-        const user = await loadUser(deps, p.user.id);
-        return { right: await check(user.passwordHash, body.password), value: user };
-      });
-      const user = outcome.value;
-      if (!outcome.right) {
-        if (outcome.lock.locked) throw await lockedOut(deps, actor, user, outcome.lock.retryAfterSeconds, http);
-        throw badRequest({ password: 'wrong password' });
-      }
+      const user = await confirmOwnPassword({ deps, http, actor }, p, body.password, 'password');
       await deps.prisma.staffUser.update({ where: { id: user.id }, data: { totpEnabledAt: null, totpSecret: null, totpLastStep: null } });
       await audit(deps.prisma, actor, {
         action: 'account.totp_disabled',

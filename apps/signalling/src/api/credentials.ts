@@ -6,7 +6,7 @@ import type { StaffPrincipal } from '../auth/session-store.ts';
 import { GuardBusy, type Attempt, type GuardVerdict } from '../auth/sign-in-guard.ts';
 import { audit } from './audit.ts';
 import type { ApiDeps } from './deps.ts';
-import { HttpError } from './errors.ts';
+import { HttpError, badRequest } from './errors.ts';
 import type { Actor } from './actor.ts';
 import type { HttpContext, RouteAccess } from './route.ts';
 
@@ -71,6 +71,30 @@ export async function attemptPassword<T>(
 }
 
 /** The failure that spent the last attempt: recorded, and answered 429 with Retry-After. */
+/**
+ * A signed-in member of staff confirms their own password (changing it, turning TOTP off):
+ * counted against the same budget as sign-in, so a stolen session cannot try passwords here
+ * without limit. A wrong one answers 400 on `field`, or the lock-out once the budget is spent.
+ */
+export async function confirmOwnPassword(
+  ctx: { deps: ApiDeps; http: HttpContext; actor: Actor },
+  p: StaffPrincipal,
+  password: string,
+  field: string,
+): Promise<StaffUser> {
+  const { deps, http, actor } = ctx;
+  const outcome = await attemptPassword(deps, http, p.user.email, async (check) => {
+    const user = await loadUser(deps, p.user.id);
+    return { right: await check(user.passwordHash, password), value: user };
+  });
+  const user = outcome.value;
+  if (!outcome.right) {
+    if (outcome.lock.locked) throw await lockedOut(deps, actor, user, outcome.lock.retryAfterSeconds, http);
+    throw badRequest({ [field]: 'wrong password' });
+  }
+  return user;
+}
+
 export async function lockedOut(
   deps: ApiDeps,
   actor: Actor,
