@@ -56,6 +56,12 @@ const Env = z.object({
    * machine (DEMO decides about the demo data).
    */
   DISTPRIEM_MODE: z.enum(['demo', 'production']).default('demo'),
+  /**
+   * `1`: the end-to-end test harness's movable clock (clock/server-clock.ts) and its
+   * POST /__test/clock. Refused in production (NODE_ENV=production or DISTPRIEM_MODE=production).
+   */
+  DP_TEST_CLOCK: z.enum(['0', '1']).default('0'),
+  NODE_ENV: z.string().optional(),
   // Budgets per LIMIT_WINDOW_SECONDS (http/budgets.ts): per link or staff session first, then
   // per client address (generous: carrier NAT, a shared laptop, an office at a webinar).
   LIMIT_WINDOW_SECONDS: limit(60),
@@ -98,7 +104,13 @@ export type SignallingConfig = {
   metricsToken: string | undefined;
   /** SMTP for notifications; url undefined = not configured (the url holds the password: never log it). */
   mail: { smtpUrl: string | undefined; from: string };
+  /** DP_TEST_CLOCK=1: business time the test harness may move (never in production). */
+  testClock: boolean;
 };
+
+/** What start-up says when the harness clock is asked for in production. */
+export const TEST_CLOCK_REFUSED =
+  'DP_TEST_CLOCK=1 (the test harness clock that moves business time) is refused in production: unset DP_TEST_CLOCK';
 
 export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): SignallingConfig {
   const r = Env.safeParse(env);
@@ -107,6 +119,9 @@ export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): Sign
     throw new Error(`signalling configuration is invalid:\n  ${msg}`);
   }
   const e = r.data;
+  if (e.DP_TEST_CLOCK === '1' && (e.NODE_ENV === 'production' || e.DISTPRIEM_MODE === 'production')) {
+    throw new Error(TEST_CLOCK_REFUSED);
+  }
   const defaultDist = resolve(import.meta.dirname, '../../web/dist');
   return {
     host: e.HOST,
@@ -138,5 +153,6 @@ export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): Sign
     },
     metricsToken: e.METRICS_TOKEN,
     mail: { smtpUrl: e.SMTP_URL || undefined, from: e.MAIL_FROM },
+    testClock: e.DP_TEST_CLOCK === '1',
   };
 }

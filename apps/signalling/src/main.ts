@@ -7,7 +7,14 @@ import { isLead, type RoomRole } from '@dp/protocol';
 import type { DemoRoom } from './demo/demo-consultation.ts';
 import { startSignalling } from './server.ts';
 
-const config = loadSignallingConfig();
+let config: ReturnType<typeof loadSignallingConfig>;
+try {
+  config = loadSignallingConfig();
+} catch (e) {
+  // A bad configuration (or DP_TEST_CLOCK=1 in production) stops the start with its message only.
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(1);
+}
 const log = pino({ name: 'signalling', level: config.logLevel });
 const server = await startSignalling(config, log);
 // Start-up says which mode it is in. Production (`./pnpm start --production`, the systemd

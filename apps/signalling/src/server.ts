@@ -25,6 +25,9 @@ import { createMetrics, metricsHandler } from './health/metrics.ts';
 import { ROOM_NAMESPACE } from '@dp/protocol';
 import { NetworkProbes } from './probe/network-probes.ts';
 import { Budgets, clientAddressResolver } from './http/budgets.ts';
+import { TEST_CLOCK_REFUSED } from './config.ts';
+import { createServerClock, type ServerClock } from './clock/server-clock.ts';
+import { testClockRoute } from './clock/test-clock-route.ts';
 
 export interface SignallingServer {
   port: number;
@@ -38,6 +41,8 @@ export interface SignallingServer {
   health: HealthMonitor;
   /** The device check's network tests. */
   probes: NetworkProbes;
+  /** Business time (clock/server-clock.ts): movable only with DP_TEST_CLOCK=1. */
+  clock: ServerClock;
   close(): Promise<void>;
 }
 
@@ -55,11 +60,17 @@ export interface SignallingOptions {
 
 /** Composes the signalling process; main.ts and the tests both start it this way. */
 export async function startSignalling(config: SignallingConfig, log: Logger, opts: SignallingOptions = {}): Promise<SignallingServer> {
+  // The config refuses it already; a process composed another way must not get it either.
+  if (config.testClock && (process.env.NODE_ENV === 'production' || config.mode === 'production')) throw new Error(TEST_CLOCK_REFUSED);
+  // One clock for business time: the API, the timetable, the gate, the links, the mail, the rooms' limits.
+  const clock = createServerClock({ movable: config.testClock });
+  if (config.testClock) log.warn('DP_TEST_CLOCK=1: the test harness may move business time (POST /__test/clock)');
+  const now = () => clock.date();
   const sfu = new SfuClient({ url: config.sfuUrl, secret: config.sfuSecret, log });
-  const links = new LinkSigner(config.linkSecret);
+  const links = new LinkSigner(config.linkSecret, now);
   const prisma = createPrisma(config.databaseUrl);
-  const rooms = new RoomRegistry(sfu, log, (id) => prismaRoomRecords(prisma, id), opts.resumeGraceMs);
-  const gate = new ConsultationGate(prisma);
+  const rooms = new RoomRegistry(sfu, log, (id) => prismaRoomRecords(prisma, id, now), opts.resumeGraceMs, clock);
+  const gate = new ConsultationGate(prisma, now);
   // E-mail to clients (SMTP_URL unset: every notification is recorded as skipped).
   const notifier = new Notifier({
     prisma,
@@ -68,6 +79,7 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     publicUrl: () => config.publicUrl ?? `http://localhost:${listeningPort}`,
     signLink: (claims) => links.sign(claims),
     log,
+    now,
   });
   const timetable = new TimetableService({
     prisma,
@@ -75,15 +87,18 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     rooms,
     log,
     notifier,
+    now,
     ...(opts.onJobOutcome ? { onOutcome: opts.onJobOutcome } : {}),
     ...(opts.timetableQueue ? { queueName: opts.timetableQueue } : {}),
   });
+  // Moved business time: the jobs now due run at once.
+  clock.onAdvance(() => timetable.replan());
   let listeningPort = config.port;
-  const now = () => new Date();
   // Sign-in failures are counted in Redis, so that every signalling instance sees them all.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on('error', (e: Error) => log.warn({ err: e.message }, 'redis (sign-in guard, limits)'));
-  const sessions = new SessionStore(prisma, config.session, now);
+  // Sessions stay on the real clock: how long a person was idle is not business time.
+  const sessions = new SessionStore(prisma, config.session, () => new Date());
   // Connections, joins, network tests and link look-ups per link, session and address (every instance counts together).
   const budgets = new Budgets(redis, config.budgets);
   // Set once the socket.io server exists (the monitor counts its sockets).
@@ -140,11 +155,12 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     api: createApiRouter(apiDeps),
     trustProxy: config.trustProxy,
     metrics: metricsHandler(metrics.registry, config.metricsToken),
+    ...(clock.movable ? { testClock: testClockRoute(clock) } : {}),
   });
   const http = createServer(app);
   // Above the protocol's 64 KB limit, so an oversized message still gets an error ack.
   const io = new Server(http, { maxHttpBufferSize: 256 * 1024, serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 });
-  const probes = new NetworkProbes(sfu, prisma, log, opts.probeLifetimeMs ? { lifetimeMs: opts.probeLifetimeMs } : {});
+  const probes = new NetworkProbes(sfu, prisma, log, { now, ...(opts.probeLifetimeMs ? { lifetimeMs: opts.probeLifetimeMs } : {}) });
   attachRoomNamespace(io, rooms, new RoomAccess(prisma, links, sessions), gate, log, probes, {
     budgets,
     addressOf: clientAddressResolver(config.trustProxy),
@@ -171,6 +187,7 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
     timetable,
     health,
     probes,
+    clock,
     async close() {
       await rooms.closeAll('server_shutdown');
       await health.stop();

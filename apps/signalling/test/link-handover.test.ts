@@ -182,7 +182,14 @@ describe('no consultation response carries a link', () => {
     ];
     const moved = await head.api('POST', `/consultations/${id}/reschedule`, { start: slots.at(-1), version });
     answers.push(['reschedule', moved]);
-    answers.push(['cancel', await head.api('POST', `/consultations/${id}/cancel`, { reason: 'Заболел', version: moved.body.version })]);
+    answers.push([
+      'cancel',
+      await head.api('POST', `/consultations/${id}/cancel`, {
+        reasonCategory: 'specialist_ill',
+        reason: 'Заболел',
+        version: moved.body.version,
+      }),
+    ]);
     for (const [what, answer] of answers) {
       expect([what, answer.status]).toEqual([what, what === 'create' ? 201 : 200]);
       const text = JSON.stringify(answer.body);

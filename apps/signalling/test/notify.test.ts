@@ -184,6 +184,7 @@ beforeAll(async () => {
         blocks: [
           { date: '2026-03-03', start: '09:00', end: '16:00' },
           { date: '2026-03-04', start: '09:00', end: '16:00' },
+          { date: '2026-03-05', start: '09:00', end: '16:00' },
         ],
       })
     ).status,
@@ -208,10 +209,7 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
 
   test('a booking mails an invitation to each client with an address (link, local time) and records it without the body', async () => {
     const from = mails.length;
-    const c = await book('2026-03-03T09:30:00+06:00', [
-      { displayName: CLIENT_NAME, email: CLIENT_EMAIL },
-      { displayName: 'Без почты' }, // a client without e-mail: nothing is sent to them
-    ]);
+    const c = await book('2026-03-03T09:30:00+06:00');
     const got = await arrived(from);
     expect(got).toHaveLength(1);
     const mail = got[0]!;
@@ -260,6 +258,17 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
     moved = c;
   });
 
+  test('a client without an address is sent nothing, and recorded as not told (the day board phones them)', async () => {
+    const from = mails.length;
+    const c = await book('2026-03-05T09:30:00+06:00', [{ displayName: 'Без почты' }]);
+    await notifier.idle();
+    expect(await rows(c.id)).toEqual([
+      expect.objectContaining({ kind: 'invitation', recipient: '', status: 'skipped', error: 'no e-mail address', sentAt: null }),
+    ]);
+    expect(mails.length).toBe(from);
+    await call('POST', `/consultations/${c.id}/cancel`, { reasonCategory: 'client_request', version: c.version });
+  });
+
   test('a move mails the old and the new time with the same link', async () => {
     const from = mails.length;
     const res = await call<Consultation>('POST', `/consultations/${moved.id}/reschedule`, {
@@ -281,17 +290,23 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
     moved = res.body;
   });
 
-  test('a cancellation mails the reason and how to get in touch', async () => {
+  test('a cancellation mails the reason category (never the staff note) and how to get in touch', async () => {
     const from = mails.length;
     const c = await book('2026-03-03T11:15:00+06:00');
-    const res = await call<Consultation>('POST', `/consultations/${c.id}/cancel`, { reason: 'болезнь специалиста', version: c.version });
+    const res = await call<Consultation>('POST', `/consultations/${c.id}/cancel`, {
+      reasonCategory: 'specialist_ill',
+      reason: 'Иванова просила не звонить',
+      version: c.version,
+    });
     expect(res.status).toBe(200);
     const got = await arrived(from); // the invitation, then the cancellation
     expect(got.map((m) => m.subject)).toEqual([
       `Приглашение на онлайн-консультацию 3 марта в 11:15 — ${INSTITUTION}`,
       'Консультация 3 марта в 11:15 отменена',
     ]);
-    expect(got[1]!.text).toContain('Причина: болезнь специалиста');
+    expect(got[1]!.text).toContain('Причина: по болезни специалиста.');
+    // The staff's free-text reason is never mailed.
+    expect(got[1]!.text).not.toContain('не звонить');
     expect(got[1]!.text).toContain(`обратитесь в учреждение «${INSTITUTION}»`);
     expect((await rows(c.id)).map((r) => [r.kind, r.status, r.recipient])).toEqual([
       ['invitation', 'sent', CLIENT_EMAIL],

@@ -243,6 +243,7 @@ describe('the staff REST API books through the real timetable', () => {
     });
 
     const cancelled = await api('POST', `/consultations/${consultation.id}/cancel`, {
+      reasonCategory: 'technical',
       reason: 'технический сбой у специалиста',
       version: (moved.body as { version: number }).version,
     });

@@ -3,7 +3,7 @@ import { initReactI18next } from 'react-i18next';
 // Only what the link page shows before anything else loads (named JSON exports, tree-shaken:
 // vite.config.ts `json.namedExports`); the whole files, both languages, come in a chunk of
 // their own right after the first render (loadAllTranslations).
-import { app, end, errors, lang, link, prejoin, status } from './locales/ru.json';
+import { app, consultation, end, errors, lang, link, prejoin, status } from './locales/ru.json';
 
 export const LANGUAGES = ['ru', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -64,7 +64,8 @@ i18n.on('languageChanged', (lng) => {
 // The link page's Russian is bundled: no extra request before the first paint on a slow
 // link, and `initAsync: false` makes it ready synchronously.
 void i18n.use(initReactI18next).init({
-  resources: { ru: { translation: { app, end, errors, lang, link, prejoin, status } } },
+  // `consultation`: with whom, the moved time, «не смогу прийти» on the link page.
+  resources: { ru: { translation: { app, consultation, end, errors, lang, link, prejoin, status } } },
   lng: startLanguage,
   // Re-render when loadAllTranslations adds the rest.
   react: { bindI18nStore: 'added' },

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { productionCalendar } from '@dp/scheduling';
 import type { PrismaClient, TransactionClient } from './client.ts';
+import type { Prisma } from '../dist/prisma/client.ts';
 import { institutionCalendarColumns, type InstitutionCalendarData } from './calendar.ts';
 import { allocateRequestNumber, yearIn } from './request-number.ts';
 
@@ -60,9 +61,10 @@ function holidays(year: number): string[] {
   return productionCalendar(year).daysOff;
 }
 
-/** Working dates of a month by a calendar's weekly pattern and days off. */
+/** Working dates of a month by a calendar's weekly pattern, its own days off and the national ones. */
 function workingDates(month: string, calendar: InstitutionCalendarData): { date: string; hours: { start: string; end: string } }[] {
   const [y, m] = month.split('-').map(Number) as [number, number];
+  const national = holidays(y);
   const out: { date: string; hours: { start: string; end: string } }[] = [];
   for (let day = 1; day <= 31; day++) {
     const d = new Date(Date.UTC(y, m - 1, day));
@@ -70,14 +72,15 @@ function workingDates(month: string, calendar: InstitutionCalendarData): { date:
     const date = d.toISOString().slice(0, 10);
     const weekday = (((d.getUTCDay() + 6) % 7) + 1) as 1 | 2 | 3 | 4 | 5 | 6 | 7;
     const hours = calendar.week[weekday];
-    if (hours && !calendar.daysOff.includes(date)) out.push({ date, hours });
+    if (hours && !calendar.daysOff.includes(date) && !national.includes(date)) out.push({ date, hours });
   }
   return out;
 }
 
-function calendars(now: Date): { omsk: InstitutionCalendarData; moscow: InstitutionCalendarData } {
-  const year = yearIn(now, OMSK_ZONE);
-  const daysOff = [...holidays(year), ...holidays(year + 1)];
+function calendars(): { omsk: InstitutionCalendarData; moscow: InstitutionCalendarData } {
+  // The national production calendar is added by the server on every read (never stored):
+  // the institutions' own days off start empty.
+  const daysOff: string[] = [];
   // Sedelnikovo-like: Mon–Thu 09:00–16:00, Fri 09:00–15:00, lunch 13:00–14:00 (DOMAIN.md).
   const omsk: InstitutionCalendarData = {
     timeZone: OMSK_ZONE,
@@ -133,7 +136,7 @@ export async function seedDemo(prisma: PrismaClient, options: SeedDemoOptions = 
 }
 
 async function seedInTransaction(tx: TransactionClient, now: Date, consultationStart: Date): Promise<DemoIds> {
-  const cal = calendars(now);
+  const cal = calendars();
 
   const departmentId = demoId('department');
   await tx.department.upsert({
@@ -296,15 +299,53 @@ async function seedInTransaction(tx: TransactionClient, now: Date, consultationS
       },
     },
   ] as const;
+  // The clients' registry: the named requests' families, with the consent noted at intake (152-FZ).
+  const demoClients: Partial<
+    Record<(typeof requests)[number]['key'], Omit<Prisma.ClientUncheckedCreateInput, 'consentAt' | 'consentRecordedById'>>
+  > = {
+    'school-refusal': {
+      institutionId: omsk,
+      representativeName: 'Елена Вымышленная',
+      childName: 'Саша Вымышленный',
+      childAge: 9,
+      phone: '+7 900 000-00-01',
+      address: 'с. Примерное, ул. Тестовая, д. 1',
+      socialStatus: 'difficult_life_situation',
+      consentMethod: 'oral_phone',
+    },
+    'benefits-question': {
+      institutionId: moscow,
+      representativeName: 'Пётр Условный',
+      childName: 'Маша Условная',
+      childAge: 12,
+      email: 'parent@example.org',
+      ipsr: true,
+      consentMethod: 'written',
+    },
+  };
   const requestIds: string[] = [];
   for (const r of requests) {
     const id = demoId(`request:${r.key}`);
     requestIds.push(id);
+    const client = demoClients[r.key];
+    const clientId = client ? demoId(`client:${r.key}`) : null;
+    if (client && clientId && !(await tx.client.findUnique({ where: { id: clientId }, select: { id: true } }))) {
+      await tx.client.create({ data: { id: clientId, ...client, consentAt: r.receivedAt, consentRecordedById: socialWorkerId } });
+    }
     if (await tx.request.findUnique({ where: { id }, select: { id: true } })) continue;
     const year = yearIn(r.receivedAt, r.timeZone);
     const number = await allocateRequestNumber(tx, r.institutionId, year);
     await tx.request.create({
-      data: { id, institutionId: r.institutionId, year, number, receivedAt: r.receivedAt, registeredById: socialWorkerId, ...r.data },
+      data: {
+        id,
+        institutionId: r.institutionId,
+        year,
+        number,
+        receivedAt: r.receivedAt,
+        registeredById: socialWorkerId,
+        clientId,
+        ...r.data,
+      },
     });
   }
 

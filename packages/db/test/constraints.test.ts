@@ -143,6 +143,39 @@ describe('other rules the database keeps', () => {
     ).rejects.toThrow(/requests_anonymous_check/);
   });
 
+  test('a registry client keeps a contact and a sane age; an anonymous request has no client', async () => {
+    const client = (data: { phone?: string | null; childAge?: number }) =>
+      prisma.client.create({
+        data: {
+          institutionId: demo.institutions.omsk,
+          representativeName: 'Представитель',
+          consentMethod: 'written',
+          consentAt: new Date(),
+          consentRecordedById: demo.socialWorkerId,
+          ...data,
+        },
+      });
+    await expect(client({ phone: null })).rejects.toThrow(/clients_contact_check/);
+    await expect(client({ phone: '+7 900 000-00-09', childAge: 121 })).rejects.toThrow(/clients_child_age_check/);
+    const ok = await client({ phone: '+7 900 000-00-09', childAge: 7 });
+    const n = await allocateRequestNumber(prisma, demo.institutions.omsk, 2026);
+    await expect(
+      prisma.request.create({
+        data: {
+          institutionId: demo.institutions.omsk,
+          year: 2026,
+          number: n,
+          receivedAt: new Date(),
+          channel: 'phone',
+          fromWhom: 'Аноним',
+          anonymous: true,
+          clientId: ok.id,
+          reason: 'Вопрос',
+        },
+      }),
+    ).rejects.toThrow(/requests_client_anonymous_check/);
+  });
+
   test('request numbers are unique under concurrency: 1, 2, 3 … per institution and year', async () => {
     const numbers = await Promise.all(
       Array.from({ length: 8 }, () => prisma.$transaction((tx) => allocateRequestNumber(tx, demo.institutions.moscow, 2031))),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { contract, pathOf } from './contract/index.ts';
-import { linkDescribePath, linkPageOperations } from './link-page.ts';
+import { linkDescribePath, linkPageOperations, linkPath } from './link-page.ts';
 
 describe('the link page’s zod-free copy of its operation', () => {
   it('names the same method and path as the contract', () => {
@@ -13,6 +13,8 @@ describe('the link page’s zod-free copy of its operation', () => {
   it('builds the address the contract builds, the token encoded', () => {
     for (const token of ['abc.DEF-123_x', 'a/b?c#d', 'пример']) {
       expect(linkDescribePath(token)).toBe(pathOf(contract['links.describe'], { token }));
+      expect(linkPath('links.answer', token)).toBe(pathOf(contract['links.answer'], { token }));
+      expect(linkPath('links.calendar', token)).toBe(pathOf(contract['links.calendar'], { token }));
     }
   });
 });

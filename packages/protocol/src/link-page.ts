@@ -7,9 +7,17 @@ import type { Contract } from './contract/index.ts';
 
 export const linkPageOperations = {
   'links.describe': { name: 'links.describe', method: 'get', path: '/links/:token' },
-} as const satisfies { [K in 'links.describe']: Pick<Contract[K], 'name' | 'method' | 'path'> };
+  'links.answer': { name: 'links.answer', method: 'post', path: '/links/:token/answer' },
+  'links.calendar': { name: 'links.calendar', method: 'get', path: '/links/:token/calendar.ics' },
+} as const satisfies { [K in LinkPageOperation]: Pick<Contract[K], 'name' | 'method' | 'path'> };
+type LinkPageOperation = 'links.describe' | 'links.answer' | 'links.calendar';
 
-/** The address of a link's description below /api (the token URI-encoded, as `pathOf` does). */
+/** The address of one of the link page's operations below /api (the token URI-encoded, as `pathOf` does). */
+export function linkPath(name: LinkPageOperation, token: string): string {
+  return linkPageOperations[name].path.replace(':token', encodeURIComponent(token));
+}
+
+/** The address of a link's description below /api. */
 export function linkDescribePath(token: string): string {
-  return linkPageOperations['links.describe'].path.replace(':token', encodeURIComponent(token));
+  return linkPath('links.describe', token);
 }

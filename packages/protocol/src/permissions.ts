@@ -58,12 +58,17 @@ export const permissions = {
   'account.totp_enable': everyStaff,
   // An admin's second factor is required, so only the other roles may turn theirs off.
   'account.totp_disable': { head: 'self', specialist: 'self', social_worker: 'self' },
+  // The bell: one's own in-app notices.
+  'notices.list': everyStaff,
+  'notices.read': everyStaff,
 
   // --- institutions --------------------------------------------------------------------
   'institutions.list': { admin: 'department', head: 'institution', specialist: 'institution', social_worker: 'institution' },
   'institutions.create': { admin: 'department' },
   'institutions.get': { admin: 'department', head: 'institution', specialist: 'institution', social_worker: 'institution' },
   'institutions.update': { admin: 'department', head: 'institution' },
+  'institutions.calendar': { admin: 'department', head: 'institution', specialist: 'institution', social_worker: 'institution' },
+  'institutions.confirm_calendar_year': { admin: 'department', head: 'institution' },
 
   // --- staff accounts (only admins manage them) -----------------------------------------
   'staff.list': { admin: 'department', head: 'institution', specialist: 'institution', social_worker: 'institution' },
@@ -81,6 +86,10 @@ export const permissions = {
   'schedules.get': { admin: 'department', head: 'institution', specialist: 'own' },
   'schedules.put': { admin: 'department', head: 'institution', specialist: 'own' },
   'schedules.approve': { admin: 'department', head: 'institution' },
+  'schedules.change_urgently': { admin: 'department', head: 'institution' },
+  'schedules.approve_correction': { admin: 'department', head: 'institution' },
+  'schedules.reject_correction': { admin: 'department', head: 'institution' },
+  'schedules.suggest': { admin: 'department', head: 'institution', specialist: 'own' },
   'schedules.free_slots': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
 
   // --- requests journal (clients' personal data: intake roles only) ---------------------
@@ -88,12 +97,27 @@ export const permissions = {
   'requests.create': { admin: 'department', head: 'institution', social_worker: 'institution' },
   'requests.update': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
 
+  // --- clients' registry (personal data, 152-FZ: intake roles; a specialist only the clients
+  // of their own requests and consultations, to read) ----------------------------------
+  'clients.list': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  'clients.create': { admin: 'department', head: 'institution', social_worker: 'institution' },
+  'clients.get': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  'clients.update': { admin: 'department', head: 'institution', social_worker: 'institution' },
+
   // --- consultations ---------------------------------------------------------------------
   'consultations.list': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  // The day board: the social worker phones the families whom an e-mail did not reach.
+  'day.board': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
   'consultations.create': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
   'consultations.get': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
   'consultations.reschedule': { admin: 'department', head: 'institution', specialist: 'own' },
-  'consultations.cancel': { admin: 'department', head: 'institution', specialist: 'own' },
+  // A cancellation at the client's request is recorded by whoever took the call.
+  'consultations.cancel': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  // A specialist or social worker proposes a move; the head approves (or moves directly: reschedule).
+  'consultations.propose_move': { head: 'institution', specialist: 'own', social_worker: 'institution' },
+  'consultations.decide_move': { admin: 'department', head: 'institution' },
+  // The head's technical-failure list («Сбои»).
+  'consultations.failures': { admin: 'department', head: 'institution' },
   // What the room left in the record. The registry (names, times) goes to whoever keeps the
   // journals; the chat and the private notes only to the staff who lead the work.
   'consultations.registry': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
@@ -109,6 +133,12 @@ export const permissions = {
   // never a colleague who merely may read the consultation. Each showing is audited.
   'consultations.show_link': { head: 'institution', specialist: 'own', social_worker: 'institution' },
   'consultations.rotate_link': { head: 'institution', specialist: 'own', social_worker: 'institution' },
+  // Adding clients to a planned webinar (names, e-mails; each is sent a personal link): whoever may book it.
+  'consultations.add_participants': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  // Dyads (two registry clients with their motivation): the head, and a specialist as their curator.
+  'dyads.list': { admin: 'department', head: 'institution', specialist: 'own' },
+  'dyads.create': { admin: 'department', head: 'institution', specialist: 'own' },
+  'dyads.get': { admin: 'department', head: 'institution', specialist: 'own' },
   // The specialist whose equipment failed (or the head on their behalf).
   'consultations.technical_failure': { admin: 'department', head: 'institution', specialist: 'own' },
 
@@ -151,8 +181,11 @@ export const permissions = {
   'health.rooms': { admin: 'department', head: 'institution' },
 
   // --- the link page and the Device (no sign-in: a link is its own credential) -----------
-  // What a link is for (no personal data); limited per link and per address (budgets.ts).
+  // What a link is for (with whom and where; nothing of any client); limited per link and per address (budgets.ts).
   'links.describe': { anyone: 'public' },
+  // The client's «не смогу прийти» and the calendar file: the link is the credential, limited like describe.
+  'links.answer': { anyone: 'public' },
+  'links.calendar': { anyone: 'public' },
   // The SFU's RTP capabilities, so a page loads its mediasoup Device before joining.
   'media.capabilities': { anyone: 'public' },
 } as const satisfies Record<string, Grants>;

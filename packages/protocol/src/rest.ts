@@ -16,8 +16,10 @@ export type MediaCapabilities = z.infer<typeof MediaCapabilities>;
 export const LinkTokenParams = z.object({ token: z.string() });
 export type LinkTokenParams = z.infer<typeof LinkTokenParams>;
 
-/** GET /api/links/:token — what a link is for and when; no personal data. */
+/** GET /api/links/:token — what a link is for and when, with whom and where; nothing of any client. */
 export const LinkInfo = z.object({
+  /** The server's time when it answered: the page counts down by it, not by the phone's own clock. */
+  serverNow: z.string().optional(),
   consultationId: z.string(),
   role: RoomRole,
   expiresAt: z.string(),
@@ -33,6 +35,19 @@ export const LinkInfo = z.object({
     timeZone: z.string(),
     /** The institution's phone, for «нет связи — позвоните в учреждение по …» (null: none stored). */
     institutionPhone: z.string().nullable(),
+    /** With whom, where and what about (the client's own consultation; never another client's data). */
+    institutionName: z.string(),
+    /** The (first) specialist: name and job title as printed («Педагог-психолог»); null for none. */
+    specialist: z.object({ name: z.string(), title: z.string().nullable() }).nullable(),
+    /** The consultation journal's topic code (family, legal_aid …); null when not set. */
+    topic: z.string().nullable(),
+    kind: z.enum(['one_to_one', 'webinar', 'dyad']),
+    /** Moved: the planned start before the last move (ISO); null when never moved. */
+    previousStartsAt: z.string().nullable(),
+    /** The category of the last move or cancellation, in the client's words on the page; null when none. */
+    changeReason: z.string().nullable(),
+    /** This link's last «не смогу прийти / нужно другое время» answer; null when none. */
+    answer: z.object({ kind: z.enum(['cannot_come', 'other_time']), at: z.string() }).nullable(),
   }),
 });
 export type LinkInfo = z.infer<typeof LinkInfo>;

@@ -121,6 +121,8 @@ export const clientRequests = {
         /** The booked end (planned start + booked duration): the timer counts to it; the cap is shown apart. */
         bookedEndsAt: z.string().nullable(),
       }),
+      /** The server's time when it answered: the room's timers count by it, not by the device's own clock. */
+      serverNow: z.string().optional(),
       /**
        * `waiting`: a client of a one-to-one or a dyad is in the waiting room until the
        * specialist or curator admits it (`admitted` event); until then it sees no one,

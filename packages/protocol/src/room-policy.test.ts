@@ -41,6 +41,9 @@ describe('room policy', () => {
   it('lets attendees and curators send only with the floor; screens only from hosts and specialists', () => {
     expect(initialFloor('attendee')).toBe('none');
     expect(initialFloor('curator')).toBe('none');
+    // «Групповая консультация»: every attendee may speak at once; a curator still observes.
+    expect(initialFloor('attendee', true)).toBe('full');
+    expect(initialFloor('curator', true)).toBe('none');
     expect(mayProduce('attendee', 'none', 'mic')).toBe(false);
     expect(mayProduce('attendee', 'mic', 'mic')).toBe(true);
     expect(mayProduce('attendee', 'mic', 'camera')).toBe(false);

@@ -60,9 +60,14 @@ export function isLead(role: RoomRoleName): boolean {
   return role === 'specialist' || role === 'host' || role === 'cohost' || role === 'curator';
 }
 
-/** The floor a role has on entering: attendees and curators start silent. */
-export function initialFloor(role: RoomRoleName): Floor {
-  return role === 'attendee' || role === 'curator' ? 'none' : 'full';
+/**
+ * The floor a role has on entering: attendees and curators start silent — except the
+ * attendees of a group consultation (`openFloor`), where every family may speak without
+ * raising a hand.
+ */
+export function initialFloor(role: RoomRoleName, openFloor = false): Floor {
+  if (role === 'attendee') return openFloor ? 'full' : 'none';
+  return role === 'curator' ? 'none' : 'full';
 }
 
 /** Clients of a one-to-one or a dyad wait until the specialist or curator admits them. */

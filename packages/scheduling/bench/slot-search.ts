@@ -1,5 +1,8 @@
-// Slot search for one month: 50 specialists of one institution with 5 000 existing
-// consultations, every specialist's free 30-minute starts for the whole month.
+// Slot search for one month: 50 specialists of one institution with 4 000 existing
+// consultations, every specialist's free 30-minute starts for the whole month, on the
+// institution's calendar with the production calendar applied (withProductionCalendar, as the
+// server does): November 2025 has a holiday (the 4th), a transferred day off (Monday the 3rd),
+// a worked Saturday that is also a shortened pre-holiday day (the 1st) and an own day off.
 // Run: `node bench/slot-search.ts` from packages/scheduling (Node 24). The data is generated
 // deterministically (seeded PRNG) and every generated booking is checked with validateBooking.
 import { percentile, writeBenchSection, writeReadmeFigure } from '@dp/infra-scripts/bench-report';
@@ -7,17 +10,20 @@ import {
   clearDayClockCache,
   freeSlots,
   validateBooking,
+  withProductionCalendar,
   type Booking,
   type InstitutionCalendar,
   type SpecialistMonthSchedule,
 } from '../src/index.ts';
 
 const SPECIALISTS = 50;
-const CONSULTATIONS = 5_000;
-const MONTH = '2026-12';
+// 80 a specialist: the month has 18 working days (22 in an ordinary month with 100 each) — as crowded a month.
+const CONSULTATIONS = 4_000;
+const MONTH = '2025-11';
+const DAYS_IN_MONTH = 30;
 const RUNS = 30;
 const WARM_UP = 3;
-const TARGET_MS = 20;
+const TARGET_MS = 5;
 
 // mulberry32: a tiny deterministic PRNG, so every run measures the same data.
 function prng(seed: number): () => number {
@@ -35,18 +41,25 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
 // The seeds' Sedelnikovo (Omsk oblast): Mon–Thu 09:00–16:00, Fri 09:00–15:00, lunch 13:00–14:00.
 const full = { start: '09:00', end: '16:00' };
-const calendar: InstitutionCalendar = {
+const own: InstitutionCalendar = {
   timeZone: 'Asia/Omsk',
   week: { 1: full, 2: full, 3: full, 4: full, 5: { start: '09:00', end: '15:00' }, 6: null, 7: null },
   lunch: { start: '13:00', end: '14:00' },
-  daysOff: ['2026-12-31'],
+  daysOff: ['2025-11-28'],
 };
-const dates = Array.from({ length: 31 }, (_, i) => `${MONTH}-${String(i + 1).padStart(2, '0')}`);
-const monthStart = new Date('2026-11-30T18:00:00Z'); // 1 December 00:00 in Omsk (+6)
-const monthEnd = new Date('2026-12-31T18:00:00Z');
+// The national days are added to the institution's own, as the server does on every read.
+const { calendar } = withProductionCalendar(own, [2025, 2026]);
+const dates = Array.from({ length: DAYS_IN_MONTH }, (_, i) => `${MONTH}-${String(i + 1).padStart(2, '0')}`);
+const monthStart = new Date('2025-10-31T18:00:00Z'); // 1 November 00:00 in Omsk (+6)
+const monthEnd = new Date('2025-11-30T18:00:00Z');
+const national = {
+  daysOff: calendar.daysOff.filter((d) => d.startsWith(MONTH)),
+  worked: (calendar.extraWorkingDays ?? []).filter((d) => d.startsWith(MONTH)),
+  short: (calendar.shortDays ?? []).filter((d) => d.startsWith(MONTH)),
+};
 
 // Each specialist consults every day of the month during working hours (the calendar decides
-// which days and hours are left): 100 consultations a month is ~5 a day, near the capacity of a
+// which days and hours are left): 80 consultations in 18 working days is ~4.5 a day, near the capacity of a
 // 7-hour day with lunch and 30-minute pre-checks, so the searches see crowded days.
 const schedules: SpecialistMonthSchedule[] = Array.from({ length: SPECIALISTS }, (_, i) => ({
   specialistId: `spec-${i}`,
@@ -55,7 +68,7 @@ const schedules: SpecialistMonthSchedule[] = Array.from({ length: SPECIALISTS },
   blocks: dates.map((date) => ({ date, ...full })),
 }));
 
-// 5 000 consultations, 100 per specialist: a random day and a random free start of a random
+// 4 000 consultations, 80 per specialist: a random day and a random free start of a random
 // length, so every one is valid by construction (and re-checked below). 5 % are cancelled
 // (placed anywhere valid, they hold no time), the rest planned.
 function generateBookings(): Booking[] {
@@ -65,7 +78,7 @@ function generateBookings(): Booking[] {
     const mine: Booking[] = [];
     let attempts = 0;
     while (mine.length < perSpecialist && attempts++ < 20_000) {
-      const day = pick(dates.slice(0, 30));
+      const day = pick(dates);
       const from = new Date(monthStart.getTime() + (Number(day.slice(8)) - 1) * 86_400_000);
       const durationMinutes = pick([15, 20, 30, 30, 45]);
       const holding = mine.filter((b) => b.state !== 'cancelled');
@@ -128,7 +141,10 @@ const ms = (x: number) => x.toFixed(2);
 const row = (name: string, r: ReturnType<typeof measure>) =>
   `| ${name} | **${ms(percentile(r.times, 50))}** | **${ms(percentile(r.times, 95))}** | ${ms(r.times[0]!)} | ${ms(r.times[r.times.length - 1]!)} | ${ms(r.first)} |`;
 const body = `
-One institution (Sedelnikovo hours, Asia/Omsk), **${SPECIALISTS} specialists** with approved schedules for ${MONTH},
+One institution (Sedelnikovo hours, Asia/Omsk) with the **production calendar applied** (\`withProductionCalendar\`, as the
+server does): in ${MONTH} days off ${national.daysOff.join(', ')} (holiday, transferred day off, the institution's own),
+worked Saturday ${national.worked.join(', ')}, shortened days ${national.short.join(', ')}.
+**${SPECIALISTS} specialists** with approved schedules for ${MONTH},
 **${bookings.length} existing consultations** (${bookings.filter((b) => b.state === 'cancelled').length} of them cancelled;
 generated with a seeded PRNG, each checked with \`validateBooking\`). One full search = \`freeSlots\` for each of the
 ${SPECIALISTS} specialists over the whole month (30-minute consultations, 15-minute grid, pre-check and lunch rules):

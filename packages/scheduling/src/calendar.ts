@@ -103,6 +103,18 @@ export function calendarProblems(calendar: InstitutionCalendar): Violation[] {
  * throw (RangeError) so that they are seen at once instead of silently offering no slots.
  */
 export function compileCalendar(calendar: InstitutionCalendar): CompiledCalendar {
+  let compiled = compiledCalendars.get(calendar);
+  if (compiled === undefined) compiledCalendars.set(calendar, (compiled = compile(calendar)));
+  return compiled;
+}
+
+// A calendar is a value: compiled (checked, parsed, its day lists made sets) once per object,
+// so that a search over every specialist of an institution — one calendar, many searches —
+// does not check and parse the same ~40 holiday dates again for each one. Never mutate a
+// calendar object after use; build a new one (the server reads it anew for every request).
+const compiledCalendars = new WeakMap<InstitutionCalendar, CompiledCalendar>();
+
+function compile(calendar: InstitutionCalendar): CompiledCalendar {
   const problems = calendarProblems(calendar);
   if (problems.length > 0) throw new RangeError(`invalid institution calendar: ${problems.map((p) => p.message).join('; ')}`);
   const week = new Map<Weekday, MinuteRange>();

@@ -2,8 +2,8 @@
 // pipeline.ts), the handlers and audit.ts, so that none of them imports another for it.
 
 export interface Actor {
-  type: 'staff' | 'system';
-  /** The staff user's id; null for the system (and for anonymous calls such as a failed sign-in). */
+  type: 'staff' | 'system' | 'client';
+  /** The staff user's id (a client's: the participant's, from its link); null for the system (and for anonymous calls such as a failed sign-in). */
   id: string | null;
   /** The caller's address (behind TRUST_PROXY: the client's). */
   ip?: string | null;

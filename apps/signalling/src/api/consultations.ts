@@ -2,26 +2,28 @@
 // each change serialised per specialist (records.ts lockSpecialists), guarded by the row's
 // `version` and made a step of the lifecycle by its one writer (consultations/lifecycle-writer.ts),
 // then handed to the timetable so that its delayed jobs follow.
-import { institutionCalendar } from '@dp/db';
-import { clientRoleIn, Consultation, contract, staffRoleIn } from '@dp/protocol';
+import { Consultation, contract } from '@dp/protocol';
 import { cancel } from '@dp/scheduling';
 import { audit } from './audit.ts';
 import type { ApiDeps } from './deps.ts';
 import { apiViolation, lifecycleStep, notFound, staleVersion, violationsError } from './errors.ts';
-import { lockSpecialists, staffOfInstitution } from './records.ts';
+import { staffOfInstitution } from './records.ts';
 import { defineRoute, routeTable, type RouteAccess } from './route.ts';
 import {
   consultationHistory,
   consultationView,
   institutionOfConsultation,
+  loadConsultationDetail,
   loadConsultationView,
   staffOfConsultation,
   takesPart,
   withParts,
   type Viewer,
 } from '../consultations/consultation-records.ts';
-import { applyEvent, bookConsultation } from '../consultations/lifecycle-writer.ts';
-import { timetableChanged, timetableViolations } from '../consultations/timetable-check.ts';
+import { bookSeries } from '../consultations/booking.ts';
+import { applyEvent } from '../consultations/lifecycle-writer.ts';
+import { moveConsultation } from '../consultations/move.ts';
+import { timetableChanged } from '../consultations/timetable-check.ts';
 
 const viewerOf = (access: RouteAccess): Viewer => access.caller?.user ?? null;
 const loadView = (deps: ApiDeps, id: string, access: RouteAccess): Promise<Consultation> =>
@@ -53,7 +55,6 @@ export const consultationRoutes = routeTable([
     institution: ({ params }) => params.institutionId,
     owners: ({ body }) => body.specialistIds,
     handler: async ({ body, institution, deps, actor, access }) => {
-      const calendar = institutionCalendar(institution);
       const start = new Date(body.start);
       const specialists = await staffOfInstitution(
         deps.prisma,
@@ -68,60 +69,10 @@ export const consultationRoutes = routeTable([
         });
         if (!request) throw notFound('request', { requestId: 'no such request in this institution' });
       }
-      const id = await deps.prisma.$transaction(async (tx) => {
-        await lockSpecialists(tx, body.specialistIds);
-        const violations = await timetableViolations(
-          tx,
-          calendar,
-          { specialistIds: body.specialistIds, start, durationMinutes: body.durationMinutes },
-          deps.now(),
-        );
-        if (violations.length > 0) throw violationsError(violations);
-        const createdId = await bookConsultation(
-          tx,
-          {
-            institutionId: institution.id,
-            kind: body.kind,
-            direction: body.direction,
-            mode: body.mode,
-            start,
-            durationMinutes: body.durationMinutes,
-            topic: body.topic ?? null,
-            note: body.note ?? null,
-            requestId: body.requestId ?? null,
-            // Who booked: one of those who may hand the client's link over (links.ts).
-            createdById: actor.id,
-            specialists: { create: body.specialistIds.map((specialistId) => ({ specialistId })) },
-            participants: {
-              create: [
-                ...specialists.map((s, i) => ({ role: staffRoleIn(body.kind, i), staffUserId: s.id, displayName: s.displayName })),
-                ...body.clients.map((c) => ({ role: clientRoleIn(body.kind), displayName: c.displayName ?? null, email: c.email ?? null })),
-              ],
-            },
-          },
-          { actorId: actor.id, at: deps.now() },
-        );
-        if (body.requestId) {
-          await tx.request.updateMany({
-            where: { id: body.requestId, status: { in: ['new', 'assigned'] } },
-            data: { status: 'scheduled' },
-          });
-        }
-        await audit(tx, actor, {
-          action: 'consultation.created',
-          targetType: 'consultation',
-          targetId: createdId,
-          institutionId: institution.id,
-          details: {
-            kind: body.kind,
-            start: start.toISOString(),
-            durationMinutes: body.durationMinutes,
-            specialists: body.specialistIds.length,
-            clients: body.clients.length,
-          },
-        });
-        return createdId;
-      });
+      const [id] = await deps.prisma.$transaction((tx) =>
+        bookSeries(tx, { institution, actor, now: deps.now() }, body, [start], specialists, false),
+      );
+      if (!id) throw new Error('booking returned no consultation');
       await timetableChanged(deps, id);
       deps.notifier?.bookingChanged('created', id);
       return loadView(deps, id, access);
@@ -131,7 +82,8 @@ export const consultationRoutes = routeTable([
   defineRoute(contract['consultations.get'], {
     institution: ({ params, deps }) => institutionOfConsultation(deps, params.consultationId),
     owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
-    handler: async ({ params, deps, access }) => loadView(deps, params.consultationId, access),
+    // The consultation's page: the view plus specialists' titles, pre-checks and joins.
+    handler: async ({ params, deps, access }) => loadConsultationDetail(deps.prisma, params.consultationId, viewerOf(access)),
   }),
 
   defineRoute(contract['consultations.history'], {
@@ -145,47 +97,13 @@ export const consultationRoutes = routeTable([
     owners: ({ params, deps }) => staffOfConsultation(deps, params.consultationId),
     handler: async ({ params, body, institution, deps, actor, access }) => {
       const id = params.consultationId;
-      const calendar = institutionCalendar(institution);
-      const start = new Date(body.start);
-      const specialistIds = (
-        await deps.prisma.consultationSpecialist.findMany({ where: { consultationId: id }, select: { specialistId: true } })
-      ).map((s) => s.specialistId);
-      await deps.prisma.$transaction(async (tx) => {
-        await lockSpecialists(tx, specialistIds);
-        const current = await tx.consultation.findUniqueOrThrow({
-          where: { id },
-          select: { start: true, durationMinutes: true, state: true, version: true },
-        });
-        if (current.version !== body.version) throw staleVersion(current.version);
-        const durationMinutes = body.durationMinutes ?? current.durationMinutes;
-        // A failed consultation (technical failure) moves too, even once T has passed: the
-        // lifecycle's `reschedule` (mayMove) says which states move.
-        const violations = await timetableViolations(
-          tx,
-          calendar,
-          { existing: { id, state: current.state, start: current.start }, specialistIds, start, durationMinutes },
-          deps.now(),
-        );
-        if (violations.length > 0) throw violationsError(violations);
-        // Back to `planned` (a new pre-check is due), the failure's time cleared; the history keeps the previous start.
-        await lifecycleStep(
-          applyEvent(tx, id, 'reschedule', {
-            actorId: actor.id,
-            at: deps.now(),
-            data: { start, durationMinutes },
-            expectVersion: body.version,
-          }),
-        );
-        await audit(tx, actor, {
-          action: 'consultation.rescheduled',
-          targetType: 'consultation',
-          targetId: id,
-          institutionId: institution.id,
-          details: { from: current.start.toISOString(), to: start.toISOString(), durationMinutes, version: body.version + 1 },
-        });
+      // The head's direct move (and a specialist's own): consultations/move.ts, shared with approved proposals.
+      await moveConsultation(deps, institution, actor, id, {
+        start: new Date(body.start),
+        ...(body.durationMinutes !== undefined ? { durationMinutes: body.durationMinutes } : {}),
+        version: body.version,
+        reasonCategory: body.reasonCategory ?? null,
       });
-      await timetableChanged(deps, id);
-      deps.notifier?.bookingChanged('rescheduled', id);
       return loadView(deps, id, access);
     },
   }),
@@ -213,7 +131,7 @@ export const consultationRoutes = routeTable([
           applyEvent(tx, id, 'cancel', {
             actorId: actor.id,
             at: deps.now(),
-            data: { cancelledReason: body.reason },
+            data: { cancelledReason: body.reason ?? null, changeReason: body.reasonCategory },
             expectVersion: body.version,
           }),
         );
@@ -223,7 +141,7 @@ export const consultationRoutes = routeTable([
           targetType: 'consultation',
           targetId: id,
           institutionId: institution.id,
-          details: { previousState: current.state, version: body.version + 1 },
+          details: { previousState: current.state, version: body.version + 1, reasonCategory: body.reasonCategory },
         });
       });
       await timetableChanged(deps, id);

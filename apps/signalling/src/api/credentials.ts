@@ -17,6 +17,7 @@ export function sessionInfo(p: StaffPrincipal, deps: ApiDeps): SessionInfo {
     csrfToken: p.csrfToken,
     expiresAt: p.expiresAt.toISOString(),
     idleTimeoutSeconds: deps.auth.sessions.idleSeconds,
+    serverNow: deps.now().toISOString(),
   };
 }
 

@@ -7,18 +7,26 @@ import { contract, operations, type OperationName } from '@dp/protocol';
 import { auditRoutes } from './audit-log.ts';
 import { accountRoutes } from './account.ts';
 import { authRoutes } from './auth.ts';
+import { clientRoutes } from './clients.ts';
 import { consultationRoutes } from './consultations.ts';
+import { dyadRoutes } from './dyads.ts';
 import type { ApiDeps } from './deps.ts';
 import { healthRoutes } from './health.ts';
 import { institutionRoutes } from './institutions.ts';
 import { linkRoutes } from './links.ts';
+import { linkAnswerRoutes } from './link-answers.ts';
+import { moveRoutes } from './moves.ts';
+import { noticeRoutes } from './notices.ts';
+import { dayBoardRoutes } from './day-board.ts';
 import { technicalFailureRoutes } from './technical-failure.ts';
+import { webinarRoutes } from './webinars.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { mountRoutes, type MountOptions } from './pipeline.ts';
 import { publicRoutes } from './public.ts';
 import { requestRoutes } from './requests.ts';
 import { roomRecordRoutes } from './room-records.ts';
 import { RouteRegistry, type ApiRoute } from './route.ts';
+import { scheduleCorrectionRoutes } from './schedule-corrections.ts';
 import { scheduleRoutes } from './schedules.ts';
 import { staffRoutes } from './staff.ts';
 
@@ -37,14 +45,22 @@ export const routeHandlers = {
   ...institutionRoutes,
   ...staffRoutes,
   ...scheduleRoutes,
+  ...scheduleCorrectionRoutes,
   ...requestRoutes,
+  ...clientRoutes,
   ...consultationRoutes,
+  ...webinarRoutes,
+  ...dyadRoutes,
   ...roomRecordRoutes,
   ...auditRoutes,
   ...healthRoutes,
   ...linkRoutes,
   ...technicalFailureRoutes,
+  ...moveRoutes,
+  ...noticeRoutes,
+  ...dayBoardRoutes,
   ...publicRoutes,
+  ...linkAnswerRoutes,
 } satisfies RouteTable;
 
 export const apiRoutes = new RouteRegistry(Object.values(routeHandlers), contract);

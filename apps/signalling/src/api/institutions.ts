@@ -1,9 +1,9 @@
 // Institutions and their working calendar.
 import { institutionCalendar, institutionCalendarColumns, type Institution as InstitutionRow } from '@dp/db';
-import { contract, Institution, type InstitutionCalendar } from '@dp/protocol';
-import { calendarProblems, type InstitutionCalendar as RulesCalendar } from '@dp/scheduling';
+import { contract, Institution, type InstitutionCalendar, type InstitutionCalendarYear } from '@dp/protocol';
+import { calendarProblems, productionCalendar, type InstitutionCalendar as RulesCalendar } from '@dp/scheduling';
 import { audit } from './audit.ts';
-import { HttpError, apiViolation, notFound } from './errors.ts';
+import { HttpError, apiViolation, fieldRuleViolation, notFound } from './errors.ts';
 import { visibleInstitutions } from '../auth/access.ts';
 import { defineRoute, routeTable } from './route.ts';
 
@@ -32,6 +32,25 @@ export function institutionView(row: InstitutionRow): Institution {
     },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** One year of the calendar in force: the national production calendar beside the institution's own days. */
+export function calendarYearView(row: InstitutionRow, year: number): InstitutionCalendarYear {
+  const national = productionCalendar(year);
+  const own = institutionCalendar(row);
+  const ofYear = (dates: readonly string[]) => dates.filter((d) => d.startsWith(`${year}-`)).sort();
+  return {
+    year,
+    shipped: national.known,
+    decree: national.decree,
+    confirmed: row.calendarConfirmedYears.includes(year),
+    holidays: national.holidays,
+    nationalDaysOff: national.daysOff,
+    workedWeekendDays: national.workedWeekendDays,
+    shortDays: national.shortDays,
+    ownDaysOff: ofYear(own.daysOff),
+    ownExtraWorkingDays: ofYear(own.extraWorkingDays ?? []),
   };
 }
 
@@ -95,6 +114,37 @@ export const institutionRoutes = routeTable([
   defineRoute(contract['institutions.get'], {
     institution: ({ params }) => params.institutionId,
     handler: async ({ institution }) => institutionView(institution),
+  }),
+
+  defineRoute(contract['institutions.calendar'], {
+    institution: ({ params }) => params.institutionId,
+    handler: async ({ query, institution }) => calendarYearView(institution, query.year),
+  }),
+
+  defineRoute(contract['institutions.confirm_calendar_year'], {
+    institution: ({ params }) => params.institutionId,
+    handler: async ({ params, institution, deps, actor }) => {
+      const year = params.year;
+      if (productionCalendar(year).known) {
+        throw fieldRuleViolation({ 'params.year': 'this year’s production calendar is shipped: there is nothing to confirm' });
+      }
+      if (institution.calendarConfirmedYears.includes(year)) return calendarYearView(institution, year);
+      const row = await deps.prisma.$transaction(async (tx) => {
+        const updated = await tx.institution.update({
+          where: { id: institution.id },
+          data: { calendarConfirmedYears: { push: year } },
+        });
+        await audit(tx, actor, {
+          action: 'institution.calendar_confirmed',
+          targetType: 'institution',
+          targetId: institution.id,
+          institutionId: institution.id,
+          details: { year },
+        });
+        return updated;
+      });
+      return calendarYearView(row, year);
+    },
   }),
 
   defineRoute(contract['institutions.update'], {

@@ -154,7 +154,7 @@ export function buildOpenApiDocument(operations: readonly Operation[]): Json {
       responses: {
         [String(status)]: {
           description: status === 201 ? 'Created' : 'OK',
-          content: { 'application/json': { schema: collector.convert(op.response, 'output') } },
+          content: { [op.produces ?? 'application/json']: { schema: collector.convert(op.response, 'output') } },
         },
         ...Object.fromEntries(errorStatuses(op).map((s) => [String(s), { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` }])),
       },

@@ -121,7 +121,9 @@ function runRoute(route: ApiRoute, deps: ApiDeps, checkResponses: boolean) {
     const access: RouteAccess = { caller: staff, scope: verdict.scope, ownerId: verdict.ownerId };
     const result = await route.handler({ ...input, institution, actor, access, http });
     if (checkResponses) assertResponse(route, result);
-    res.status(route.status).json(result);
+    // A file (the calendar's .ics): its own type, the text as the handler made it.
+    if (route.operation.produces) res.status(route.status).type(route.operation.produces).send(String(result));
+    else res.status(route.status).json(result);
   };
 }
 

@@ -33,7 +33,13 @@ export const publicRoutes = routeTable([
       await deps.budgets?.spend('lookup', address, { link: claims.participantId });
       const consultation = await links.describe(claims);
       http.setHeader('Cache-Control', 'no-store');
-      return { consultationId: claims.consultationId, role: claims.role, expiresAt: claims.expiresAt.toISOString(), consultation };
+      return {
+        serverNow: deps.now().toISOString(),
+        consultationId: claims.consultationId,
+        role: claims.role,
+        expiresAt: claims.expiresAt.toISOString(),
+        consultation,
+      };
     },
   }),
   defineRoute(contract['media.capabilities'], {

@@ -1,12 +1,15 @@
 // The request journal (журнал регистрации заявок): numbered per institution per year, with
 // the date by which the client must have an answer.
-import { allocateRequestNumber, institutionCalendar, yearIn, type Request as RequestRow } from '@dp/db';
-import { contract, JournalRequest } from '@dp/protocol';
-import { ANSWER_WORKING_DAYS, answerDeadline, type RequestChannel as DeadlineChannel } from '@dp/scheduling';
+import { allocateRequestNumber, yearIn, type Request as RequestRow } from '@dp/db';
+import { contract, JournalRequest, REQUEST_PAGE_SIZE } from '@dp/protocol';
+import { addWorkingDays, ANSWER_WORKING_DAYS, answerDeadline, type RequestChannel as DeadlineChannel } from '@dp/scheduling';
 import { audit } from './audit.ts';
+import { clientForRequest, contactForChannel } from './clients.ts';
 import { notFound } from './errors.ts';
 import { staffOfInstitution } from './records.ts';
+import { journalPage } from './request-journal-query.ts';
 import { defineRoute, routeTable } from './route.ts';
+import { workingCalendar } from './working-calendar.ts';
 
 export function requestView(row: RequestRow): JournalRequest {
   return {
@@ -22,6 +25,7 @@ export function requestView(row: RequestRow): JournalRequest {
     childName: row.childName,
     childAge: row.childAge,
     anonymous: row.anonymous,
+    clientId: row.clientId,
     recurrence: row.recurrence,
     reason: row.reason,
     address: row.address,
@@ -30,6 +34,7 @@ export function requestView(row: RequestRow): JournalRequest {
     registeredById: row.registeredById,
     status: row.status,
     result: row.result,
+    refusalGround: row.refusalGround,
     answerDueAt: row.answerDueAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -46,19 +51,17 @@ export const requestRoutes = routeTable([
     institution: ({ params }) => params.institutionId,
     listsOwn: true,
     handler: async ({ query, institution, deps, access }) => {
-      const rows = await deps.prisma.request.findMany({
-        where: {
-          institutionId: institution.id,
-          // The `own` scope: the requests the caller is responsible for.
-          ...(access.ownerId ? { responsibleSpecialistId: access.ownerId } : {}),
-          ...(query.status ? { status: query.status } : {}),
-          ...(query.from || query.to
-            ? { receivedAt: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lt: new Date(query.to) } : {}) } }
-            : {}),
-        },
-        orderBy: [{ receivedAt: 'asc' }, { number: 'asc' }],
-      });
-      return { requests: rows.map(requestView) };
+      const now = deps.now();
+      const { rows, total } = await journalPage(deps.prisma, institution.id, access.ownerId ?? null, query, now);
+      return {
+        requests: rows.map(requestView),
+        total,
+        page: query.page,
+        pageSize: REQUEST_PAGE_SIZE,
+        now: now.toISOString(),
+        // «Due soon»: by the closing time of the next working day of the institution's calendar.
+        dueSoonBefore: addWorkingDays(workingCalendar(institution, now), now, 1).toISOString(),
+      };
     },
   }),
 
@@ -70,11 +73,13 @@ export const requestRoutes = routeTable([
           activeOnly: true,
         });
       }
-      const calendar = institutionCalendar(institution);
       const receivedAt = body.receivedAt ? new Date(body.receivedAt) : deps.now();
+      const calendar = workingCalendar(institution, receivedAt);
       const answerDueAt = hasDeadline(body.channel) ? answerDeadline(calendar, receivedAt, body.channel) : null;
       const year = yearIn(receivedAt, calendar.timeZone);
       const row = await deps.prisma.$transaction(async (tx) => {
+        // The registry's client (locked; 404 for another institution's): its data unless the body gives it, first or repeat.
+        const client = body.clientId ? await clientForRequest(tx, institution.id, body.clientId, receivedAt) : null;
         // Inside the transaction: a rollback gives the number back, so the journal has no gaps.
         const number = await allocateRequestNumber(tx, institution.id, year);
         const created = await tx.request.create({
@@ -84,16 +89,18 @@ export const requestRoutes = routeTable([
             number,
             receivedAt,
             channel: body.channel,
-            contact: body.contact ?? null,
-            fromWhom: body.fromWhom,
-            representativeName: body.representativeName ?? null,
-            childName: body.childName ?? null,
-            childAge: body.childAge ?? null,
+            contact: body.contact ?? (client ? contactForChannel(client, body.channel) : null),
+            // The schema requires «от кого» unless a client is given.
+            fromWhom: body.fromWhom ?? client?.representativeName ?? '',
+            representativeName: body.representativeName ?? client?.representativeName ?? null,
+            childName: body.childName ?? client?.childName ?? null,
+            childAge: body.childAge ?? client?.childAge ?? null,
             anonymous: body.anonymous,
-            recurrence: body.recurrence,
+            clientId: body.clientId ?? null,
+            recurrence: client?.recurrence ?? body.recurrence,
             reason: body.reason,
-            address: body.address ?? null,
-            socialStatus: body.socialStatus ?? null,
+            address: body.address ?? client?.address ?? null,
+            socialStatus: body.socialStatus ?? client?.socialStatus ?? null,
             responsibleSpecialistId: body.responsibleSpecialistId ?? null,
             // The signed-in caller is the author, never a name from the body.
             registeredById: actor.type === 'staff' ? actor.id : null,
@@ -139,6 +146,9 @@ export const requestRoutes = routeTable([
             ...(status !== undefined ? { status } : {}),
             ...(body.responsibleSpecialistId !== undefined ? { responsibleSpecialistId: body.responsibleSpecialistId } : {}),
             ...(body.result !== undefined ? { result: body.result } : {}),
+            // A ground comes with `refused` (the schema insists); leaving `refused` clears it (CHECK).
+            ...(status === 'refused' && body.refusalGround ? { refusalGround: body.refusalGround } : {}),
+            ...(status !== undefined && status !== 'refused' ? { refusalGround: null } : {}),
           },
         });
         // Field names and the status only: the result is free text about a person.
@@ -151,6 +161,19 @@ export const requestRoutes = routeTable([
         });
         return updated;
       });
+      return requestView(row);
+    },
+  }),
+
+  defineRoute(contract['requests.get'], {
+    institution: ({ params }) => params.institutionId,
+    owners: async ({ params, deps }) => {
+      const row = await deps.prisma.request.findUnique({ where: { id: params.requestId }, select: { responsibleSpecialistId: true } });
+      return row?.responsibleSpecialistId ? [row.responsibleSpecialistId] : [];
+    },
+    handler: async ({ params, institution, deps }) => {
+      const row = await deps.prisma.request.findFirst({ where: { id: params.requestId, institutionId: institution.id } });
+      if (!row) throw notFound('request');
       return requestView(row);
     },
   }),

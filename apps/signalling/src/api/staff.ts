@@ -14,10 +14,9 @@ import { defineRoute, routeTable } from './route.ts';
 /** What `staffView` needs loaded with a staff row: the profile and the newest session. */
 const viewParts = {
   specialistProfile: true,
-  sessions: { orderBy: { createdAt: 'desc' }, take: 1, select: { createdAt: true } },
 } as const satisfies Prisma.StaffUserInclude;
 
-type StaffRow = StaffUser & { specialistProfile: SpecialistProfile | null; sessions: { createdAt: Date }[] };
+type StaffRow = StaffUser & { specialistProfile: SpecialistProfile | null };
 
 export function staffView(row: StaffRow): StaffMember {
   return {
@@ -31,7 +30,7 @@ export function staffView(row: StaffRow): StaffMember {
     specialist: row.specialistProfile ? { profession: row.specialistProfile.profession, title: row.specialistProfile.title } : null,
     createdAt: row.createdAt.toISOString(),
     passwordSet: row.passwordHash !== null,
-    lastSignInAt: row.sessions[0]?.createdAt.toISOString() ?? null,
+    lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
   };
 }
 

@@ -98,19 +98,22 @@ export class SessionStore {
   ): Promise<{ token: string; principal: StaffPrincipal }> {
     const token = newToken();
     const now = this.now();
-    const row = await this.prisma.staffSession.create({
-      data: {
-        tokenHash: tokenHash(token),
-        staffUserId: user.id,
-        csrfToken: newToken(),
-        stage: opts.stage,
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + this.times.absoluteSeconds * 1000),
-        ip: opts.ip,
-        userAgent: shortUserAgent(opts.userAgent),
-      },
-    });
+    const [row] = await this.prisma.$transaction([
+      this.prisma.staffSession.create({
+        data: {
+          tokenHash: tokenHash(token),
+          staffUserId: user.id,
+          csrfToken: newToken(),
+          stage: opts.stage,
+          createdAt: now,
+          lastSeenAt: now,
+          expiresAt: new Date(now.getTime() + this.times.absoluteSeconds * 1000),
+          ip: opts.ip,
+          userAgent: shortUserAgent(opts.userAgent),
+        },
+      }),
+      this.prisma.staffUser.update({ where: { id: user.id }, data: { lastSignInAt: now }, select: { id: true } }),
+    ]);
     return { token, principal: principalOf(row, user) };
   }
 

@@ -1,7 +1,7 @@
 // A consultation's rows as the staff API reads them: the view (with its participants), who
 // takes part, which institution it belongs to, and its lifecycle history.
 import type { Prisma, PrismaClient } from '@dp/db';
-import type { Consultation, ConsultationHistory, LifecycleEvent, StaffRoleName } from '@dp/protocol';
+import type { Consultation, ConsultationDetail, ConsultationHistory, LifecycleEvent, StaffRoleName } from '@dp/protocol';
 import { handsOverLinks } from '../api/link-keepers.ts';
 import { notFound } from '../api/errors.ts';
 
@@ -11,6 +11,7 @@ export const withParts = {
   specialists: { select: { specialistId: true } },
   participants: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
   request: { select: { responsibleSpecialistId: true } },
+  clientAnswers: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
 } as const satisfies Prisma.ConsultationInclude;
 export type ConsultationRow = Prisma.ConsultationGetPayload<{ include: typeof withParts }>;
 
@@ -41,10 +42,14 @@ export function consultationView(row: ConsultationRow, viewer: Viewer): Consulta
     note: row.note,
     requestId: row.requestId,
     cancelledReason: row.cancelledReason,
+    changeReason: row.changeReason,
     rescheduledFromId: row.rescheduledFromId,
     technicalFailureAt: row.technicalFailureAt?.toISOString() ?? null,
     startedAt: row.startedAt?.toISOString() ?? null,
     endedAt: row.endedAt?.toISOString() ?? null,
+    openFloor: row.openFloor,
+    dyadId: row.dyadId,
+    seriesId: row.seriesId,
     version: row.version,
     specialistIds: row.specialists.map((s) => s.specialistId).sort(),
     participants: participants.map((p) => ({
@@ -55,6 +60,13 @@ export function consultationView(row: ConsultationRow, viewer: Viewer): Consulta
       email: p.email,
     })),
     handsOverLinks: handsOverLinks(viewer, row),
+    clientAnswers: row.clientAnswers.map((a) => ({
+      id: a.id,
+      participantId: a.participantId,
+      kind: a.kind,
+      note: a.note,
+      createdAt: a.createdAt.toISOString(),
+    })),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -62,6 +74,41 @@ export function consultationView(row: ConsultationRow, viewer: Viewer): Consulta
 
 export async function loadConsultationView(prisma: PrismaClient, id: string, viewer: Viewer): Promise<Consultation> {
   return consultationView(await prisma.consultation.findUniqueOrThrow({ where: { id }, include: withParts }), viewer);
+}
+
+/** The consultation's page: the view, the specialists with their titles, the pre-checks and the room stays. */
+export async function loadConsultationDetail(prisma: PrismaClient, id: string, viewer: Viewer): Promise<ConsultationDetail> {
+  const row = await prisma.consultation.findUniqueOrThrow({
+    where: { id },
+    include: {
+      ...withParts,
+      institution: { select: { timeZone: true } },
+      prechecks: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
+      visits: { orderBy: [{ joinedAt: 'asc' }, { id: 'asc' }] },
+    },
+  });
+  const people = await prisma.staffUser.findMany({
+    where: { id: { in: row.specialists.map((s) => s.specialistId) } },
+    select: { id: true, displayName: true, specialistProfile: { select: { title: true } } },
+    orderBy: { displayName: 'asc' },
+  });
+  return {
+    ...consultationView(row, viewer),
+    timeZone: row.institution.timeZone,
+    specialists: people.map((p) => ({ id: p.id, displayName: p.displayName, title: p.specialistProfile?.title ?? null })),
+    prechecks: row.prechecks.map((p) => ({
+      specialistId: p.specialistId,
+      at: p.at.toISOString(),
+      passed: p.passed,
+      rttMs: p.rttMs,
+      lossPct: p.lossPct,
+    })),
+    visits: row.visits.map((v) => ({
+      participantId: v.participantId,
+      joinedAt: v.joinedAt.toISOString(),
+      leftAt: v.leftAt?.toISOString() ?? null,
+    })),
+  };
 }
 
 /** A consultation's staff: its specialists and the staff among its participants (a curator, a social worker). */

@@ -4,7 +4,7 @@
 // (and the expected version, when given) in the WHERE clause, and records the step in
 // `consultation_transitions` with who and when — all in one transaction. Modelled on LiveKit's
 // participant `updateState`: one method changes the state and refuses out-of-order changes.
-import type { Prisma, PrismaClient, TransactionClient } from '@dp/db';
+import type { ChangeReason, Prisma, PrismaClient, TransactionClient } from '@dp/db';
 import { LIFECYCLE, LIFECYCLE_EVENTS, nextState, ProtocolError, type ConsultationState, type LifecycleEvent } from '@dp/protocol';
 
 export type LifecycleDb = PrismaClient | TransactionClient;
@@ -57,8 +57,10 @@ export interface LifecycleData {
   /** `reschedule`: the new planned start and length. */
   start?: Date;
   durationMinutes?: number;
-  /** `cancel`: the reason as given (free text; never logged). */
+  /** `cancel`: the reason as given (free text; never logged, never told to the client). */
   cancelledReason?: string | null;
+  /** `reschedule`, `cancel`: the category told to the client (null: none given). */
+  changeReason?: ChangeReason | null;
 }
 
 export interface ApplyOptions {

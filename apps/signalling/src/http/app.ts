@@ -18,10 +18,12 @@ export interface AppDeps {
   trustProxy?: string;
   /** GET /metrics (Prometheus text), outside /api: scrapers expect it there. */
   metrics?: express.RequestHandler;
+  /** POST /__test/clock: only with the test harness's clock (DP_TEST_CLOCK=1); absent, the path is 404. */
+  testClock?: express.RequestHandler;
 }
 
 /** REST API and the built web app, from one origin. */
-export function createApp({ sfu, webDist, log, api, trustProxy, metrics }: AppDeps): express.Express {
+export function createApp({ sfu, webDist, log, api, trustProxy, metrics, testClock }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Which proxies' X-Forwarded-* to believe: the audit log's addresses and Secure cookies depend on it.
@@ -31,6 +33,7 @@ export function createApp({ sfu, webDist, log, api, trustProxy, metrics }: AppDe
   app.use(express.json({ limit: '64kb' }));
 
   if (metrics) app.get('/metrics', metrics);
+  if (testClock) app.post('/__test/clock', testClock);
 
   app.get('/api/health', (_req, res) => {
     res.status(sfu.connected ? 200 : 503).json({ ok: sfu.connected, sfu: sfu.connected ? 'connected' : 'disconnected' });

@@ -41,9 +41,12 @@ const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 export class LinkSigner {
   private readonly secret: Buffer;
-  constructor(secret: string) {
+  /** Business time (the server's clock), for the expiry. */
+  private readonly now: () => Date;
+  constructor(secret: string, now: () => Date = () => new Date()) {
     if (secret.length < 32) throw new Error('LINK_SECRET must be at least 32 characters');
     this.secret = Buffer.from(secret);
+    this.now = now;
   }
 
   sign(claims: LinkClaims): string {
@@ -64,7 +67,7 @@ export class LinkSigner {
    * Throws `invalid_token` for anything forged, malformed, of an older format or with a
    * staff (lead) role — without saying which; `link_expired` for a genuine one past its time.
    */
-  verify(token: string, now = new Date()): LinkClaims {
+  verify(token: string, now = this.now()): LinkClaims {
     const [body, mac, extra] = token.split('.');
     if (!body || !mac || extra !== undefined) throw invalid();
     const expected = Buffer.from(this.mac(body));

@@ -6,6 +6,7 @@
 import type { NotificationKind, NotificationStatus, PrismaClient } from '@dp/db';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
+import { CHANGE_REASON_TEXT } from '@dp/protocol';
 import { linkExpiresAt, type LinkClaims } from '../links/link-token.ts';
 import { buildMessage, type MailExtras, type MailLang } from './templates.ts';
 
@@ -35,6 +36,8 @@ export interface NotifierOptions {
 export interface SendOptions {
   /** The template's language; clients get Russian unless told otherwise. */
   lang?: MailLang;
+  /** Only these participants (clients added to a planned webinar); default: every client participant. */
+  only?: readonly string[];
 }
 
 /** One recorded attempt (the row's id and outcome; no address). */
@@ -181,7 +184,8 @@ export class Notifier implements ConsultationMail {
         id: true,
         start: true,
         durationMinutes: true,
-        cancelledReason: true,
+        // The category only: the free-text reason (cancelledReason) is for staff and never mailed.
+        changeReason: true,
         institution: { select: { name: true, timeZone: true } },
         participants: {
           // Clients only: staff are told in the app. A revoked link is no longer theirs to use.
@@ -230,9 +234,18 @@ export class Notifier implements ConsultationMail {
     const expiresAt = linkExpiresAt(c.start);
     const out: NotificationOutcome[] = [];
     for (const p of c.participants) {
-      // No address: nothing to send and nothing to record (the consultation shows the client has none).
-      if (!p.email) continue;
       if (told.has(p.id)) continue;
+      if (opts.only && !opts.only.includes(p.id)) continue;
+      if (!p.email) {
+        // No address: nothing to send, but the client not told is recorded, so that the day
+        // board lists the family to phone instead.
+        const row = await this.prisma.notification.create({
+          data: { kind, consultationId: c.id, participantId: p.id, recipient: '', status: 'skipped', error: NO_ADDRESS },
+          select: { id: true },
+        });
+        out.push({ notificationId: row.id, participantId: p.id, status: 'skipped' });
+        continue;
+      }
       const link = `${base}/join/${this.signLink({ consultationId: c.id, participantId: p.id, role: p.role, generation: p.linkGeneration, expiresAt })}`;
       const message = buildMessage(
         kind,
@@ -245,7 +258,9 @@ export class Notifier implements ConsultationMail {
           displayName: p.displayName,
         },
         opts.lang ?? 'ru',
-        kind === 'cancelled' ? { ...extras, reason: c.cancelledReason } : extras,
+        (kind === 'cancelled' || kind === 'rescheduled') && c.changeReason
+          ? { ...extras, reason: CHANGE_REASON_TEXT[c.changeReason][opts.lang ?? 'ru'] }
+          : extras,
       );
       let status: NotificationStatus;
       let error: string | null = null;
@@ -274,6 +289,9 @@ export class Notifier implements ConsultationMail {
     return out;
   }
 }
+
+/** Why a client was not e-mailed when the booking left no address. */
+export const NO_ADDRESS = 'no e-mail address';
 
 /** The SMTP server's answer (or the connection error), never the message; at most 500 characters. */
 export function smtpError(e: unknown): string {

@@ -21,7 +21,10 @@ export interface MailFacts {
 export interface MailExtras {
   /** rescheduled: the start before the move. */
   previousStart?: Date;
-  /** cancelled: the reason, when given. */
+  /**
+   * rescheduled, cancelled: the reason category's client-facing words (CHANGE_REASON_TEXT), when
+   * one was given. Never the staff's free-text note.
+   */
   reason?: string | null;
   /** technical_failure: the new start if one is approved, null when the institution will call. */
   newStart?: Date | null;
@@ -160,6 +163,7 @@ export function buildMessage(kind: NotificationKind, f: MailFacts, lang: MailLan
           ...(before ? [ru ? `Было: ${before}.` : `Was: ${before}.`, '\n'] : []),
           ru ? `Новое время: ${when.full}.` : `New time: ${when.full}.`,
         ],
+        ...(x.reason ? [[ru ? `Причина: ${x.reason}.` : `Reason: ${x.reason}.`]] : []),
         [ru ? 'Ссылка для входа прежняя:' : 'Your link stays the same:', '\n', { link: f.link }],
         [t.contact(f.institutionName)],
         ...tail,
@@ -173,7 +177,7 @@ export function buildMessage(kind: NotificationKind, f: MailFacts, lang: MailLan
             ? `Онлайн-консультация в учреждении «${f.institutionName}», назначенная на ${when.full}, отменена.`
             : `The online consultation with «${f.institutionName}» planned for ${when.full} has been cancelled.`,
         ],
-        ...(x.reason ? [[ru ? `Причина: ${x.reason}` : `Reason: ${x.reason}`]] : []),
+        ...(x.reason ? [[ru ? `Причина: ${x.reason}.` : `Reason: ${x.reason}.`]] : []),
         [
           ru
             ? `Чтобы договориться о новом времени, обратитесь в учреждение «${f.institutionName}» по телефону или лично.`

@@ -278,6 +278,8 @@ export class NetworkProbes {
           consultationId,
           specialistId,
           passed,
+          // Business time (the server's clock), like every other step in the history.
+          at: this.now(),
           rttMs: figures.rttMs,
           lossPct: figures.lossPct,
           bitrateKbps: figures.bitrateKbps,

@@ -3,6 +3,7 @@ import { RESUME_GRACE_MS, type RoomKind } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { SfuClient } from '../sfu/sfu-client.ts';
 import { Room, type RoomHandover } from './room.ts';
+import type { Clock } from './clock.ts';
 import type { RoomRecords } from './room-store.ts';
 
 /** The open rooms of this signalling process, and the routing of SFU events to them. */
@@ -14,9 +15,12 @@ export class RoomRegistry {
   private readonly log: Logger;
   private readonly recordsFor: (consultationId: string) => RoomRecords;
   private readonly resumeGraceMs: number | undefined;
+  /** The server's business clock (clock/server-clock.ts); absent: the system clock. */
+  private readonly clock: Clock | undefined;
 
-  constructor(sfu: SfuClient, log: Logger, recordsFor: (consultationId: string) => RoomRecords, resumeGraceMs?: number) {
+  constructor(sfu: SfuClient, log: Logger, recordsFor: (consultationId: string) => RoomRecords, resumeGraceMs?: number, clock?: Clock) {
     this.sfu = sfu;
+    this.clock = clock;
     this.log = log;
     this.recordsFor = recordsFor;
     this.resumeGraceMs = resumeGraceMs;
@@ -40,7 +44,7 @@ export class RoomRegistry {
   }
 
   /** The open room of a consultation, or a new one with its limit (`endsAt`, the hard cap) and booked end. */
-  getOrCreate(id: string, kind: RoomKind, endsAt: Date | null = null, bookedEndsAt: Date | null = null): Room {
+  getOrCreate(id: string, kind: RoomKind, endsAt: Date | null = null, bookedEndsAt: Date | null = null, openFloor = false): Room {
     let room = this.rooms.get(id);
     if (!room) {
       const handover = this.handovers.get(id);
@@ -49,12 +53,14 @@ export class RoomRegistry {
         ...(handover ? { handover } : {}),
         id,
         kind,
+        openFloor,
         sfu: this.sfu,
         log: this.log,
         records: this.recordsFor(id),
         endsAt,
         bookedEndsAt,
         ...(this.resumeGraceMs !== undefined ? { resumeGraceMs: this.resumeGraceMs } : {}),
+        ...(this.clock ? { clock: this.clock } : {}),
         // A room at its limit records the end itself (RoomRecords.ended), like one ended by staff.
         onClosed: (r) => {
           if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);

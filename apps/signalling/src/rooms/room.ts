@@ -1,5 +1,6 @@
 import {
   hasPower,
+  initialFloor,
   ProtocolError,
   RESUME_GRACE_MS,
   rolesOfKind,
@@ -28,6 +29,8 @@ export type { RoomPhase } from './room-core.ts';
 export interface RoomOptions {
   id: string;
   kind: RoomKind;
+  /** «Групповая консультация»: attendees enter with the floor (room-policy.ts initialFloor). */
+  openFloor?: boolean;
   sfu: RoomSfu;
   log: Logger;
   records: RoomRecords;
@@ -69,6 +72,7 @@ export interface RoomHandover {
 export class Room {
   readonly id: string;
   readonly kind: RoomKind;
+  readonly openFloor: boolean;
   readonly endsAt: Date | null;
   readonly bookedEndsAt: Date | null;
   readonly media: RoomMedia;
@@ -92,6 +96,7 @@ export class Room {
   constructor(o: RoomOptions) {
     this.id = o.id;
     this.kind = o.kind;
+    this.openFloor = o.openFloor ?? false;
     this.core = new RoomCore({ id: o.id, kind: o.kind, sfu: o.sfu, log: o.log, records: o.records, clock: o.clock ?? systemClock });
     this.media = new RoomMedia(this.core);
     this.floor = new RoomFloor(this.core, this.media, (target) => this.removeForGood(target));
@@ -179,6 +184,7 @@ export class Room {
     const recent = this.departed.get(peerId);
     const carried = resumed?.carried() ?? (recent && recent.until > now ? recent : undefined);
     const peer = new Peer(peerId, role, label, channel, carried, number, new Date(now));
+    if (!carried && this.openFloor) peer.floor = initialFloor(role, true);
     peer.sendTransportId = send.id;
     peer.recvTransportId = recv.id;
     peer.rtpCapabilities = opts.rtpCapabilities;
@@ -212,6 +218,7 @@ export class Room {
           endsAt: this.endsAt?.toISOString() ?? null,
           bookedEndsAt: this.bookedEndsAt?.toISOString() ?? null,
         },
+        serverNow: new Date(core.clock.now()).toISOString(),
         admission: admitted ? 'admitted' : 'waiting',
         admitterPresent: core.admitterPresent(),
         peers: admitted ? core.visibleTo(peer) : [],

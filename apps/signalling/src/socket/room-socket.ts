@@ -111,7 +111,7 @@ export function attachRoomNamespace(
           const pass = await admitWithin('join', socket, { token, consultationId });
           const claims = pass.claims;
           const entry = await gate.enter(claims);
-          const room = rooms.getOrCreate(claims.consultationId, entry.kind, entry.endsAt, entry.bookedEndsAt);
+          const room = rooms.getOrCreate(claims.consultationId, entry.kind, entry.endsAt, entry.bookedEndsAt, entry.openFloor);
           const { peer, result } = await room.join(claims.participantId, claims.role, entry.label, channel, {
             forceTcp: forceTcp ?? false,
             rtpCapabilities,

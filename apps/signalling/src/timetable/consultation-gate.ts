@@ -17,6 +17,8 @@ export interface Entry {
   bookedEndsAt: Date;
   /** What the others see of this participant. */
   label: string;
+  /** «Групповая консультация»: a webinar's attendees may speak without raising a hand. */
+  openFloor: boolean;
 }
 
 /**
@@ -47,6 +49,42 @@ export class ConsultationGate {
       endsAt: hardLimitOf(c.start).toISOString(),
       timeZone: c.institution.timeZone,
       institutionPhone: c.institution.phone,
+      ...(await this.aboutOf(claims, c)),
+    };
+  }
+
+  /** With whom, where and what about; a move and the client's own answer (the link page's words). */
+  private async aboutOf(
+    claims: LinkClaims,
+    c: { kind: RoomKind; topic: string | null; changeReason: string | null; institution: { name: string } },
+  ): Promise<Omit<LinkInfo['consultation'], 'status' | 'startsAt' | 'opensAt' | 'endsAt' | 'timeZone' | 'institutionPhone'>> {
+    const [specialist, moved, answer] = await Promise.all([
+      this.prisma.consultationSpecialist.findFirst({
+        where: { consultationId: claims.consultationId },
+        orderBy: { specialistId: 'asc' },
+        select: { specialist: { select: { displayName: true, specialistProfile: { select: { title: true } } } } },
+      }),
+      this.prisma.consultationTransition.findFirst({
+        where: { consultationId: claims.consultationId, event: 'reschedule', previousStart: { not: null } },
+        orderBy: [{ at: 'desc' }, { id: 'desc' }],
+        select: { previousStart: true },
+      }),
+      this.prisma.clientAnswer.findFirst({
+        where: { consultationId: claims.consultationId, participantId: claims.participantId },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        select: { kind: true, createdAt: true },
+      }),
+    ]);
+    return {
+      institutionName: c.institution.name,
+      specialist: specialist
+        ? { name: specialist.specialist.displayName, title: specialist.specialist.specialistProfile?.title ?? null }
+        : null,
+      topic: c.topic,
+      kind: c.kind,
+      previousStartsAt: moved?.previousStart?.toISOString() ?? null,
+      changeReason: c.changeReason,
+      answer: answer ? { kind: answer.kind, at: answer.createdAt.toISOString() } : null,
     };
   }
 
@@ -66,7 +104,10 @@ export class ConsultationGate {
             state: true,
             endedAt: true,
             kind: true,
-            institution: { select: { timeZone: true, phone: true } },
+            openFloor: true,
+            topic: true,
+            changeReason: true,
+            institution: { select: { timeZone: true, phone: true, name: true } },
           },
         },
       },
@@ -94,6 +135,12 @@ export class ConsultationGate {
       }
       throw new ProtocolError(a.code, ENTRY_REFUSED[a.code]);
     }
-    return { kind: c.kind, endsAt: a.endsAt, bookedEndsAt: new Date(c.start.getTime() + c.durationMinutes * 60_000), label: c.label };
+    return {
+      kind: c.kind,
+      endsAt: a.endsAt,
+      bookedEndsAt: new Date(c.start.getTime() + c.durationMinutes * 60_000),
+      label: c.label,
+      openFloor: c.openFloor,
+    };
   }
 }

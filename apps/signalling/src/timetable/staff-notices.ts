@@ -1,18 +1,20 @@
-// In-app notifications for staff are, for now, audit events addressed to them (the staff
-// screens that list them are still to come; e-mail goes to clients only). They carry ids only.
+// In-app notices for staff: one `staff_notices` row per recipient (the bell in the header lists
+// them, api/notices.ts) and one `notification.<what>` audit event (the trail). They carry ids
+// only. E-mail goes to clients only.
 import type { PrismaClient } from '@dp/db';
+import type { StaffNoticeKind } from '@dp/protocol';
 
-type Db = Pick<PrismaClient, 'auditEvent' | 'staffUser'>;
+type Db = Pick<PrismaClient, 'auditEvent' | 'staffUser' | 'staffNotice'>;
 
-export type StaffNotice = 'precheck_open' | 'precheck_alert' | 'technical_failure';
+export type StaffNotice = StaffNoticeKind;
 
 /** The active heads of an institution: who is told when a consultation cannot go ahead. */
-export async function headsOf(db: Db, institutionId: string): Promise<string[]> {
+export async function headsOf(db: Pick<Db, 'staffUser'>, institutionId: string): Promise<string[]> {
   const heads = await db.staffUser.findMany({ where: { institutionId, role: 'head', active: true }, select: { id: true } });
   return heads.map((h) => h.id);
 }
 
-/** One `notification.<what>` event per recipient, about one consultation. */
+/** One notice and one `notification.<what>` audit event per recipient, about one consultation. */
 export async function addressNotice(
   db: Db,
   what: StaffNotice,
@@ -20,6 +22,10 @@ export async function addressNotice(
   institutionId: string,
   consultationId: string,
 ): Promise<void> {
+  if (recipients.length === 0) return;
+  await db.staffNotice.createMany({
+    data: recipients.map((recipientId) => ({ recipientId, institutionId, kind: what, consultationId })),
+  });
   await db.auditEvent.createMany({
     data: recipients.map((recipientId) => ({
       actorType: 'system' as const,

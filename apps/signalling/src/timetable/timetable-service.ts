@@ -95,6 +95,12 @@ export class TimetableService {
     await this.mailQueue?.close();
   }
 
+  /** Business time moved forward (the test harness's clock): the jobs now due run. */
+  async replan(): Promise<void> {
+    await this.queue.replan();
+    await this.mailQueue?.replan();
+  }
+
   /** The consultation was created, moved or cancelled: its job set follows. */
   async changed(consultationId: string): Promise<void> {
     const c = await this.prisma.consultation.findUnique({ where: { id: consultationId }, select: { id: true, start: true, state: true } });

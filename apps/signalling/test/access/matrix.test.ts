@@ -124,6 +124,15 @@ async function bookedBy(institutionId: string, specialistId: string, caller: Ide
   return { id, clientId: client.id };
 }
 
+/** A pending move proposal (to Wednesday 4 March, 10:00 in Omsk) of a consultation of the owner. */
+async function proposalOf({ inst, owner }: Ctx): Promise<string> {
+  const consultationId = await consultationOf(inst.id, await owner());
+  const row = await prisma.consultationMoveProposal.create({
+    data: { consultationId, proposedById: inst.headId, start: new Date('2026-03-04T04:00:00Z'), durationMinutes: 60 },
+  });
+  return row.id;
+}
+
 async function requestOf(institutionId: string, responsibleSpecialistId: string | null): Promise<string> {
   return prisma.$transaction(async (tx) => {
     const number = await allocateRequestNumber(tx, institutionId, 2026);
@@ -144,6 +153,50 @@ async function requestOf(institutionId: string, responsibleSpecialistId: string 
   });
 }
 
+/** A client of the registry with one request, `responsibleSpecialistId` responsible for it. */
+/** A planned webinar hosted by `specialistId` (participants are added to it). */
+async function webinarOf(institutionId: string, specialistId: string): Promise<string> {
+  return bookConsultation(
+    prisma,
+    {
+      institutionId,
+      kind: 'webinar',
+      direction: 'specialist_client',
+      mode: 'planned',
+      start: new Date('2026-03-03T03:30:00Z'),
+      durationMinutes: 60,
+      specialists: { create: [{ specialistId }] },
+      participants: { create: [{ role: 'host', staffUserId: specialistId, displayName: 'Специалист' }] },
+    },
+    { actorId: null, at: new Date() },
+  );
+}
+
+/** A dyad of two registry clients curated by `curatorId`. */
+async function dyadOf(inst: Inst, curatorId: string): Promise<string> {
+  const [a, b] = await Promise.all([clientOf(inst, curatorId), clientOf(inst, curatorId)]);
+  const dyad = await prisma.dyad.create({
+    data: { institutionId: inst.id, client1Id: a, client1Motivation: 'low', client2Id: b, client2Motivation: 'high', curatorId },
+  });
+  return dyad.id;
+}
+
+async function clientOf(inst: Inst, responsibleSpecialistId: string): Promise<string> {
+  const client = await prisma.client.create({
+    data: {
+      institutionId: inst.id,
+      representativeName: 'Клиентова Анна',
+      phone: '+7 900 000-00-01',
+      consentMethod: 'written',
+      consentAt: NOW,
+      consentRecordedById: inst.headId,
+    },
+  });
+  const requestId = await requestOf(inst.id, responsibleSpecialistId);
+  await prisma.request.update({ where: { id: requestId }, data: { clientId: client.id } });
+  return client.id;
+}
+
 async function staffMemberOf(inst: Inst): Promise<string> {
   return (await api.staff('social_worker', inst.id)).user.id;
 }
@@ -155,6 +208,23 @@ async function passwordLinkOf(inst: Inst): Promise<string> {
 }
 
 const schedulePath = async ({ inst, owner }: Ctx) => `/institutions/${inst.id}/specialists/${await owner()}/schedules/${MONTH}`;
+
+/** The month's path with a correction waiting (proposed by the specialist). */
+const correctionPath = async (c: Ctx) => {
+  const specialistId = await c.owner();
+  const schedule = await prisma.specialistMonthSchedule.findUniqueOrThrow({
+    where: { specialistId_month: { specialistId, month: MONTH } },
+  });
+  await prisma.scheduleCorrection.create({
+    data: {
+      scheduleId: schedule.id,
+      blocks: [{ date: '2026-03-05', start: '09:00', end: '12:00' }],
+      proposedById: specialistId,
+      proposedAt: NOW,
+    },
+  });
+  return `${await schedulePath(c)}/correction`;
+};
 
 // --- one valid request per route -----------------------------------------------------------
 
@@ -172,6 +242,8 @@ const FIXTURES = {
   'auth.sign_out': () => ({ path: '/auth/sign-out', body: {} }),
   'auth.sign_out_everywhere': () => ({ path: '/auth/sign-out-everywhere', body: {} }),
   'account.sessions': () => ({ path: '/account/sessions' }),
+  'notices.list': () => ({ path: '/notices' }),
+  'notices.read': () => ({ path: '/notices/read', body: { all: true } }),
   'account.end_session': async ({ caller, inst }) => {
     // Another session of the caller (another device); anonymously, somebody's.
     const user = caller?.user ?? (await api.staff('head', inst.id)).user;
@@ -194,6 +266,8 @@ const FIXTURES = {
   'institutions.create': () => ({ path: '/institutions', body: { name: 'Новое учреждение', calendar: OMSK_CALENDAR } }),
   'institutions.get': ({ inst }) => ({ path: `/institutions/${inst.id}` }),
   'institutions.update': ({ inst }) => ({ path: `/institutions/${inst.id}`, body: { resourceCentre: false } }),
+  'institutions.calendar': ({ inst }) => ({ path: `/institutions/${inst.id}/calendar?year=2026` }),
+  'institutions.confirm_calendar_year': ({ inst }) => ({ path: `/institutions/${inst.id}/calendar/2031/confirmation` }),
 
   'staff.list': ({ inst }) => ({ path: `/institutions/${inst.id}/staff` }),
   'staff.create': ({ inst }) => ({
@@ -212,6 +286,13 @@ const FIXTURES = {
   'schedules.get': async (c) => ({ path: await schedulePath(c) }),
   'schedules.put': async (c) => ({ path: await schedulePath(c), body: { blocks: [{ date: '2026-03-05', start: '09:00', end: '12:00' }] } }),
   'schedules.approve': async (c) => ({ path: `${await schedulePath(c)}/approve`, body: {} }),
+  'schedules.change_urgently': async (c) => ({
+    path: `${await schedulePath(c)}/urgent`,
+    body: { blocks: [{ date: '2026-03-05', start: '09:00', end: '12:00' }] },
+  }),
+  'schedules.approve_correction': async (c) => ({ path: `${await correctionPath(c)}/approve`, body: {} }),
+  'schedules.reject_correction': async (c) => ({ path: `${await correctionPath(c)}/reject`, body: {} }),
+  'schedules.suggest': async (c) => ({ path: `${await schedulePath(c)}/suggestion?source=working_hours` }),
   'schedules.free_slots': async ({ inst, owner }) => ({
     path: `/institutions/${inst.id}/specialists/${await owner()}/free-slots?from=2026-03-02T18:00:00Z&to=2026-03-03T18:00:00Z&durationMinutes=60`,
   }),
@@ -221,11 +302,26 @@ const FIXTURES = {
     path: `/institutions/${inst.id}/requests`,
     body: { channel: 'phone', fromWhom: 'Мать', reason: 'Просьба о консультации' },
   }),
+  'requests.get': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/requests/${await requestOf(inst.id, await owner())}`,
+  }),
   'requests.update': async ({ inst, owner }) => ({
     path: `/institutions/${inst.id}/requests/${await requestOf(inst.id, await owner())}`,
     body: { result: 'Даны рекомендации' },
   }),
 
+  'clients.list': ({ inst }) => ({ path: `/institutions/${inst.id}/clients?q=${encodeURIComponent('Клиентова')}` }),
+  'clients.create': ({ inst }) => ({
+    path: `/institutions/${inst.id}/clients`,
+    body: { representativeName: 'Новая Клиентка', phone: '+7 900 000-00-02', consentMethod: 'oral_phone', consentAt: NOW.toISOString() },
+  }),
+  'clients.get': async ({ inst, owner }) => ({ path: `/institutions/${inst.id}/clients/${await clientOf(inst, await owner())}` }),
+  'clients.update': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/clients/${await clientOf(inst, await owner())}`,
+    body: { address: 'с. Седельниково' },
+  }),
+
+  'day.board': ({ inst }) => ({ path: `/institutions/${inst.id}/day?date=2026-03-02` }),
   'consultations.list': ({ inst }) => ({
     path: `/institutions/${inst.id}/consultations?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z`,
   }),
@@ -241,6 +337,38 @@ const FIXTURES = {
       clients: [{ displayName: 'Клиент' }],
     },
   }),
+  'consultations.create_series': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/consultation-series`,
+    body: {
+      kind: 'webinar',
+      direction: 'specialist_client',
+      mode: 'planned',
+      specialistIds: [await owner()],
+      starts: ['2026-03-03T05:00:00Z'],
+      durationMinutes: 60,
+      emailList: 'Клиент <client@example.org>',
+    },
+  }),
+  'consultations.add_participants': async ({ inst, owner }) => ({
+    path: `/consultations/${await webinarOf(inst.id, await owner())}/participants`,
+    body: { clients: [{ displayName: 'Участница', email: 'guest@example.org' }] },
+  }),
+  'dyads.list': ({ inst }) => ({ path: `/institutions/${inst.id}/dyads` }),
+  'dyads.create': async ({ inst, owner }) => {
+    const curatorId = await owner();
+    const [a, b] = await Promise.all([clientOf(inst, curatorId), clientOf(inst, curatorId)]);
+    return {
+      path: `/institutions/${inst.id}/dyads`,
+      body: {
+        curatorId,
+        members: [
+          { clientId: a, motivation: 'low' },
+          { clientId: b, motivation: 'high' },
+        ],
+      },
+    };
+  },
+  'dyads.get': async ({ inst, owner }) => ({ path: `/institutions/${inst.id}/dyads/${await dyadOf(inst, await owner())}` }),
   'consultations.get': async ({ inst, owner }) => ({ path: `/consultations/${await consultationOf(inst.id, await owner())}` }),
   'consultations.reschedule': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner())}/reschedule`,
@@ -248,7 +376,7 @@ const FIXTURES = {
   }),
   'consultations.cancel': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner())}/cancel`,
-    body: { reason: 'Болезнь специалиста', version: 0 },
+    body: { reasonCategory: 'specialist_ill', reason: 'Болезнь специалиста', version: 0 },
   }),
   'consultations.registry': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner())}/registry`,
@@ -287,8 +415,31 @@ const FIXTURES = {
     const token = links.sign({ consultationId: id, participantId: clientId, role: 'client', generation: 1, expiresAt });
     return { path: `/links/${token}` };
   },
+  'links.answer': async ({ inst, owner }) => {
+    const { id, clientId } = await bookedBy(inst.id, await owner(), null);
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const token = links.sign({ consultationId: id, participantId: clientId, role: 'client', generation: 1, expiresAt });
+    return { path: `/links/${token}/answer`, body: { kind: 'cannot_come' } };
+  },
+  'links.calendar': async ({ inst, owner }) => {
+    const { id, clientId } = await bookedBy(inst.id, await owner(), null);
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const token = links.sign({ consultationId: id, participantId: clientId, role: 'client', generation: 1, expiresAt });
+    return { path: `/links/${token}/calendar.ics` };
+  },
   'media.capabilities': () => ({ path: '/media/capabilities' }),
   'consultations.history': async ({ inst, owner }) => ({ path: `/consultations/${await consultationOf(inst.id, await owner())}/history` }),
+  'consultations.propose_move': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner())}/move-proposals`,
+    body: { start: '2026-03-04T04:00:00Z', reasonCategory: 'client_request' },
+  }),
+  'consultations.move_proposals': ({ inst }) => ({ path: `/institutions/${inst.id}/move-proposals` }),
+  'consultations.approve_move': async (c) => ({ path: `/move-proposals/${await proposalOf(c)}/approve`, body: {} }),
+  'consultations.reject_move': async (c) => ({ path: `/move-proposals/${await proposalOf(c)}/reject`, body: {} }),
+  'consultations.failures': ({ inst }) => ({ path: `/institutions/${inst.id}/consultation-failures` }),
+  'consultations.invitation': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner())}/invitation`,
+  }),
   'consultations.technical_failure': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner())}/technical-failure`,
     body: {},

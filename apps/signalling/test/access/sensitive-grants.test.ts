@@ -53,12 +53,28 @@ const EXPECTED = {
   participantEmail: row('yes', 'yes', 'yes', 404, 'yes', 'yes', 'yes', 404, 404, 401),
   /** GET /institutions/:iid/requests — the request's contact field (a specialist sees only requests they are responsible for). */
   requestContact: row('yes', 'yes', 'hidden', 'hidden', 'yes', 'yes', 'yes', 404, 404, 401),
+  /** GET /institutions/:iid/day — the phone of a family an e-mail did not reach: those who phone the families. */
+  dayBoardContact: row('yes', 'yes', 'hidden', 'hidden', 'yes', 'yes', 'yes', 404, 404, 401),
+  /** GET /institutions/:iid/clients — the registry's contacts (a specialist: only clients of their requests and consultations). */
+  clientRegistry: row('yes', 'yes', 'yes', 'hidden', 'yes', 'yes', 'yes', 404, 404, 401),
+  /** GET /institutions/:iid/clients/:id — one client's record and history. */
+  clientRecord: row('yes', 'yes', 'yes', 404, 'yes', 'yes', 'yes', 404, 404, 401),
+  /** PATCH the same — changing a client's data: intake roles only. */
+  clientUpdate: row('yes', 'yes', 403, 403, 'yes', 'yes', 'yes', 404, 404, 401),
   /** Any consultation response carrying a join link (none may: links are shown only by the route below). */
   linkInConsultation: row('hidden', 'hidden', 'hidden', 404, 'hidden', 'hidden', 'hidden', 404, 404, 401),
   /** GET /consultations/:id/participants/:pid/link — a client's link: the booker, the responsible social worker and the head. */
   showClientLink: row(403, 'yes', 403, 404, 'yes', 'yes', 403, 404, 404, 401),
   /** POST the same — «Выдать новую ссылку»: the same people. */
   rotateClientLink: row(403, 'yes', 403, 404, 'yes', 'yes', 403, 404, 404, 401),
+  /** GET /institutions/:iid/dyads — the names of the two registry families of a dyad: the head and its curator (a specialist sees only their own). */
+  dyadMembers: row('yes', 'yes', 'yes', 'hidden', 403, 403, 403, 404, 404, 401),
+  /** POST /consultations/:id/participants — adding people to a webinar, each mailed a personal link: whoever may book it. */
+  addParticipants: row('yes', 'yes', 'yes', 404, 'yes', 'yes', 'yes', 404, 404, 401),
+  /** GET /institutions/:iid/requests/:id — one request with its contact: as the journal, a specialist only when responsible for it. */
+  requestOne: row('yes', 'yes', 404, 404, 'yes', 'yes', 'yes', 404, 404, 401),
+  /** GET /institutions/:iid/move-proposals — moves waiting for approval, with the clients' e-mails: the head and the admin. */
+  moveProposals: row('yes', 'yes', 403, 403, 403, 403, 403, 404, 404, 401),
   /** GET /audit — the audit log: the department's admin only. */
   auditLog: row('yes', 403, 403, 403, 403, 403, 403, 403, 'hidden', 401),
 } satisfies Record<string, Row>;
@@ -83,6 +99,9 @@ let consultation: Seated;
 let bookedBySpecialist: Seated;
 let requestId: string;
 let clientId: string;
+/** The consultation's client in the registry (linked to its request). */
+let registryClientId: string;
+const REGISTRY_PHONE = '+7 900 111-22-33';
 
 interface Reply {
   status: number;
@@ -122,6 +141,18 @@ beforeAll(async () => {
     requestId,
   });
   clientId = consultation.participants.find((p) => p.role === 'client')!.id;
+  const registryClient = await stack.signalling.prisma.client.create({
+    data: {
+      institutionId: inst.own.id,
+      representativeName: 'Клиентова Анна',
+      phone: REGISTRY_PHONE,
+      consentMethod: 'written',
+      consentAt: new Date(),
+      consentRecordedById: cast.responsible.id,
+    },
+  });
+  registryClientId = registryClient.id;
+  await stack.signalling.prisma.request.update({ where: { id: requestId }, data: { clientId: registryClientId } });
   bookedBySpecialist = await openConsultation(stack, inst.own, 'one_to_one', [{ userId: cast.specialist.id, role: 'specialist' }], {
     createdById: cast.specialist.id,
   });
@@ -165,6 +196,23 @@ describe('the sensitive grants, cell by cell, against the real server', () => {
     });
   });
 
+  it.each(PEOPLE)("the day board's families to phone: %s", async (person) => {
+    const prisma = stack.signalling.prisma;
+    if ((await prisma.notification.count({ where: { participantId: clientId } })) === 0)
+      await prisma.notification.create({
+        data: { consultationId: consultation.id, participantId: clientId, kind: 'reminder', recipient: '-', status: 'skipped' },
+      });
+    const c = await prisma.consultation.findUniqueOrThrow({
+      where: { id: consultation.id },
+      select: { start: true, institution: { select: { timeZone: true } } },
+    });
+    const date = new Intl.DateTimeFormat('en-CA', { timeZone: c.institution.timeZone }).format(c.start);
+    const res = await api(person, 'GET', `/institutions/${inst.own.id}/day?date=${date}`);
+    const answer: Answer =
+      res.status === 200 ? (JSON.stringify(res.body).includes('+7 900 000-00-00') ? 'yes' : 'hidden') : refused(res.status);
+    expect(answer).toBe(EXPECTED.dayBoardContact[person]);
+  });
+
   it.each(PEOPLE)("a client's link, shown and issued anew: %s", async (person) => {
     const path = `/consultations/${consultation.id}/participants/${clientId}/link`;
     const shown = await api(person, 'GET', path);
@@ -182,6 +230,72 @@ describe('the sensitive grants, cell by cell, against the real server', () => {
     const staffParticipant = bookedBySpecialist.participants.find((p) => p.role === 'specialist')!;
     expect((await api('specialist', 'GET', `/consultations/${bookedBySpecialist.id}/participants/${client.id}/link`)).status).toBe(200);
     expect((await api('head', 'GET', `/consultations/${bookedBySpecialist.id}/participants/${staffParticipant.id}/link`)).status).toBe(404);
+  });
+
+  it.each(PEOPLE)("the clients' registry: %s", async (person) => {
+    const list = await api(person, 'GET', `/institutions/${inst.own.id}/clients`);
+    const record = await api(person, 'GET', `/institutions/${inst.own.id}/clients/${registryClientId}`);
+    const update = await api(person, 'PATCH', `/institutions/${inst.own.id}/clients/${registryClientId}`, { ipsr: false });
+    const has = (r: Reply): Answer =>
+      r.status === 200 ? (JSON.stringify(r.body).includes(REGISTRY_PHONE) ? 'yes' : 'hidden') : refused(r.status);
+    expect({ list: has(list), record: has(record), update: has(update) }).toEqual({
+      list: EXPECTED.clientRegistry[person],
+      record: EXPECTED.clientRecord[person],
+      update: EXPECTED.clientUpdate[person],
+    });
+  });
+
+  it.each(PEOPLE)('dyads and webinar participants: %s', async (person) => {
+    const prisma = stack.signalling.prisma;
+    const webinar = await openConsultation(stack, inst.own, 'webinar', [{ userId: cast.specialist.id, role: 'host' }]);
+    const partner = await prisma.client.create({
+      data: {
+        institutionId: inst.own.id,
+        representativeName: 'Партнёрова Вера',
+        phone: '+7 900 000-00-09',
+        consentMethod: 'written',
+        consentAt: new Date(),
+        consentRecordedById: cast.responsible.id,
+      },
+    });
+    await prisma.dyad.create({
+      data: {
+        institutionId: inst.own.id,
+        client1Id: registryClientId,
+        client1Motivation: 'high',
+        client2Id: partner.id,
+        client2Motivation: 'low',
+        curatorId: cast.specialist.id,
+      },
+    });
+    const dyads = await api(person, 'GET', `/institutions/${inst.own.id}/dyads`);
+    const added = await api(person, 'POST', `/consultations/${webinar.id}/participants`, { emailList: 'Гостья <guest@example.org>' });
+    const names = (r: Reply): Answer =>
+      r.status === 200 ? (JSON.stringify(r.body).includes('Партнёрова Вера') ? 'yes' : 'hidden') : refused(r.status);
+    expect({ dyads: names(dyads), added: added.status === 201 ? 'yes' : refused(added.status) }).toEqual({
+      dyads: EXPECTED.dyadMembers[person],
+      added: EXPECTED.addParticipants[person],
+    });
+  });
+
+  it.each(PEOPLE)('one request, and the moves waiting for approval: %s', async (person) => {
+    const prisma = stack.signalling.prisma;
+    if ((await prisma.consultationMoveProposal.count({ where: { consultationId: consultation.id } })) === 0)
+      await prisma.consultationMoveProposal.create({
+        data: {
+          consultationId: consultation.id,
+          proposedById: cast.specialist.id,
+          start: new Date(Date.now() + 86_400_000),
+          durationMinutes: 45,
+        },
+      });
+    const email = (await prisma.participant.findUniqueOrThrow({ where: { id: clientId } })).email!;
+    const one = await api(person, 'GET', `/institutions/${inst.own.id}/requests/${requestId}`);
+    const moves = await api(person, 'GET', `/institutions/${inst.own.id}/move-proposals`);
+    expect({
+      requestOne: one.status === 200 ? (JSON.stringify(one.body).includes('+7 900 000-00-00') ? 'yes' : 'hidden') : refused(one.status),
+      moveProposals: moves.status === 200 ? (JSON.stringify(moves.body).includes(email) ? 'yes' : 'hidden') : refused(moves.status),
+    }).toEqual({ requestOne: EXPECTED.requestOne[person], moveProposals: EXPECTED.moveProposals[person] });
   });
 
   it.each(PEOPLE)('the audit log: %s', async (person) => {

@@ -619,6 +619,9 @@ describe('one-time password links', () => {
     const after = (await api.get<StaffMember>(`/staff/${member.id}`)).body;
     expect(after.passwordSet).toBe(true);
     expect(after.lastSignInAt).not.toBeNull();
+    // Kept on the account: cleaning up its sessions does not forget it.
+    await api.prisma.staffSession.deleteMany({ where: { staffUserId: member.id } });
+    expect((await api.get<StaffMember>(`/staff/${member.id}`)).body.lastSignInAt).toBe(after.lastSignInAt);
     expect([(await setPassword(token, 'a second try with it')).error.code, (await linkInfo(token)).error.code]).toEqual([
       'link_invalid',
       'link_invalid',

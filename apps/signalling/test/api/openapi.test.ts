@@ -51,7 +51,15 @@ interface Document {
   tags: { name: string }[];
 }
 
-const PUBLIC = ['auth.password_link', 'auth.set_password', 'auth.sign_in', 'links.describe', 'media.capabilities'];
+const PUBLIC = [
+  'auth.password_link',
+  'auth.set_password',
+  'auth.sign_in',
+  'links.answer',
+  'links.calendar',
+  'links.describe',
+  'media.capabilities',
+];
 
 let db: { url: string; drop(): Promise<void> };
 let prisma: PrismaClient;
@@ -112,13 +120,16 @@ describe('GET /api/openapi.json', () => {
       expect(op.parameters.filter((p) => p.in === 'path').map((p) => p.name)).toEqual(Object.keys(route.params?.shape ?? {}));
       expect(op.parameters.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(Object.keys(route.query?.shape ?? {}));
       expect(Boolean(op.requestBody)).toBe(Boolean(route.body));
-      expect(op.responses[String(route.status)]?.content?.['application/json'].schema).toBeTruthy();
+      // JSON, or the file type the entry names (the calendar's text/calendar).
+      const type = route.operation.produces ?? 'application/json';
+      expect((op.responses[String(route.status)]?.content as Record<string, { schema: unknown }> | undefined)?.[type]?.schema).toBeTruthy();
       if (route.body) expect(op.responses['400']).toEqual({ $ref: '#/components/responses/BadRequest' });
     }
     expect(doc.tags.map((t) => t.name).sort()).toEqual([
       'account',
       'audit',
       'auth',
+      'clients',
       'consultations',
       'health',
       'institutions',
@@ -176,7 +187,8 @@ describe('the served document and the contract', () => {
       const statuses = Object.keys(op!.responses).map(Number);
       expect([entry.name, statuses]).toEqual([entry.name, expect.arrayContaining([entry.status ?? 200, ...(entry.errors ?? [])])]);
       // The success answer's schema is the entry's response schema (a named component or inline).
-      const schema = op!.responses[String(entry.status ?? 200)]!.content!['application/json'].schema;
+      const content = op!.responses[String(entry.status ?? 200)]!.content as Record<string, { schema: unknown }>;
+      const schema = content[('produces' in entry ? entry.produces : undefined) ?? 'application/json']!.schema;
       const {
         $schema: _s,
         $defs: _d,

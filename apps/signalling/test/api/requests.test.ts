@@ -100,11 +100,12 @@ describe('the request journal', () => {
 
   test('the list filters by received time and status', async () => {
     const all = await api.get<{ requests: JournalRequest[] }>(`/institutions/${omsk.id}/requests`);
-    expect(all.body.requests.map((r) => `${r.year}/${r.number}`)).toEqual(['2026/5', '2026/1', '2026/2', '2026/3', '2026/4', '2027/1']);
+    // Newest received first (request-journal.test.ts tests the journal's filters and pages).
+    expect(all.body.requests.map((r) => `${r.year}/${r.number}`)).toEqual(['2027/1', '2026/4', '2026/3', '2026/2', '2026/1', '2026/5']);
     const week = await api.get<{ requests: JournalRequest[] }>(
       `/institutions/${omsk.id}/requests?from=2026-03-02T00:00:00Z&to=2026-03-09T00:00:00Z`,
     );
-    expect(week.body.requests.map((r) => r.number)).toEqual([1, 2, 3]);
+    expect(week.body.requests.map((r) => r.number)).toEqual([3, 2, 1]);
     const assigned = await api.get<{ requests: JournalRequest[] }>(`/institutions/${omsk.id}/requests?status=assigned`);
     expect(assigned.body.requests.map((r) => r.id)).toEqual([created[1]!.id]);
   });
@@ -127,7 +128,10 @@ describe('the request journal', () => {
   });
 
   test("another institution's request or specialist: 404", async () => {
-    expect((await api.patch(`/institutions/${other.id}/requests/${created[0]!.id}`, { status: 'refused' })).status).toBe(404);
+    expect(
+      (await api.patch(`/institutions/${other.id}/requests/${created[0]!.id}`, { status: 'refused', refusalGround: 'outside_competence' }))
+        .status,
+    ).toBe(404);
     const foreign = await api.patch(`/institutions/${omsk.id}/requests/${created[1]!.id}`, { responsibleSpecialistId: stranger.id });
     expect(foreign.status).toBe(404);
     expect(foreign.error.details).toEqual({ responsibleSpecialistId: expect.any(String) });

@@ -18,6 +18,7 @@ import { SessionStore } from '../../src/auth/session-store.ts';
 import { SignInGuard, type SignInGuardOptions } from '../../src/auth/sign-in-guard.ts';
 import { LinkSigner } from '../../src/links/link-token.ts';
 import { ConsultationGate } from '../../src/timetable/consultation-gate.ts';
+import type { ConsultationMail } from '../../src/notify/index.ts';
 
 export const PUBLIC_URL = 'https://priem.example.org';
 export const links = new LinkSigner('api-test-link-secret-0123456789-0123456789');
@@ -92,6 +93,8 @@ export async function startApi(options: {
   /** The lock-out and the argon2 caps (auth/sign-in-guard.ts); a key prefix of its own is always added. */
   signIn?: Partial<Omit<SignInGuardOptions, 'keyPrefix'>>;
   session?: { idleSeconds?: number; absoluteSeconds?: number };
+  /** E-mail to clients (a real Notifier on an SMTP capture); none by default. */
+  notifier?: ConsultationMail;
 }): Promise<ApiUnderTest> {
   if (!process.env.REDIS_URL) throw new Error('REDIS_URL is not set: run the tests through ./pnpm test');
   const timetableCalls: string[] = [];
@@ -142,6 +145,7 @@ export async function startApi(options: {
         },
         now,
         log,
+        ...(options.notifier ? { notifier: options.notifier } : {}),
       },
       { checkResponses: true },
     ),
@@ -196,7 +200,9 @@ export async function startApi(options: {
     if (payload !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(base + path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
     const text = await res.text();
-    const json = text ? (JSON.parse(text) as T) : (undefined as T);
+    // A file (text/calendar) comes back as its text; everything else is JSON.
+    const isJson = (res.headers.get('content-type') ?? 'application/json').includes('json');
+    const json = text ? (isJson ? (JSON.parse(text) as T) : (text as T)) : (undefined as T);
     return {
       status: res.status,
       body: json,

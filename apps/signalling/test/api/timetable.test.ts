@@ -184,7 +184,8 @@ describe('free slots and booking', () => {
     // planned start + 60 min + 30 days
     expect(claims.expiresAt.toISOString()).toBe('2026-04-02T04:30:00.000Z');
     expect(api.timetableCalls).toEqual([first.id]);
-    expect((await api.get<Consultation>(`/consultations/${first.id}`)).body).toEqual(first);
+    // The page's view: the list's consultation and more (specialists' names, pre-checks, visits, the zone).
+    expect((await api.get<Consultation>(`/consultations/${first.id}`)).body).toMatchObject(first);
 
     const events = await prisma.auditEvent.findMany({ where: { action: 'consultation.created', targetId: first.id } });
     expect(events).toHaveLength(1);
@@ -239,7 +240,11 @@ describe('free slots and booking', () => {
     const [a, b] = await Promise.all([book('2026-03-04T08:30:00Z'), book('2026-03-04T08:30:00Z')]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     const winner = a.status === 201 ? a.body : b.body;
-    const cancelled = await api.post<Consultation>(`/consultations/${winner.id}/cancel`, { reason: 'тест', version: 0 });
+    const cancelled = await api.post<Consultation>(`/consultations/${winner.id}/cancel`, {
+      reasonCategory: 'other',
+      reason: 'тест',
+      version: 0,
+    });
     expect(cancelled.body.state).toBe('cancelled');
   });
 
@@ -287,13 +292,19 @@ describe('free slots and booking', () => {
 
   test('cancel: stale version → 409; then cancelled, its time free; a second cancel → 409 booking_not_cancellable', async () => {
     api.timetableCalls.length = 0;
-    expect((await api.post(`/consultations/${first.id}/cancel`, { reason: 'Болезнь специалиста', version: 0 })).status).toBe(409);
-    const res = await api.post<Consultation>(`/consultations/${first.id}/cancel`, { reason: 'Болезнь специалиста', version: 1 });
+    expect(
+      (await api.post(`/consultations/${first.id}/cancel`, { reasonCategory: 'other', reason: 'Болезнь специалиста', version: 0 })).status,
+    ).toBe(409);
+    const res = await api.post<Consultation>(`/consultations/${first.id}/cancel`, {
+      reasonCategory: 'other',
+      reason: 'Болезнь специалиста',
+      version: 1,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ state: 'cancelled', cancelledReason: 'Болезнь специалиста', version: 2 });
     expect(api.timetableCalls).toEqual([first.id]);
     expect((await slots(...MARCH_4)).body.slots).toContain('2026-03-04T04:00:00.000Z');
-    const again = await api.post(`/consultations/${first.id}/cancel`, { reason: 'ещё раз', version: 2 });
+    const again = await api.post(`/consultations/${first.id}/cancel`, { reasonCategory: 'other', reason: 'ещё раз', version: 2 });
     expect(again.status).toBe(409);
     expect(codes(violationsOf(again.error))).toEqual(['booking_not_cancellable']);
     const moveCancelled = await api.post(`/consultations/${first.id}/reschedule`, { start: '2026-03-04T04:00:00Z', version: 2 });
@@ -340,7 +351,7 @@ describe('unknown ids and ids of another institution: 404', () => {
       ['GET', `/institutions/${UNKNOWN_ID}/staff`],
       ['GET', `/consultations/${UNKNOWN_ID}`],
       ['POST', `/consultations/${UNKNOWN_ID}/reschedule`, { start: '2026-03-04T04:00:00Z', version: 0 }],
-      ['POST', `/consultations/${UNKNOWN_ID}/cancel`, { reason: 'x', version: 0 }],
+      ['POST', `/consultations/${UNKNOWN_ID}/cancel`, { reasonCategory: 'other', reason: 'x', version: 0 }],
       ['GET', `${inst}/specialists/${UNKNOWN_ID}/schedules/2026-03`],
       ['GET', `${inst}/specialists/${lawyer.id}/schedules/2026-03`], // exists, but no schedule
       ['POST', `${inst}/specialists/${lawyer.id}/schedules/2026-03/approve`, {}],

@@ -155,7 +155,7 @@ describe('400 bad_request names the fields', () => {
       ['blocks.0.date', 'blocks.1.start', 'blocks.2.end'],
       'PUT',
     );
-    await expect400('/consultations/not-a-uuid/cancel', { reason: 'x', version: 0 }, ['params.consultationId']);
+    await expect400('/consultations/not-a-uuid/cancel', { reasonCategory: 'other', reason: 'x', version: 0 }, ['params.consultationId']);
   });
 
   test('query strings: missing, malformed and reversed ranges', async () => {

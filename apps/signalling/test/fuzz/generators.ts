@@ -169,7 +169,10 @@ export function validArb(schema: Schema, ctx: Ctx, name?: string): fc.Arbitrary<
     case 'string':
       return validString(s, ctx, name);
     case 'array': {
-      const items = (s.items as Schema | undefined) ?? {};
+      // A tuple (`prefixItems`, `items: false`): one value per position.
+      if (Array.isArray(s.prefixItems))
+        return fc.tuple(...(s.prefixItems as Schema[]).map((p) => validArb(p, deeper, name))) as fc.Arbitrary<Json>;
+      const items = typeof s.items === 'object' && s.items !== null ? (s.items as Schema) : {};
       const minLength = numberOr(s.minItems, 0);
       const maxLength = Math.min(numberOr(s.maxItems, minLength + 3), minLength + 3);
       const kind = idKind(name);
@@ -264,7 +267,8 @@ export function boundaryArb(schema: Schema, ctx: Ctx, name?: string): fc.Arbitra
   } else if (type === 'array') {
     const min = numberOr(s.minItems, 0);
     const max = numberOr(s.maxItems, 50);
-    const item = (s.items as Schema | undefined) ?? {};
+    const prefix = Array.isArray(s.prefixItems) ? (s.prefixItems as Schema[]) : null;
+    const item = prefix?.[0] ?? (typeof s.items === 'object' && s.items !== null ? (s.items as Schema) : {});
     // One valid item repeated: as wrong for the limit as n different ones, and cheap to make.
     return fc
       .tuple(fc.constantFrom(min - 1, min, max, max + 1), validArb(item, ctx, name))

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { AppHeader } from '../ui/AppHeader.tsx';
+import { Container } from '@mantine/core';
 import { JoinRoom } from './JoinRoom.tsx';
+import { LinkAbout } from './LinkAbout.tsx';
 import { LinkSchedule } from './LinkSchedule.tsx';
 import { lookUpLink, type LinkLookup } from './link-info.ts';
 import classes from './JoinPage.module.css';
@@ -19,7 +21,13 @@ export function JoinPage({ token, forceTcp }: { token: string; forceTcp: boolean
 
   if (lookup?.kind === 'ok' && lookup.info.consultation.status === 'open') {
     const { institutionPhone, timeZone } = lookup.info.consultation;
-    return <JoinRoom auth={auth} forceTcp={forceTcp} institutionPhone={institutionPhone} timeZone={timeZone} />;
+    // Above the camera check: with whom and what about.
+    const intro = (
+      <Container size={620} px="sm" pt="lg" w="100%">
+        <LinkAbout about={lookup.info.consultation} showMoved={false} />
+      </Container>
+    );
+    return <JoinRoom auth={auth} forceTcp={forceTcp} institutionPhone={institutionPhone} timeZone={timeZone} intro={intro} />;
   }
   return (
     <div className={classes.page}>

@@ -118,6 +118,8 @@ export function JoinRoom({ auth, forceTcp, institutionPhone, timeZone, header, i
             onRetryDevices={() => void client?.retryDevices()}
             onJoinAudioOnly={() => void client?.setAudioOnly(true).then(() => client.join())}
             institutionPhone={institutionPhone}
+            onToggleMic={() => void client?.toggleMic()}
+            onToggleCamera={() => void client?.toggleCamera()}
           />
         </>
       )}

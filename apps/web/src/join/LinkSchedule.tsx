@@ -5,6 +5,9 @@ import bigButton from '../ui/BigButton.module.css';
 import { RefreshIcon } from '../ui/icons.tsx';
 import { DeviceCheck } from './DeviceCheckLazy.tsx';
 import { countdownParts, type LinkLookup } from './link-info.ts';
+import { LinkAbout } from './LinkAbout.tsx';
+import { LinkAnswer } from './LinkAnswer.tsx';
+import { serverNow } from '../app/server-time.ts';
 
 /** How often a waiting link page asks the server again. */
 const RECHECK_MS = 15_000;
@@ -20,13 +23,14 @@ export function LinkSchedule({ token, lookup, onRecheck }: { token: string; look
   // preview comes with the room: the network test then sends a drawn test picture).
   const [checking, setChecking] = useState(false);
   const auth = useMemo(() => ({ token }), [token]);
-  const [now, setNow] = useState(() => Date.now());
+  // The server's time (its answer carried it), not this phone's clock: a wrong clock still opens on time.
+  const [now, setNow] = useState(serverNow);
   const opensAt = lookup.kind === 'ok' ? Date.parse(lookup.info.consultation.opensAt) : NaN;
   const upcoming = lookup.kind === 'ok' && lookup.info.consultation.status === 'upcoming';
 
   useEffect(() => {
     if (!upcoming) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    const timer = setInterval(() => setNow(serverNow()), 1000);
     return () => clearInterval(timer);
   }, [upcoming]);
   useEffect(() => {
@@ -101,6 +105,7 @@ export function LinkSchedule({ token, lookup, onRecheck }: { token: string; look
               {when}
             </Text>
           )}
+          {lookup.kind === 'ok' && <LinkAbout about={lookup.info.consultation} />}
           {/* Screen readers hear the state, not every second of the countdown. */}
           <Text size="lg" data-testid={upcoming ? 'countdown' : undefined} aria-live={upcoming ? 'off' : 'polite'}>
             {text}
@@ -111,8 +116,15 @@ export function LinkSchedule({ token, lookup, onRecheck }: { token: string; look
             </Text>
           )}
           {upcoming && <Text c="dimmed">{t('link.keepOpen')}</Text>}
+          {upcoming && lookup.kind === 'ok' && <LinkAnswer token={token} answer={lookup.info.consultation.answer} />}
           {upcoming && !checking && (
-            <Button size="lg" variant="light" onClick={() => setChecking(true)} data-testid="check-ahead">
+            <Button
+              size="lg"
+              variant="light"
+              styles={{ root: { height: 'auto', minHeight: 50, paddingBlock: 8 }, label: { whiteSpace: 'normal', lineHeight: 1.3 } }}
+              onClick={() => setChecking(true)}
+              data-testid="check-ahead"
+            >
               {t('link.checkAhead')}
             </Button>
           )}

@@ -1,4 +1,4 @@
-import { Alert, Button, Container, Divider, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Container, Divider, Group, Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { DeviceStatus } from '../media/device-status.ts';
 import type { RoomState } from '../room/room-state.ts';
@@ -6,6 +6,9 @@ import { CheckIcon, RefreshIcon, WarningIcon } from '../ui/icons.tsx';
 import { SelfView } from '../ui/SelfView.tsx';
 import bigButton from '../ui/BigButton.module.css';
 import { DeviceCheck, type DeviceCheckProps } from './DeviceCheckLazy.tsx';
+// «Войти с выключенным микрофоном / камерой» (the link page loads Mantine's sheets per component).
+import '@mantine/core/styles/InlineInput.css';
+import '@mantine/core/styles/Switch.css';
 
 interface Props {
   /** What authorises the network test, as it does `join`: the page's link, or staff's consultation id. */
@@ -21,6 +24,9 @@ interface Props {
   onJoinAudioOnly?: () => void;
   /** The institution's phone for the «no connection» verdict (not stored yet: «позвоните в учреждение»). */
   institutionPhone?: string | null;
+  /** «Войти с выключенным микрофоном / камерой»: switched here, honoured in the room (it produces paused). */
+  onToggleMic?: () => void;
+  onToggleCamera?: () => void;
 }
 
 function DeviceLine({ kind, status }: { kind: 'camera' | 'mic'; status: DeviceStatus }) {
@@ -40,7 +46,19 @@ function DeviceLine({ kind, status }: { kind: 'camera' | 'mic'; status: DeviceSt
 }
 
 /** The waiting step before the room: see yourself, read what works, press one big button. */
-export function PreJoin({ auth, forceTcp, state, ready, loadFailed, onJoin, onRetryDevices, onJoinAudioOnly, institutionPhone }: Props) {
+export function PreJoin({
+  auth,
+  forceTcp,
+  state,
+  ready,
+  loadFailed,
+  onJoin,
+  onRetryDevices,
+  onJoinAudioOnly,
+  institutionPhone,
+  onToggleMic,
+  onToggleCamera,
+}: Props) {
   const { t } = useTranslation();
   // Until the page passes its own handler, the live RoomClient (window.__roomClient, set by
   // JoinPage) is asked for audio-only before joining: produceAll then sends only sound.
@@ -74,6 +92,30 @@ export function PreJoin({ auth, forceTcp, state, ready, loadFailed, onJoin, onRe
             <Stack gap={6}>
               <DeviceLine kind="camera" status={camera} />
               <DeviceLine kind="mic" status={mic} />
+            </Stack>
+          )}
+          {!unsupported && (mic === 'ok' || camera === 'ok') && (
+            <Stack gap="xs">
+              {mic === 'ok' && onToggleMic && (
+                <Switch
+                  size="lg"
+                  label={t('consultation.client.micOff')}
+                  checked={!state.local.micOn}
+                  onChange={onToggleMic}
+                  disabled={state.pending.mic}
+                  data-testid="prejoin-mic-off"
+                />
+              )}
+              {camera === 'ok' && onToggleCamera && (
+                <Switch
+                  size="lg"
+                  label={t('consultation.client.cameraOff')}
+                  checked={!state.local.cameraOn}
+                  onChange={onToggleCamera}
+                  disabled={state.pending.camera}
+                  data-testid="prejoin-camera-off"
+                />
+              )}
             </Stack>
           )}
           {!checking && !unsupported && camera !== 'ok' && (

@@ -2,6 +2,7 @@ import { Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { clockTime, timerView } from './time-left.ts';
+import { serverNow } from '../app/server-time.ts';
 
 /**
  * The room's clock: the booked end as the main figure («до 17:15 · осталось 12 мин»), and
@@ -11,9 +12,9 @@ import { clockTime, timerView } from './time-left.ts';
  */
 export function TimeLeft({ bookedEndsAt, endsAt, timeZone }: { bookedEndsAt: string | null; endsAt: string | null; timeZone?: string }) {
   const { t, i18n } = useTranslation();
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(serverNow);
   useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), 15_000);
+    const id = setInterval(() => setNow(serverNow()), 15_000);
     return () => clearInterval(id);
   }, []);
   const { booked, cap } = timerView(now, bookedEndsAt, endsAt);

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PersonIcon } from '../ui/icons.tsx';
 import { chime } from './chime.ts';
+import { serverNow } from '../app/server-time.ts';
 import { minutesWaiting, newWaiters } from './room-state.ts';
 import classes from './RoomScreen.module.css';
 
@@ -22,7 +23,7 @@ interface Props {
 export function WaitingList({ waiting, onAdmit, onDecline }: Props) {
   const { t } = useTranslation();
   const seen = useRef<WaitingPeer[]>([]);
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(serverNow);
   const [busy, setBusy] = useState<string | null>(null);
 
   useEffect(() => {
@@ -32,7 +33,7 @@ export function WaitingList({ waiting, onAdmit, onDecline }: Props) {
 
   useEffect(() => {
     if (waiting.length === 0) return;
-    const id = setInterval(() => setNow(Date.now()), 20_000);
+    const id = setInterval(() => setNow(serverNow()), 20_000);
     return () => clearInterval(id);
   }, [waiting.length]);
 

@@ -12,6 +12,7 @@ import { RoomStore } from './state-store.ts';
 import { StatsReporter } from './stats-reporter.ts';
 import { BOOKED_NOTICE_MINUTES, bookedNoticeDelay } from './time-left.ts';
 import type { Timings } from './timings.ts';
+import { noteServerNow, serverNow } from '../app/server-time.ts';
 
 /**
  * How this page enters: a client with its link token, or a member of staff with the
@@ -264,11 +265,13 @@ export class RoomClient {
     await Promise.all([waitForConnect(socket, CONNECT_TIMEOUT_MS), this.preload()]);
     if (!this.store.alive(session)) return;
 
+    const sentAt = Date.now();
     const joined = await request(socket, 'join', {
       ...this.auth,
       ...(this.forceTcp ? { forceTcp: true } : {}),
       ...this.media.preloadedCapabilities(),
     });
+    noteServerNow(joined.serverNow, sentAt);
     this.store.mark('joinAck');
     if (!this.store.alive(session)) return;
     if (!(await this.media.start(joined, socket, session))) return;
@@ -440,7 +443,7 @@ export class RoomClient {
 
   private scheduleBookedNotice(bookedEndsAt: string | null): void {
     clearTimeout(this.bookedNotice);
-    const delay = this.bookedNoticed ? null : bookedNoticeDelay(Date.now(), bookedEndsAt);
+    const delay = this.bookedNoticed ? null : bookedNoticeDelay(serverNow(), bookedEndsAt);
     if (delay === null) return;
     this.bookedNotice = setTimeout(() => {
       this.bookedNoticed = true;

@@ -5,11 +5,21 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { AppHeader } from '../ui/AppHeader.tsx';
 import { LeaveIcon, PersonIcon } from '../ui/icons.tsx';
+import { NoticeBell } from './notices/NoticeBell.tsx';
 import { RequireStaff, useSession } from './session.tsx';
 import classes from './StaffPage.module.css';
 
 /** The sections besides the start page and profile, each shown to the roles the permission matrix grants its action. */
 const SECTIONS = [
+  { to: '/day', label: 'day.nav', action: 'day.board' },
+  { to: '/institution', label: 'institutionSettings.nav', action: 'institutions.update' },
+  { to: '/requests', label: 'requests.nav', action: 'requests.list' },
+  { to: '/schedules', label: 'schedules.nav', action: 'schedules.suggest' },
+  { to: '/failures', label: 'booking.nav.failures', action: 'consultations.failures' },
+  { to: '/clients', label: 'clients.nav', action: 'clients.create' },
+  // Webinars and dyads are led by heads and specialists (the roles that keep a registry's notes).
+  { to: '/webinars', label: 'webinars.nav', action: 'consultations.registry_note' },
+  { to: '/dyads', label: 'dyads.nav', action: 'consultations.registry_note' },
   { to: '/admin/staff', label: 'staff.nav.staff', action: 'staff.create' },
   { to: '/admin/audit', label: 'staff.nav.audit', action: 'audit.list' },
   { to: '/admin/health', label: 'health.nav', action: 'health.rooms' },
@@ -29,6 +39,7 @@ function UserControls() {
   const out = () => void signOut();
   return (
     <>
+      {session.stage === 'active' && <NoticeBell />}
       <Group gap="xs" wrap="nowrap" visibleFrom="md" className={classes.controls}>
         <Text fw={600} className={classes.name} title={session.user.email} data-testid="header-user">
           {session.user.displayName}

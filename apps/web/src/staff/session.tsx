@@ -4,6 +4,7 @@ import { createContext, use, useCallback, useEffect, useMemo, useState, type Rea
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation } from 'react-router';
 import { api, ApiError, onSessionProblem, setCsrfToken } from './api.ts';
+import { noteServerNow } from '../app/server-time.ts';
 
 // Who is signed in, for every staff screen: asked once on load (GET /auth/session), then
 // kept in step by sign-in, sign-out and the API's session problems (an ended session or
@@ -60,7 +61,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
+      const sentAt = Date.now();
       const info = await api.call('auth.session', {}, {}, { public: true });
+      noteServerNow(info.serverNow, sentAt);
       apply({ status: 'signed-in', info });
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) apply({ status: 'signed-out', reason: marked() ? 'expired' : 'none' });

@@ -62,6 +62,8 @@ export const SessionInfo = z
     expiresAt: Instant,
     /** Idle timeout in seconds: the session ends this long after its last request. */
     idleTimeoutSeconds: z.number().int().positive(),
+    /** The server's time when it answered: pages count down by it, not by the device's own clock. */
+    serverNow: Instant.optional(),
   })
   .meta({ id: 'SessionInfo' });
 export type SessionInfo = z.infer<typeof SessionInfo>;

@@ -72,6 +72,8 @@ export const ApiErrorDetails = z.union([
   z.object({ violations: z.array(ApiViolation) }),
   z.object({ currentVersion: z.number().int() }),
   z.object({ retryAfterSeconds: z.number().int() }),
+  /** 409 of a schedule change that would leave these booked consultations outside the schedule. */
+  z.object({ consultations: z.array(z.object({ id: Uuid, start: z.string(), durationMinutes: z.number().int() })) }),
   FieldErrors,
 ]);
 export type ApiErrorDetails = z.infer<typeof ApiErrorDetails>;

@@ -86,3 +86,44 @@ export const UpdateInstitutionBody = z
     },
   );
 export type UpdateInstitutionBody = z.infer<typeof UpdateInstitutionBody>;
+
+// --- the production calendar in force (GET /institutions/:id/calendar?year=) ---------------
+
+const CalendarYear = z.coerce.number().int().min(2000).max(2200);
+
+export const CalendarYearQuery = z.object({ year: CalendarYear });
+export type CalendarYearQuery = z.infer<typeof CalendarYearQuery>;
+
+export const CalendarYearParams = z.object({ institutionId: Uuid, year: CalendarYear });
+export type CalendarYearParams = z.infer<typeof CalendarYearParams>;
+
+/**
+ * One year of the calendar in force: the national production calendar (Labour Code art. 112
+ * holidays, the decree's transferred days off, worked Saturdays, shortened pre-holiday days)
+ * and the institution's own days of that year. The national days are never stored with the
+ * institution; the server adds them to every working-day computation.
+ */
+export const InstitutionCalendarYear = z
+  .object({
+    year: z.number().int(),
+    /** The year's decree is shipped with the product (else only the art. 112 holidays are known). */
+    shipped: z.boolean(),
+    /** The decree cited, when shipped. */
+    decree: z.string().nullable(),
+    /** For a year not shipped: whether the admin or head confirmed its days off. */
+    confirmed: z.boolean(),
+    /** The art. 112 holidays of the year. */
+    holidays: z.array(LocalDate),
+    /** Every national non-working date besides ordinary weekends: holidays and transferred days off. */
+    nationalDaysOff: z.array(LocalDate),
+    /** Saturdays and Sundays worked by the decree. */
+    workedWeekendDays: z.array(LocalDate),
+    /** Shortened pre-holiday days: they close an hour earlier. */
+    shortDays: z.array(LocalDate),
+    /** The institution's own days off of the year (stored). */
+    ownDaysOff: z.array(LocalDate),
+    /** The institution's own extra working days of the year (stored). */
+    ownExtraWorkingDays: z.array(LocalDate),
+  })
+  .meta({ id: 'InstitutionCalendarYear' });
+export type InstitutionCalendarYear = z.infer<typeof InstitutionCalendarYear>;

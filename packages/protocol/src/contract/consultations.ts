@@ -1,16 +1,20 @@
 // Consultations: booking, moving, cancelling, join links, a technical failure.
 // The REST contract's entries (see operation.ts); the server adds the handlers in apps/signalling/src/api/.
 import {
+  AddParticipantsBody,
   CancelConsultationBody,
   Consultation,
+  ConsultationDetail,
   ConsultationList,
   ConsultationParams,
   CreateConsultationBody,
+  CreateConsultationSeriesBody,
   InstitutionParams,
   ListConsultationsQuery,
   NoBody,
   ParticipantLinkView,
   ParticipantParams,
+  ParticipantsAdded,
   RescheduleConsultationBody,
   RevokedLink,
   TechnicalFailureBody,
@@ -51,14 +55,49 @@ export const consultationOperations = byName([
     institutionScoped: true,
   }),
   defineOperation({
+    name: 'consultations.create_series',
+    // Whoever may book one may book a series.
+    action: 'consultations.create',
+    method: 'post',
+    path: '/institutions/:institutionId/consultation-series',
+    summary: 'Book the same consultation at several dates (a webinar series): all or nothing',
+    description:
+      'Each date is checked against the timetable as consultations.create checks one; when any date breaks a rule or ' +
+      'is taken, nothing is booked and the answer (422 `rule_violation`) names each failing date: details `starts.N`.',
+    tag: 'consultations',
+    params: InstitutionParams,
+    body: CreateConsultationSeriesBody,
+    response: ConsultationList,
+    status: 201,
+    errors: [422],
+    institutionScoped: true,
+  }),
+  defineOperation({
+    name: 'consultations.add_participants',
+    action: 'consultations.add_participants',
+    method: 'post',
+    path: '/consultations/:consultationId/participants',
+    summary: 'Adds clients to a planned webinar (from the registry, by name and e-mail, or a pasted list); each is sent an invitation',
+    description:
+      "422 `rule_violation` (details.clients) past the kind's capacity (a webinar: 500); 409 once the consultation is over or cancelled.",
+    tag: 'consultations',
+    params: ConsultationParams,
+    body: AddParticipantsBody,
+    response: ParticipantsAdded,
+    status: 201,
+    errors: [409, 422],
+    institutionScoped: true,
+  }),
+  defineOperation({
     name: 'consultations.get',
     action: 'consultations.get',
     method: 'get',
     path: '/consultations/:consultationId',
-    summary: 'A consultation with its participants (no join links: see …/participants/:participantId/link)',
+    summary:
+      'A consultation with its participants, specialists, pre-checks and joins (no join links: see …/participants/:participantId/link)',
     tag: 'consultations',
     params: ConsultationParams,
-    response: Consultation,
+    response: ConsultationDetail,
     institutionScoped: true,
   }),
   defineOperation({

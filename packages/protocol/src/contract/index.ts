@@ -5,8 +5,12 @@
 import type { z } from 'zod';
 import { adminOperations } from './admin.ts';
 import { authOperations } from './auth.ts';
+import { clientOperations } from './clients.ts';
 import { consultationOperations } from './consultations.ts';
+import { dyadOperations } from './dyads.ts';
 import { institutionOperations } from './institutions.ts';
+import { moveOperations } from './moves.ts';
+import { noticeOperations } from './notices.ts';
 import type { Operation } from './operation.ts';
 import { publicOperations } from './public.ts';
 import { requestOperations } from './requests.ts';
@@ -20,9 +24,13 @@ export const contract = {
   ...institutionOperations,
   ...scheduleOperations,
   ...requestOperations,
+  ...clientOperations,
   ...consultationOperations,
+  ...dyadOperations,
+  ...moveOperations,
   ...roomRecordOperations,
   ...adminOperations,
+  ...noticeOperations,
   ...publicOperations,
 };
 export type Contract = typeof contract;

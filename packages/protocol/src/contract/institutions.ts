@@ -1,10 +1,13 @@
 // Institutions and their staff accounts.
 // The REST contract's entries (see operation.ts); the server adds the handlers in apps/signalling/src/api/.
 import {
+  CalendarYearParams,
+  CalendarYearQuery,
   CreateInstitutionBody,
   CreateStaffBody,
   DepartmentStaffQuery,
   Institution,
+  InstitutionCalendarYear,
   InstitutionList,
   InstitutionParams,
   NoBody,
@@ -66,6 +69,35 @@ export const institutionOperations = byName([
     params: InstitutionParams,
     body: UpdateInstitutionBody,
     response: Institution,
+    errors: [422],
+    institutionScoped: true,
+  }),
+  defineOperation({
+    name: 'institutions.calendar',
+    action: 'institutions.calendar',
+    method: 'get',
+    path: '/institutions/:institutionId/calendar',
+    summary: 'One year of the calendar in force: national holidays, transfers, shortened days and the own days off',
+    description:
+      'The national production calendar is added to every working-day computation (bookings, free slots, answer deadlines) ' +
+      'and never stored with the institution. For a year without shipped decree data only the art. 112 holidays are known ' +
+      'until the admin or head confirms the days off.',
+    tag: 'institutions',
+    params: InstitutionParams,
+    query: CalendarYearQuery,
+    response: InstitutionCalendarYear,
+    institutionScoped: true,
+  }),
+  defineOperation({
+    name: 'institutions.confirm_calendar_year',
+    action: 'institutions.confirm_calendar_year',
+    method: 'post',
+    path: '/institutions/:institutionId/calendar/:year/confirmation',
+    summary: "Confirm the days off of a year whose production calendar is not shipped (after adding the decree's transfers as own days)",
+    tag: 'institutions',
+    params: CalendarYearParams,
+    body: NoBody,
+    response: InstitutionCalendarYear,
     errors: [422],
     institutionScoped: true,
   }),

@@ -27,6 +27,8 @@ export interface Operation {
   response: z.ZodType;
   /** Default 200. */
   status?: 200 | 201;
+  /** A response that is not JSON (the handler answers the text, the pipeline sends it with this type). */
+  produces?: 'text/calendar';
   errors?: readonly ErrorStatus[];
   /**
    * True when the call touches one institution's data: the server resolves which (from the

@@ -1,6 +1,8 @@
 // The two operations a page calls without signing in: what a client's link is for, and the
 // SFU's capabilities for the mediasoup Device. Both are limited (budgets.ts) or cached on the server.
+import { ClientAnswerBody, ClientAnswerReceived } from '../api/client-answers.ts';
 import { LinkInfo, LinkTokenParams, MediaCapabilities } from '../rest.ts';
+import { z } from 'zod';
 import { byName, defineOperation } from './operation.ts';
 
 export const publicOperations = byName([
@@ -9,7 +11,7 @@ export const publicOperations = byName([
     action: 'links.describe',
     method: 'get',
     path: '/links/:token',
-    summary: 'What a join link is for and when (the link page asks first); no personal data',
+    summary: 'What a join link is for and when (the link page asks first): with whom, where and what about; nothing of any client',
     description:
       'Answers the consultation the link admits to, its role and times, and whether the room is upcoming, open, over, ' +
       'cancelled or interrupted by a technical failure. `invalid_token` (404) for a forged or malformed link, ' +
@@ -18,6 +20,37 @@ export const publicOperations = byName([
     tag: 'links',
     params: LinkTokenParams,
     response: LinkInfo,
+    errors: [404, 410, 429],
+    institutionScoped: false,
+  }),
+  defineOperation({
+    name: 'links.answer',
+    action: 'links.answer',
+    method: 'post',
+    path: '/links/:token/answer',
+    summary: "The client's «Не смогу прийти / нужно другое время» from the link page",
+    description:
+      'Stored with the consultation (staff see it on its page, in the lists and on the day board) and audited. Only for ' +
+      'a consultation still ahead (409 `conflict` once it is over or cancelled). Limited like links.describe.',
+    tag: 'links',
+    params: LinkTokenParams,
+    body: ClientAnswerBody,
+    response: ClientAnswerReceived,
+    status: 201,
+    errors: [404, 409, 410, 429],
+    institutionScoped: false,
+  }),
+  defineOperation({
+    name: 'links.calendar',
+    action: 'links.calendar',
+    method: 'get',
+    path: '/links/:token/calendar.ics',
+    summary: "The consultation as an iCalendar file (text/calendar) for the phone's calendar",
+    description: 'The time, the institution and the link itself. Limited like links.describe.',
+    tag: 'links',
+    params: LinkTokenParams,
+    response: z.string().meta({ description: 'text/calendar (RFC 5545)' }),
+    produces: 'text/calendar',
     errors: [404, 410, 429],
     institutionScoped: false,
   }),

@@ -50,4 +50,16 @@ export const requestOperations = byName([
     response: JournalRequest,
     institutionScoped: true,
   }),
+  defineOperation({
+    name: 'requests.get',
+    // Whoever may read the journal may read one of its rows (a specialist: the ones they are responsible for).
+    action: 'requests.list',
+    method: 'get',
+    path: '/institutions/:institutionId/requests/:requestId',
+    summary: 'One request of the journal (the booking screen starts from it)',
+    tag: 'requests',
+    params: RequestParams,
+    response: JournalRequest,
+    institutionScoped: true,
+  }),
 ]);

@@ -120,6 +120,24 @@ export class DueJobQueue {
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
   }
 
+  /**
+   * Business time moved (the test harness's clock, apps/signalling/src/clock): every delayed job
+   * is rescheduled by `now()` — those now due (within `leadMs`) are handed to the worker at once,
+   * the others wait for the rest of their time. Returns how many were handed over.
+   */
+  async replan(): Promise<number> {
+    const delayed = (await this.queue.getJobs(['delayed'])) as Job<JobData>[];
+    let promoted = 0;
+    for (const job of delayed) {
+      if (!job) continue;
+      const delay = Date.parse(job.data.dueAt) - this.opts.now() - this.opts.leadMs;
+      // A job that fired or went meanwhile (its set was replaced) is no longer delayed: not an error.
+      const moved = delay <= 0 ? job.promote().then(() => promoted++) : job.changeDelay(delay);
+      await moved.catch(() => undefined);
+    }
+    return promoted;
+  }
+
   /** Starts processing; a job whose process was down when it was due fires at once (late). */
   start(): void {
     if (this.worker) return;

@@ -1,0 +1,68 @@
+// The clients' registry (with the consent to the processing of personal data, 152-FZ).
+// The REST contract's entries (see operation.ts); the server adds the handlers in apps/signalling/src/api/clients.ts.
+import {
+  Client,
+  ClientDetails,
+  ClientList,
+  ClientParams,
+  CreateClientBody,
+  InstitutionParams,
+  ListClientsQuery,
+  UpdateClientBody,
+} from '../api/index.ts';
+import { byName, defineOperation } from './operation.ts';
+
+export const clientOperations = byName([
+  defineOperation({
+    name: 'clients.list',
+    action: 'clients.list',
+    method: 'get',
+    path: '/institutions/:institutionId/clients',
+    summary: "The clients' registry: search by name, phone or e-mail, 50 a page",
+    description: 'A specialist sees only the clients of the requests they are responsible for and of their consultations.',
+    tag: 'clients',
+    params: InstitutionParams,
+    query: ListClientsQuery,
+    response: ClientList,
+    institutionScoped: true,
+  }),
+  defineOperation({
+    name: 'clients.create',
+    action: 'clients.create',
+    method: 'post',
+    path: '/institutions/:institutionId/clients',
+    summary: 'Register a client with the consent to the processing of personal data',
+    description: 'The consent (method and date) is required; the signed-in caller is recorded as who noted it.',
+    tag: 'clients',
+    params: InstitutionParams,
+    body: CreateClientBody,
+    response: Client,
+    status: 201,
+    institutionScoped: true,
+  }),
+  defineOperation({
+    name: 'clients.get',
+    action: 'clients.get',
+    method: 'get',
+    path: '/institutions/:institutionId/clients/:clientId',
+    summary: 'A client with their requests and consultations, newest first',
+    tag: 'clients',
+    params: ClientParams,
+    response: ClientDetails,
+    errors: [404],
+    institutionScoped: true,
+  }),
+  defineOperation({
+    name: 'clients.update',
+    action: 'clients.update',
+    method: 'patch',
+    path: '/institutions/:institutionId/clients/:clientId',
+    summary: "Change a client's data, record a consent again, archive or restore",
+    tag: 'clients',
+    params: ClientParams,
+    body: UpdateClientBody,
+    response: Client,
+    errors: [404],
+    institutionScoped: true,
+  }),
+]);

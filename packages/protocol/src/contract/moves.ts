@@ -1,0 +1,96 @@
+// Moves proposed and approved, the technical-failure list, the invitation's outcome.
+// The REST contract's entries (see operation.ts); the server's handlers: apps/signalling/src/api/moves.ts.
+import {
+  ConsultationList,
+  ConsultationParams,
+  Consultation,
+  InstitutionParams,
+  InvitationReport,
+  MoveProposal,
+  MoveProposalList,
+  MoveProposalParams,
+  ProposeMoveBody,
+  RejectMoveBody,
+} from '../api/index.ts';
+import { byName, defineOperation } from './operation.ts';
+
+export const moveOperations = byName([
+  defineOperation({
+    name: 'consultations.propose_move',
+    action: 'consultations.propose_move',
+    method: 'post',
+    path: '/consultations/:consultationId/move-proposals',
+    summary: 'Propose a new time for a planned consultation (the head approves it); a pending earlier proposal is withdrawn',
+    description:
+      "422 `rule_violation` when the time is not free in the specialist's approved schedule; 409 when the consultation does not move.",
+    tag: 'consultations',
+    params: ConsultationParams,
+    body: ProposeMoveBody,
+    response: MoveProposal,
+    status: 201,
+    errors: [409, 422],
+    institutionScoped: true,
+  }),
+  defineOperation({
+    name: 'consultations.move_proposals',
+    action: 'consultations.decide_move',
+    method: 'get',
+    path: '/institutions/:institutionId/move-proposals',
+    summary: 'Pending move proposals of the institution, oldest first',
+    tag: 'consultations',
+    params: InstitutionParams,
+    response: MoveProposalList,
+    institutionScoped: true,
+  }),
+  defineOperation({
+    name: 'consultations.approve_move',
+    action: 'consultations.decide_move',
+    method: 'post',
+    path: '/move-proposals/:proposalId/approve',
+    summary: 'Approve a proposed move: the consultation is rescheduled to it and the client told',
+    description:
+      '409 `conflict` when the proposal is no longer pending or the time was taken meanwhile; 422 when the time no longer fits the rules.',
+    tag: 'consultations',
+    params: MoveProposalParams,
+    response: Consultation,
+    errors: [409, 422],
+    institutionScoped: true,
+  }),
+  defineOperation({
+    name: 'consultations.reject_move',
+    action: 'consultations.decide_move',
+    method: 'post',
+    path: '/move-proposals/:proposalId/reject',
+    summary: 'Reject a proposed move (the consultation keeps its time)',
+    tag: 'consultations',
+    params: MoveProposalParams,
+    body: RejectMoveBody,
+    response: MoveProposal,
+    errors: [409],
+    institutionScoped: true,
+  }),
+  defineOperation({
+    name: 'consultations.failures',
+    action: 'consultations.failures',
+    method: 'get',
+    path: '/institutions/:institutionId/consultation-failures',
+    summary:
+      'Consultations that could not take place for technical reasons (state failed, or a failed pre-check) and wait for a new time or a cancellation',
+    tag: 'consultations',
+    params: InstitutionParams,
+    response: ConsultationList,
+    institutionScoped: true,
+  }),
+  defineOperation({
+    // Whoever may read the consultation may see whether its invitation went out.
+    name: 'consultations.invitation',
+    action: 'consultations.get',
+    method: 'get',
+    path: '/consultations/:consultationId/invitation',
+    summary: "Whether the clients' invitation e-mail went out (sent, failed, no address, still pending)",
+    tag: 'consultations',
+    params: ConsultationParams,
+    response: InvitationReport,
+    institutionScoped: true,
+  }),
+]);
