@@ -50,8 +50,30 @@ export const theme = createTheme({
  * uses gray.7 instead (8.2:1), the same grey as the other hints. Placeholders (gray.5, 2.1:1)
  * get a grey that is still lighter than typed text but readable (5:1).
  */
-export const cssVariablesResolver: CSSVariablesResolver = () => ({
+export const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-placeholder': '#68717a' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-placeholder': '#68717a',
+    ...lightVariantText(Object.keys(t.colors)),
+  },
   dark: {},
 });
+
+/**
+ * The `light` variant (status badges, light buttons) writes its text in shade 6 by default:
+ * teal, yellow, green or orange 6 on their pale background are 2–3:1, below WCAG AA. Shade 9
+ * (or, for the palettes too pale even there, a darker tone) reads at 4.5:1 or better.
+ */
+function lightVariantText(colors: string[]): Record<string, string> {
+  return Object.fromEntries(colors.map((c) => [`--mantine-color-${c}-light-color`, DARK_ENOUGH[c] ?? `var(--mantine-color-${c}-9)`]));
+}
+
+/** Palettes whose shade 9 is still too pale for text (Mantine's yellow 9 is 2.9:1 on white). */
+const DARK_ENOUGH: Record<string, string> = {
+  yellow: '#6e4f00',
+  lime: '#4a6b0f',
+  green: '#1e6b30',
+  teal: '#06624a',
+  cyan: '#0a5f6e',
+};

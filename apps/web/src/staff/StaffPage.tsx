@@ -1,10 +1,10 @@
-import { ActionIcon, Button, Container, Group, Menu, Text, type ContainerProps } from '@mantine/core';
+import { ActionIcon, Box, Button, Container, Group, Menu, Text, type ContainerProps } from '@mantine/core';
 import { grantOf, type Action, type StaffRole } from '@dp/protocol';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { AppHeader } from '../ui/AppHeader.tsx';
-import { LeaveIcon, PersonIcon } from '../ui/icons.tsx';
+import { LeaveIcon, MenuIcon } from '../ui/icons.tsx';
 import { NoticeBell } from './notices/NoticeBell.tsx';
 import { RequireStaff, useSession } from './session.tsx';
 import classes from './StaffPage.module.css';
@@ -38,7 +38,7 @@ function UserControls() {
   const forced = session.stage === 'totp_setup_required';
   const out = () => void signOut();
   return (
-    <>
+    <Group gap="xs" wrap="nowrap" ml="auto">
       {session.stage === 'active' && <NoticeBell />}
       <Group gap="xs" wrap="nowrap" visibleFrom="md" className={classes.controls}>
         <Text fw={600} className={classes.name} title={session.user.email} data-testid="header-user">
@@ -71,7 +71,7 @@ function UserControls() {
             aria-label={`${t('staff.nav.menu')}: ${session.user.displayName}`}
             data-testid="header-menu"
           >
-            <PersonIcon size={22} />
+            <MenuIcon size={22} />
           </ActionIcon>
         </Menu.Target>
         <Menu.Dropdown>
@@ -81,6 +81,13 @@ function UserControls() {
               {t('staff.nav.home')}
             </Menu.Item>
           )}
+          {/* On a phone the sections live here: a list of them above every screen would fill the first view. */}
+          {!forced &&
+            sectionsOf(session.user.role).map((sec) => (
+              <Menu.Item key={sec.to} component={Link} to={sec.to} className={classes.menuItem} data-testid={`menu-${sec.to}`}>
+                {t(sec.label)}
+              </Menu.Item>
+            ))}
           {!forced && (
             <Menu.Item component={Link} to="/account" className={classes.menuItem}>
               {t('staff.nav.account')}
@@ -92,7 +99,7 @@ function UserControls() {
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
-    </>
+    </Group>
   );
 }
 
@@ -106,7 +113,7 @@ function Sections() {
   if (sections.length === 0) return null;
   const all = [{ to: '/staff', label: 'staff.nav.home' }, ...sections];
   return (
-    <nav className={classes.sections} aria-label={t('staff.nav.sections')}>
+    <Box component="nav" visibleFrom="md" className={classes.sections} aria-label={t('staff.nav.sections')}>
       <Group gap={4} className={classes.sectionsInner}>
         {all.map((s) => {
           const current = pathname === s.to;
@@ -126,7 +133,7 @@ function Sections() {
           );
         })}
       </Group>
-    </nav>
+    </Box>
   );
 }
 

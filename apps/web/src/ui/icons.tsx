@@ -183,3 +183,9 @@ export const BellIcon = ({ size }: P) => (
     <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
   </Icon>
 );
+
+export const MenuIcon = ({ size }: P) => (
+  <Icon size={size}>
+    <path d="M4 6h16M4 12h16M4 18h16" />
+  </Icon>
+);

@@ -8,7 +8,6 @@ import { api } from '../api.ts';
 import { errorText } from '../format.ts';
 import { localDate, localTime, monthOf, monthRange, nextMonth, slotsByDay } from './slot-time.ts';
 import classes from './booking.module.css';
-import '@mantine/dates/styles.css';
 
 export interface SlotPickerProps {
   institutionId: string;

@@ -35,10 +35,6 @@ import {
   type ClientFormValues,
 } from './client-form.ts';
 import classes from './clients.module.css';
-import '@mantine/core/styles/Checkbox.css';
-import '@mantine/core/styles/Fieldset.css';
-import '@mantine/core/styles/Radio.css';
-import '@mantine/dates/styles.css';
 
 // «Новый клиент» and «Изменить»: one form for both. The consent to the processing of personal
 // data (152-FZ) is part of the intake: without its method and day the client is not saved.

@@ -28,7 +28,6 @@ import { StaffPage } from '../StaffPage.tsx';
 import { ClientForm } from './ClientForm.tsx';
 import { childText, clientHref, contactsOf, useInstitutionChoice } from './client-text.ts';
 import classes from './clients.module.css';
-import '@mantine/core/styles/Pagination.css';
 
 // `/clients` — the clients' registry: search, 50 a page from the server, «Новый клиент».
 

@@ -28,7 +28,6 @@ import { StaffPage } from '../StaffPage.tsx';
 import { ERROR_STYLES, timetableError } from '../webinars/webinar-form.ts';
 import { useInstitution } from '../webinars/WebinarsPage.tsx';
 import { zonedInstant } from '../webinars/zoned.ts';
-import '@mantine/dates/styles.css';
 
 // `/dyads` — a curator pairs two families of the registry (each with its motivation level, as
 // the seeds' dyad programme does), plans the dyad's consultations on the timetable and sees

@@ -9,7 +9,6 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { errorText } from '../format.ts';
 import classes from './DaysOffCalendar.module.css';
-import '@mantine/dates/styles.css';
 
 const yearOf = (date: string) => Number(date.slice(0, 4));
 

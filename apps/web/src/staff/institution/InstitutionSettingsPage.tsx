@@ -11,7 +11,6 @@ import { useSignedIn } from '../session.tsx';
 import { DaysOffCalendar } from './DaysOffCalendar.tsx';
 import { bodyOf, checkValues, DAYS, serverFieldErrors, valuesOf, type Day, type SettingsValues } from './settings-form.ts';
 import { zoneOptions } from './time-zones.ts';
-import '@mantine/core/styles/Switch.css';
 
 /** `/institution` — the institution's settings: name, zone, phone, hours, lunch, own days off (admin and head). */
 export function InstitutionSettingsPage() {

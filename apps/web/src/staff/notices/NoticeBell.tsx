@@ -93,7 +93,7 @@ export function NoticeBell() {
         <Group justify="space-between" px="xs" pb="xs">
           <Text fw={700}>{t('notices.title')}</Text>
           {unread > 0 && (
-            <Button variant="subtle" size="xs" onClick={() => void markRead({ all: true })} data-testid="notice-read-all">
+            <Button variant="subtle" size="sm" onClick={() => void markRead({ all: true })} data-testid="notice-read-all">
               {t('notices.readAll')}
             </Button>
           )}

@@ -7,7 +7,6 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { blocksOn, dayHours, dayText } from './schedule-blocks.ts';
 import classes from './schedules.module.css';
-import '@mantine/dates/styles.css';
 
 /**
  * A month of the schedule on @mantine/dates' Calendar (its own header hidden: the page has

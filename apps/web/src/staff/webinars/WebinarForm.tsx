@@ -10,7 +10,6 @@ import { errorText } from '../format.ts';
 import { serverFieldErrors } from '../requests/field-errors.ts';
 import { ERROR_STYLES, listErrors, timetableError } from './webinar-form.ts';
 import { zonedInstant } from './zoned.ts';
-import '@mantine/dates/styles.css';
 
 // «Новый вебинар»: topic, one date or a series, time, length (≤ 60), audience, participants
 // from the registry and/or a pasted e-mail list, «Групповая консультация».
