@@ -102,9 +102,12 @@ for (const b of bookings) {
 /** One full search: every specialist's free 30-minute starts for the month. */
 function fullSearch(bookingsFor: (specialistId: string) => readonly Booking[]): number {
   let slots = 0;
+  // As one request of the server: the calendar is read anew (a new object), so nothing the
+  // search works out of it (compiled once per calendar object) carries over from the last run.
+  const requestCalendar = { ...calendar };
   for (const schedule of schedules) {
     slots += freeSlots({
-      calendar,
+      calendar: requestCalendar,
       schedule,
       bookings: bookingsFor(schedule.specialistId),
       from: monthStart,
@@ -156,21 +159,25 @@ so luxon converts every day of the month again) is shown separately.
 ${row(`all ${bookings.length} (filtered per specialist inside)`, flat)}
 ${row('only the specialist’s own', grouped)}
 
-Target: < ${TARGET_MS} ms for all ${SPECIALISTS} specialists. How: luxon is asked once per
+Target: < ${TARGET_MS} ms for all ${SPECIALISTS} specialists, each search given its own specialist's bookings as the
+server loads them (the second row). Each full search reads the calendar anew, as a request does. How: luxon is asked once per
 (zone, local date) for the instant of local midnight — a DST transition day asks per minute — and the answer is
 cached; everything else is integer arithmetic on epoch ms. Each search indexes its specialist's bookings once
 (occupied intervals [start − 30 min, end) sorted by start, with a running maximum of ends: one binary search per
-candidate start) and the schedule's blocks by date. Dates are stepped through as integers, and 'YYYY-MM-DD' /
-'HH:mm' are parsed by hand.
+candidate start) and the schedule's blocks by date. What depends on the calendar alone — each day's hours, its
+clock and its grid of candidate starts — is worked out once per calendar object and shared by the 50 searches.
+Dates are stepped through as integers, and 'YYYY-MM-DD' / 'HH:mm' are parsed by hand.
 `;
 
 console.log(body);
 writeBenchSection('slot-search', 'Slot search', body);
+// The figure and the target are the server's case: each search gets its specialist's rows
+// (api/schedules.ts loads them per specialist); the flat list is shown for comparison.
 writeReadmeFigure(
   'slot-search',
-  `a month's slot search for ${SPECIALISTS} specialists over ${bookings.length} consultations takes ${ms(percentile(flat.times, 50))} ms (median of ${RUNS} runs)`,
+  `a month's slot search for ${SPECIALISTS} specialists over ${bookings.length} consultations, with the production calendar, takes ${ms(percentile(grouped.times, 50))} ms (median of ${RUNS} runs; ${ms(percentile(flat.times, 50))} ms when every search gets all the bookings)`,
 );
-if (percentile(flat.times, 50) >= TARGET_MS) {
-  console.error(`median ${ms(percentile(flat.times, 50))} ms is over the ${TARGET_MS} ms target`);
+if (percentile(grouped.times, 50) >= TARGET_MS) {
+  console.error(`median ${ms(percentile(grouped.times, 50))} ms is over the ${TARGET_MS} ms target`);
   process.exitCode = 1;
 }

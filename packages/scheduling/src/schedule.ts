@@ -82,7 +82,10 @@ export function indexApprovedBlocks(schedules: readonly SpecialistMonthSchedule[
  */
 export function approvedBlocksFrom(index: ApprovedBlocksIndex, clock: DayClock): MsInterval[] | null {
   if (!index.months.has(monthOf(clock.date))) return null;
-  const blocks = index.byDate.get(clock.date) ?? [];
+  const blocks = index.byDate.get(clock.date);
+  if (blocks === undefined) return [];
+  // The usual day has one block: nothing to sort or merge.
+  if (blocks.length === 1) return [{ start: clock.at(blocks[0]!.start), end: clock.at(blocks[0]!.end) }];
   return mergeIntervals(blocks.map((b) => ({ start: clock.at(b.start), end: clock.at(b.end) })));
 }
 

@@ -69,7 +69,7 @@ export function NoticeBell() {
   const unread = list?.unread ?? 0;
   const label = unread > 0 ? t('notices.bellUnread', { count: unread }) : t('notices.bell');
   return (
-    <Popover opened={open} onChange={setOpen} position="bottom-end" width={340} shadow="md" trapFocus>
+    <Popover opened={open} onChange={setOpen} position="bottom-end" width={360} shadow="md" trapFocus>
       <Indicator label={unread > 99 ? '99+' : unread} size={20} disabled={unread === 0} color="red" offset={6}>
         {/* The target is the button itself: the popup's ARIA attributes belong on it, not on the badge's wrapper. */}
         <Popover.Target>
@@ -90,7 +90,7 @@ export function NoticeBell() {
         </Popover.Target>
       </Indicator>
       <Popover.Dropdown p="xs" data-testid="notice-list">
-        <Group justify="space-between" px="xs" pb="xs">
+        <Group justify="space-between" wrap="wrap" gap={4} px="xs" pb="xs">
           <Text fw={700}>{t('notices.title')}</Text>
           {unread > 0 && (
             <Button variant="subtle" size="sm" onClick={() => void markRead({ all: true })} data-testid="notice-read-all">
