@@ -1,19 +1,9 @@
 import { Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
-import { mayJoin, type ConsultationState, type DayBoardRow } from '@dp/protocol';
+import { mayJoin, type DayBoardRow } from '@dp/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { STATE_COLOR } from '../consultations/people.ts';
 import { serverNow } from '../../app/server-time.ts';
-
-export const STATE_COLOR: Record<ConsultationState, string> = {
-  planned: 'sea',
-  precheck: 'yellow',
-  open: 'teal',
-  live: 'teal',
-  ended: 'gray',
-  no_show: 'orange',
-  failed: 'red',
-  cancelled: 'gray',
-};
 
 /** One consultation of the day: time, who, state, the pre-check, the room's phase and alerts. */
 export function ConsultationCard({ row, timeZone, own }: { row: DayBoardRow; timeZone: string; own: boolean }) {

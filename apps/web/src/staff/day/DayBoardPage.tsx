@@ -3,6 +3,7 @@ import type { DayBoard, Institution } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
+import { useRefresh } from '../use-refresh.ts';
 import { errorText } from '../format.ts';
 import { StaffPage } from '../StaffPage.tsx';
 import { useSignedIn } from '../session.tsx';
@@ -58,18 +59,7 @@ function Board() {
     }
   }, [institutionId, date, t]);
 
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') void load();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [load]);
+  useRefresh(load, REFRESH_MS);
 
   const shown = board?.date ?? date;
   const heading = shown

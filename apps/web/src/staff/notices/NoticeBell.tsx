@@ -1,10 +1,11 @@
 import { ActionIcon, Badge, Button, Group, Indicator, Popover, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import type { NoticeList, StaffNotice } from '@dp/protocol';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { BellIcon } from '../../ui/icons.tsx';
 import { api } from '../api.ts';
+import { useRefresh } from '../use-refresh.ts';
 import { noticeText } from './notice-text.ts';
 import classes from './NoticeBell.module.css';
 
@@ -30,18 +31,7 @@ export function NoticeBell() {
     }
   }, []);
 
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => void load(), POLL_MS);
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') void load();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [load]);
+  useRefresh(load, POLL_MS);
 
   const markRead = async (body: { ids: string[] } | { all: true }) => {
     try {
