@@ -4,7 +4,7 @@
 // server (smtp-capture), the others not mailed again — and a dyad of two registry clients with
 // their motivation levels, its consultations planned and read back as its history.
 // Omsk is UTC+6 all year: 09:30 local = 03:30Z. March 2026: the 2nd is a Monday.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { pino } from 'pino';
 import { createPrisma, type PrismaClient } from '@dp/db';
 import {
@@ -18,6 +18,9 @@ import {
 import { Notifier } from '../../src/notify/index.ts';
 import { startSmtpCapture, type SmtpCapture } from '../smtp-capture.ts';
 import { OMSK_CALENDAR, PUBLIC_URL, createTestDatabase, links, startApi, type ApiUnderTest, type Identity } from './support.ts';
+
+// Bookings with invitations over real SMTP: seconds each on a busy machine, not the default 5.
+jest.setTimeout(30_000);
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 
