@@ -79,6 +79,25 @@ describe('the staff workspace is accessible at a laptop and a phone size', () =>
       social_worker: await staffOf(product.prisma, consultationId, 'social_worker', 'Соцработник Иванова'),
       specialist: await staffOf(product.prisma, consultationId, 'specialist', 'Психолог Петрова'),
     };
+    // A consultation of the specialist later that day, for «Специалист заболел» to list.
+    const stage = await product.prisma.consultation.findUniqueOrThrow({ where: { id: consultationId }, select: { start: true } });
+    await product.prisma.consultation.create({
+      data: {
+        institutionId: c.institutionId,
+        kind: 'one_to_one',
+        direction: 'specialist_client',
+        mode: 'on_request',
+        start: new Date(stage.start.getTime() + 2 * 3_600_000),
+        durationMinutes: 45,
+        specialists: { create: [{ specialistId: people.specialist.id }] },
+        participants: {
+          create: [
+            { role: 'specialist', staffUserId: people.specialist.id, displayName: 'Психолог Петрова' },
+            { role: 'client', displayName: 'Сидорова Ольга' },
+          ],
+        },
+      },
+    });
     // Something for the bell to show.
     await product.prisma.staffNotice.create({ data: { recipientId: people.head.id, kind: 'technical_failure', consultationId } });
 
@@ -102,6 +121,17 @@ describe('the staff workspace is accessible at a laptop and a phone size', () =>
         await page.click('[data-testid="notice-bell"]');
         await page.waitForSelector('[data-testid="notice-item"]', { timeout: 10_000 });
         Object.assign(findings, await check(page, 'bell', false));
+        // «Специалист заболел»: the dialog with a specialist chosen and the preview shown.
+        await page.goto(new URL('/day', product.base).href, { waitUntil: 'networkidle0' });
+        await page.click('[data-testid="day-ill"]');
+        await page.click('[data-testid="ill-specialist"]');
+        await page.waitForSelector('[role="option"]', { timeout: 10_000 });
+        await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('[role="option"]')].find((o) => o.textContent?.includes('Психолог Петрова'))?.click(),
+        );
+        await page.waitForSelector('[data-testid="ill-preview-row"]', { timeout: 10_000 });
+        await settle(1_000);
+        Object.assign(findings, await check(page, 'specialist-ill', true));
       }
       await context.close();
     }

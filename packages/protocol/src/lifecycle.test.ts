@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import {
   CONSULTATION_STATES,
+  FORM_OUTCOME_EVENTS,
   LIFECYCLE,
   LIFECYCLE_EVENTS,
   allows,
@@ -124,5 +125,17 @@ describe('mayRunNetworkTest', () => {
   it('allows it before T (a waiting client) and refuses it once over, cancelled or failed', () => {
     expect(mayRunNetworkTest({ start, state: 'planned' }, at(-120))).toBe(true);
     for (const state of ['ended', 'cancelled', 'failed'] as const) expect(mayRunNetworkTest({ start, state }, at(5))).toBe(false);
+  });
+});
+
+describe('the telephone and e-mail forms', () => {
+  it('record their outcome only while the consultation is planned (no room: no pre-check, no open room)', () => {
+    expect(nextState('held_by_phone', 'planned')).toBe('ended');
+    expect(nextState('not_reached_by_phone', 'planned')).toBe('no_show');
+    expect(nextState('answered_by_email', 'planned')).toBe('ended');
+    for (const event of FORM_OUTCOME_EVENTS) {
+      for (const state of CONSULTATION_STATES.filter((s) => s !== 'planned'))
+        expect([event, state, allows(event, state)]).toEqual([event, state, false]);
+    }
   });
 });

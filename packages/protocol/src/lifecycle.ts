@@ -42,9 +42,9 @@ export const STATE_MEANING: Readonly<Record<ConsultationState, string>> = {
 
 /**
  * Events. Each has the states it may happen in and the state it leads to (`null`: the
- * state stays, only the history records the event — the pre-check's verdicts). The
- * staff-workspace forms (a consultation by telephone or e-mail) add their own events here
- * (e.g. `held_by_phone`: planned/precheck/open → ended), so the reports read one history.
+ * state stays, only the history records the event — the pre-check's verdicts). A
+ * consultation by telephone or e-mail has no room: it stays `planned` until its outcome
+ * (`held_by_phone`, `not_reached_by_phone`, `answered_by_email`), so the reports read one history.
  */
 export const LIFECYCLE = {
   /** A new consultation is booked (no from-state: it did not exist). */
@@ -72,9 +72,22 @@ export const LIFECYCLE = {
   limit_reached: { from: ['live'], to: 'ended' },
   /** The 60-minute limit and no client ever came. */
   limit_without_client: { from: ['planned', 'precheck', 'open', 'no_show'], to: 'no_show' },
+  /** By telephone: «Состоялась» (no room, no pre-check: it is `planned` until the outcome). */
+  held_by_phone: { from: ['planned'], to: 'ended' },
+  /** By telephone: «Не дозвонились». */
+  not_reached_by_phone: { from: ['planned'], to: 'no_show' },
+  /** By e-mail: the written answer went out to the client. */
+  answered_by_email: { from: ['planned'], to: 'ended' },
 } as const satisfies Record<string, { from: readonly ConsultationState[]; to: ConsultationState | null }>;
 
 export type LifecycleEvent = keyof typeof LIFECYCLE;
+
+/** The outcomes of a consultation by telephone or e-mail: never steps of an online one's room. */
+export const FORM_OUTCOME_EVENTS: ReadonlySet<LifecycleEvent> = new Set<LifecycleEvent>([
+  'held_by_phone',
+  'not_reached_by_phone',
+  'answered_by_email',
+]);
 export const LIFECYCLE_EVENTS = Object.keys(LIFECYCLE) as LifecycleEvent[];
 export const LifecycleEventSchema = z.enum(LIFECYCLE_EVENTS as [LifecycleEvent, ...LifecycleEvent[]]);
 

@@ -116,6 +116,8 @@ export const permissions = {
   // A specialist or social worker proposes a move; the head approves (or moves directly: reschedule).
   'consultations.propose_move': { head: 'institution', specialist: 'own', social_worker: 'institution' },
   'consultations.decide_move': { admin: 'department', head: 'institution' },
+  // «Специалист заболел»: the whole day handed over or moved at once.
+  'consultations.specialist_absence': { admin: 'department', head: 'institution' },
   // The head's technical-failure list («Сбои»).
   'consultations.failures': { admin: 'department', head: 'institution' },
   // What the room left in the record. The registry (names, times) goes to whoever keeps the
@@ -141,6 +143,12 @@ export const permissions = {
   'dyads.get': { admin: 'department', head: 'institution', specialist: 'own' },
   // The specialist whose equipment failed (or the head on their behalf).
   'consultations.technical_failure': { admin: 'department', head: 'institution', specialist: 'own' },
+  // The telephone and e-mail forms: the specialist who consults (or the head) records the
+  // call's outcome and writes the answer. The answer's text is the consultation's record: read
+  // by those who lead the work and by the social workers who keep the request journal.
+  'consultations.phone_outcome': { head: 'institution', specialist: 'own' },
+  'consultations.email_answer': { head: 'institution', specialist: 'own' },
+  'consultations.email_answers': { head: 'institution', specialist: 'own', social_worker: 'institution' },
 
   // --- room events (socket.io /room) ----------------------------------------------------
   // Staff join the rooms of consultations they take part in — an admin watches room health

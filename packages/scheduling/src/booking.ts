@@ -15,6 +15,11 @@ export interface Booking {
   start: Date;
   durationMinutes: number;
   state: BookingState;
+  /**
+   * Whether the consultation needs the 30-minute pre-check before it (default true). A
+   * consultation by telephone has no room to check: it holds only [start, end).
+   */
+  precheck?: boolean;
 }
 
 /** A consultation being proposed: a new one has no id yet. */
@@ -23,6 +28,8 @@ export interface BookingCandidate {
   specialistId: string;
   start: Date;
   durationMinutes: number;
+  /** False for a consultation by telephone: no pre-check window is required or held. */
+  precheck?: boolean;
 }
 
 const MINUTE_MS = 60_000;
@@ -32,11 +39,12 @@ const MINUTE_MS = 60_000;
  * consultation itself, [start − 30 min, start + duration). Two consultations of one
  * specialist may not overlap in it, so back-to-back consultations are 30 minutes apart.
  */
-export function occupiedInterval(b: { start: Date; durationMinutes: number }): Interval {
-  return { start: precheckWindow(b.start).start, end: new Date(b.start.getTime() + b.durationMinutes * MINUTE_MS) };
+export function occupiedInterval(b: { start: Date; durationMinutes: number; precheck?: boolean }): Interval {
+  const start = b.precheck === false ? new Date(b.start.getTime()) : precheckWindow(b.start).start;
+  return { start, end: new Date(b.start.getTime() + b.durationMinutes * MINUTE_MS) };
 }
 
-/** The same in epoch ms, for the hot paths. */
-export function occupiedMs(startMs: number, durationMinutes: number): { start: number; end: number } {
-  return { start: startMs - PRECHECK_MINUTES * MINUTE_MS, end: startMs + durationMinutes * MINUTE_MS };
+/** The same in epoch ms, for the hot paths (`precheck` false: no pre-check window is held). */
+export function occupiedMs(startMs: number, durationMinutes: number, precheck = true): { start: number; end: number } {
+  return { start: precheck ? startMs - PRECHECK_MINUTES * MINUTE_MS : startMs, end: startMs + durationMinutes * MINUTE_MS };
 }

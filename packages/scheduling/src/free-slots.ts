@@ -25,6 +25,8 @@ export interface FreeSlotsQuery {
   now?: Date;
   /** Searching for a new time for this booking: its current interval does not count. */
   excludeBookingId?: string;
+  /** False for a consultation by telephone: the starts need no free pre-check window. */
+  precheck?: boolean;
 }
 
 export const DEFAULT_STEP_MINUTES = 15;
@@ -45,6 +47,7 @@ export function freeSlots(query: FreeSlotsQuery): Date[] {
   const occupancy = buildOccupancy(query.bookings, schedule.specialistId, query.excludeBookingId);
   const approved = indexApprovedBlocks([schedule], schedule.specialistId);
   const nowMs = query.now?.getTime() ?? -Infinity;
+  const precheck = query.precheck !== false;
   const slots: Date[] = [];
   // Local dates are stepped through as UTC-midnight ms: integer steps, no date parsing.
   const lastDay = localDateToUtcMs(localDateOf(cal.zone, toMs - 1));
@@ -58,7 +61,7 @@ export function freeSlots(query: FreeSlotsQuery): Date[] {
       const start = starts[i]!;
       if (start < fromMs) continue;
       if (start >= toMs) break;
-      const slot = slotTimes(start, durationMinutes);
+      const slot = slotTimes(start, durationMinutes, precheck);
       if (slot.precheckStart < nowMs) continue;
       if (!fitsDay(day, blocks, slot) || isOccupied(occupancy, slot.precheckStart, slot.end)) continue;
       slots.push(new Date(start));

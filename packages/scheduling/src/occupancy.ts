@@ -14,7 +14,7 @@ export function buildOccupancy(bookings: readonly Booking[], specialistId: strin
   const intervals: { start: number; end: number }[] = [];
   for (const b of bookings) {
     if (b.specialistId !== specialistId || !holdsTime(b.state) || b.id === excludeBookingId) continue;
-    const i = occupiedMs(b.start.getTime(), b.durationMinutes);
+    const i = occupiedMs(b.start.getTime(), b.durationMinutes, b.precheck !== false);
     if (i.start < i.end) intervals.push(i);
   }
   intervals.sort((a, b) => a.start - b.start);

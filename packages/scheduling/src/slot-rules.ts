@@ -22,8 +22,10 @@ export interface SlotTimes {
   end: number;
 }
 
-export function slotTimes(startMs: number, durationMinutes: number): SlotTimes {
-  return { precheckStart: startMs - PRECHECK_MINUTES * MINUTE_MS, start: startMs, end: startMs + durationMinutes * MINUTE_MS };
+/** `precheck` false (a consultation by telephone): no pre-check window, precheckStart = start. */
+export function slotTimes(startMs: number, durationMinutes: number, precheck = true): SlotTimes {
+  const precheckStart = precheck ? startMs - PRECHECK_MINUTES * MINUTE_MS : startMs;
+  return { precheckStart, start: startMs, end: startMs + durationMinutes * MINUTE_MS };
 }
 
 /** Rule 1: 1..60 whole minutes. */

@@ -47,7 +47,7 @@ function candidateViolations(cal: CompiledCalendar, candidate: BookingCandidate,
   // Without a valid interval the remaining rules have nothing to measure.
   if (out.length > 0) return out;
 
-  const slot = slotTimes(candidate.start.getTime(), candidate.durationMinutes);
+  const slot = slotTimes(candidate.start.getTime(), candidate.durationMinutes, candidate.precheck !== false);
   const date = localDateOf(cal.zone, slot.start);
   const blocks = approvedBlocksOn(ctx.schedules, candidate.specialistId, dayClock(cal.zone, date));
   out.push(...dayViolations(workingDay(cal, date), blocks, slot, date));
@@ -56,7 +56,7 @@ function candidateViolations(cal: CompiledCalendar, candidate: BookingCandidate,
   for (const b of ctx.bookings) {
     if (b.specialistId !== candidate.specialistId || !holdsTime(b.state)) continue;
     if (candidate.id !== undefined && b.id === candidate.id) continue;
-    if (overlaps(occupied, occupiedMs(b.start.getTime(), b.durationMinutes))) {
+    if (overlaps(occupied, occupiedMs(b.start.getTime(), b.durationMinutes, b.precheck !== false))) {
       out.push(
         violation(
           'overlaps_booking',
@@ -85,7 +85,13 @@ export function validateReschedule(bookingId: string, newStart: Date, ctx: Booki
     ];
   }
   return validateBooking(
-    { id: booking.id, specialistId: booking.specialistId, start: newStart, durationMinutes: booking.durationMinutes },
+    {
+      id: booking.id,
+      specialistId: booking.specialistId,
+      start: newStart,
+      durationMinutes: booking.durationMinutes,
+      ...(booking.precheck === false ? { precheck: false } : {}),
+    },
     ctx,
   );
 }

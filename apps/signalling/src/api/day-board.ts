@@ -30,21 +30,28 @@ export const dayBoardRoutes = routeTable([
           start: true,
           durationMinutes: true,
           kind: true,
+          form: true,
           state: true,
+          request: { select: { contact: true, client: { select: { phone: true } } } },
           specialists: { select: { specialist: { select: { id: true, displayName: true } } } },
           participants: { where: { role: { in: [...CLIENT_ROLES] } }, select: { displayName: true } },
           prechecks: { orderBy: { at: 'desc' }, take: 1, select: { passed: true } },
         },
       });
       const snapshot = deps.health?.latest ?? null;
+      const viewer = access.caller?.user ?? null;
       const consultations: DayBoardRow[] = rows.map((r) => {
         const room = snapshot?.rooms.find((x) => x.roomId === r.id);
+        // The number to call: for a consultation by telephone, to its specialists and the head.
+        const calls = viewer !== null && (viewer.role === 'head' || r.specialists.some((s) => s.specialist.id === viewer.id));
         return {
           id: r.id,
           start: r.start.toISOString(),
           end: new Date(r.start.getTime() + r.durationMinutes * MINUTE).toISOString(),
           kind: r.kind,
+          form: r.form,
           state: r.state,
+          clientPhone: r.form === 'phone' && calls ? (r.request?.client?.phone ?? r.request?.contact ?? null) : null,
           specialists: r.specialists.map((s) => s.specialist),
           clients: r.kind === 'webinar' ? [] : r.participants.map((p) => p.displayName),
           precheck: r.prechecks[0] ? (r.prechecks[0].passed ? 'passed' : 'failed') : null,

@@ -9,6 +9,7 @@ import { accountRoutes } from './account.ts';
 import { authRoutes } from './auth.ts';
 import { clientRoutes } from './clients.ts';
 import { consultationRoutes } from './consultations.ts';
+import { consultationFormRoutes } from './consultation-forms.ts';
 import { dyadRoutes } from './dyads.ts';
 import type { ApiDeps } from './deps.ts';
 import { healthRoutes } from './health.ts';
@@ -18,6 +19,7 @@ import { linkAnswerRoutes } from './link-answers.ts';
 import { moveRoutes } from './moves.ts';
 import { noticeRoutes } from './notices.ts';
 import { dayBoardRoutes } from './day-board.ts';
+import { specialistAbsenceRoutes } from './specialist-absence.ts';
 import { technicalFailureRoutes } from './technical-failure.ts';
 import { webinarRoutes } from './webinars.ts';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -49,6 +51,7 @@ export const routeHandlers = {
   ...requestRoutes,
   ...clientRoutes,
   ...consultationRoutes,
+  ...consultationFormRoutes,
   ...webinarRoutes,
   ...dyadRoutes,
   ...roomRecordRoutes,
@@ -59,6 +62,7 @@ export const routeHandlers = {
   ...moveRoutes,
   ...noticeRoutes,
   ...dayBoardRoutes,
+  ...specialistAbsenceRoutes,
   ...publicRoutes,
   ...linkAnswerRoutes,
 } satisfies RouteTable;

@@ -41,9 +41,10 @@ export async function bookingsOf(db: Db, specialistIds: readonly string[], from:
     where: {
       specialistId: { in: [...specialistIds] },
       consultationStart: { gt: new Date(from.getTime() - REACH_MS), lt: new Date(to.getTime() + REACH_MS) },
-      consultation: { state: { in: [...TIME_HOLDING_STATES] } },
+      // A consultation by e-mail holds no time.
+      consultation: { state: { in: [...TIME_HOLDING_STATES] }, form: { not: 'email' } },
     },
-    select: { specialistId: true, consultation: { select: { id: true, start: true, durationMinutes: true, state: true } } },
+    select: { specialistId: true, consultation: { select: { id: true, start: true, durationMinutes: true, state: true, form: true } } },
   });
   return rows.map((r) => ({
     id: r.consultation.id,
@@ -51,6 +52,8 @@ export async function bookingsOf(db: Db, specialistIds: readonly string[], from:
     start: r.consultation.start,
     durationMinutes: r.consultation.durationMinutes,
     state: r.consultation.state,
+    // By telephone: no pre-check window held before it.
+    ...(r.consultation.form === 'phone' ? { precheck: false } : {}),
   }));
 }
 

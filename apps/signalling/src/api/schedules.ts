@@ -207,6 +207,7 @@ export const scheduleRoutes = routeTable([
             durationMinutes: query.durationMinutes,
             now,
             ...(query.stepMinutes ? { stepMinutes: query.stepMinutes } : {}),
+            ...(query.form === 'phone' ? { precheck: false } : {}),
           }),
         )
         .sort((a, b) => a.getTime() - b.getTime());

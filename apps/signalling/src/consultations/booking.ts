@@ -89,14 +89,24 @@ export async function bookSeries(
   const seriesId = series ? randomUUID() : null;
   const ids: string[] = [];
   const failed: Record<string, string> = {};
-  for (const [i, start] of starts.entries()) {
+  for (const [i, requested] of starts.entries()) {
+    // By e-mail: no time is held; the consultation is dated when it is booked.
+    const start = body.form === 'email' ? now : requested;
     // Each date against the timetable, and against the dates of this series already booked here.
-    const violations = await timetableViolations(
-      tx,
-      workingCalendar(institution, start),
-      { specialistIds: body.specialistIds, start, durationMinutes: body.durationMinutes },
-      now,
-    );
+    const violations =
+      body.form === 'email'
+        ? []
+        : await timetableViolations(
+            tx,
+            workingCalendar(institution, start),
+            {
+              specialistIds: body.specialistIds,
+              start,
+              durationMinutes: body.durationMinutes,
+              ...(body.form === 'phone' ? { precheck: false } : {}),
+            },
+            now,
+          );
     if (violations.length > 0) {
       if (!series) throw violationsError(violations);
       failed[`starts.${i}`] = [...new Set(violations.map((v) => v.code))].join(', ');
@@ -109,6 +119,7 @@ export async function bookSeries(
         kind: body.kind,
         direction: body.direction,
         mode: body.mode,
+        form: body.form,
         start,
         durationMinutes: body.durationMinutes,
         topic: body.topic ?? null,
@@ -137,6 +148,7 @@ export async function bookSeries(
       institutionId: institution.id,
       details: {
         kind: body.kind,
+        form: body.form,
         start: start.toISOString(),
         durationMinutes: body.durationMinutes,
         specialists: body.specialistIds.length,

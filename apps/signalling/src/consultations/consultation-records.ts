@@ -34,6 +34,7 @@ export function consultationView(row: ConsultationRow, viewer: Viewer): Consulta
     kind: row.kind,
     direction: row.direction,
     mode: row.mode,
+    form: row.form,
     state: row.state,
     start: row.start.toISOString(),
     durationMinutes: row.durationMinutes,
@@ -83,6 +84,7 @@ export async function loadConsultationDetail(prisma: PrismaClient, id: string, v
     include: {
       ...withParts,
       institution: { select: { timeZone: true } },
+      request: { select: { responsibleSpecialistId: true, contact: true, client: { select: { phone: true } } } },
       prechecks: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
       visits: { orderBy: [{ joinedAt: 'asc' }, { id: 'asc' }] },
     },
@@ -92,9 +94,15 @@ export async function loadConsultationDetail(prisma: PrismaClient, id: string, v
     select: { id: true, displayName: true, specialistProfile: { select: { title: true } } },
     orderBy: { displayName: 'asc' },
   });
+  // The number to call, only where it is needed: a consultation by telephone, read by its staff (not an admin).
+  const clientPhone =
+    row.form === 'phone' && viewer !== null && viewer.role !== 'admin'
+      ? (row.request?.client?.phone ?? row.request?.contact ?? null)
+      : null;
   return {
     ...consultationView(row, viewer),
     timeZone: row.institution.timeZone,
+    clientPhone,
     specialists: people.map((p) => ({ id: p.id, displayName: p.displayName, title: p.specialistProfile?.title ?? null })),
     prechecks: row.prechecks.map((p) => ({
       specialistId: p.specialistId,

@@ -5,7 +5,15 @@
 // `consultation_transitions` with who and when — all in one transaction. Modelled on LiveKit's
 // participant `updateState`: one method changes the state and refuses out-of-order changes.
 import type { ChangeReason, Prisma, PrismaClient, TransactionClient } from '@dp/db';
-import { LIFECYCLE, LIFECYCLE_EVENTS, nextState, ProtocolError, type ConsultationState, type LifecycleEvent } from '@dp/protocol';
+import {
+  FORM_OUTCOME_EVENTS,
+  LIFECYCLE,
+  LIFECYCLE_EVENTS,
+  nextState,
+  ProtocolError,
+  type ConsultationState,
+  type LifecycleEvent,
+} from '@dp/protocol';
 
 export type LifecycleDb = PrismaClient | TransactionClient;
 
@@ -15,6 +23,9 @@ export const ENDING_EVENTS: ReadonlySet<LifecycleEvent> = new Set<LifecycleEvent
   'closed_without_client',
   'limit_reached',
   'limit_without_client',
+  'held_by_phone',
+  'not_reached_by_phone',
+  'answered_by_email',
 ]);
 
 export type LifecycleErrorCode = 'illegal_transition' | 'stale_version' | 'not_found';
@@ -61,6 +72,8 @@ export interface LifecycleData {
   cancelledReason?: string | null;
   /** `reschedule`, `cancel`: the category told to the client (null: none given). */
   changeReason?: ChangeReason | null;
+  /** `held_by_phone`: when the call began (the outcome's time minus the actual duration). */
+  startedAt?: Date;
 }
 
 export interface ApplyOptions {
@@ -191,7 +204,8 @@ export function pathTo(target: ConsultationState): LifecycleEvent[] {
   while (queue.length > 0) {
     const state = queue.shift()!;
     for (const event of LIFECYCLE_EVENTS) {
-      const to = event === 'book' ? null : nextState(event, state);
+      // The telephone and e-mail outcomes are not an online consultation's way anywhere.
+      const to = event === 'book' || FORM_OUTCOME_EVENTS.has(event) ? null : nextState(event, state);
       if (to === null || ways.has(to)) continue;
       ways.set(to, [...ways.get(state)!, event]);
       queue.push(to);

@@ -36,53 +36,77 @@ export async function moveConsultation(
   move: MoveRequest,
   inTx?: (tx: TransactionClient) => Promise<void>,
 ): Promise<void> {
-  const start = move.start;
-  const calendar = workingCalendar(institution, start);
   const specialistIds = (
     await deps.prisma.consultationSpecialist.findMany({ where: { consultationId: id }, select: { specialistId: true } })
   ).map((s) => s.specialistId);
   await deps.prisma.$transaction(async (tx) => {
     await lockSpecialists(tx, specialistIds);
-    const current = await tx.consultation.findUniqueOrThrow({
-      where: { id },
-      select: { start: true, durationMinutes: true, state: true, version: true },
-    });
-    const version = move.version ?? current.version;
-    if (current.version !== version) throw staleVersion(current.version);
-    const durationMinutes = move.durationMinutes ?? current.durationMinutes;
-    // A failed consultation (technical failure) moves too, even once T has passed: the
-    // lifecycle's `reschedule` (mayMove) says which states move.
-    const violations = await timetableViolations(
-      tx,
-      calendar,
-      { existing: { id, state: current.state, start: current.start }, specialistIds, start, durationMinutes },
-      deps.now(),
-    );
-    if (violations.length > 0) throw violationsError(violations);
-    await lifecycleStep(
-      applyEvent(tx, id, 'reschedule', {
-        actorId: actor.id,
-        at: deps.now(),
-        data: { start, durationMinutes, changeReason: move.reasonCategory ?? null },
-        expectVersion: version,
-      }),
-    );
-    await audit(tx, actor, {
-      action: 'consultation.rescheduled',
-      targetType: 'consultation',
-      targetId: id,
-      institutionId: institution.id,
-      details: {
-        from: current.start.toISOString(),
-        to: start.toISOString(),
-        durationMinutes,
-        version: version + 1,
-        reasonCategory: move.reasonCategory ?? null,
-        ...move.auditDetails,
-      },
-    });
+    await moveWithin(tx, deps, institution, actor, id, specialistIds, move);
     if (inTx) await inTx(tx);
   });
   await timetableChanged(deps, id);
   deps.notifier?.bookingChanged('rescheduled', id);
+}
+
+/**
+ * The move itself, inside a transaction that already holds the specialists' locks (a whole
+ * day moved at once, api/specialist-absence.ts, locks them all first). The caller hands the
+ * jobs and the e-mail over after the commit (timetableChanged, notifier).
+ */
+export async function moveWithin(
+  tx: TransactionClient,
+  deps: Pick<ApiDeps, 'now'>,
+  institution: Institution,
+  actor: Actor,
+  id: string,
+  specialistIds: readonly string[],
+  move: MoveRequest,
+): Promise<void> {
+  const start = move.start;
+  const calendar = workingCalendar(institution, start);
+  const current = await tx.consultation.findUniqueOrThrow({
+    where: { id },
+    select: { start: true, durationMinutes: true, state: true, version: true, form: true },
+  });
+  const version = move.version ?? current.version;
+  if (current.version !== version) throw staleVersion(current.version);
+  const durationMinutes = move.durationMinutes ?? current.durationMinutes;
+  // A failed consultation (technical failure) moves too, even once T has passed: the
+  // lifecycle's `reschedule` (mayMove) says which states move.
+  const violations = await timetableViolations(
+    tx,
+    calendar,
+    {
+      existing: { id, state: current.state, start: current.start },
+      specialistIds,
+      start,
+      durationMinutes,
+      // By telephone: no pre-check window before the new time either.
+      ...(current.form === 'phone' ? { precheck: false } : {}),
+    },
+    deps.now(),
+  );
+  if (violations.length > 0) throw violationsError(violations);
+  await lifecycleStep(
+    applyEvent(tx, id, 'reschedule', {
+      actorId: actor.id,
+      at: deps.now(),
+      data: { start, durationMinutes, changeReason: move.reasonCategory ?? null },
+      expectVersion: version,
+    }),
+  );
+  await audit(tx, actor, {
+    action: 'consultation.rescheduled',
+    targetType: 'consultation',
+    targetId: id,
+    institutionId: institution.id,
+    details: {
+      from: current.start.toISOString(),
+      to: start.toISOString(),
+      durationMinutes,
+      version: version + 1,
+      reasonCategory: move.reasonCategory ?? null,
+      ...move.auditDetails,
+    },
+  });
 }

@@ -15,6 +15,8 @@ export interface Proposal {
   specialistIds: readonly string[];
   start: Date;
   durationMinutes: number;
+  /** False for a consultation by telephone: no pre-check window is required or held. */
+  precheck?: boolean;
 }
 
 /**
@@ -41,13 +43,19 @@ export async function timetableViolations(
         start: p.existing.start,
         durationMinutes: p.durationMinutes,
         state: p.existing.state,
+        ...(p.precheck === false ? { precheck: false } : {}),
       };
       const bookings = [...others.filter((b) => b.id !== p.existing!.id), self];
       out.push(
         ...validateReschedule(p.existing.id, p.start, { calendar, schedules, bookings, now }).map((v) => apiViolation(v, specialistId)),
       );
     } else {
-      const candidate = { specialistId, start: p.start, durationMinutes: p.durationMinutes };
+      const candidate = {
+        specialistId,
+        start: p.start,
+        durationMinutes: p.durationMinutes,
+        ...(p.precheck === false ? { precheck: false } : {}),
+      };
       out.push(...validateBooking(candidate, { calendar, schedules, bookings: others, now }).map((v) => apiViolation(v, specialistId)));
     }
   }

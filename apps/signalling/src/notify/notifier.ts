@@ -8,7 +8,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import { CHANGE_REASON_TEXT } from '@dp/protocol';
 import { linkExpiresAt, type LinkClaims } from '../links/link-token.ts';
-import { buildMessage, type MailExtras, type MailLang } from './templates.ts';
+import { buildMessage, type MailExtras, type MailLang, type MailMessage } from './templates.ts';
 
 const MINUTE = 60_000;
 /** An SMTP answer is kept up to this length (it never holds the message). */
@@ -47,8 +47,15 @@ export interface NotificationOutcome {
   status: NotificationStatus;
 }
 
+/** The outcome of one written message (no address, no text). */
+export interface SentMessage {
+  status: NotificationStatus;
+  error: string | null;
+  sentAt: Date | null;
+}
+
 /** A booking change the API tells the clients about. */
-export type BookingChange = 'created' | 'rescheduled' | 'cancelled';
+export type BookingChange = 'created' | 'rescheduled' | 'cancelled' | 'reassigned';
 
 /** What the API and the timetable call (the Notifier, or nothing where no mail is wired). */
 export interface ConsultationMail {
@@ -60,6 +67,8 @@ export interface ConsultationMail {
   sendCancelled(consultationId: string, opts?: SendOptions): Promise<NotificationOutcome[]>;
   sendFeedback(consultationId: string, opts?: SendOptions): Promise<NotificationOutcome[]>;
   sendTechnicalFailure(consultationId: string, newStart: Date | null, opts?: SendOptions): Promise<NotificationOutcome[]>;
+  /** One written message (the answer to a consultation by e-mail) to one address; never throws. */
+  sendMessage(to: string, message: MailMessage): Promise<SentMessage>;
   /** Runs a send in the background (after a response went out); errors are logged, never thrown. */
   background(what: string, consultationId: string, send: () => Promise<unknown>): void;
 }
@@ -123,6 +132,16 @@ export class Notifier implements ConsultationMail {
     return this.deliver('rescheduled', consultationId, opts, before ? { previousStart: before } : {});
   }
 
+  /** Another specialist takes the consultation at the same time (a «rescheduled» mail naming them). */
+  async sendReassigned(consultationId: string, opts: SendOptions = {}): Promise<NotificationOutcome[]> {
+    const specialists = await this.prisma.consultationSpecialist.findMany({
+      where: { consultationId },
+      select: { specialist: { select: { displayName: true } } },
+    });
+    const names = specialists.map((s) => s.specialist.displayName).join(', ');
+    return this.deliver('rescheduled', consultationId, opts, names ? { newSpecialist: names } : {});
+  }
+
   sendCancelled(consultationId: string, opts: SendOptions = {}): Promise<NotificationOutcome[]> {
     return this.deliver('cancelled', consultationId, opts);
   }
@@ -147,6 +166,16 @@ export class Notifier implements ConsultationMail {
     return this.deliver('technical_failure', consultationId, opts, { newStart }, undefined, failedStart);
   }
 
+  async sendMessage(to: string, message: MailMessage): Promise<SentMessage> {
+    if (!this.transport) return { status: 'skipped', error: 'SMTP is not configured (SMTP_URL is unset)', sentAt: null };
+    try {
+      await this.transport.sendMail({ from: this.from, to, subject: message.subject, text: message.text, html: message.html });
+      return { status: 'sent', error: null, sentAt: this.now() };
+    } catch (e) {
+      return { status: 'failed', error: smtpError(e), sentAt: null };
+    }
+  }
+
   bookingChanged(change: BookingChange, consultationId: string): void {
     this.background(change, consultationId, () => {
       switch (change) {
@@ -156,6 +185,8 @@ export class Notifier implements ConsultationMail {
           return this.sendRescheduled(consultationId);
         case 'cancelled':
           return this.sendCancelled(consultationId);
+        case 'reassigned':
+          return this.sendReassigned(consultationId);
       }
     });
   }
@@ -184,6 +215,7 @@ export class Notifier implements ConsultationMail {
         id: true,
         start: true,
         durationMinutes: true,
+        form: true,
         // The category only: the free-text reason (cancelledReason) is for staff and never mailed.
         changeReason: true,
         institution: { select: { name: true, timeZone: true } },
@@ -256,6 +288,7 @@ export class Notifier implements ConsultationMail {
           durationMinutes: c.durationMinutes,
           link,
           displayName: p.displayName,
+          form: c.form,
         },
         opts.lang ?? 'ru',
         (kind === 'cancelled' || kind === 'rescheduled') && c.changeReason

@@ -16,6 +16,8 @@ export interface MailFacts {
   link: string;
   /** The participant's name, when the booking gave one. */
   displayName: string | null;
+  /** The form of distance consultation (default online): by telephone the invitation has no link. */
+  form?: 'online' | 'phone' | 'email';
 }
 
 export interface MailExtras {
@@ -28,6 +30,8 @@ export interface MailExtras {
   reason?: string | null;
   /** technical_failure: the new start if one is approved, null when the institution will call. */
   newStart?: Date | null;
+  /** rescheduled: another specialist takes the consultation at the same time (their name as staff entered it). */
+  newSpecialist?: string;
 }
 
 export interface MailMessage {
@@ -119,6 +123,28 @@ export function buildMessage(kind: NotificationKind, f: MailFacts, lang: MailLan
   const ru = lang === 'ru';
   switch (kind) {
     case 'invitation':
+      if (f.form === 'phone') {
+        return render(
+          ru
+            ? `Консультация по телефону ${short(f.start)} — ${f.institutionName}`
+            : `Consultation by telephone on ${short(f.start)} — ${f.institutionName}`,
+          [
+            head,
+            [
+              ru
+                ? `Вам позвонят по телефону ${when.date} в ${when.time} (${when.zone}): консультация специалиста учреждения «${f.institutionName}», до ${f.durationMinutes} мин.`
+                : `You will be called by telephone on ${when.date} at ${when.time} (${when.zone}): a consultation with a specialist of «${f.institutionName}», up to ${f.durationMinutes} minutes.`,
+            ],
+            [
+              ru
+                ? 'Ничего открывать или устанавливать не нужно: просто держите телефон рядом в это время.'
+                : 'Nothing to open or install: just keep your phone at hand at that time.',
+            ],
+            [t.contact(f.institutionName)],
+            ...tail,
+          ],
+        );
+      }
       return render(
         ru
           ? `Приглашение на онлайн-консультацию ${short(f.start)} — ${f.institutionName}`
@@ -151,6 +177,21 @@ export function buildMessage(kind: NotificationKind, f: MailFacts, lang: MailLan
         ...tail,
       ]);
     case 'rescheduled': {
+      if (x.newSpecialist) {
+        return render(ru ? `Консультация ${short(f.start)}: другой специалист` : `Consultation on ${short(f.start)}: another specialist`, [
+          head,
+          [
+            ru
+              ? `Вашу онлайн-консультацию в учреждении «${f.institutionName}» проведёт другой специалист: ${x.newSpecialist}.`
+              : `Your online consultation with «${f.institutionName}» will be held by another specialist: ${x.newSpecialist}.`,
+          ],
+          [ru ? `Время прежнее: ${when.full}.` : `The time stays the same: ${when.full}.`],
+          ...(x.reason ? [[ru ? `Причина: ${x.reason}.` : `Reason: ${x.reason}.`]] : []),
+          [ru ? 'Ссылка для входа прежняя:' : 'Your link stays the same:', '\n', { link: f.link }],
+          [t.contact(f.institutionName)],
+          ...tail,
+        ]);
+      }
       const before = x.previousStart ? formatWhen(x.previousStart, f.timeZone, lang).full : null;
       return render(ru ? `Консультация перенесена на ${short(f.start)}` : `Your consultation is moved to ${short(f.start)}`, [
         head,
@@ -234,4 +275,23 @@ export function buildMessage(kind: NotificationKind, f: MailFacts, lang: MailLan
       );
     }
   }
+}
+
+/**
+ * The specialist's written answer to a consultation by e-mail. The body is the record (kept
+ * with the request) and goes out as written; it is never logged.
+ */
+export function emailAnswerMessage(
+  f: { institutionName: string; displayName: string | null; requestNumber: string | null; body: string },
+  lang: MailLang = 'ru',
+): MailMessage {
+  const t = T[lang];
+  const ru = lang === 'ru';
+  const about = f.requestNumber ? (ru ? ` (обращение № ${f.requestNumber})` : ` (request no. ${f.requestNumber})`) : '';
+  return render(ru ? `Ответ на ваше обращение${about} — ${f.institutionName}` : `Answer to your request${about} — ${f.institutionName}`, [
+    [t.hello(f.displayName)],
+    [f.body],
+    [t.contact(f.institutionName)],
+    [t.signature(f.institutionName)],
+  ]);
 }

@@ -103,7 +103,10 @@ export class TimetableService {
 
   /** The consultation was created, moved or cancelled: its job set follows. */
   async changed(consultationId: string): Promise<void> {
-    const c = await this.prisma.consultation.findUnique({ where: { id: consultationId }, select: { id: true, start: true, state: true } });
+    const c = await this.prisma.consultation.findUnique({
+      where: { id: consultationId },
+      select: { id: true, start: true, state: true, form: true },
+    });
     // Cancelled (or failed) while people are in the room: nobody stays on. Moved while the
     // specialist prepares in it: the room's limit is the old one, so it closes, and the
     // links admit again by the new time.
@@ -116,8 +119,10 @@ export class TimetableService {
       await this.mailQueue?.cancel(consultationId);
       return this.queue.cancel(consultationId);
     }
-    await this.queue.replace(c.id, c.start, jobPlan({ id: c.id, start: c.start, state: c.state }));
-    await this.mailQueue?.replace(c.id, c.start, notificationPlan({ id: c.id, start: c.start, state: c.state }));
+    // By telephone or e-mail: no room, so no pre-check, room opening, no-show or link reminders.
+    const roomless = c.form !== 'online';
+    await this.queue.replace(c.id, c.start, roomless ? [] : jobPlan({ id: c.id, start: c.start, state: c.state }));
+    await this.mailQueue?.replace(c.id, c.start, roomless ? [] : notificationPlan({ id: c.id, start: c.start, state: c.state }));
   }
 
   /**

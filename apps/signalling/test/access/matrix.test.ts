@@ -29,7 +29,21 @@ import { apiRoutes, defineRoute, RouteRegistry, type ApiRoute } from '../../src/
 import { issuePasswordLink } from '../../src/auth/password-links.ts';
 import { newTotpSecret } from '../../src/auth/totp.ts';
 import { bookConsultation } from '../../src/consultations/lifecycle-writer.ts';
-import { OMSK_CALENDAR, TEST_PASSWORD, createTestDatabase, links, startApi, type ApiUnderTest, type Identity } from '../api/support.ts';
+import { pino } from 'pino';
+import { Notifier } from '../../src/notify/index.ts';
+import { startSmtpCapture, type SmtpCapture } from '../smtp-capture.ts';
+import {
+  OMSK_CALENDAR,
+  PUBLIC_URL,
+  TEST_PASSWORD,
+  createTestDatabase,
+  links,
+  startApi,
+  type ApiUnderTest,
+  type Identity,
+} from '../api/support.ts';
+
+let smtp: SmtpCapture | undefined;
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 const MONTH = '2026-03';
@@ -93,7 +107,7 @@ async function newSpecialist(inst: Inst): Promise<string> {
 }
 
 /** A planned consultation of `specialistId` on Tuesday 3 March, 09:30 in Omsk. */
-async function consultationOf(institutionId: string, specialistId: string): Promise<string> {
+async function consultationOf(institutionId: string, specialistId: string, form: 'online' | 'phone' | 'email' = 'online'): Promise<string> {
   // Booked through the lifecycle's writer (`planned`, with its first history row).
   return bookConsultation(
     prisma,
@@ -102,13 +116,15 @@ async function consultationOf(institutionId: string, specialistId: string): Prom
       kind: 'one_to_one',
       direction: 'specialist_client',
       mode: 'on_request',
-      start: new Date('2026-03-03T03:30:00Z'),
+      form,
+      // By telephone: its time has come (the outcome may be recorded); the others are ahead.
+      start: new Date(form === 'phone' ? '2026-02-27T03:30:00Z' : '2026-03-03T03:30:00Z'),
       durationMinutes: 60,
       specialists: { create: [{ specialistId }] },
       participants: {
         create: [
           { role: 'specialist', staffUserId: specialistId, displayName: 'Специалист' },
-          { role: 'client', displayName: 'Клиент' },
+          { role: 'client', displayName: 'Клиент', ...(form === 'email' ? { email: 'client@example.test' } : {}) },
         ],
       },
     },
@@ -378,6 +394,10 @@ const FIXTURES = {
     path: `/consultations/${await consultationOf(inst.id, await owner())}/cancel`,
     body: { reasonCategory: 'specialist_ill', reason: 'Болезнь специалиста', version: 0 },
   }),
+  'consultations.specialist_absence': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/specialist-absence`,
+    body: { specialistId: await owner(), date: '2026-03-03', mode: 'reassign', preview: true },
+  }),
   'consultations.registry': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner())}/registry`,
   }),
@@ -443,6 +463,17 @@ const FIXTURES = {
   'consultations.technical_failure': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner())}/technical-failure`,
     body: {},
+  }),
+  'consultations.phone_outcome': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner(), 'phone')}/phone-outcome`,
+    body: { outcome: 'held', actualMinutes: 20 },
+  }),
+  'consultations.email_answer': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner(), 'email')}/email-answer`,
+    body: { body: 'Ответ специалиста на обращение' },
+  }),
+  'consultations.email_answers': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner(), 'email')}/email-answers`,
   }),
 } satisfies Record<OperationName, Fixture>;
 
@@ -516,7 +547,17 @@ function strings(value: unknown): string[] {
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url, { poolSize: 5 });
-  api = await startApi({ prisma, now: NOW });
+  // The e-mail answer goes out over SMTP: a real Notifier on a real SMTP capture.
+  smtp = await startSmtpCapture();
+  const notifier = new Notifier({
+    prisma,
+    smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
+    from: 'no-reply@localhost',
+    publicUrl: () => PUBLIC_URL,
+    signLink: (c) => links.sign(c),
+    log: pino({ level: 'silent' }),
+  });
+  api = await startApi({ prisma, now: NOW, notifier });
   const create = async (as: Identity): Promise<Inst> => {
     const res = await api.as(as).post<{ id: string; departmentId: string }>('/institutions', { name: 'КЦСОН', calendar: OMSK_CALENDAR });
     expect(res.status).toBe(201);
@@ -533,6 +574,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
+  await smtp?.close();
   await prisma?.$disconnect();
   await db?.drop();
 }, 30_000);

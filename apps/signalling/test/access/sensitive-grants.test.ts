@@ -49,6 +49,8 @@ const EXPECTED = {
   chat: row(403, 'yes', 'yes', 404, 403, 403, 403, 404, 404, 401),
   /** GET /consultations/:id/notes — the specialist's private notes. */
   notes: row(403, 'yes', 'yes', 404, 403, 403, 403, 404, 404, 401),
+  /** GET /consultations/:id/email-answers — the text of an answer by e-mail (the record): those who lead the work and keep the journal. */
+  emailAnswerBody: row(403, 'yes', 'yes', 404, 'yes', 'yes', 'yes', 404, 404, 401),
   /** GET /consultations/:id — the client participants' e-mail addresses in it. */
   participantEmail: row('yes', 'yes', 'yes', 404, 'yes', 'yes', 'yes', 404, 404, 401),
   /** GET /institutions/:iid/requests — the request's contact field (a specialist sees only requests they are responsible for). */
@@ -163,6 +165,17 @@ beforeAll(async () => {
     data: { consultationId: consultation.id, participantId: specialistParticipant.id, kind: 'message', body: 'Сообщение в чате' },
   });
   await prisma.consultationNote.create({ data: { consultationId: consultation.id, authorId: cast.specialist.id, body: 'Личная заметка' } });
+  await prisma.emailAnswer.create({
+    data: {
+      consultationId: consultation.id,
+      requestId,
+      toAddress: 'family@example.org',
+      body: 'Ответ по электронной почте',
+      status: 'sent',
+      sentAt: new Date(),
+      authorId: cast.specialist.id,
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -178,6 +191,13 @@ describe('the sensitive grants, cell by cell, against the real server', () => {
     const notesAnswer: Answer =
       notes.status === 200 ? (JSON.stringify(notes.body).includes('Личная заметка') ? 'yes' : 'hidden') : refused(notes.status);
     expect({ chat: chatAnswer, notes: notesAnswer }).toEqual({ chat: EXPECTED.chat[person], notes: EXPECTED.notes[person] });
+  });
+
+  it.each(PEOPLE)('the text of an answer by e-mail: %s', async (person) => {
+    const res = await api(person, 'GET', `/consultations/${consultation.id}/email-answers`);
+    const answer: Answer =
+      res.status === 200 ? (JSON.stringify(res.body).includes('Ответ по электронной почте') ? 'yes' : 'hidden') : refused(res.status);
+    expect(answer).toBe(EXPECTED.emailAnswerBody[person]);
   });
 
   it.each(PEOPLE)("a client's contacts and a link in the consultation: %s", async (person) => {

@@ -46,7 +46,10 @@ export const KNOWN_ACTIONS = [
   'consultation.technical_failure',
   'consultation.move_proposed',
   'consultation.move_rejected',
+  'consultation.reassigned',
   'consultation.participants_added',
+  'consultation.phone_outcome',
+  'consultation.email_answer',
   'dyad.created',
   'registry.note_set',
   'notification.precheck_open',
@@ -54,6 +57,7 @@ export const KNOWN_ACTIONS = [
   'notification.technical_failure',
   'notification.cannot_come',
   'notification.move_proposed',
+  'notification.reassigned',
 ] as const;
 export const ACTION_GROUPS = [
   'auth.',

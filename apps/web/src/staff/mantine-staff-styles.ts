@@ -31,6 +31,9 @@ import '@mantine/core/styles/Indicator.css';
 import '@mantine/core/styles/NumberInput.css';
 import '@mantine/core/styles/Pagination.css';
 import '@mantine/core/styles/Radio.css';
+// The booking's form of consultation (Radio.Card with its indicator).
+import '@mantine/core/styles/RadioCard.css';
+import '@mantine/core/styles/RadioIndicator.css';
 import '@mantine/core/styles/Switch.css';
 import '@mantine/notifications/styles.css';
 // The calendars and date pickers (schedules, booking, days off, webinars, clients' consent date).

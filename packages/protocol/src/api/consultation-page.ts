@@ -39,5 +39,10 @@ export const ConsultationDetail = Consultation.extend({
   prechecks: z.array(PrecheckView),
   /** Oldest first. */
   visits: z.array(RoomVisitView),
+  /**
+   * A consultation by telephone: the number to call (the registry client's phone, else the
+   * request's contact). Null for the other forms, and never for an admin (no client contacts).
+   */
+  clientPhone: z.string().nullable(),
 }).meta({ id: 'ConsultationDetail' });
 export type ConsultationDetail = z.infer<typeof ConsultationDetail>;

@@ -18,6 +18,14 @@ export type ConsultationDirection = z.infer<typeof ConsultationDirection>;
 export const ConsultationMode = z.enum(['planned', 'on_request']);
 export type ConsultationMode = z.infer<typeof ConsultationMode>;
 
+/**
+ * The form of distance consultation (seed 003 § 2.3, 3.3): online (a room, video or audio);
+ * by telephone (no room: holds the specialist's time without a pre-check window; the outcome
+ * is recorded by the specialist); by e-mail (answered in the product; holds no time).
+ */
+export const ConsultationForm = z.enum(['online', 'phone', 'email']);
+export type ConsultationForm = z.infer<typeof ConsultationForm>;
+
 /** The consultation journal's topics. */
 export const ConsultationTopic = z.enum(['family', 'personal', 'social_maladjustment', 'interpersonal', 'learning', 'crisis', 'legal_aid']);
 export type ConsultationTopic = z.infer<typeof ConsultationTopic>;
@@ -75,6 +83,7 @@ export const Consultation = z
     kind: ConsultationKind,
     direction: ConsultationDirection,
     mode: ConsultationMode,
+    form: ConsultationForm,
     state: ConsultationState,
     /** Planned start, UTC. */
     start: Instant,
@@ -140,6 +149,11 @@ const BookingFields = z.object({
   kind: ConsultationKind,
   direction: ConsultationDirection,
   mode: ConsultationMode,
+  /**
+   * Online (default), by telephone or by e-mail; only a one_to_one may be by telephone or e-mail.
+   * By e-mail it holds no time: `start` is ignored (the consultation is dated when it is booked).
+   */
+  form: ConsultationForm.default('online'),
   /** Staff of this institution; each must have the time free in an approved schedule. */
   specialistIds: z.array(Uuid).min(1).max(10),
   durationMinutes: DurationMinutes,
@@ -185,6 +199,9 @@ function checkBooking(v: BookingFields, ctx: z.RefinementCtx): void {
   }
   if (v.openFloor && v.kind !== 'webinar') {
     ctx.addIssue({ code: 'custom', path: ['openFloor'], message: 'only a webinar is a group consultation' });
+  }
+  if (v.form !== 'online' && v.kind !== 'one_to_one') {
+    ctx.addIssue({ code: 'custom', path: ['form'], message: 'only a one_to_one consultation is by telephone or e-mail' });
   }
   if (v.dyadId !== undefined && v.kind !== 'dyad') {
     ctx.addIssue({ code: 'custom', path: ['dyadId'], message: 'only a dyad consultation belongs to a dyad' });

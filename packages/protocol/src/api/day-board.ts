@@ -3,7 +3,7 @@ import { RoomPhase } from '../health.ts';
 import { ConsultationState } from '../lifecycle.ts';
 import { Instant, LocalDate, Uuid } from './common.ts';
 import { ClientAnswerKind } from './client-answers.ts';
-import { ConsultationKind } from './consultations.ts';
+import { ConsultationForm, ConsultationKind } from './consultations.ts';
 
 // The head's day board (and the specialist's own day): today's consultations across
 // specialists with their pre-check and room, and the families to phone — those whom an
@@ -20,7 +20,14 @@ export const DayBoardRow = z.object({
   start: Instant,
   end: Instant,
   kind: ConsultationKind,
+  /** Online, by telephone or by e-mail (no room, no pre-check for the last two). */
+  form: ConsultationForm,
   state: ConsultationState,
+  /**
+   * By telephone: the number to call (the registry client's phone, else the request's contact),
+   * for its specialists and the head only; null otherwise.
+   */
+  clientPhone: z.string().nullable(),
   specialists: z.array(z.object({ id: Uuid, displayName: z.string() })),
   /** The clients' names as booked (null: anonymous); the number of attendees for a webinar. */
   clients: z.array(z.string().nullable()),

@@ -19,3 +19,5 @@ export * from './room-records.ts';
 export * from './notices.ts';
 export * from './day-board.ts';
 export * from './moves.ts';
+export * from './specialist-absence.ts';
+export * from './consultation-forms.ts';

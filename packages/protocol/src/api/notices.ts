@@ -6,7 +6,14 @@ import { Instant, Uuid } from './common.ts';
 // The bell in the staff header: in-app notices addressed to the signed-in member of staff.
 // Ids and times only; the screen words them and links to the consultation's page.
 
-export const StaffNoticeKind = z.enum(['precheck_open', 'precheck_alert', 'technical_failure', 'move_proposed', 'cannot_come']);
+export const StaffNoticeKind = z.enum([
+  'precheck_open',
+  'precheck_alert',
+  'technical_failure',
+  'move_proposed',
+  'cannot_come',
+  'reassigned',
+]);
 export type StaffNoticeKind = z.infer<typeof StaffNoticeKind>;
 
 export const StaffNotice = z

@@ -83,6 +83,8 @@ export const FreeSlotsQuery = z
     durationMinutes: DurationMinutesQuery,
     /** Grid of candidate starts from local midnight (default 15). */
     stepMinutes: z.coerce.number().int().min(5).max(60).optional(),
+    /** `phone`: starts for a consultation by telephone, which needs no pre-check window (default online). */
+    form: z.enum(['online', 'phone']).optional(),
   })
   .superRefine(instantRange(62));
 export type FreeSlotsQuery = z.infer<typeof FreeSlotsQuery>;

@@ -7,6 +7,7 @@ import { adminOperations } from './admin.ts';
 import { authOperations } from './auth.ts';
 import { clientOperations } from './clients.ts';
 import { consultationOperations } from './consultations.ts';
+import { consultationFormOperations } from './consultation-forms.ts';
 import { dyadOperations } from './dyads.ts';
 import { institutionOperations } from './institutions.ts';
 import { moveOperations } from './moves.ts';
@@ -16,6 +17,7 @@ import { publicOperations } from './public.ts';
 import { requestOperations } from './requests.ts';
 import { roomRecordOperations } from './room-records.ts';
 import { scheduleOperations } from './schedules.ts';
+import { specialistAbsenceOperations } from './specialist-absence.ts';
 
 export * from './operation.ts';
 
@@ -26,8 +28,10 @@ export const contract = {
   ...requestOperations,
   ...clientOperations,
   ...consultationOperations,
+  ...consultationFormOperations,
   ...dyadOperations,
   ...moveOperations,
+  ...specialistAbsenceOperations,
   ...roomRecordOperations,
   ...adminOperations,
   ...noticeOperations,

@@ -1,6 +1,6 @@
-import { Alert, Badge, Button, Group, Loader, NativeSelect, Paper, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Button, Group, Loader, NativeSelect, Paper, Stack, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import type { Consultation, JournalRequest, Profession, StaffMember } from '@dp/protocol';
+import type { Consultation, ConsultationForm, JournalRequest, Profession, StaffMember } from '@dp/protocol';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
@@ -11,6 +11,7 @@ import { StaffPage } from '../StaffPage.tsx';
 import { PageLoader, useSignedIn } from '../session.tsx';
 import { timeWasTaken } from './booking-errors.ts';
 import { BookingResult } from './BookingResult.tsx';
+import { FormBooked, FormChoice } from './FormChoice.tsx';
 import { SlotPicker } from './SlotPicker.tsx';
 import classes from './booking.module.css';
 
@@ -141,6 +142,7 @@ function BookingForm({ institutionId, request, specialists, clientName, clientEm
   const [profession, setProfession] = useState<Profession | null>(null);
   const [specialistId, setSpecialistId] = useState<string | null>(null);
   const [duration, setDuration] = useState<number>(DEFAULT_DURATION);
+  const [consultationForm, setConsultationForm] = useState<ConsultationForm>('online');
   const [start, setStart] = useState<string | null>(null);
   const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
   const [reloadKey, setReloadKey] = useState(0);
@@ -183,7 +185,8 @@ function BookingForm({ institutionId, request, specialists, clientName, clientEm
   const lang = i18n.language;
 
   const submit = form.onSubmit(async (values) => {
-    if (!specialistId || !start) return;
+    const byEmail = consultationForm === 'email';
+    if (!specialistId || (!start && !byEmail)) return;
     setSaving(true);
     setMessage(null);
     try {
@@ -196,8 +199,10 @@ function BookingForm({ institutionId, request, specialists, clientName, clientEm
           kind: 'one_to_one',
           direction: 'specialist_client',
           mode: 'on_request',
+          form: consultationForm,
           specialistIds: [specialistId],
-          start,
+          // By e-mail no time is held: the server dates it when it is booked.
+          start: start ?? new Date().toISOString(),
           durationMinutes: duration,
           requestId: request.id,
           clients: [{ ...(name ? { displayName: name } : {}), ...(email ? { email } : {}) }],
@@ -220,6 +225,8 @@ function BookingForm({ institutionId, request, specialists, clientName, clientEm
     }
   });
 
+  if (booked && specialist && booked.form !== 'online')
+    return <FormBooked consultation={booked} when={formatDateTime(booked.start, lang, timeZone)} specialistName={specialist.displayName} />;
   if (booked && specialist)
     return (
       <BookingResult consultation={booked} when={formatDateTime(booked.start, lang, timeZone)} specialistName={specialist.displayName} />
@@ -290,8 +297,22 @@ function BookingForm({ institutionId, request, specialists, clientName, clientEm
         )}
 
         {specialistId && (
+          <Step n={3} title={t('booking.steps.form')}>
+            <FormChoice
+              value={consultationForm}
+              answerDueAt={request.answerDueAt}
+              timeZone={timeZone}
+              onChange={(f) => {
+                setConsultationForm(f);
+                setStart(null);
+              }}
+            />
+          </Step>
+        )}
+
+        {specialistId && consultationForm !== 'email' && (
           <>
-            <Step n={3} title={t('booking.steps.duration')}>
+            <Step n={4} title={t('booking.steps.duration')}>
               <NativeSelect
                 size="lg"
                 maw={260}
@@ -302,8 +323,9 @@ function BookingForm({ institutionId, request, specialists, clientName, clientEm
                 data-testid="booking-duration"
               />
             </Step>
-            <Step n={4} title={t('booking.steps.time')}>
+            <Step n={5} title={t('booking.steps.time')}>
               <SlotPicker
+                form={consultationForm === 'phone' ? 'phone' : 'online'}
                 institutionId={institutionId}
                 specialistId={specialistId}
                 durationMinutes={duration}
@@ -316,26 +338,8 @@ function BookingForm({ institutionId, request, specialists, clientName, clientEm
           </>
         )}
 
-        {start && (
+        {(start || (specialistId && consultationForm === 'email')) && (
           <>
-            <Step n={5} title={t('booking.steps.form')}>
-              <Group gap="sm" wrap="wrap" role="group" aria-label={t('booking.steps.form')}>
-                <Choice selected onClick={() => undefined} testId="booking-form-online">
-                  <Text fw={600}>{t('booking.forms.online')}</Text>
-                  <Text size="sm">{t('booking.forms.onlineHint')}</Text>
-                </Choice>
-                {(['phone', 'email'] as const).map((f) => (
-                  <Choice key={f} selected={false} disabled onClick={() => undefined} testId={`booking-form-${f}`}>
-                    <Group gap="xs">
-                      <Text fw={600}>{t(`booking.forms.${f}`)}</Text>
-                      <Badge color="gray" variant="light">
-                        {t('booking.forms.soon')}
-                      </Badge>
-                    </Group>
-                  </Choice>
-                ))}
-              </Group>
-            </Step>
             <Step n={6} title={t('booking.steps.client')}>
               <Paper withBorder radius="md" p="md">
                 <Stack gap="sm">
@@ -369,7 +373,7 @@ function BookingForm({ institutionId, request, specialists, clientName, clientEm
           <Button
             type="submit"
             size="lg"
-            disabled={!start || saving}
+            disabled={(!start && !(specialistId && consultationForm === 'email')) || saving}
             leftSection={saving ? <Loader size="xs" color="white" /> : undefined}
             data-testid="booking-submit"
           >

@@ -20,6 +20,8 @@ export interface SlotPickerProps {
   reloadKey?: number;
   /** Tells the page the institution's zone once the slots say it. */
   onTimeZone?: (timeZone: string) => void;
+  /** `phone`: a consultation by telephone needs no free pre-check window before it. */
+  form?: 'online' | 'phone';
 }
 
 /**
@@ -28,7 +30,16 @@ export interface SlotPickerProps {
  * buttons — in the institution's time, as the server's free slots count them (approved
  * schedules, working hours, lunch, holidays, the 30-minute pre-check).
  */
-export function SlotPicker({ institutionId, specialistId, durationMinutes, value, onChange, reloadKey = 0, onTimeZone }: SlotPickerProps) {
+export function SlotPicker({
+  institutionId,
+  specialistId,
+  durationMinutes,
+  value,
+  onChange,
+  reloadKey = 0,
+  onTimeZone,
+  form = 'online',
+}: SlotPickerProps) {
   const { t, i18n } = useTranslation();
   const [month, setMonth] = useState(() => monthOf(new Date().toISOString().slice(0, 10)));
   const [slots, setSlots] = useState<{ timeZone: string; byDay: Map<string, string[]> } | null>(null);
@@ -42,7 +53,8 @@ export function SlotPicker({ institutionId, specialistId, durationMinutes, value
       setError(null);
       try {
         const range = monthRange(month, new Date());
-        const res = await api.call('schedules.free_slots', { institutionId, specialistId }, { ...range, durationMinutes }, { signal });
+        const query = { ...range, durationMinutes, ...(form === 'phone' ? { form } : {}) };
+        const res = await api.call('schedules.free_slots', { institutionId, specialistId }, query, { signal });
         const all = slotsByDay(res.slots, res.timeZone);
         const inMonth = new Map([...all].filter(([d]) => monthOf(d) === month));
         setSlots({ timeZone: res.timeZone, byDay: inMonth });
@@ -51,7 +63,7 @@ export function SlotPicker({ institutionId, specialistId, durationMinutes, value
         if (!signal.aborted) setError(errorText(t, e));
       }
     },
-    [institutionId, specialistId, durationMinutes, month, t, onTimeZone],
+    [institutionId, specialistId, durationMinutes, month, t, onTimeZone, form],
   );
 
   useEffect(() => {

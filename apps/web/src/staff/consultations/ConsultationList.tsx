@@ -122,13 +122,18 @@ export function ConsultationList({ institutionId, own }: { institutionId: string
             // The lifecycle's rules (packages/protocol/src/lifecycle.ts), as the server applies them.
             const facts = { start: new Date(c.start), state: c.state, endedAt: c.endedAt ? new Date(c.endedAt) : null };
             const entry = mayJoin(facts, 'staff', new Date(serverNow())); // the server's time (app/server-time.ts)
-            const live = entry.ok;
+            // By telephone or e-mail there is no room: no «Войти», no link, no technical failure.
+            const live = entry.ok && c.form === 'online';
             // Clients' links, for those who hand them over (the server says who: the booker, the
             // responsible social worker, the head) while the consultation is ahead.
             const clients = c.participants.filter((p) => isClientRole(p.role));
-            const handsLinks = c.handsOverLinks && clients.length > 0 && (live || (!entry.ok && entry.code === 'not_open_yet'));
+            const handsLinks =
+              c.form === 'online' && c.handsOverLinks && clients.length > 0 && (live || (!entry.ok && entry.code === 'not_open_yet'));
             // Before a client came, a specialist of the consultation (or the head) may report that the equipment failed.
-            const mayReport = mayReportFailure(c.state) && (c.specialistIds.includes(session.user.id) || session.user.role === 'head');
+            const mayReport =
+              c.form === 'online' &&
+              mayReportFailure(c.state) &&
+              (c.specialistIds.includes(session.user.id) || session.user.role === 'head');
             const specialists = staffNames(c);
             const who = clientNames(t, c);
             const answer = latestAnswer(c);
@@ -163,6 +168,7 @@ export function ConsultationList({ institutionId, own }: { institutionId: string
                     )}
                     <Text c="gray.7">
                       {t(`staff.kinds.${c.kind}`)}
+                      {c.form !== 'online' ? ` · ${t(`booking.forms.${c.form}`)}` : ''}
                       {c.topic ? ` · ${t(`staff.topics.${c.topic}`)}` : ''}
                     </Text>
                   </Stack>

@@ -19,6 +19,7 @@ import { errorText } from '../format.ts';
 import { useSignedIn } from '../session.tsx';
 import { StaffPage } from '../StaffPage.tsx';
 import staffClasses from '../staff.module.css';
+import { FormOutcome } from './FormOutcome.tsx';
 import { STATE_COLOR } from './people.ts';
 import { serverNow } from '../../app/server-time.ts';
 
@@ -125,9 +126,11 @@ function Page() {
   };
   const facts = { start: new Date(c.start), state: c.state, endedAt: c.endedAt ? new Date(c.endedAt) : null };
   const entry = mayJoin(facts, 'staff', new Date(serverNow())); // the server's time (app/server-time.ts)
-  const takesPart = c.participants.some((p) => p.staffUserId === session.user.id && isLead(p.role));
-  const mayReport = mayReportFailure(c.state) && (c.specialistIds.includes(session.user.id) || session.user.role === 'head');
-  const handsLinks = c.handsOverLinks && clients.length > 0 && (entry.ok || (!entry.ok && entry.code === 'not_open_yet'));
+  // By telephone or e-mail there is no room: no «Войти», no link to hand over, no technical failure.
+  const online = c.form === 'online';
+  const takesPart = online && c.participants.some((p) => p.staffUserId === session.user.id && isLead(p.role));
+  const mayReport = online && mayReportFailure(c.state) && (c.specialistIds.includes(session.user.id) || session.user.role === 'head');
+  const handsLinks = online && c.handsOverLinks && clients.length > 0 && (entry.ok || (!entry.ok && entry.code === 'not_open_yet'));
 
   const reportFailure = async () => {
     setReporting(true);
@@ -149,15 +152,17 @@ function Page() {
       </Anchor>
       <Stack gap={4}>
         <Title order={1}>
-          {when(c.start)}–{time(c.end)}
+          {/* By e-mail no time is held: the day it was booked. */}
+          {c.form === 'email' ? when(c.start) : `${when(c.start)}–${time(c.end)}`}
         </Title>
         <Group gap="sm" wrap="wrap">
           <Badge size="lg" variant="light" color={STATE_COLOR[c.state]} data-testid="consultation-state">
             {t(`staff.states.${c.state}`)}
           </Badge>
-          <Text>
-            {t(`staff.kinds.${c.kind}`)}
-            {c.topic ? ` · ${t(`staff.topics.${c.topic}`)}` : ''} · {t('consultation.page.minutes', { count: c.durationMinutes })}
+          <Text data-testid="consultation-form" data-form={c.form}>
+            {t(`booking.forms.${c.form}`)} · {t(`staff.kinds.${c.kind}`)}
+            {c.topic ? ` · ${t(`staff.topics.${c.topic}`)}` : ''}
+            {c.form === 'email' ? '' : ` · ${t('consultation.page.minutes', { count: c.durationMinutes })}`}
           </Text>
         </Group>
         <Text c="gray.7" size="sm">
@@ -184,6 +189,7 @@ function Page() {
           )}
         </Group>
       ) : null}
+      <FormOutcome c={c} onChanged={() => void load()} />
       {/* Move (the head) or propose a move, and cancel with a reason category: staff/booking. */}
       <ConsultationChanges consultation={c} onChanged={() => void load()} />
 

@@ -28,7 +28,13 @@ export function ConsultationCard({ row, timeZone, own }: { row: DayBoardRow; tim
         <Stack gap={2} style={{ minWidth: 0, flex: '1 1 16rem' }}>
           <Text fw={700} size="lg">
             {time.format(new Date(row.start))}–{time.format(new Date(row.end))} · {t(`staff.kinds.${row.kind}`)}
+            {row.form !== 'online' ? ` · ${t(`booking.forms.${row.form}`)}` : ''}
           </Text>
+          {row.clientPhone && (
+            <Text fw={600} data-testid="day-phone">
+              {t('consultationForms.callNumber', { phone: row.clientPhone })}
+            </Text>
+          )}
           <Text>{row.specialists.map((s) => s.displayName).join(', ')}</Text>
           {row.kind === 'webinar' ? null : (
             <Text c="gray.8" data-testid="day-clients">
@@ -40,14 +46,16 @@ export function ConsultationCard({ row, timeZone, own }: { row: DayBoardRow; tim
           <Badge size="lg" variant="light" color={STATE_COLOR[row.state]} data-testid="day-state">
             {t(`staff.states.${row.state}`)}
           </Badge>
-          <Badge
-            size="lg"
-            variant="light"
-            color={row.precheck === 'passed' ? 'teal' : row.precheck === 'failed' ? 'red' : 'gray'}
-            data-testid="day-precheck"
-          >
-            {t(`day.precheck.${row.precheck ?? 'none'}`)}
-          </Badge>
+          {row.form === 'online' && (
+            <Badge
+              size="lg"
+              variant="light"
+              color={row.precheck === 'passed' ? 'teal' : row.precheck === 'failed' ? 'red' : 'gray'}
+              data-testid="day-precheck"
+            >
+              {t(`day.precheck.${row.precheck ?? 'none'}`)}
+            </Badge>
+          )}
           {row.room && (
             <Badge size="lg" variant="outline" color="sea" data-testid="day-room">
               {t('day.room', { phase: t(`health.phases.${row.room.phase}`), count: row.room.clientsIn })}
@@ -62,9 +70,9 @@ export function ConsultationCard({ row, timeZone, own }: { row: DayBoardRow; tim
       )}
       <Group gap="sm" mt="sm">
         <Button component={Link} to={`/staff/consultations/${row.id}`} variant="light" size="md" data-testid="day-open">
-          {t('day.open')}
+          {row.form === 'phone' && own && row.state === 'planned' ? t('consultationForms.recordOutcome') : t('day.open')}
         </Button>
-        {own && entry.ok && (
+        {own && entry.ok && row.form === 'online' && (
           <Button component={Link} to={`/staff/room/${row.id}`} size="md" data-testid="day-enter">
             {t('day.enter')}
           </Button>

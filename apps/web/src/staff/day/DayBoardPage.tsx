@@ -1,5 +1,5 @@
 import { Alert, Anchor, Button, Group, Paper, Select, Stack, Text, Title } from '@mantine/core';
-import type { DayBoard, Institution } from '@dp/protocol';
+import { grantOf, type DayBoard, type Institution } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
@@ -11,6 +11,7 @@ import { ClientAnswers } from './ClientAnswers.tsx';
 import { ConsultationCard } from './ConsultationCard.tsx';
 import { FamiliesToCall } from './FamiliesToCall.tsx';
 import { shiftDate } from './day-date.ts';
+import { SpecialistIll } from './SpecialistIll.tsx';
 
 /** The board refreshes itself this often (and when the tab comes back into view). */
 const REFRESH_MS = 15_000;
@@ -103,6 +104,9 @@ function Board() {
         <Button variant="default" size="md" onClick={() => shown && setDate(shiftDate(shown, 1))} data-testid="day-next">
           {t('day.next')}
         </Button>
+        {board && institutionId && grantOf('consultations.specialist_absence', session.user.role) !== null && (
+          <SpecialistIll institutionId={institutionId} date={board.date} timeZone={board.timeZone} onDone={() => void load()} />
+        )}
       </Group>
       {error && (
         <Alert color="red" title={t('day.error')}>

@@ -169,7 +169,7 @@ function Dyads() {
               onCancel={() => setPlanning(null)}
               onSaved={(n) => {
                 setPlanning(null);
-                notifications.show({ message: t('webinars.created', { count: n }), color: 'teal' });
+                notifications.show({ message: t('dyads.planned', { count: n }), color: 'teal' });
                 void load();
               }}
             />
