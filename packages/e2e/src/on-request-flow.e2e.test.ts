@@ -258,11 +258,12 @@ describe('the on-request flow on screen', () => {
     await socialPage.click(`${sel('request-row')}[data-number="${request.number}"] ${sel('request-book')}`);
     await (await socialPage.waitForSelector(`${sel('booking-profession')}[data-profession="psychologist"]`, { timeout: 15_000 }))!.click();
     await (await socialPage.waitForSelector(`${sel('booking-specialist')}[data-specialist-id="${specialist.id}"]`))!.click();
+    await (await socialPage.waitForSelector(sel('booking-form-online'), { timeout: 10_000 }))!.click();
     await (await socialPage.waitForSelector(`${sel('booking-day')}[data-free="true"]`, { timeout: 10_000 }))!.click();
     await (await socialPage.waitForSelector(sel('booking-slot'), { visible: true, timeout: 10_000 }))!.click();
-    await socialPage.click(sel('booking-form-online'));
     // The family's e-mail comes from the registry.
-    expect(await socialPage.$eval(sel('booking-client-email'), (el) => (el as HTMLInputElement).value)).toBe(CLIENT_EMAIL);
+    const email = await socialPage.waitForSelector(sel('booking-client-email'), { timeout: 10_000 });
+    expect(await email!.evaluate((el) => (el as HTMLInputElement).value)).toBe(CLIENT_EMAIL);
     await socialPage.click(sel('booking-submit'));
     await socialPage.waitForSelector(sel('booking-link'), { timeout: 15_000 });
     await socialPage.waitForSelector(`img${sel('booking-qr')}, ${sel('booking-qr')} img`);

@@ -303,6 +303,8 @@ function BookingForm({ institutionId, request, specialists, clientName, clientEm
               answerDueAt={request.answerDueAt}
               timeZone={timeZone}
               onChange={(f) => {
+                // Choosing the same form again keeps the chosen time; another form asks anew.
+                if (f === consultationForm) return;
                 setConsultationForm(f);
                 setStart(null);
               }}
