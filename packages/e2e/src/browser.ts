@@ -57,8 +57,18 @@ export async function openStaff(browser: Browser, seat: StaffSeat, viewport = { 
 }
 
 export async function join(page: Page): Promise<void> {
-  const button = await page.waitForSelector('[data-testid="join-button"]:not([disabled])', { timeout: 15_000 });
-  await button!.click();
+  // The page may draw the button anew (its state refreshes) between finding and clicking it:
+  // then puppeteer refuses the click before making it, and the button is found again.
+  for (let attempt = 1; ; attempt++) {
+    const button = await page.waitForSelector('[data-testid="join-button"]:not([disabled])', { timeout: 15_000 });
+    try {
+      await button!.click();
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
 }
 
 export interface MediaFigures {
