@@ -56,11 +56,11 @@ export async function openStaff(browser: Browser, seat: StaffSeat, viewport = { 
   return page;
 }
 
-export async function join(page: Page): Promise<void> {
+export async function join(page: Page, timeoutMs = 15_000): Promise<void> {
   // The page may draw the button anew (its state refreshes) between finding and clicking it:
   // then puppeteer refuses the click before making it, and the button is found again.
   for (let attempt = 1; ; attempt++) {
-    const button = await page.waitForSelector('[data-testid="join-button"]:not([disabled])', { timeout: 15_000 });
+    const button = await page.waitForSelector('[data-testid="join-button"]:not([disabled])', { timeout: timeoutMs });
     try {
       await button!.click();
       return;
