@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
-import { startSmtpCapture, type SmtpCapture } from '../../../apps/signalling/test/smtp-capture.ts';
 import { hashPassword } from '../../../apps/signalling/src/auth/passwords.ts';
 import { admitNext, join, openParticipant, PHONE, screenshot, waitForMedia, waitUntil } from './browser.ts';
-import { productAndBrowser } from './stack.ts';
+import { productWithMail } from './stack.ts';
 
 // Issue 17's on-request flow, in real browsers and on screen only: the test itself makes no
 // REST call — it only moves the harness clock (POST /__test/clock, DP_TEST_CLOCK=1) instead of
@@ -15,19 +14,7 @@ import { productAndBrowser } from './stack.ts';
 // family in → each hears (packets and a WebAudio level) and sees (decoded frames) the other →
 // the request journal shows the result.
 
-let smtp: SmtpCapture;
-beforeAll(async () => {
-  smtp = await startSmtpCapture();
-});
-afterAll(async () => {
-  await smtp.close();
-});
-
-const ctx = productAndBrowser(() => ({
-  SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-  MAIL_FROM: 'Приёмная <priem@example.org>',
-  DP_TEST_CLOCK: '1',
-}));
+const ctx = productWithMail({ DP_TEST_CLOCK: '1' });
 
 const DESKTOP = { width: 1280, height: 800 };
 const PASSWORD = 'тёплый вечер у реки';
@@ -273,8 +260,8 @@ describe('the on-request flow on screen', () => {
     const start = consultation.start.getTime();
 
     // 6. The invitation reached the family's mailbox; its link opens the page with the countdown (a phone).
-    await waitUntil(async () => smtp.mails.some((m) => JSON.stringify(m.to).includes(CLIENT_EMAIL)), 'the invitation e-mail', 20_000);
-    const mail = smtp.mails.find((m) => JSON.stringify(m.to).includes(CLIENT_EMAIL))!;
+    await waitUntil(async () => ctx.smtp.mails.some((m) => JSON.stringify(m.to).includes(CLIENT_EMAIL)), 'the invitation e-mail', 20_000);
+    const mail = ctx.smtp.mails.find((m) => JSON.stringify(m.to).includes(CLIENT_EMAIL))!;
     const link = /https?:\/\/\S+\/join\/[A-Za-z0-9_.-]+/.exec(mail.text ?? '')?.[0];
     expect(link).toBeTruthy();
     const clientPage = await openParticipant(browser, link!.replace('127.0.0.1', 'localhost'), PHONE);

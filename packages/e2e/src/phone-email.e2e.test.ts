@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'puppeteer-core';
-import { startSmtpCapture, type SmtpCapture } from '../../../apps/signalling/test/smtp-capture.ts';
 import { hashPassword } from '../../../apps/signalling/src/auth/passwords.ts';
 import { PHONE, screenshot, waitUntil } from './browser.ts';
-import { productAndBrowser } from './stack.ts';
+import { productWithMail } from './stack.ts';
 
 // The telephone and e-mail forms of distance consultation on screen (issue 17, the third e2e):
 // a social worker books a consultation by telephone into a slot; at its time (the harness
@@ -11,19 +10,7 @@ import { productAndBrowser } from './stack.ts';
 // e-mail is booked without a slot; the specialist writes the answer on its page and sends it —
 // the SMTP capture gets it. The test makes no API call but the harness clock.
 
-let smtp: SmtpCapture;
-beforeAll(async () => {
-  smtp = await startSmtpCapture();
-});
-afterAll(async () => {
-  await smtp.close();
-});
-
-const ctx = productAndBrowser(() => ({
-  SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-  MAIL_FROM: 'Приёмная <priem@example.org>',
-  DP_TEST_CLOCK: '1',
-}));
+const ctx = productWithMail({ DP_TEST_CLOCK: '1' });
 
 const DESKTOP = { width: 1280, height: 800 };
 const PASSWORD = 'тёплый вечер у реки';
@@ -167,8 +154,8 @@ describe('the telephone and e-mail forms on screen', () => {
     await sw.waitForSelector(`${sel('booking-result')}[data-form="phone"]`, { timeout: 15_000 });
     const phone = await prisma.consultation.findFirstOrThrow({ where: { requestId: phoneRequest } });
     expect([phone.form, phone.state]).toEqual(['phone', 'planned']);
-    await waitUntil(async () => smtp.mails.some((m) => JSON.stringify(m.to).includes(PHONE_CLIENT)), 'the phone invitation', 20_000);
-    const invitation = smtp.mails.find((m) => JSON.stringify(m.to).includes(PHONE_CLIENT))!;
+    await waitUntil(async () => ctx.smtp.mails.some((m) => JSON.stringify(m.to).includes(PHONE_CLIENT)), 'the phone invitation', 20_000);
+    const invitation = ctx.smtp.mails.find((m) => JSON.stringify(m.to).includes(PHONE_CLIENT))!;
     expect(invitation.text).toContain('Вам позвонят по телефону');
     expect(invitation.text).not.toContain('/join/');
 
@@ -216,8 +203,8 @@ describe('the telephone and e-mail forms on screen', () => {
     await sp.click(sel('email-answer-send'));
     await sp.waitForSelector(sel('email-answer-sent'), { timeout: 20_000 });
     await both(sp, 'forms-email-sent');
-    await waitUntil(async () => smtp.mails.some((m) => m.text?.includes('дневник наблюдений')), 'the e-mail answer', 20_000);
-    const sent = smtp.mails.find((m) => m.text?.includes('дневник наблюдений'))!;
+    await waitUntil(async () => ctx.smtp.mails.some((m) => m.text?.includes('дневник наблюдений')), 'the e-mail answer', 20_000);
+    const sent = ctx.smtp.mails.find((m) => m.text?.includes('дневник наблюдений'))!;
     expect(JSON.stringify(sent.to)).toContain(MAIL_CLIENT);
     expect((await prisma.request.findUniqueOrThrow({ where: { id: mailRequest } })).status).toBe('completed');
     await sw.browserContext().close();

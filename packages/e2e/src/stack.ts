@@ -5,6 +5,7 @@ import { createSocket } from 'node:dgram';
 import { resolve } from 'node:path';
 import { bookConsultation, forceStateForTest, LinkSigner, SfuClient, randomId } from '@dp/signalling';
 import { createPrisma, createScratchDatabase, type PrismaClient } from '@dp/db';
+import { startSmtpCapture, type SmtpCapture } from '../../../apps/signalling/test/smtp-capture.ts';
 import type { ConsultationState, LifecycleEvent } from '@dp/protocol';
 import { afterAll, beforeAll } from '@jest/globals';
 import type { Browser } from 'puppeteer-core';
@@ -276,6 +277,36 @@ export function productAndBrowser(env?: () => Record<string, string>): { readonl
     },
     get browser() {
       return browser!;
+    },
+  };
+}
+
+/**
+ * `productAndBrowser` whose product mails through a real SMTP server of the test's own
+ * (apps/signalling/test/smtp-capture.ts): read what arrived from `smtp.mails`.
+ */
+export function productWithMail(env: Record<string, string> = {}): {
+  readonly product: Product;
+  readonly browser: Browser;
+  readonly smtp: SmtpCapture;
+} {
+  let smtp: SmtpCapture | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtpCapture();
+  });
+  afterAll(async () => {
+    await smtp?.close();
+  });
+  const ctx = productAndBrowser(() => ({ SMTP_URL: `smtp://127.0.0.1:${smtp!.port}`, MAIL_FROM: 'Приёмная <priem@example.org>', ...env }));
+  return {
+    get product() {
+      return ctx.product;
+    },
+    get browser() {
+      return ctx.browser;
+    },
+    get smtp() {
+      return smtp!;
     },
   };
 }

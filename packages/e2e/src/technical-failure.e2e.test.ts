@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSmtpCapture, type SmtpCapture } from '../../../apps/signalling/test/smtp-capture.ts';
+import { describe, expect, it } from '@jest/globals';
 import { openParticipant, PHONE, screenshot, waitUntil } from './browser.ts';
-import { productAndBrowser } from './stack.ts';
+import { productWithMail } from './stack.ts';
 import { staffOf } from './staff.ts';
 
 // The seed rule: 30 minutes before, the specialist checks the equipment; if it cannot be
@@ -10,15 +9,7 @@ import { staffOf } from './staff.ts';
 // reaches a real SMTP server; then the head sets a new time on screen, and the client's open
 // page counts down to it, marked as moved, and the client gets the e-mail.
 
-let smtp: SmtpCapture;
-beforeAll(async () => {
-  smtp = await startSmtpCapture();
-});
-afterAll(async () => {
-  await smtp.close();
-});
-
-const ctx = productAndBrowser(() => ({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Приёмная <priem@example.org>' }));
+const ctx = productWithMail();
 const testId = (id: string) => `[data-testid="${id}"]`;
 
 /** Today and the next 40 days, 'YYYY-MM-DD' (the specialist's approved schedule for the new time). */
@@ -72,11 +63,12 @@ describe('a technical failure at the pre-check', () => {
 
     // … and by e-mail.
     await waitUntil(
-      async () => smtp.mails.some((m) => m.headers.get('to') !== undefined && JSON.stringify(m.to).includes('anna.petrova@example.org')),
+      async () =>
+        ctx.smtp.mails.some((m) => m.headers.get('to') !== undefined && JSON.stringify(m.to).includes('anna.petrova@example.org')),
       'the e-mail to the client',
       15_000,
     );
-    const mail = smtp.mails.find((m) => JSON.stringify(m.to).includes('anna.petrova@example.org'))!;
+    const mail = ctx.smtp.mails.find((m) => JSON.stringify(m.to).includes('anna.petrova@example.org'))!;
     expect(mail.text ?? '').toMatch(/не работает оборудование/);
     expect(mail.text ?? '').toContain('Asia/Omsk');
     const sent = await prisma.notification.findMany({ where: { consultationId, kind: 'technical_failure' } });
@@ -112,7 +104,7 @@ describe('a technical failure at the pre-check', () => {
     await head.signIn(hp);
     await hp.goto(`${base}/failures`, { waitUntil: 'networkidle0' });
     await hp.waitForSelector(`${testId('failure-row')}`, { timeout: 15_000 });
-    const mailsBefore = smtp.mails.length;
+    const mailsBefore = ctx.smtp.mails.length;
     await hp.click(testId('failure-reschedule'));
     const day = await hp.waitForSelector(`${testId('booking-day')}[data-free="true"]:not([data-outside])`, { timeout: 20_000 });
     await day!.click();
@@ -134,8 +126,8 @@ describe('a technical failure at the pre-check', () => {
     await screenshot(client, 'technical-failure-new-time-client-phone');
 
     // … and the e-mail of the move reached the client, with the reason in the client's words.
-    await waitUntil(async () => smtp.mails.length > mailsBefore, 'the e-mail of the new time', 15_000);
-    const news = smtp.mails.slice(mailsBefore).find((m) => JSON.stringify(m.to).includes('anna.petrova@example.org'))!;
+    await waitUntil(async () => ctx.smtp.mails.length > mailsBefore, 'the e-mail of the new time', 15_000);
+    const news = ctx.smtp.mails.slice(mailsBefore).find((m) => JSON.stringify(m.to).includes('anna.petrova@example.org'))!;
     expect(news.text ?? '').toContain('Причина: технические причины.');
     expect((await prisma.notification.findMany({ where: { consultationId, kind: 'rescheduled' } })).map((n) => n.status)).toEqual(['sent']);
 

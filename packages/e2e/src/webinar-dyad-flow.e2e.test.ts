@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
-import { startSmtpCapture, type SmtpCapture } from '../../../apps/signalling/test/smtp-capture.ts';
 import { hashPassword } from '../../../apps/signalling/src/auth/passwords.ts';
 import { admitNext, join, openParticipant, PHONE, screenshot, SMALL, waitForMedia, waitForPeersMedia, waitUntil } from './browser.ts';
-import { productAndBrowser } from './stack.ts';
+import { productWithMail } from './stack.ts';
 
 // Issue 17's webinar and dyad, in real browsers and on screen only: the test makes no REST
 // call itself — it only moves the harness clock (POST /__test/clock, DP_TEST_CLOCK=1) instead
@@ -17,19 +16,7 @@ import { productAndBrowser } from './stack.ts';
 //    levels and its curator), the curator plans its consultation on screen → both families open the link from their invitation →
 //    at T the curator lets them in → they hear and see each other and are told the curator is there.
 
-let smtp: SmtpCapture;
-beforeAll(async () => {
-  smtp = await startSmtpCapture();
-});
-afterAll(async () => {
-  await smtp.close();
-});
-
-const ctx = productAndBrowser(() => ({
-  SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-  MAIL_FROM: 'Приёмная <priem@example.org>',
-  DP_TEST_CLOCK: '1',
-}));
+const ctx = productWithMail({ DP_TEST_CLOCK: '1' });
 
 const DESKTOP = { width: 1280, height: 800 };
 const PASSWORD = 'тёплый вечер у реки';
@@ -244,8 +231,8 @@ async function moveClock(ms: number): Promise<number> {
 
 /** The link from the invitation that reached `email` (waits for it). */
 async function invitationLink(email: string): Promise<string> {
-  await waitUntil(async () => smtp.mails.some((m) => JSON.stringify(m.to).includes(email)), `the invitation to ${email}`, 30_000);
-  const mail = smtp.mails.find((m) => JSON.stringify(m.to).includes(email))!;
+  await waitUntil(async () => ctx.smtp.mails.some((m) => JSON.stringify(m.to).includes(email)), `the invitation to ${email}`, 30_000);
+  const mail = ctx.smtp.mails.find((m) => JSON.stringify(m.to).includes(email))!;
   const link = /https?:\/\/\S+\/join\/[A-Za-z0-9_.-]+/.exec(mail.text ?? '')?.[0];
   if (!link) throw new Error(`no link in the invitation to ${email}`);
   return link.replace('127.0.0.1', 'localhost');
