@@ -56,18 +56,41 @@ export async function openStaff(browser: Browser, seat: StaffSeat, viewport = { 
   return page;
 }
 
+/** Waits until the pre-join page has finished checking the camera and microphone (its layout is then settled). */
+export async function devicesChecked(page: Page, timeoutMs = 15_000): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('[data-testid^="device-"][data-status="pending"]'), {
+    timeout: timeoutMs,
+  });
+}
+
+/**
+ * Presses «Войти» as a person would: once the page has settled. If the press did not start
+ * joining (the button redrawn under the pointer), it is pressed again, at most three times.
+ */
 export async function join(page: Page, timeoutMs = 15_000): Promise<void> {
-  // The page may draw the button anew (its state refreshes) between finding and clicking it:
-  // then puppeteer refuses the click before making it, and the button is found again.
+  const selector = '[data-testid="join-button"]:not([disabled])';
+  await devicesChecked(page, timeoutMs);
   for (let attempt = 1; ; attempt++) {
-    const button = await page.waitForSelector('[data-testid="join-button"]:not([disabled])', { timeout: timeoutMs });
+    const button = await page.waitForSelector(selector, { timeout: timeoutMs });
     try {
       await button!.click();
-      return;
     } catch (e) {
       if (attempt >= 3) throw e;
       await new Promise((r) => setTimeout(r, 300));
+      continue;
     }
+    // Joining shows the button loading, then leaves the page; an unanswered press leaves it idle.
+    const started = await page
+      .waitForFunction(
+        () => {
+          const b = document.querySelector('[data-testid="join-button"]');
+          return !b || b.hasAttribute('data-loading') || (b as HTMLButtonElement).disabled;
+        },
+        { timeout: 5_000 },
+      )
+      .then(() => true)
+      .catch(() => false);
+    if (started || attempt >= 3) return;
   }
 }
 

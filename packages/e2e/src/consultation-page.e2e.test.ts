@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'puppeteer-core';
 import { checkA11y } from './a11y.ts';
-import { openParticipant, PHONE, screenshot } from './browser.ts';
+import { devicesChecked, openParticipant, PHONE, screenshot } from './browser.ts';
 import { staffOf } from './staff.ts';
 import { productAndBrowser } from './stack.ts';
 
@@ -112,6 +112,7 @@ describe('the consultation seen by the client and by staff', () => {
     const specialist = await staffOf(product.prisma, id, 'specialist', 'Ирина Петрова');
     await product.prisma.consultationSpecialist.create({ data: { consultationId: id, specialistId: specialist.id } });
     const page = await openParticipant(ctx.browser, link, PHONE);
+    await devicesChecked(page, 20_000);
     await page.waitForSelector('[data-testid="prejoin-mic-off"]', { timeout: 20_000 });
     await page.waitForSelector('[data-testid="prejoin-camera-off"]', { timeout: 20_000 });
     expect(await text(page, 'link-with-whom')).toContain('Ирина Петрова');

@@ -45,6 +45,8 @@ function DeviceLine({ kind, status }: { kind: 'camera' | 'mic'; status: DeviceSt
   );
 }
 
+const usable = (status: DeviceStatus) => status === 'ok' || status === 'pending';
+
 /** The waiting step before the room: see yourself, read what works, press one big button. */
 export function PreJoin({
   auth,
@@ -94,25 +96,27 @@ export function PreJoin({
               <DeviceLine kind="mic" status={mic} />
             </Stack>
           )}
-          {!unsupported && (mic === 'ok' || camera === 'ok') && (
+          {/* Drawn (disabled) while the devices are still being checked, so that «Войти» below
+              does not jump down under a finger or a pointer the moment the check finishes. */}
+          {!unsupported && (usable(mic) || usable(camera)) && (
             <Stack gap="xs">
-              {mic === 'ok' && onToggleMic && (
+              {usable(mic) && onToggleMic && (
                 <Switch
                   size="lg"
                   label={t('consultation.client.micOff')}
                   checked={!state.local.micOn}
                   onChange={onToggleMic}
-                  disabled={state.pending.mic}
+                  disabled={mic !== 'ok' || state.pending.mic}
                   data-testid="prejoin-mic-off"
                 />
               )}
-              {camera === 'ok' && onToggleCamera && (
+              {usable(camera) && onToggleCamera && (
                 <Switch
                   size="lg"
                   label={t('consultation.client.cameraOff')}
                   checked={!state.local.cameraOn}
                   onChange={onToggleCamera}
-                  disabled={state.pending.camera}
+                  disabled={camera !== 'ok' || state.pending.camera}
                   data-testid="prejoin-camera-off"
                 />
               )}
