@@ -10,4 +10,5 @@ export * from './permissions.ts';
 export * from './health.ts';
 export * from './network-test.ts';
 export * from './lifecycle.ts';
+export * from './report-form.ts';
 export * from './contract/index.ts';
