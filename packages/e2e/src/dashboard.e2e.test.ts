@@ -143,8 +143,11 @@ describe('the health dashboard', () => {
     await new Promise((r) => setTimeout(r, 6_000)); // three more snapshots
     const longTasks = await dashboard.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
     // The first render of 100 rows may take one long task; later snapshots must not freeze the page.
+    // A guard against a freeze (a re-render of everything per snapshot takes seconds), not a speed
+    // target: a loaded 2-core machine stretched a normal 200 ms task to 900 ms once. The render time
+    // itself is measured by the dashboard benchmark.
     const worst = Math.max(0, ...longTasks.slice(1));
-    expect(worst).toBeLessThan(500);
+    expect(worst).toBeLessThan(2_000);
     await screenshot(dashboard, 'dashboard-100-rooms');
     for (const s of sockets) s.close();
     await dashboard.browserContext().close();
