@@ -423,7 +423,8 @@ describe('booking, moving and cancelling send e-mail through SMTP', () => {
       expect(got).toHaveLength(1);
       expect(got[0]!.subject).toBe(`Как прошла консультация? Анкета — ${INSTITUTION}`);
       expect(got[0]!.text).toContain('Ссылка на анкету');
-      expect(got[0]!.text).toContain(await clientLink(moved));
+      // The form itself (the link page's /feedback), not the link page.
+      expect(got[0]!.text).toContain(`${await clientLink(moved)}/feedback`);
       expect((await rows(moved.id)).filter((r) => r.kind === 'feedback').map((r) => r.status)).toEqual(['sent']);
     });
   });

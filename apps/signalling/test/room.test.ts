@@ -101,8 +101,11 @@ class FakeRecords implements RoomRecords {
   async entered(id: string) {
     this.log.push(`entered:${id}`);
   }
-  async exited(id: string) {
+  /** Each finished stay's audio-only milliseconds, by participant. */
+  readonly audioOnly = new Map<string, number>();
+  async exited(id: string, audioOnlyMs: number) {
     this.log.push(`exited:${id}`);
+    this.audioOnly.set(id, audioOnlyMs);
   }
   async removed(id: string) {
     this.log.push(`removed:${id}`);
@@ -308,6 +311,34 @@ describe('resume within the grace', () => {
     await room.leave(room.members().find((m) => m.peer.id === 'a1')!.peer);
     await clock.advance(RESUME_GRACE_MS + 1);
     expect((await join('a1', 'attendee')).peer.floor).toBe('none');
+  });
+});
+
+describe('audio-only time of a stay (the journal: online audio only)', () => {
+  it('counts «Только звук» and a stay without a camera; a resume within the grace continues the count', async () => {
+    const { room, clock, records, join } = world('one_to_one');
+    const specialist = await join('spec', 'specialist'); // never sends a camera: audio only throughout
+    const client = await join('client', 'client');
+    await clock.advance(1 * MIN); // waiting is not counted
+    await room.admit(specialist.peer, 'client');
+    await room.media.produce(client.peer, client.result.transports.send.id, 'video', opus, 'camera');
+    await clock.advance(5 * MIN);
+    await room.media.setAudioOnly(client.peer, true);
+    await clock.advance(3 * MIN);
+    await room.disconnected(client.peer); // away: not audio only, the stay goes on
+    await clock.advance(10_000);
+    const back = await join('client', 'client');
+    await room.media.setAudioOnly(back.peer, true);
+    await clock.advance(2 * MIN);
+    await room.media.setAudioOnly(back.peer, false);
+    await room.media.produce(back.peer, back.result.transports.send.id, 'video', opus, 'camera');
+    await clock.advance(4 * MIN);
+    await room.leave(back.peer);
+    expect(records.audioOnly.get('client')).toBe(5 * MIN);
+    await clock.advance(1 * MIN);
+    await room.leave(specialist.peer);
+    expect(records.audioOnly.get('spec')).toBe(1 * MIN + 5 * MIN + 3 * MIN + 10_000 + 2 * MIN + 4 * MIN + 1 * MIN);
+    expect(records.log.filter((l) => l === 'entered:client')).toHaveLength(1); // one stay
   });
 });
 

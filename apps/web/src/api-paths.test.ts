@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('.', import.meta.url));
 /** The only places that may build an /api address: the client, and the link page's zod-free look-up. */
-const CLIENTS = new Set(['staff/api.ts', 'join/link-info.ts']);
+const CLIENTS = new Set(['staff/api.ts', 'join/link-info.ts', 'join/feedback-info.ts']);
 
 /** The page addresses of the router: a literal equal to one of these is a page, not a call. */
 const PAGE_ROUTES = [...readFileSync(join(SRC, 'app/router.tsx'), 'utf8').matchAll(/path: '([^']+)'/g)].map((m) => m[1]!);

@@ -45,7 +45,19 @@ function tokenOf(segment: string): string {
   }
 }
 
-if (join) {
+// The feedback form (/join/<token>/feedback, from the e-mail or the end screen): as light,
+// its page a chunk of its own.
+const feedback = /^\/join\/([^/?#]+)\/feedback\/?$/.exec(location.pathname);
+
+if (feedback) {
+  const token = tokenOf(feedback[1]!);
+  void Promise.all([import('./join/FeedbackPage.tsx'), startLanguage === 'ru' ? null : loadAllTranslations()]).then(
+    ([{ FeedbackPage }]) => render(<FeedbackPage token={token} />, () => void loadAllTranslations().catch(() => undefined)),
+    () => {
+      root.textContent = 'Не удалось загрузить страницу. Обновите её. / The page could not load: please reload it.';
+    },
+  );
+} else if (join) {
   const page = <JoinPage token={tokenOf(join[1]!)} forceTcp={new URLSearchParams(location.search).get('tcp') === '1'} />;
   // English is not in the entry: its translations come first (one small request).
   if (startLanguage === 'ru') render(page, afterJoinPaint);

@@ -91,6 +91,8 @@ describe('ending a consultation', () => {
     expect(await text(client, 'end-phone')).toBe(phone);
     expect(await attr(client, 'end-phone', 'href')).toBe(`tel:${phone!.replace(/(?!^\+)\D/g, '')}`);
     expect(await attr(client, 'feedback-slot', 'data-consultation')).toBe(consultationId);
+    // «Оценить консультацию»: the feedback form of the client's own link.
+    expect(await attr(client, 'feedback-slot', 'href')).toMatch(/^\/join\/[^/]+\/feedback$/);
     expect(await client.$(testId('rejoin-button'))).toBeNull();
     await screenshot(client, 'end-client-phone');
 

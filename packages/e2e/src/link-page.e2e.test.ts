@@ -35,6 +35,8 @@ describe("a client's link", () => {
     await over.waitForSelector('[data-testid="link-schedule"]');
     expect(await status(over)).toBe('over');
     expect(await over.$eval('h1', (el) => el.textContent)).toBe('Консультация завершилась');
+    // After the end the link page leads to the feedback form.
+    expect(await over.$eval('[data-testid="link-feedback"]', (el) => el.getAttribute('href'))).toMatch(/^\/join\/[^/]+\/feedback$/);
 
     const cancelled = await openParticipant(
       ctx.browser,

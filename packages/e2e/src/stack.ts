@@ -86,7 +86,12 @@ async function freeRtcPort(): Promise<number> {
   }
 }
 
-export async function startProduct(opts: { workers?: number; env?: Record<string, string> } = {}): Promise<Product> {
+/** What a test may set up before the processes start (e.g. consultations the timetable plans at its start-up reconcile). */
+export type BeforeStart = (product: Pick<Product, 'url' | 'base' | 'prisma' | 'link' | 'staff' | 'consultationId'>) => Promise<void>;
+
+export async function startProduct(
+  opts: { workers?: number; env?: Record<string, string>; beforeStart?: BeforeStart } = {},
+): Promise<Product> {
   const workerBin = process.env.MEDIASOUP_WORKER_BIN;
   if (!workerBin) throw new Error('MEDIASOUP_WORKER_BIN is not set: run the tests through ./pnpm test');
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
@@ -130,13 +135,7 @@ export async function startProduct(opts: { workers?: number; env?: Record<string
     child.stderr!.on('data', (d: Buffer) => logs.push(`[${name}] ${d.toString()}`));
     children.push(child);
   };
-  run('sfu', 'apps/sfu/src/main.ts');
-  await waitFor(`tcp://127.0.0.1:${rpcPort}`, logs);
-  run('signalling', 'apps/signalling/src/main.ts');
   const url = `http://127.0.0.1:${httpPort}`;
-  await waitFor(`${url}/api/health`, logs);
-  const sfu = new SfuClient({ url: `ws://127.0.0.1:${rpcPort}`, secret: sfuSecret });
-  await sfu.connect();
   const signer = new LinkSigner(linkSecret);
   const ids = new Map<string, string>();
   const consultationId = (name: string) => {
@@ -178,6 +177,39 @@ export async function startProduct(opts: { workers?: number; env?: Record<string
     return id;
   };
   const base = url.replace('127.0.0.1', 'localhost');
+  const link: Product['link'] = async (name, role, query = '', opts = {}) => {
+    if (role !== 'client' && role !== 'attendee') throw new Error(`staff do not have links (${String(role)}): use product.staff`);
+    const id = await ensureConsultation(name, opts);
+    const participant = await prisma.participant.create({
+      data: { consultationId: id, role, displayName: opts.displayName ?? null },
+    });
+    const expiresAt = opts.linkExpiresAt ?? new Date(Date.now() + 3600_000);
+    const token = signer.sign({
+      consultationId: id,
+      participantId: participant.id,
+      role,
+      generation: participant.linkGeneration,
+      expiresAt,
+    });
+    return `${base}/join/${token}${query}`;
+  };
+  const staff: Product['staff'] = async (name, role, query = '', opts = {}) => {
+    const id = await ensureConsultation(name, opts);
+    const member = opts.as ?? (await staffOf(prisma, id, 'specialist', opts.displayName ?? 'Соколова Ирина Викторовна'));
+    // One of the consultation's specialists (their own, as booked) and its lead participant.
+    await prisma.consultationSpecialist.create({ data: { consultationId: id, specialistId: member.id } });
+    const participant = await prisma.participant.create({
+      data: { consultationId: id, role, staffUserId: member.id, displayName: member.displayName },
+    });
+    return { ...member, participantId: participant.id, consultationId: id, roomUrl: `${base}/staff/room/${id}${query}` };
+  };
+  await opts.beforeStart?.({ url, base, prisma, link, staff, consultationId });
+  run('sfu', 'apps/sfu/src/main.ts');
+  await waitFor(`tcp://127.0.0.1:${rpcPort}`, logs);
+  run('signalling', 'apps/signalling/src/main.ts');
+  await waitFor(`${url}/api/health`, logs);
+  const sfu = new SfuClient({ url: `ws://127.0.0.1:${rpcPort}`, secret: sfuSecret });
+  await sfu.connect();
   return {
     url,
     base,
@@ -185,32 +217,8 @@ export async function startProduct(opts: { workers?: number; env?: Record<string
     sfu,
     prisma,
     consultationId,
-    link: async (name, role, query = '', opts = {}) => {
-      if (role !== 'client' && role !== 'attendee') throw new Error(`staff do not have links (${String(role)}): use product.staff`);
-      const id = await ensureConsultation(name, opts);
-      const participant = await prisma.participant.create({
-        data: { consultationId: id, role, displayName: opts.displayName ?? null },
-      });
-      const expiresAt = opts.linkExpiresAt ?? new Date(Date.now() + 3600_000);
-      const token = signer.sign({
-        consultationId: id,
-        participantId: participant.id,
-        role,
-        generation: participant.linkGeneration,
-        expiresAt,
-      });
-      return `${base}/join/${token}${query}`;
-    },
-    staff: async (name, role, query = '', opts = {}) => {
-      const id = await ensureConsultation(name, opts);
-      const member = opts.as ?? (await staffOf(prisma, id, 'specialist', opts.displayName ?? 'Соколова Ирина Викторовна'));
-      // One of the consultation's specialists (their own, as booked) and its lead participant.
-      await prisma.consultationSpecialist.create({ data: { consultationId: id, specialistId: member.id } });
-      const participant = await prisma.participant.create({
-        data: { consultationId: id, role, staffUserId: member.id, displayName: member.displayName },
-      });
-      return { ...member, participantId: participant.id, consultationId: id, roomUrl: `${base}/staff/room/${id}${query}` };
-    },
+    link,
+    staff,
     async stop() {
       sfu.close();
       await prisma.$disconnect();
@@ -260,11 +268,14 @@ async function waitFor(target: string, logs: string[], timeoutMs = 20_000): Prom
  * For a test file: the product and one Chromium, started before its tests and stopped after.
  * Read them through the returned getters (they exist once beforeAll has run).
  */
-export function productAndBrowser(env?: () => Record<string, string>): { readonly product: Product; readonly browser: Browser } {
+export function productAndBrowser(
+  env?: () => Record<string, string>,
+  beforeStart?: BeforeStart,
+): { readonly product: Product; readonly browser: Browser } {
   let product: Product | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    product = await startProduct(env ? { env: env() } : {});
+    product = await startProduct({ ...(env ? { env: env() } : {}), ...(beforeStart ? { beforeStart } : {}) });
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
@@ -285,7 +296,10 @@ export function productAndBrowser(env?: () => Record<string, string>): { readonl
  * `productAndBrowser` whose product mails through a real SMTP server of the test's own
  * (apps/signalling/test/smtp-capture.ts): read what arrived from `smtp.mails`.
  */
-export function productWithMail(env: Record<string, string> = {}): {
+export function productWithMail(
+  env: Record<string, string> = {},
+  beforeStart?: BeforeStart,
+): {
   readonly product: Product;
   readonly browser: Browser;
   readonly smtp: SmtpCapture;
@@ -297,7 +311,10 @@ export function productWithMail(env: Record<string, string> = {}): {
   afterAll(async () => {
     await smtp?.close();
   });
-  const ctx = productAndBrowser(() => ({ SMTP_URL: `smtp://127.0.0.1:${smtp!.port}`, MAIL_FROM: 'Приёмная <priem@example.org>', ...env }));
+  const ctx = productAndBrowser(
+    () => ({ SMTP_URL: `smtp://127.0.0.1:${smtp!.port}`, MAIL_FROM: 'Приёмная <priem@example.org>', ...env }),
+    beforeStart,
+  );
   return {
     get product() {
       return ctx.product;

@@ -15,6 +15,7 @@ describe('the link page’s zod-free copy of its operation', () => {
       expect(linkDescribePath(token)).toBe(pathOf(contract['links.describe'], { token }));
       expect(linkPath('links.answer', token)).toBe(pathOf(contract['links.answer'], { token }));
       expect(linkPath('links.calendar', token)).toBe(pathOf(contract['links.calendar'], { token }));
+      expect(linkPath('feedback.save', token)).toBe(pathOf(contract['feedback.save'], { token }));
     }
   });
 });

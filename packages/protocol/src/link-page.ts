@@ -9,8 +9,10 @@ export const linkPageOperations = {
   'links.describe': { name: 'links.describe', method: 'get', path: '/links/:token' },
   'links.answer': { name: 'links.answer', method: 'post', path: '/links/:token/answer' },
   'links.calendar': { name: 'links.calendar', method: 'get', path: '/links/:token/calendar.ics' },
+  'feedback.get': { name: 'feedback.get', method: 'get', path: '/links/:token/feedback' },
+  'feedback.save': { name: 'feedback.save', method: 'put', path: '/links/:token/feedback' },
 } as const satisfies { [K in LinkPageOperation]: Pick<Contract[K], 'name' | 'method' | 'path'> };
-type LinkPageOperation = 'links.describe' | 'links.answer' | 'links.calendar';
+type LinkPageOperation = 'links.describe' | 'links.answer' | 'links.calendar' | 'feedback.get' | 'feedback.save';
 
 /** The address of one of the link page's operations below /api (the token URI-encoded, as `pathOf` does). */
 export function linkPath(name: LinkPageOperation, token: string): string {
@@ -21,3 +23,11 @@ export function linkPath(name: LinkPageOperation, token: string): string {
 export function linkDescribePath(token: string): string {
   return linkPath('links.describe', token);
 }
+
+/** The feedback form's seven criteria in the form's order (DOMAIN.md «Анкета»): the answer's field names. */
+export const FEEDBACK_CRITERIA = ['quality', 'topicMatch', 'comfort', 'clarity', 'usefulness', 'stateImproved', 'specialistWork'] as const;
+export type FeedbackCriterion = (typeof FEEDBACK_CRITERIA)[number];
+/** How long after the first answer it may still be changed. */
+export const FEEDBACK_EDIT_DAYS = 7;
+/** The longest impressions or wishes. */
+export const FEEDBACK_TEXT_MAX = 2000;

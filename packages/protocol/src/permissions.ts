@@ -124,9 +124,20 @@ export const permissions = {
   // journals; the chat and the private notes only to the staff who lead the work.
   'consultations.registry': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
   'consultations.registry_note': { head: 'institution', specialist: 'own' },
+  // Its export (names): like the registry itself, except the department admin (figures only).
+  'consultations.registry_export': { head: 'institution', specialist: 'own', social_worker: 'institution' },
   'consultations.chat': { head: 'institution', specialist: 'own' },
   'consultations.notes_list': { head: 'institution', specialist: 'own' },
   'consultations.notes_create': { head: 'institution', specialist: 'own' },
+  // The protocol (reason, solution, files given): sensitive — the head of the institution and
+  // the consultation's own specialists; not the social workers, not the admin.
+  'protocol.get': { head: 'institution', specialist: 'own' },
+  'protocol.version': { head: 'institution', specialist: 'own' },
+  'protocol.save': { head: 'institution', specialist: 'own' },
+  'protocol.finalize': { head: 'institution', specialist: 'own' },
+  'protocol.file_upload': { head: 'institution', specialist: 'own' },
+  'protocol.file_download': { head: 'institution', specialist: 'own' },
+  'protocol.file_delete': { head: 'institution', specialist: 'own' },
   // Whoever books and sends links may take one back.
   'consultations.revoke_link': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
   // A client's link is shown (and a new one issued) only to those who hand it over: the head,
@@ -141,6 +152,15 @@ export const permissions = {
   'dyads.list': { admin: 'department', head: 'institution', specialist: 'own' },
   'dyads.create': { admin: 'department', head: 'institution', specialist: 'own' },
   'dyads.get': { admin: 'department', head: 'institution', specialist: 'own' },
+  // Planned work: the dyad programme's evaluation (as the dyad); the client's route sheets and
+  // the act of services rendered follow the registry (a specialist reads their own clients'; the
+  // head and the social workers plan the route).
+  'dyads.evaluation': { admin: 'department', head: 'institution', specialist: 'own' },
+  'dyads.evaluate': { admin: 'department', head: 'institution', specialist: 'own' },
+  'route_sheets.list': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
+  'route_sheets.create': { admin: 'department', head: 'institution', social_worker: 'institution' },
+  'route_sheets.update': { admin: 'department', head: 'institution', social_worker: 'institution' },
+  'services.act': { admin: 'department', head: 'institution', specialist: 'own', social_worker: 'institution' },
   // The specialist whose equipment failed (or the head on their behalf).
   'consultations.technical_failure': { admin: 'department', head: 'institution', specialist: 'own' },
   // The telephone and e-mail forms: the specialist who consults (or the head) records the
@@ -149,6 +169,29 @@ export const permissions = {
   'consultations.phone_outcome': { head: 'institution', specialist: 'own' },
   'consultations.email_answer': { head: 'institution', specialist: 'own' },
   'consultations.email_answers': { head: 'institution', specialist: 'own', social_worker: 'institution' },
+
+  // --- the consultation journal (names: no department admin, who gets the figures) -------
+  'journal.consultations': { head: 'institution', specialist: 'own', social_worker: 'institution' },
+  'journal.export': { head: 'institution', specialist: 'own', social_worker: 'institution' },
+
+  // --- monthly reports (aggregates; names only where the journal may be read) ------------
+  // The head submits the institution's month. «The resource centre» (a head of an institution
+  // flagged resourceCentre) cannot be said here: heads get 'department' and the handlers narrow
+  // it (403 for a head of an ordinary institution). Drill-down names: the head of that
+  // institution only; the admin and the resource centre see the records without names.
+  'reports.month': { admin: 'department', head: 'institution' },
+  'reports.submit': { head: 'institution' },
+  'reports.accept': { admin: 'department', head: 'department' },
+  'reports.return': { admin: 'department', head: 'department' },
+  'reports.export': { admin: 'department', head: 'institution' },
+  'reports.records': { admin: 'department', head: 'department' },
+  'reports.consolidated': { admin: 'department', head: 'department' },
+  'reports.consolidated_export': { admin: 'department', head: 'department' },
+  'reports.note_draft': { admin: 'department', head: 'department' },
+  'reports.note_save': { admin: 'department', head: 'department' },
+  'reports.note_send': { admin: 'department', head: 'department' },
+  'reports.settings_get': { admin: 'department' },
+  'reports.settings_put': { admin: 'department' },
 
   // --- room events (socket.io /room) ----------------------------------------------------
   // Staff join the rooms of consultations they take part in — an admin watches room health
@@ -194,6 +237,11 @@ export const permissions = {
   // The client's «не смогу прийти» and the calendar file: the link is the credential, limited like describe.
   'links.answer': { anyone: 'public' },
   'links.calendar': { anyone: 'public' },
+  // The client's feedback form (анкета) from the link: read and sent, limited like describe.
+  'feedback.get': { anyone: 'public' },
+  'feedback.save': { anyone: 'public' },
+  // The answers of a consultation without names: the head, and the consultation's specialist.
+  'feedback.consultation': { head: 'institution', specialist: 'own' },
   // The SFU's RTP capabilities, so a page loads its mediasoup Device before joining.
   'media.capabilities': { anyone: 'public' },
 } as const satisfies Record<string, Grants>;

@@ -11,9 +11,13 @@ import { clientRoutes } from './clients.ts';
 import { consultationRoutes } from './consultations.ts';
 import { consultationFormRoutes } from './consultation-forms.ts';
 import { dyadRoutes } from './dyads.ts';
+import { plannedWorkRoutes } from './planned-work.ts';
+import { routeSheetRoutes } from './route-sheets.ts';
+import { feedbackRoutes } from './feedback.ts';
 import type { ApiDeps } from './deps.ts';
 import { healthRoutes } from './health.ts';
 import { institutionRoutes } from './institutions.ts';
+import { journalRoutes } from './journal.ts';
 import { linkRoutes } from './links.ts';
 import { linkAnswerRoutes } from './link-answers.ts';
 import { moveRoutes } from './moves.ts';
@@ -24,7 +28,10 @@ import { technicalFailureRoutes } from './technical-failure.ts';
 import { webinarRoutes } from './webinars.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { mountRoutes, type MountOptions } from './pipeline.ts';
+import { protocolRoutes } from './protocol.ts';
 import { publicRoutes } from './public.ts';
+import { reportDepartmentRoutes } from './report-department.ts';
+import { reportRoutes } from './reports.ts';
 import { requestRoutes } from './requests.ts';
 import { roomRecordRoutes } from './room-records.ts';
 import { RouteRegistry, type ApiRoute } from './route.ts';
@@ -54,7 +61,11 @@ export const routeHandlers = {
   ...consultationFormRoutes,
   ...webinarRoutes,
   ...dyadRoutes,
+  ...routeSheetRoutes,
+  ...plannedWorkRoutes,
   ...roomRecordRoutes,
+  ...journalRoutes,
+  ...protocolRoutes,
   ...auditRoutes,
   ...healthRoutes,
   ...linkRoutes,
@@ -65,6 +76,9 @@ export const routeHandlers = {
   ...specialistAbsenceRoutes,
   ...publicRoutes,
   ...linkAnswerRoutes,
+  ...reportRoutes,
+  ...reportDepartmentRoutes,
+  ...feedbackRoutes,
 } satisfies RouteTable;
 
 export const apiRoutes = new RouteRegistry(Object.values(routeHandlers), contract);

@@ -87,7 +87,8 @@ const ERROR_RESPONSES: Record<ErrorStatus | 400 | 401 | 403 | 500, { name: strin
     name: 'Conflict',
     description: '`conflict`: stale version (details.currentVersion), the time is taken or the state forbids it (details.violations)',
   },
-  413: { name: 'PayloadTooLarge', description: '`payload_too_large`: the body exceeds 64 KB' },
+  413: { name: 'PayloadTooLarge', description: '`payload_too_large`: the body exceeds 64 KB (a file upload: its own limit, details.file)' },
+  415: { name: 'UnsupportedFileType', description: '`unsupported_file_type`: the file is not of an allowed type (checked by content)' },
   422: { name: 'RuleViolation', description: '`rule_violation`: breaks timetable rules (details.violations) or a rule about a field' },
   500: { name: 'Internal', description: '`internal`: logged on the server' },
   503: { name: 'Unavailable', description: '`sfu_unavailable`: the media server is not connected' },
@@ -134,6 +135,8 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   health: "Live room health (the admins' dashboard; also pushed over socket.io /admin and served as Prometheus text at /metrics)",
   links: "A client's join link: what it is for (the link page; no sign-in, the link is the credential)",
   media: "The media server's capabilities for the browser's mediasoup Device (no sign-in)",
+  reports:
+    "Monthly reports: the institution's month, the resource centre's acceptance, the department's consolidated month and analytical note, exports",
 };
 
 /** The document of `operations` (the whole contract: `operations` of @dp/protocol). */
@@ -148,13 +151,22 @@ export function buildOpenApiDocument(operations: readonly Operation[]): Json {
       ...(op.description ? { description: op.description } : {}),
       tags: [op.tag],
       parameters: [...parameters(collector, op.params, 'path'), ...parameters(collector, op.query, 'query')],
-      ...(op.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: collector.convert(op.body, 'input') } } } }
-        : {}),
+      ...(op.body && op.consumes
+        ? { requestBody: { required: true, content: { [op.consumes]: { schema: { type: 'string', format: 'binary' } } } } }
+        : op.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: collector.convert(op.body, 'input') } } } }
+          : {}),
       responses: {
         [String(status)]: {
           description: status === 201 ? 'Created' : 'OK',
-          content: { [op.produces ?? 'application/json']: { schema: collector.convert(op.response, 'output') } },
+          content: {
+            [op.produces ?? 'application/json']: {
+              schema:
+                op.produces === 'application/octet-stream'
+                  ? { type: 'string', format: 'binary' }
+                  : collector.convert(op.response, 'output'),
+            },
+          },
         },
         ...Object.fromEntries(errorStatuses(op).map((s) => [String(s), { $ref: `#/components/responses/${ERROR_RESPONSES[s].name}` }])),
       },

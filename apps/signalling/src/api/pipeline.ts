@@ -4,7 +4,7 @@
 // that may not, 404 for another institution's ids — an audit event for every denial, the
 // response schema in tests, and the error shape. The routes themselves: route.ts.
 import { timingSafeEqual } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { stringifySetCookie } from 'cookie';
 import type { z } from 'zod';
 import type { Institution as InstitutionRow } from '@dp/db';
@@ -29,8 +29,25 @@ export function mountRoutes(router: Router, registry: RouteRegistry, deps: ApiDe
   // Per route, not router.use(): wherever the router is mounted, paths it does not own
   // (/api/health, /api/links/:token …) stay public and fall through untouched.
   const json = express.json({ limit: '64kb' });
-  for (const route of registry.routes) router[route.method](route.path, json, runRoute(route, deps, checkResponses));
+  for (const route of registry.routes) router[route.method](route.path, bodyParser(route, json), runRoute(route, deps, checkResponses));
   router.use(errorHandler(deps));
+}
+
+/**
+ * JSON, or — for an operation that `consumes` raw bytes (a file upload) — the bytes up to the
+ * operation's own limit, a larger body answering 413 with the limit in Russian.
+ */
+function bodyParser(route: ApiRoute, json: RequestHandler): RequestHandler {
+  const { consumes, maxBodyBytes = 64 * 1024 } = route.operation;
+  if (!consumes) return json;
+  const raw = express.raw({ type: consumes, limit: maxBodyBytes });
+  const megabytes = Math.round(maxBodyBytes / (1024 * 1024));
+  return (req, res, next) =>
+    raw(req, res, (err?: unknown) => {
+      if ((err as { type?: unknown } | undefined)?.type === 'entity.too.large')
+        next(new HttpError(413, 'payload_too_large', `Файл больше ${megabytes} МБ`, { file: `Файл больше ${megabytes} МБ` }));
+      else next(err);
+    });
 }
 
 /** What a session in the `totp_setup_required` stage may still do. */
@@ -121,8 +138,14 @@ function runRoute(route: ApiRoute, deps: ApiDeps, checkResponses: boolean) {
     const access: RouteAccess = { caller: staff, scope: verdict.scope, ownerId: verdict.ownerId };
     const result = await route.handler({ ...input, institution, actor, access, http });
     if (checkResponses) assertResponse(route, result);
-    // A file (the calendar's .ics): its own type, the text as the handler made it.
-    if (route.operation.produces) res.status(route.status).type(route.operation.produces).send(String(result));
+    // A file (the calendar's .ics, an export): its own type, the text or bytes as the handler made them.
+    if (route.operation.produces)
+      res
+        .status(route.status)
+        // A stored file keeps the type its handler set (the file's own), as does an export that
+        // answers one of two (XLSX or CSV).
+        .type(res.get('Content-Type') || route.operation.produces)
+        .send(result instanceof Uint8Array ? Buffer.from(result) : String(result));
     else res.status(route.status).json(result);
   };
 }

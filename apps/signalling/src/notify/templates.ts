@@ -239,9 +239,10 @@ export function buildMessage(kind: NotificationKind, f: MailFacts, lang: MailLan
               : `Thank you for taking part in the online consultation (${when.full}). Your opinion helps us improve.`,
           ],
           [
-            ru ? 'Ссылка на анкету (страница вашей консультации):' : 'Link to the questionnaire (your consultation page):',
+            ru ? 'Ссылка на анкету (несколько минут, можно с телефона):' : 'Link to the questionnaire (a few minutes, works on a phone):',
             '\n',
-            { link: f.link },
+            // The form itself (the link page's /join/<token>/feedback), not the link page.
+            { link: `${f.link}/feedback` },
           ],
           ...tail,
         ],

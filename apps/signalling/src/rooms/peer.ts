@@ -1,5 +1,6 @@
 import {
   initialFloor,
+  mayProduce,
   type ClientStatsReport,
   type Floor,
   type MediaKind,
@@ -62,6 +63,10 @@ export class Peer {
   away = false;
   readonly producers = new Map<string, ProducerRecord>();
   readonly consumers = new Map<string, ConsumerRecord>();
+  /** Audio-only time of this stay before `audioOnlySince` (ms); a resume within the grace carries it on. */
+  private audioOnlyBefore = 0;
+  /** Since when (room clock, ms) the participant has been audio only; null when it is not. */
+  private audioOnlySince: number | null = null;
   /** The browser's latest own view of its connection (`clientStats`), for the health dashboard. */
   browserStats: { report: ClientStatsReport; at: number } | undefined;
 
@@ -97,8 +102,43 @@ export class Peer {
     return { floor: this.floor, hand: this.hand, nameShown: this.nameShown };
   }
 
+  /**
+   * Audio only, for the journal: it asked for no video («Только звук»), or it may send its
+   * camera but sends none (joined without a camera, or switched it off). A participant away
+   * (lost connection) is neither.
+   */
+  isAudioOnly(): boolean {
+    if (this.away) return false;
+    if (this.audioOnly) return true;
+    return mayProduce(this.role, this.floor, 'camera') && !this.live('camera');
+  }
+
+  /** Re-reads whether it is audio only now (`now`: the room's clock); called on every change of its media. */
+  markAudioOnly(now: number): void {
+    const on = this.isAudioOnly();
+    if (on && this.audioOnlySince === null) this.audioOnlySince = now;
+    else if (!on && this.audioOnlySince !== null) {
+      this.audioOnlyBefore += Math.max(0, now - this.audioOnlySince);
+      this.audioOnlySince = null;
+    }
+  }
+
+  /** Milliseconds of this stay spent audio only, up to `now`. */
+  audioOnlyMs(now: number): number {
+    return this.audioOnlyBefore + (this.audioOnlySince === null ? 0 : Math.max(0, now - this.audioOnlySince));
+  }
+
+  /** Continues an earlier self's count (a resume within the grace is the same stay). */
+  continueAudioOnly(previous: Peer, now: number): void {
+    this.audioOnlyBefore = previous.audioOnlyMs(now);
+  }
+
+  private live(source: MediaSource): boolean {
+    return [...this.producers.values()].some((p) => p.source === source && !p.paused);
+  }
+
   info(): PeerInfo {
-    const live = (source: MediaSource) => [...this.producers.values()].some((p) => p.source === source && !p.paused);
+    const live = (source: MediaSource) => this.live(source);
     return {
       id: this.id,
       role: this.role,

@@ -90,6 +90,7 @@ export class RoomCore {
    * whoever starts seeing it gets the update and adds it.
    */
   announce(peer: Peer, floorBefore: Floor): void {
+    peer.markAudioOnly(this.clock.now());
     for (const p of this.present.values()) {
       if (p === peer || sees(this.kind, p.role, peer)) p.channel.emit('peerUpdated', this.infoFor(p, peer));
       else if (sees(this.kind, p.role, { role: peer.role, floor: floorBefore })) p.channel.emit('peerLeft', { peerId: peer.id });
@@ -122,7 +123,9 @@ export class RoomCore {
   // --- the record ------------------------------------------------------------------------------
 
   recordStay(peer: Peer, what: 'entered' | 'exited'): void {
-    this.track(what === 'entered' ? this.records.entered(peer.id, peer.role) : this.records.exited(peer.id), what);
+    const now = this.clock.now();
+    peer.markAudioOnly(now);
+    this.track(what === 'entered' ? this.records.entered(peer.id, peer.role) : this.records.exited(peer.id, peer.audioOnlyMs(now)), what);
   }
 
   /** A record write that closing waits for; a failure is logged (without personal data), never thrown. */

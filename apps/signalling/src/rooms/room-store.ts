@@ -15,7 +15,8 @@ export interface RoomRecords {
   ended(by: 'staff' | 'limit', actorParticipantId: string | null): Promise<void>;
   /** The participant was let in (a resume within the grace continues the same stay). */
   entered(participantId: string, role: RoomRole): Promise<void>;
-  exited(participantId: string): Promise<void>;
+  /** The stay is over; `audioOnlyMs`: how much of it the participant spent audio only. */
+  exited(participantId: string, audioOnlyMs: number): Promise<void>;
   /** A host removed the participant for good: its link is revoked. */
   removed(participantId: string): Promise<void>;
   /** A webinar attendee's «Участник N»: given on first call, the same ever after. */
@@ -100,10 +101,13 @@ export function prismaRoomRecords(prisma: PrismaClient, consultationId: string, 
         if (!isLead(role)) await applyEvent(tx, consultationId, 'client_joined', { actorId: null, at }).catch(dropIllegalTransition);
       });
     },
-    async exited(participantId) {
+    async exited(participantId, audioOnlyMs) {
       const at = now();
       await prisma.$transaction([
-        prisma.roomVisit.updateMany({ where: { consultationId, participantId, leftAt: null }, data: { leftAt: at } }),
+        prisma.roomVisit.updateMany({
+          where: { consultationId, participantId, leftAt: null },
+          data: { leftAt: at, audioOnlyMs: Math.min(Math.round(audioOnlyMs), 2 ** 31 - 1) },
+        }),
         prisma.participant.updateMany({ where: { id: participantId }, data: { leftAt: at } }),
       ]);
     },

@@ -184,6 +184,7 @@ export class Room {
     const recent = this.departed.get(peerId);
     const carried = resumed?.carried() ?? (recent && recent.until > now ? recent : undefined);
     const peer = new Peer(peerId, role, label, channel, carried, number, new Date(now));
+    if (resumed) peer.continueAudioOnly(resumed, now); // the same stay goes on
     if (!carried && this.openFloor) peer.floor = initialFloor(role, true);
     peer.sendTransportId = send.id;
     peer.recvTransportId = recv.id;

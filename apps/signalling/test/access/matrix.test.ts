@@ -107,6 +107,33 @@ async function newSpecialist(inst: Inst): Promise<string> {
 }
 
 /** A planned consultation of `specialistId` on Tuesday 3 March, 09:30 in Omsk. */
+/** A consultation with a protocol's first version (not final, every required field filled). */
+async function protocolOf(institutionId: string, specialistId: string): Promise<string> {
+  const consultationId = await consultationOf(institutionId, specialistId);
+  await prisma.protocolVersion.create({
+    data: { consultationId, version: 1, reason: 'Запрос', topic: 'family', solution: 'Рекомендации', authorId: specialistId },
+  });
+  return consultationId;
+}
+
+/** A consultation with one file in its protocol. */
+async function protocolFileOf(institutionId: string, specialistId: string): Promise<{ id: string; consultationId: string }> {
+  const consultationId = await consultationOf(institutionId, specialistId);
+  const data = new TextEncoder().encode('Памятка');
+  return prisma.protocolFile.create({
+    data: {
+      consultationId,
+      name: 'памятка.txt',
+      mime: 'text/plain; charset=utf-8',
+      sizeBytes: data.length,
+      sha256: '0'.repeat(64),
+      data,
+      uploadedById: specialistId,
+    },
+    select: { id: true, consultationId: true },
+  });
+}
+
 async function consultationOf(institutionId: string, specialistId: string, form: 'online' | 'phone' | 'email' = 'online'): Promise<string> {
   // Booked through the lifecycle's writer (`planned`, with its first history row).
   return bookConsultation(
@@ -189,6 +216,9 @@ async function webinarOf(institutionId: string, specialistId: string): Promise<s
 }
 
 /** A dyad of two registry clients curated by `curatorId`. */
+const ROUTE_SHEET = { targetGroup: 'disabled_children', startDate: '2026-03-01', endDate: '2026-05-31' } as const;
+const ROUTE_LINE = { profession: 'psychologist', form: 'online', plannedCount: 8, frequency: 'weekly' } as const;
+
 async function dyadOf(inst: Inst, curatorId: string): Promise<string> {
   const [a, b] = await Promise.all([clientOf(inst, curatorId), clientOf(inst, curatorId)]);
   const dyad = await prisma.dyad.create({
@@ -241,6 +271,30 @@ const correctionPath = async (c: Ctx) => {
   });
   return `${await schedulePath(c)}/correction`;
 };
+
+const REPORT_MONTH = '2026-02';
+
+/** Makes the institution the department's resource centre (accepts, consolidates). */
+async function resourceCentre(inst: Inst): Promise<void> {
+  await prisma.institution.update({ where: { id: inst.id }, data: { resourceCentre: true } });
+}
+
+/** The month's path with a report submitted (by the institution's head), its institution the resource centre. */
+async function submittedReportOf(inst: Inst): Promise<string> {
+  await resourceCentre(inst);
+  const data = { formVersion: 1, status: 'submitted' as const, figures: {}, submittedAt: NOW, submittedById: inst.headId };
+  await prisma.monthlyReport.upsert({
+    where: { institutionId_month: { institutionId: inst.id, month: REPORT_MONTH } },
+    create: { ...data, institutionId: inst.id, month: REPORT_MONTH },
+    update: { ...data, decidedAt: null, decidedById: null, returnComment: null },
+  });
+  return `/institutions/${inst.id}/reports/${REPORT_MONTH}`;
+}
+
+async function departmentReportOf(inst: Inst): Promise<string> {
+  await resourceCentre(inst);
+  return `/departments/${inst.departmentId}/reports/${REPORT_MONTH}`;
+}
 
 // --- one valid request per route -----------------------------------------------------------
 
@@ -385,6 +439,44 @@ const FIXTURES = {
     };
   },
   'dyads.get': async ({ inst, owner }) => ({ path: `/institutions/${inst.id}/dyads/${await dyadOf(inst, await owner())}` }),
+  'dyads.evaluation': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/dyads/${await dyadOf(inst, await owner())}/evaluation`,
+  }),
+  'dyads.evaluate': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/dyads/${await dyadOf(inst, await owner())}/evaluation`,
+    body: { dynamics: 'improved', motivationEnd: ['high', 'high'] },
+  }),
+  'route_sheets.list': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/clients/${await clientOf(inst, await owner())}/route-sheets`,
+  }),
+  'route_sheets.create': async ({ inst, owner }) => {
+    const specialistId = await owner();
+    return {
+      path: `/institutions/${inst.id}/clients/${await clientOf(inst, specialistId)}/route-sheets`,
+      body: { ...ROUTE_SHEET, lines: [{ ...ROUTE_LINE, specialistId }] },
+    };
+  },
+  'route_sheets.update': async ({ inst, owner }) => {
+    const specialistId = await owner();
+    const clientId = await clientOf(inst, specialistId);
+    const sheet = await prisma.routeSheet.create({
+      data: {
+        institutionId: inst.id,
+        clientId,
+        targetGroup: 'other',
+        startDate: new Date('2026-03-01T00:00:00Z'),
+        endDate: new Date('2026-05-31T00:00:00Z'),
+        lines: { create: [{ ...ROUTE_LINE, position: 0, specialistId }] },
+      },
+    });
+    return { path: `/institutions/${inst.id}/route-sheets/${sheet.id}`, body: { status: 'closed' } };
+  },
+  'services.act': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/clients/${await clientOf(inst, await owner())}/service-act?month=${MONTH}`,
+  }),
+  'services.act_xlsx': async ({ inst, owner }) => ({
+    path: `/institutions/${inst.id}/clients/${await clientOf(inst, await owner())}/service-act.xlsx?month=${MONTH}`,
+  }),
   'consultations.get': async ({ inst, owner }) => ({ path: `/consultations/${await consultationOf(inst.id, await owner())}` }),
   'consultations.reschedule': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner())}/reschedule`,
@@ -401,6 +493,11 @@ const FIXTURES = {
   'consultations.registry': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner())}/registry`,
   }),
+  'consultations.registry_export': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner())}/registry/export?format=xlsx`,
+  }),
+  'journal.consultations': ({ inst }) => ({ path: `/institutions/${inst.id}/journal?from=2026-03-01&to=2026-03-31` }),
+  'journal.export': ({ inst }) => ({ path: `/institutions/${inst.id}/journal/export?from=2026-03-01&to=2026-03-31&format=csv` }),
   'consultations.registry_note': async ({ inst, owner }) => {
     const id = await consultationOf(inst.id, await owner());
     const client = await prisma.participant.findFirstOrThrow({ where: { consultationId: id, role: 'client' } });
@@ -412,6 +509,30 @@ const FIXTURES = {
     path: `/consultations/${await consultationOf(inst.id, await owner())}/notes`,
     body: { body: 'План диады: следующая встреча через неделю' },
   }),
+  'protocol.get': async ({ inst, owner }) => ({ path: `/consultations/${await consultationOf(inst.id, await owner())}/protocol` }),
+  'protocol.version': async ({ inst, owner }) => ({
+    path: `/consultations/${await protocolOf(inst.id, await owner())}/protocol/versions/1`,
+  }),
+  'protocol.save': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner())}/protocol`,
+    body: { version: 0, reason: 'Первичный запрос семьи', topic: 'family', solution: null, materials: [] },
+  }),
+  'protocol.finalize': async ({ inst, owner }) => ({
+    path: `/consultations/${await protocolOf(inst.id, await owner())}/protocol/finalize`,
+    body: { version: 1 },
+  }),
+  'protocol.file_upload': async ({ inst, owner }) => ({
+    path: `/consultations/${await consultationOf(inst.id, await owner())}/protocol/files?name=${encodeURIComponent('памятка.txt')}`,
+    body: new TextEncoder().encode('Памятка для семьи\n'),
+  }),
+  'protocol.file_download': async ({ inst, owner }) => {
+    const file = await protocolFileOf(inst.id, await owner());
+    return { path: `/consultations/${file.consultationId}/protocol/files/${file.id}` };
+  },
+  'protocol.file_delete': async ({ inst, owner }) => {
+    const file = await protocolFileOf(inst.id, await owner());
+    return { path: `/consultations/${file.consultationId}/protocol/files/${file.id}` };
+  },
   'consultations.revoke_link': async ({ inst, owner }) => {
     const id = await consultationOf(inst.id, await owner());
     const client = await prisma.participant.findFirstOrThrow({ where: { consultationId: id, role: 'client' } });
@@ -448,6 +569,13 @@ const FIXTURES = {
     return { path: `/links/${token}/calendar.ics` };
   },
   'media.capabilities': () => ({ path: '/media/capabilities' }),
+  // The feedback form: a client's link of an ended consultation (feedback.test.ts tests the rest).
+  'feedback.get': async ({ inst, owner }) => ({ path: `/links/${await endedLinkOf(inst, await owner())}/feedback` }),
+  'feedback.save': async ({ inst, owner }) => ({
+    path: `/links/${await endedLinkOf(inst, await owner())}/feedback`,
+    body: { quality: 5, topicMatch: 4, comfort: 5, clarity: 4, usefulness: 5, stateImproved: 3, specialistWork: 5 },
+  }),
+  'feedback.consultation': async ({ inst, owner }) => ({ path: `/consultations/${await consultationOf(inst.id, await owner())}/feedback` }),
   'consultations.history': async ({ inst, owner }) => ({ path: `/consultations/${await consultationOf(inst.id, await owner())}/history` }),
   'consultations.propose_move': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner())}/move-proposals`,
@@ -475,7 +603,60 @@ const FIXTURES = {
   'consultations.email_answers': async ({ inst, owner }) => ({
     path: `/consultations/${await consultationOf(inst.id, await owner(), 'email')}/email-answers`,
   }),
+
+  // Monthly reports (February: its period began and ended before NOW). Department-level rows
+  // are narrowed to the resource centre, so the caller's institution is made one.
+  'reports.month': ({ inst }) => ({ path: `/institutions/${inst.id}/reports/${REPORT_MONTH}` }),
+  'reports.submit': async ({ inst }) => {
+    await prisma.monthlyReport.deleteMany({ where: { institutionId: inst.id, month: REPORT_MONTH } });
+    return { path: `/institutions/${inst.id}/reports/${REPORT_MONTH}/submit`, body: {} };
+  },
+  'reports.accept': async ({ inst }) => ({ path: `${await submittedReportOf(inst)}/accept`, body: {} }),
+  'reports.return': async ({ inst }) => ({
+    path: `${await submittedReportOf(inst)}/return`,
+    body: { comment: 'Уточните число обращений' },
+  }),
+  'reports.export': ({ inst }) => ({ path: `/institutions/${inst.id}/reports/${REPORT_MONTH}/export?format=csv` }),
+  'reports.records': async ({ inst }) => {
+    await resourceCentre(inst);
+    return { path: `/institutions/${inst.id}/reports/${REPORT_MONTH}/records?key=consultations.held` };
+  },
+  'reports.consolidated': async ({ inst }) => ({ path: `${await departmentReportOf(inst)}` }),
+  'reports.consolidated_export': async ({ inst }) => ({ path: `${await departmentReportOf(inst)}/export?format=csv` }),
+  'reports.note_draft': async ({ inst }) => ({ path: `${await departmentReportOf(inst)}/note/draft` }),
+  'reports.note_save': async ({ inst }) => {
+    const path = await departmentReportOf(inst);
+    await prisma.consolidatedReport.updateMany({ where: { departmentId: inst.departmentId, month: REPORT_MONTH }, data: { sentAt: null } });
+    return { path: `${path}/note`, body: { text: 'Записка' } };
+  },
+  'reports.note_send': async ({ inst }) => {
+    const path = await departmentReportOf(inst);
+    await prisma.consolidatedReport.upsert({
+      where: { departmentId_month: { departmentId: inst.departmentId, month: REPORT_MONTH } },
+      create: { departmentId: inst.departmentId, month: REPORT_MONTH, note: 'Записка' },
+      update: { note: 'Записка', sentAt: null, sentById: null },
+    });
+    return { path: `${path}/note/send`, body: {} };
+  },
+  'reports.settings_get': ({ inst }) => ({ path: `/departments/${inst.departmentId}/report-settings` }),
+  'reports.settings_put': ({ inst }) => ({
+    path: `/departments/${inst.departmentId}/report-settings`,
+    body: { periodStartDay: 25, institutionDueDay: 25, consolidatedDueDay: 1 },
+  }),
 } satisfies Record<OperationName, Fixture>;
+
+/** A client's link (signed for the real clock) to an ended consultation of `specialistId`. */
+async function endedLinkOf(inst: Inst, specialistId: string): Promise<string> {
+  const { id, clientId } = await bookedBy(inst.id, specialistId, null);
+  await prisma.consultation.update({ where: { id }, data: { state: 'ended', endedAt: NOW } });
+  return links.sign({
+    consultationId: id,
+    participantId: clientId,
+    role: 'client',
+    generation: 1,
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+}
 
 // --- the expected answer, from the matrix alone ----------------------------------------------
 

@@ -79,6 +79,18 @@ const EXPECTED = {
   moveProposals: row('yes', 'yes', 403, 403, 403, 403, 403, 404, 404, 401),
   /** GET /audit — the audit log: the department's admin only. */
   auditLog: row('yes', 403, 403, 403, 403, 403, 403, 403, 'hidden', 401),
+  /** GET /consultations/:id/protocol — the protocol's reason and solution: the head and the consultation's own specialist. */
+  protocol: row(403, 'yes', 'yes', 404, 403, 403, 403, 404, 404, 401),
+  /** GET …/protocol/files/:fileId — a file given with the protocol: the same people. */
+  protocolFile: row(403, 'yes', 'yes', 404, 403, 403, 403, 404, 404, 401),
+  /** GET /institutions/:iid/journal — the consultation journal with the families' names: who keeps journals (a specialist: their own); no department admin. */
+  journal: row(403, 'yes', 'yes', 'hidden', 'yes', 'yes', 'yes', 404, 404, 401),
+  /** GET …/journal/export — the same as a file. */
+  journalExport: row(403, 'yes', 'yes', 'hidden', 'yes', 'yes', 'yes', 404, 404, 401),
+  /** GET /consultations/:id/registry/export — the group registry with names as a file: like the registry, without the department admin. */
+  registryExport: row(403, 'yes', 'yes', 404, 'yes', 'yes', 'yes', 404, 404, 401),
+  /** GET /institutions/:iid/reports/:month/records — the records behind a report figure: with the families' names for the institution's head; the admin (the resource centre) without names. */
+  reportRecords: row('hidden', 'yes', 403, 403, 403, 403, 403, 404, 404, 401),
 } satisfies Record<string, Row>;
 
 /** Staff joining the consultation's room by their session: the role they get, or the error code. */
@@ -316,6 +328,98 @@ describe('the sensitive grants, cell by cell, against the real server', () => {
       requestOne: one.status === 200 ? (JSON.stringify(one.body).includes('+7 900 000-00-00') ? 'yes' : 'hidden') : refused(one.status),
       moveProposals: moves.status === 200 ? (JSON.stringify(moves.body).includes(email) ? 'yes' : 'hidden') : refused(moves.status),
     }).toEqual({ requestOne: EXPECTED.requestOne[person], moveProposals: EXPECTED.moveProposals[person] });
+  });
+
+  it.each(PEOPLE)('the protocol and its files: %s', async (person) => {
+    const prisma = stack.signalling.prisma;
+    if ((await prisma.protocolVersion.count({ where: { consultationId: consultation.id } })) === 0)
+      await prisma.protocolVersion.create({
+        data: {
+          consultationId: consultation.id,
+          version: 1,
+          reason: 'Повод протокола',
+          solution: 'Решение протокола',
+          authorId: cast.specialist.id,
+        },
+      });
+    const file =
+      (await prisma.protocolFile.findFirst({ where: { consultationId: consultation.id }, select: { id: true } })) ??
+      (await prisma.protocolFile.create({
+        data: {
+          consultationId: consultation.id,
+          name: 'файл.txt',
+          mime: 'text/plain; charset=utf-8',
+          sizeBytes: 14,
+          sha256: '0'.repeat(64),
+          data: new TextEncoder().encode('Файл протокола'),
+          uploadedById: cast.specialist.id,
+        },
+        select: { id: true },
+      }));
+    const protocol = await api(person, 'GET', `/consultations/${consultation.id}/protocol`);
+    const headers: Record<string, string> = person === 'anonymous' ? {} : { cookie: cast[person].cookie };
+    const download = await fetch(`${stack.url}/api/consultations/${consultation.id}/protocol/files/${file.id}`, { headers });
+    const bytes = await download.text();
+    expect({
+      protocol:
+        protocol.status === 200
+          ? JSON.stringify(protocol.body).includes('Решение протокола')
+            ? 'yes'
+            : 'hidden'
+          : refused(protocol.status),
+      protocolFile: download.status === 200 ? (bytes === 'Файл протокола' ? 'yes' : 'hidden') : refused(download.status),
+    }).toEqual({ protocol: EXPECTED.protocol[person], protocolFile: EXPECTED.protocolFile[person] });
+  });
+
+  it.each(PEOPLE)('the consultation journal and the registry, on screen and as files: %s', async (person) => {
+    const c = await stack.signalling.prisma.consultation.findUniqueOrThrow({
+      where: { id: consultation.id },
+      select: { start: true, institution: { select: { timeZone: true } } },
+    });
+    const date = new Intl.DateTimeFormat('en-CA', { timeZone: c.institution.timeZone }).format(c.start);
+    const period = `from=${date}&to=${date}`;
+    const screen = await api(person, 'GET', `/institutions/${inst.own.id}/journal?${period}`);
+    const headers: Record<string, string> = person === 'anonymous' ? {} : { cookie: cast[person].cookie };
+    const file = async (path: string): Promise<{ status: number; text: string }> => {
+      const res = await fetch(`${stack.url}/api${path}`, { headers });
+      return { status: res.status, text: await res.text() };
+    };
+    const exported = await file(`/institutions/${inst.own.id}/journal/export?${period}&format=csv`);
+    const registry = await file(`/consultations/${consultation.id}/registry/export?format=csv`);
+    const { displayName } = await stack.signalling.prisma.staffUser.findUniqueOrThrow({ where: { id: cast.specialist.id } });
+    expect({
+      journal: screen.status === 200 ? (JSON.stringify(screen.body).includes(consultation.id) ? 'yes' : 'hidden') : refused(screen.status),
+      journalExport:
+        exported.status === 200 ? (/Трудности в школе|Повод протокола/.test(exported.text) ? 'yes' : 'hidden') : refused(exported.status),
+      registryExport: registry.status === 200 ? (registry.text.includes(displayName) ? 'yes' : 'hidden') : refused(registry.status),
+    }).toEqual({
+      journal: EXPECTED.journal[person],
+      journalExport: EXPECTED.journalExport[person],
+      registryExport: EXPECTED.registryExport[person],
+    });
+  });
+
+  it.each(PEOPLE)('the records behind a report figure: %s', async (person) => {
+    // The month whose reporting period (default: from the 25th) holds the request's receipt.
+    const r = await stack.signalling.prisma.request.findUniqueOrThrow({
+      where: { id: requestId },
+      select: { receivedAt: true, institution: { select: { timeZone: true } } },
+    });
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: r.institution.timeZone }).format(r.receivedAt).split('-').map(Number);
+    const [y, m, d] = local as [number, number, number];
+    const index = y * 12 + (m - 1) + (d >= 25 ? 1 : 0);
+    const month = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+    const res = await api(person, 'GET', `/institutions/${inst.own.id}/reports/${month}/records?key=requests.received`);
+    const text = JSON.stringify(res.body);
+    const answer: Answer =
+      res.status === 200
+        ? text.includes(requestId)
+          ? text.includes('Мать ребёнка')
+            ? 'yes'
+            : 'hidden'
+          : ('missing' as never)
+        : refused(res.status);
+    expect(answer).toBe(EXPECTED.reportRecords[person]);
   });
 
   it.each(PEOPLE)('the audit log: %s', async (person) => {

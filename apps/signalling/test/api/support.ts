@@ -196,8 +196,10 @@ export async function startApi(options: {
       const csrf = opts.csrf === undefined ? who.csrf : opts.csrf;
       if (csrf !== null && method !== 'GET') headers[CSRF_HEADER] = csrf;
     }
-    const payload = opts.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
-    if (payload !== undefined) headers['content-type'] = 'application/json';
+    // Bytes (a file upload) go raw as application/octet-stream; anything else as JSON.
+    const bytes = body instanceof Uint8Array ? body : undefined;
+    const payload = bytes ?? opts.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
+    if (payload !== undefined) headers['content-type'] = bytes ? 'application/octet-stream' : 'application/json';
     const res = await fetch(base + path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
     const text = await res.text();
     // A file (text/calendar) comes back as its text; everything else is JSON.

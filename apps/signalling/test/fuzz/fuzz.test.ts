@@ -61,7 +61,7 @@ let doc: {
     string,
     Record<
       string,
-      { operationId: string; parameters?: Operation['params']; requestBody?: { content: { 'application/json': { schema: Schema } } } }
+      { operationId: string; parameters?: Operation['params']; requestBody?: { content: { 'application/json'?: { schema: Schema } } } }
     >
   >;
   components: { schemas: Record<string, Schema> };
@@ -295,7 +295,8 @@ function operations(): Operation[] {
         method: method.toUpperCase(),
         path: `/api${path}`,
         params: (op.parameters ?? []) as Operation['params'],
-        body: op.requestBody?.content['application/json'].schema,
+        // A file upload's body is raw bytes (application/octet-stream): sent without one, it is refused with 400.
+        body: op.requestBody?.content['application/json']?.schema,
       });
     }
   }

@@ -1,5 +1,6 @@
 import { createBrowserRouter, useParams, useSearchParams, type RouteObject } from 'react-router';
 import { JoinPage } from '../join/JoinPage.tsx';
+import { FeedbackPage } from '../join/FeedbackPage.tsx';
 import { Home } from './Home.tsx';
 import { setNavigator } from './navigation.ts';
 
@@ -8,12 +9,16 @@ const staff = () => import('../staff/index.ts');
 const screen = (name: keyof StaffScreens) => async () => ({ Component: (await staff())[name] });
 // The admin dashboard is a chunk of its own (charts, recharts): the other staff screens stay light.
 const admin = () => import('../admin/index.ts');
+// The monthly reports too (their trend chart).
+const reports = () => import('../staff/reports/index.ts');
 
 const routes: RouteObject[] = [
   { path: '/', element: <Home /> },
   // The client's link: main.tsx renders it without the router when the page is opened at its
   // address; this route serves an in-app navigation to it.
   { path: '/join/:token', Component: JoinRoute },
+  // The client's feedback form (main.tsx renders it directly when opened at its address).
+  { path: '/join/:token/feedback', Component: FeedbackRoute },
   {
     // Staff screens share one session (the layout asks the server who is signed in).
     lazy: screen('StaffLayout'),
@@ -27,6 +32,7 @@ const routes: RouteObject[] = [
       { path: '/day', lazy: screen('DayBoardPage') },
       { path: '/institution', lazy: screen('InstitutionSettingsPage') },
       { path: '/requests', lazy: screen('RequestsPage') },
+      { path: '/journal', lazy: screen('JournalPage') },
       { path: '/requests/:requestId/book', lazy: screen('BookingPage') },
       { path: '/failures', lazy: screen('FailuresPage') },
       { path: '/schedules', lazy: screen('SchedulesPage') },
@@ -39,6 +45,9 @@ const routes: RouteObject[] = [
       { path: '/account/totp', lazy: screen('TotpPage') },
       { path: '/admin/staff', lazy: screen('AdminStaffPage') },
       { path: '/admin/audit', lazy: screen('AdminAuditPage') },
+      { path: '/reports', lazy: async () => ({ Component: (await reports()).ReportsPage }) },
+      { path: '/reports/consolidated', lazy: async () => ({ Component: (await reports()).ConsolidatedPage }) },
+      { path: '/reports/settings', lazy: async () => ({ Component: (await reports()).ReportSettingsPage }) },
       { path: '/admin/health', lazy: async () => ({ Component: (await admin()).HealthPage }) },
     ],
   },
@@ -63,6 +72,11 @@ function JoinRoute() {
   const { token = '' } = useParams();
   const [search] = useSearchParams();
   return <JoinPage token={token} forceTcp={search.get('tcp') === '1'} />;
+}
+
+function FeedbackRoute() {
+  const { token = '' } = useParams();
+  return <FeedbackPage token={token} />;
 }
 
 export const router = createBrowserRouter(routes);

@@ -104,7 +104,16 @@ export function JoinRoom({ auth, forceTcp, institutionPhone, timeZone, header, i
       {client &&
         ended &&
         !(left && onLeft) &&
-        (end ? end(state, rejoin) : <EndScreen state={state} onRejoin={rejoin} institutionPhone={institutionPhone} />)}
+        (end ? (
+          end(state, rejoin)
+        ) : (
+          <EndScreen
+            state={state}
+            onRejoin={rejoin}
+            institutionPhone={institutionPhone}
+            feedbackHref={'token' in auth ? `/join/${encodeURIComponent(auth.token)}/feedback` : null}
+          />
+        ))}
       {!present && !waiting && !ended && (
         <>
           {intro}

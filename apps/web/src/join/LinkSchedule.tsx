@@ -115,6 +115,18 @@ export function LinkSchedule({ token, lookup, onRecheck }: { token: string; look
               {t('link.callInstitution')} <a href={`tel:${phone.replace(/[^\d+]/g, '')}`}>{phone}</a>
             </Text>
           )}
+          {lookup.kind === 'ok' && lookup.info.consultation.status === 'over' && (
+            <Button
+              component="a"
+              href={`/join/${encodeURIComponent(token)}/feedback`}
+              size="xl"
+              fullWidth
+              classNames={bigButton}
+              data-testid="link-feedback"
+            >
+              {t('end.rateConsultation')}
+            </Button>
+          )}
           {upcoming && <Text c="dimmed">{t('link.keepOpen')}</Text>}
           {upcoming && lookup.kind === 'ok' && <LinkAnswer token={token} answer={lookup.info.consultation.answer} />}
           {upcoming && !checking && (

@@ -38,17 +38,37 @@ export function contentFor(state: RoomState): EndContent {
 }
 
 /**
- * THE PLACE FOR THE FEEDBACK FORM (DOMAIN.md «Анкета»: marks 1–5 on the consultation's
- * quality, comfort, the recommendations' clarity …). The form and where its answers go are
- * not built yet: until then this renders an empty, hidden mark in the page — never a form
- * that would send nowhere. The form goes here, for the consultation `consultationId`.
+ * «Оценить консультацию»: the client's way to the feedback form (анкета, /join/<token>/feedback)
+ * after a consultation that took place. Without a link (a staff page) nothing but a hidden mark.
  */
-export function FeedbackSlot({ consultationId }: { consultationId: string | null }) {
-  return <div hidden data-testid="feedback-slot" data-consultation={consultationId ?? undefined} />;
+export function FeedbackSlot({ consultationId, href }: { consultationId: string | null; href: string | null }) {
+  const { t } = useTranslation();
+  if (!href) return <div hidden data-testid="feedback-slot" data-consultation={consultationId ?? undefined} />;
+  return (
+    <Button
+      component="a"
+      href={href}
+      size="xl"
+      fullWidth
+      classNames={bigButton}
+      data-testid="feedback-slot"
+      data-consultation={consultationId ?? undefined}
+    >
+      {t('end.rateConsultation')}
+    </Button>
+  );
 }
 
 /** The client's end of a consultation that took place: thanks, what happens next, the institution's phone. */
-function NextSteps({ state, institutionPhone }: { state: RoomState; institutionPhone: string | null }) {
+function NextSteps({
+  state,
+  institutionPhone,
+  feedbackHref,
+}: {
+  state: RoomState;
+  institutionPhone: string | null;
+  feedbackHref: string | null;
+}) {
   const { t } = useTranslation();
   return (
     <Stack gap="sm" data-testid="end-next">
@@ -59,7 +79,7 @@ function NextSteps({ state, institutionPhone }: { state: RoomState; institutionP
         <List.Item>{t('end.nextMaterials')}</List.Item>
         <List.Item>{t('end.nextFeedback')}</List.Item>
       </List>
-      <FeedbackSlot consultationId={state.room?.id ?? null} />
+      <FeedbackSlot consultationId={state.room?.id ?? null} href={feedbackHref} />
       <CallInstitution institutionPhone={institutionPhone} />
       <Text size="lg">{t('end.canClose')}</Text>
     </Stack>
@@ -101,12 +121,15 @@ export function EndScreen({
   content,
   children,
   institutionPhone = null,
+  feedbackHref = null,
 }: {
   state: RoomState;
   onRejoin: () => void;
   content?: EndContent;
   children?: ReactNode;
   institutionPhone?: string | null;
+  /** The client's feedback form (its link's /join/<token>/feedback), offered after a consultation that took place. */
+  feedbackHref?: string | null;
 }) {
   const { t } = useTranslation();
   const c = content ?? contentFor(state);
@@ -131,7 +154,7 @@ export function EndScreen({
               {t(c.action)}
             </Button>
           )}
-          {client && tookPlace(state) && <NextSteps state={state} institutionPhone={institutionPhone} />}
+          {client && tookPlace(state) && <NextSteps state={state} institutionPhone={institutionPhone} feedbackHref={feedbackHref} />}
           {client && state.phase === 'closed' && !tookPlace(state) && <CallInstitution institutionPhone={institutionPhone} />}
           {children}
         </Stack>

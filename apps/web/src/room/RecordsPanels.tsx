@@ -4,7 +4,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../staff/format.ts';
 import { RefreshIcon } from '../ui/icons.tsx';
-import { recordsApi, type Resource } from './staff-records.ts';
+import { ProtocolPanel } from '../staff/protocol/ProtocolPanel.tsx';
+import { recordsApi, staffSession, type Resource } from './staff-records.ts';
 import classes from './SidePanel.module.css';
 
 function useDateTime() {
@@ -116,6 +117,10 @@ export function NotesPanel({
           </Button>
         </Stack>
       </form>
+      {/* The protocol, filled while the room is open (hidden when the server does not let this person read it). */}
+      <div className={classes.materialForm} data-testid="room-protocol">
+        <ProtocolPanel consultationId={consultationId} compact beforeWrite={staffSession} />
+      </div>
     </div>
   );
 }

@@ -10,7 +10,7 @@ import { api, ApiError, setCsrfToken } from '../staff/api.ts';
 let sessionProbe: Promise<boolean> | null = null;
 
 /** Reads the staff session once: its CSRF token is what lets the panels write. */
-function staffSession(): Promise<boolean> {
+export function staffSession(): Promise<boolean> {
   sessionProbe ??= api.call('auth.session', {}, {}, { public: true }).then(
     (info) => {
       setCsrfToken(info.csrfToken);

@@ -14,12 +14,15 @@ const SECTIONS = [
   { to: '/day', label: 'day.nav', action: 'day.board' },
   { to: '/institution', label: 'institutionSettings.nav', action: 'institutions.update' },
   { to: '/requests', label: 'requests.nav', action: 'requests.list' },
+  { to: '/journal', label: 'journal.nav', action: 'journal.consultations' },
   { to: '/schedules', label: 'schedules.nav', action: 'schedules.suggest' },
   { to: '/failures', label: 'booking.nav.failures', action: 'consultations.failures' },
   { to: '/clients', label: 'clients.nav', action: 'clients.create' },
   // Webinars and dyads are led by heads and specialists (the roles that keep a registry's notes).
   { to: '/webinars', label: 'webinars.nav', action: 'consultations.registry_note' },
   { to: '/dyads', label: 'dyads.nav', action: 'consultations.registry_note' },
+  // Monthly reports: the head submits the institution's month; the admin sees the department's.
+  { to: '/reports', label: 'reports.nav', action: 'reports.month' },
   { to: '/admin/staff', label: 'staff.nav.staff', action: 'staff.create' },
   { to: '/admin/audit', label: 'staff.nav.audit', action: 'audit.list' },
   { to: '/admin/health', label: 'health.nav', action: 'health.rooms' },

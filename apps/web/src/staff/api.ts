@@ -162,8 +162,76 @@ async function call<K extends OperationName>(name: K, ...[params, input, opts = 
   }
 }
 
-/** The only way the web calls /api: `api.call('consultations.reschedule', { consultationId }, body)`. */
-export const api = { call };
+/**
+ * The address of a GET operation that answers a file (an export: XLSX, CSV, .ics), for an
+ * `<a href download>`: the browser downloads it with the session cookie; no JSON to check.
+ */
+function href<K extends OperationName>(name: K, params: ParamsOf<K>, query?: QueryOf<K>): string {
+  const op: Operation = contract[name];
+  if (op.method !== 'get' || !op.produces) throw new Error(`${name} is not a file download`);
+  return `/api${pathOf(op, params as Record<string, string>)}${queryString(query)}`;
+}
+
+/**
+ * Sends a file to an operation that `consumes` raw bytes (application/octet-stream, no
+ * multipart): the query (its name) in the address, the CSRF header, the answer checked like
+ * `call`'s. Uploads get a longer time limit (default 120 s).
+ */
+async function upload<K extends OperationName>(
+  name: K,
+  params: ParamsOf<K>,
+  query: QueryOf<K>,
+  file: Blob,
+  opts: CallOptions = {},
+): Promise<ResponseOf<K>> {
+  const op: Operation = contract[name];
+  if (!op.consumes) throw new Error(`${name} does not take a file`);
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': op.consumes };
+  if (csrfToken) headers[CSRF_HEADER] = csrfToken;
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort();
+  }, opts.timeoutMs ?? 120_000);
+  let res: Response;
+  let data: unknown;
+  try {
+    res = await fetch(`/api${pathOf(op, params as Record<string, string>)}${queryString(query)}`, {
+      method: op.method.toUpperCase(),
+      headers,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      body: file,
+      signal: abort.signal,
+    });
+    data = await res.json().catch(() => undefined);
+  } catch {
+    throw new ApiError(timedOut ? 'timeout' : 'network', 0, timedOut ? 'request timed out' : 'network error');
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    throw new ApiError(
+      (err?.code as ApiErrorCode | undefined) ?? (res.status >= 500 ? 'internal' : 'bad_response'),
+      res.status,
+      err?.message ?? `HTTP ${res.status}`,
+      err?.details,
+    );
+  }
+  try {
+    return (op.response as Contract[K]['response']).parse(data) as ResponseOf<K>;
+  } catch {
+    throw new ApiError('bad_response', res.status, 'the answer did not match its schema');
+  }
+}
+
+/**
+ * The only way the web calls /api: `api.call('consultations.reschedule', { consultationId }, body)`;
+ * downloads: `api.href(…)`; file uploads: `api.upload(…)`.
+ */
+export const api = { call, href, upload };
 
 /** The code of any thrown value, for messages. */
 export function errorCode(e: unknown): ClientErrorCode {

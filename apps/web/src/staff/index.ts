@@ -12,6 +12,7 @@ export { ConsultationPage } from './consultations/ConsultationPage.tsx';
 export { DayBoardPage } from './day/DayBoardPage.tsx';
 export { InstitutionSettingsPage } from './institution/InstitutionSettingsPage.tsx';
 export { RequestsPage } from './requests/RequestsPage.tsx';
+export { JournalPage } from './journal/JournalPage.tsx';
 export { BookingPage } from './booking/BookingPage.tsx';
 export { FailuresPage } from './booking/FailuresPage.tsx';
 export { ClientsPage } from './clients/ClientsPage.tsx';

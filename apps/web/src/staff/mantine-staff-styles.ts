@@ -35,6 +35,8 @@ import '@mantine/core/styles/Radio.css';
 import '@mantine/core/styles/RadioCard.css';
 import '@mantine/core/styles/RadioIndicator.css';
 import '@mantine/core/styles/Switch.css';
+// The route sheet's progress per line (planned/).
+import '@mantine/core/styles/Progress.css';
 import '@mantine/notifications/styles.css';
 // The calendars and date pickers (schedules, booking, days off, webinars, clients' consent date).
 import '@mantine/dates/styles.css';

@@ -16,6 +16,7 @@ export const apiErrorCodes = [
   'not_found', // 404: unknown id, or an id of another institution (never says which)
   'conflict', // 409: stale version, the time is taken, or the state forbids it; details.violations / currentVersion
   'payload_too_large', // 413
+  'unsupported_file_type', // 415: an uploaded file whose content is not of an allowed type (checked by content, not by name)
   'too_many_attempts', // 429: password attempts are locked for a while, or too many are checked at once (Retry-After)
   'rule_violation', // 422: well-formed, but breaks a rule of the timetable; details.violations or field → message
   'internal', // 500: logged on the server without personal data

@@ -9,11 +9,16 @@ import { clientOperations } from './clients.ts';
 import { consultationOperations } from './consultations.ts';
 import { consultationFormOperations } from './consultation-forms.ts';
 import { dyadOperations } from './dyads.ts';
+import { feedbackOperations } from './feedback.ts';
 import { institutionOperations } from './institutions.ts';
+import { journalOperations } from './journal.ts';
 import { moveOperations } from './moves.ts';
 import { noticeOperations } from './notices.ts';
 import type { Operation } from './operation.ts';
+import { plannedWorkOperations } from './planned-work.ts';
+import { protocolOperations } from './protocol.ts';
 import { publicOperations } from './public.ts';
+import { reportOperations } from './reports.ts';
 import { requestOperations } from './requests.ts';
 import { roomRecordOperations } from './room-records.ts';
 import { scheduleOperations } from './schedules.ts';
@@ -30,12 +35,17 @@ export const contract = {
   ...consultationOperations,
   ...consultationFormOperations,
   ...dyadOperations,
+  ...plannedWorkOperations,
   ...moveOperations,
   ...specialistAbsenceOperations,
   ...roomRecordOperations,
+  ...journalOperations,
+  ...protocolOperations,
   ...adminOperations,
   ...noticeOperations,
   ...publicOperations,
+  ...feedbackOperations,
+  ...reportOperations,
 };
 export type Contract = typeof contract;
 export type OperationName = keyof Contract;

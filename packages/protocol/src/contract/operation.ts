@@ -8,7 +8,7 @@ import { grantsOf, isAction, type Action } from '../permissions.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** Error statuses an operation may answer besides 400/401/403/500 (documented in OpenAPI). */
-export type ErrorStatus = 404 | 409 | 410 | 413 | 422 | 429 | 503;
+export type ErrorStatus = 404 | 409 | 410 | 413 | 415 | 422 | 429 | 503;
 
 export interface Operation {
   /** Stable, dotted ('consultations.reschedule'): the OpenAPI operationId and the web's `api.call` name. */
@@ -27,8 +27,23 @@ export interface Operation {
   response: z.ZodType;
   /** Default 200. */
   status?: 200 | 201;
-  /** A response that is not JSON (the handler answers the text, the pipeline sends it with this type). */
-  produces?: 'text/calendar';
+  /**
+   * A response that is not JSON (the handler answers the text, or the bytes of a file, and the
+   * pipeline sends it with this type): the calendar's .ics, an XLSX or CSV export.
+   */
+  produces?:
+    | 'text/calendar'
+    | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+    | 'text/csv; charset=utf-8'
+    // A stored file (the protocol's): the handler sets the file's own Content-Type, which the pipeline keeps.
+    | 'application/octet-stream';
+  /**
+   * A body that is not JSON: 'application/octet-stream' — the raw bytes of a file upload (no
+   * multipart), up to `maxBodyBytes`; the body schema then checks a Uint8Array.
+   */
+  consumes?: 'application/octet-stream';
+  /** The raw body's limit with `consumes` (the JSON routes keep the pipeline's 64 KB). */
+  maxBodyBytes?: number;
   errors?: readonly ErrorStatus[];
   /**
    * True when the call touches one institution's data: the server resolves which (from the

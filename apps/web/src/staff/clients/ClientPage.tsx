@@ -8,6 +8,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../api.ts';
 import { errorText, formatDateTime } from '../format.ts';
 import { useSession } from '../session.tsx';
+import { PlannedWork } from '../planned/PlannedWork.tsx';
 import { StaffPage } from '../StaffPage.tsx';
 import { ClientForm } from './ClientForm.tsx';
 import { childText } from './client-text.ts';
@@ -206,6 +207,7 @@ function ClientView() {
               </Stack>
             )}
           </section>
+          <PlannedWork institutionId={institutionId} client={client} />
           <Modal
             opened={editing}
             onClose={() => setEditing(false)}

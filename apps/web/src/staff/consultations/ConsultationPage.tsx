@@ -20,6 +20,9 @@ import { useSignedIn } from '../session.tsx';
 import { StaffPage } from '../StaffPage.tsx';
 import staffClasses from '../staff.module.css';
 import { FormOutcome } from './FormOutcome.tsx';
+import { ProtocolPanel } from '../protocol/ProtocolPanel.tsx';
+import { ConsultationFeedbackPanel } from '../feedback/ConsultationFeedbackPanel.tsx';
+import { RegistrySection } from '../journal/RegistrySection.tsx';
 import { STATE_COLOR } from './people.ts';
 import { serverNow } from '../../app/server-time.ts';
 
@@ -283,6 +286,17 @@ function Page() {
           </Table.ScrollContainer>
         )}
       </Section>
+
+      {/* The group registry of a webinar (names: whoever the matrix lets read it). */}
+      {c.kind === 'webinar' && grantOf('consultations.registry', session.user.role) !== null && (
+        <RegistrySection consultationId={c.id} role={session.user.role} />
+      )}
+
+      {/* The protocol: shown only to whom the server lets read it (head, the consultation's specialists). */}
+      {grantOf('protocol.get', session.user.role) !== null && <ProtocolPanel consultationId={c.id} />}
+
+      {/* The clients' feedback without names (head, the consultation's specialist). */}
+      {grantOf('feedback.consultation', session.user.role) !== null && <ConsultationFeedbackPanel consultationId={c.id} />}
 
       {notes && (
         <Section title={t('consultation.page.notes')} testId="consultation-notes">

@@ -24,6 +24,7 @@ import { ClientPicker } from '../clients/ClientPicker.tsx';
 import { errorText, formatDateTime } from '../format.ts';
 import { serverFieldErrors } from '../requests/field-errors.ts';
 import { useSession } from '../session.tsx';
+import { DyadResults } from '../planned/DyadResults.tsx';
 import { StaffPage } from '../StaffPage.tsx';
 import { ERROR_STYLES, timetableError } from '../webinars/webinar-form.ts';
 import { useInstitution } from '../webinars/WebinarsPage.tsx';
@@ -125,6 +126,7 @@ function Dyads() {
                       {t('dyads.plan')}
                     </Button>
                   </Group>
+                  <DyadResults institutionId={institutionId} dyad={d} />
                 </Stack>
               </Paper>
             ))}
