@@ -6,13 +6,13 @@
 // No sign-in for the first two: the link is the credential, checked and limited like the link
 // page (forged → 404, revoked or of an earlier generation → 410, budgets per link and address).
 import type { Prisma } from '@dp/db';
-import { contract, FEEDBACK_EDIT_DAYS, ProtocolError, type FeedbackAnswer, type FeedbackForm, type FeedbackStatus } from '@dp/protocol';
+import { contract, FEEDBACK_EDIT_DAYS, type FeedbackAnswer, type FeedbackForm, type FeedbackStatus } from '@dp/protocol';
 import type { LinkClaims } from '../links/link-token.ts';
 import { institutionOfConsultation, staffOfConsultation } from '../consultations/consultation-records.ts';
 import { audit } from './audit.ts';
 import type { ApiDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
-import type { HttpContext } from './route.ts';
+import { describedLink } from './link-answers.ts';
 import { defineRoute, routeTable } from './route.ts';
 
 const DAY = 24 * 3_600_000;
@@ -47,28 +47,6 @@ function answerOf(row: AnswerRow): FeedbackAnswer {
     impressions: row.impressions,
     wishes: row.wishes,
   };
-}
-
-/** The link checked (forged, expired, revoked and old-generation links refused) and its budgets spent. */
-async function checkedLink(
-  deps: ApiDeps,
-  http: HttpContext,
-  token: string,
-): Promise<{ claims: LinkClaims; about: Awaited<ReturnType<NonNullable<ApiDeps['links']>['describe']>> }> {
-  const links = deps.links;
-  if (!links) throw new ProtocolError('sfu_unavailable', 'links are not served here');
-  const address = http.ip ?? 'unknown';
-  let claims: LinkClaims;
-  try {
-    claims = links.verify(token);
-  } catch (e) {
-    await deps.budgets?.spend('lookup', address);
-    throw e;
-  }
-  await deps.budgets?.spend('lookup', address, { link: claims.participantId });
-  http.setHeader('Cache-Control', 'no-store');
-  // The gate refuses a revoked participant and a link of an earlier generation (410).
-  return { claims, about: await links.describe(claims) };
 }
 
 /** The form's state for the link's participant (the answer is the participant's, not the link's). */
@@ -110,14 +88,14 @@ async function formOf(
 export const feedbackRoutes = routeTable([
   defineRoute(contract['feedback.get'], {
     handler: async ({ params, deps, http }) => {
-      const { claims, about } = await checkedLink(deps, http, params.token);
+      const { claims, consultation: about } = await describedLink(deps, http, params.token);
       return (await formOf(deps, deps.prisma, claims, about)).form;
     },
   }),
 
   defineRoute(contract['feedback.save'], {
     handler: async ({ params, body, deps, http }) => {
-      const { claims, about } = await checkedLink(deps, http, params.token);
+      const { claims, consultation: about } = await describedLink(deps, http, params.token);
       return deps.prisma.$transaction(async (tx) => {
         // The participant's row locked: two sends at once (two links, two taps) change it one after the other.
         await tx.$queryRaw`SELECT id FROM participants WHERE id = ${claims.participantId}::uuid FOR UPDATE`;

@@ -8,7 +8,7 @@ import { journalAll, journalPage, type JournalFilter } from '../journal/journal-
 import { journalTable, registryTable } from '../journal/journal-export.ts';
 import { audit } from './audit.ts';
 import { staffOfInstitution } from './records.ts';
-import { registryEntry } from './room-records.ts';
+import { registryEntry, registryParticipantSelect } from './room-records.ts';
 import { defineRoute, routeTable } from './route.ts';
 
 /** The filter after the scope: a specialist's own consultations whatever they asked; an unknown specialist is a field error. */
@@ -27,15 +27,6 @@ async function filterOf(
     specialistId: ownerId ?? query.specialistId ?? null,
   };
 }
-
-const registryParticipantSelect = {
-  id: true,
-  role: true,
-  displayName: true,
-  registryNote: true,
-  staffUser: { select: { displayName: true } },
-  visits: { select: { joinedAt: true, leftAt: true }, orderBy: { joinedAt: 'asc' } },
-} as const;
 
 export const journalRoutes = routeTable([
   defineRoute(contract['journal.consultations'], {

@@ -13,8 +13,11 @@ import { HttpError } from './errors.ts';
 import type { HttpContext } from './route.ts';
 import { defineRoute, routeTable } from './route.ts';
 
-/** The link checked and its budgets spent, then described (revoked and unknown links refused as on the page). */
-async function describedLink(
+/**
+ * The link checked and its budgets spent, then described (revoked and unknown links refused as
+ * on the page): every page a client reaches by its link (answers, calendar, feedback) uses it.
+ */
+export async function describedLink(
   deps: ApiDeps,
   http: HttpContext,
   token: string,

@@ -8,7 +8,15 @@ import { contract, PROTOCOL_FILE_MAX_BYTES, PROTOCOL_FILES_TOTAL_MAX_BYTES, type
 import { institutionOfConsultation, staffOfConsultation } from '../consultations/consultation-records.ts';
 import { attachment } from '../export/table-export.ts';
 import { allowedFileType, sha256Hex } from '../protocol/protocol-files.ts';
-import { changedFields, loadProtocol, materialsOf, versionSelect, versionView, type VersionRow } from '../protocol/protocol-store.ts';
+import {
+  changedFields,
+  fileSelect,
+  loadProtocol,
+  materialsOf,
+  versionSelect,
+  versionView,
+  type VersionRow,
+} from '../protocol/protocol-store.ts';
 import { audit } from './audit.ts';
 import { badRequest, HttpError, notFound } from './errors.ts';
 import { defineRoute, routeTable } from './route.ts';
@@ -160,15 +168,7 @@ export const protocolRoutes = routeTable([
             data: new Uint8Array(body),
             uploadedById: actor.id!,
           },
-          select: {
-            id: true,
-            name: true,
-            mime: true,
-            sizeBytes: true,
-            sha256: true,
-            createdAt: true,
-            uploadedBy: { select: { displayName: true } },
-          },
+          select: fileSelect,
         });
         await audit(tx, actor, {
           action: 'protocol.file_added',

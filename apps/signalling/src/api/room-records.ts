@@ -11,7 +11,8 @@ import { labelOf, prismaRoomRecords } from '../rooms/room-store.ts';
 
 const MINUTE = 60_000;
 
-const participantSelect = {
+/** A registry row's participant (room-records and the registry's export read the same). */
+export const registryParticipantSelect = {
   id: true,
   role: true,
   displayName: true,
@@ -46,7 +47,7 @@ export function registryEntry(p: ParticipantRow, now: Date): RegistryEntry {
 }
 
 async function participantOf(prisma: PrismaClient, consultationId: string, participantId: string): Promise<ParticipantRow> {
-  const row = await prisma.participant.findFirst({ where: { id: participantId, consultationId }, select: participantSelect });
+  const row = await prisma.participant.findFirst({ where: { id: participantId, consultationId }, select: registryParticipantSelect });
   if (!row) throw notFound('participant');
   return row as ParticipantRow;
 }
@@ -71,7 +72,7 @@ export const roomRecordRoutes = routeTable([
           kind: true,
           start: true,
           topic: true,
-          participants: { select: participantSelect, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+          participants: { select: registryParticipantSelect, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
         },
       });
       const now = deps.now();

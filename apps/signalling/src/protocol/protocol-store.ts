@@ -18,6 +18,17 @@ export const versionSelect = {
   author: { select: { displayName: true } },
 } as const;
 
+/** A file as the protocol lists it (never its bytes). */
+export const fileSelect = {
+  id: true,
+  name: true,
+  mime: true,
+  sizeBytes: true,
+  sha256: true,
+  createdAt: true,
+  uploadedBy: { select: { displayName: true } },
+} as const;
+
 export type VersionRow = {
   version: number;
   final: boolean;
@@ -58,15 +69,7 @@ export async function loadProtocol(db: Db, consultationId: string): Promise<Prot
     db.protocolVersion.findMany({ where: { consultationId }, select: versionSelect, orderBy: { version: 'desc' } }),
     db.protocolFile.findMany({
       where: { consultationId },
-      select: {
-        id: true,
-        name: true,
-        mime: true,
-        sizeBytes: true,
-        sha256: true,
-        createdAt: true,
-        uploadedBy: { select: { displayName: true } },
-      },
+      select: fileSelect,
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     }),
   ]);

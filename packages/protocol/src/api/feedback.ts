@@ -6,10 +6,10 @@ import { Instant, Uuid, plainText } from './common.ts';
 // credential: feedback.get / feedback.save); one answer per participant, editable for 7 days
 // from the first one. Staff read the answers of a consultation without any name.
 
-// The criteria's names, the 7 days and the texts' limit live in the zod-free link-page.ts (the
+// The criteria's names, the 7 days and the texts' limit live in the zod-free feedback-limits.ts (the
 // feedback page a family opens imports them without the schemas).
-import { FEEDBACK_TEXT_MAX } from '../link-page.ts';
-export { FEEDBACK_CRITERIA, FEEDBACK_EDIT_DAYS, FEEDBACK_TEXT_MAX, type FeedbackCriterion } from '../link-page.ts';
+import { FEEDBACK_TEXT_MAX } from '../feedback-limits.ts';
+export { FEEDBACK_CRITERIA, FEEDBACK_EDIT_DAYS, FEEDBACK_TEXT_MAX, type FeedbackCriterion } from '../feedback-limits.ts';
 
 /** One criterion: a whole number 1 (worst) … 5 (best). */
 export const FeedbackScore = z.number().int().min(1).max(5);

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Button, Group, Loader, Modal, Paper, ScrollArea, Stack, Table, Text, Textarea, Title } from '@mantine/core';
-import { DatesProvider, MonthPickerInput } from '@mantine/dates';
+import { DatesProvider } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import type { ConsolidatedInstitution, ConsolidatedMonth } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
@@ -11,7 +11,8 @@ import { serverFieldErrors } from '../requests/field-errors.ts';
 import { useSession } from '../session.tsx';
 import { StaffPage } from '../StaffPage.tsx';
 import { reportError } from './ReportsPage.tsx';
-import { STATUS_COLOR, dayText, figureText, fromPicker, monthOf, monthText, pickerValue } from './report-format.ts';
+import { MonthField } from './MonthField.tsx';
+import { STATUS_COLOR, dayText, figureText, monthOf, monthText } from './report-format.ts';
 
 // `/reports/consolidated` — the department's month: every institution's status and key
 // figures (frozen where submitted, live and marked otherwise), «Принять» / «Вернуть с
@@ -83,18 +84,7 @@ function Consolidated() {
           </Anchor>
         </Group>
         <Group align="flex-end" wrap="wrap">
-          <MonthPickerInput
-            size="md"
-            label={t('reports.month')}
-            value={pickerValue(month)}
-            onChange={(v) => {
-              const m = fromPicker(v);
-              if (m) setMonth(m);
-            }}
-            valueFormat="MMMM YYYY"
-            w={220}
-            data-testid="consolidated-month"
-          />
+          <MonthField month={month} onChange={setMonth} testId="consolidated-month" />
           <Button component="a" variant="default" size="md" href={href('xlsx')} download data-testid="consolidated-download-xlsx">
             {t('reports.downloadXlsx')}
           </Button>

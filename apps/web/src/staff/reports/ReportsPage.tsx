@@ -1,7 +1,7 @@
 import '@mantine/charts/styles.css';
 import { LineChart } from '@mantine/charts';
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Select, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
-import { DatesProvider, MonthPickerInput } from '@mantine/dates';
+import { DatesProvider } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import type { InstitutionReportMonth, ReportRow } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
@@ -12,7 +12,8 @@ import { errorText, formatDateTime } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { StaffPage } from '../StaffPage.tsx';
 import { RecordsModal } from './RecordsModal.tsx';
-import { STATUS_COLOR, dayText, drillable, figureText, fromPicker, monthOf, monthText, pickerValue, sectionsOf } from './report-format.ts';
+import { MonthField } from './MonthField.tsx';
+import { STATUS_COLOR, dayText, drillable, figureText, monthOf, monthText, sectionsOf } from './report-format.ts';
 
 // `/reports` — the institution's monthly report: the form's sections with their figures (each
 // count opens the records behind it), the status and due day, «Отправить отчёт» for the head,
@@ -127,18 +128,7 @@ function Reports() {
           </Group>
         </Group>
         <Group align="flex-end" wrap="wrap">
-          <MonthPickerInput
-            size="md"
-            label={t('reports.month')}
-            value={pickerValue(month)}
-            onChange={(v) => {
-              const m = fromPicker(v);
-              if (m) setMonth(m);
-            }}
-            valueFormat="MMMM YYYY"
-            w={220}
-            data-testid="report-month"
-          />
+          <MonthField month={month} onChange={setMonth} testId="report-month" />
           {!isHead && (
             <Select
               size="md"
