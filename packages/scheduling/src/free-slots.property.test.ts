@@ -188,45 +188,46 @@ describe('freeSlots (property)', () => {
 describe('freeSlots with the production calendar (property)', () => {
   it('offers nothing on a holiday or transferred day off, and nothing ending after a shortened day’s close', () => {
     let onShortDays = 0;
-    fc.assert(
-      fc.property(searchArbOf(worldArbOf(NATIONAL_MONTHS, true)), (r) => {
-        const base = setUp(r);
-        const { world, zone, bookings, specialistId, schedule } = base;
-        // Anchored searches start on the month's shortened day, if it has one (else few would meet it).
-        const shortDay = productionCalendar(Number(world.month.slice(0, 4))).shortDays.find((d) => d.startsWith(world.month));
-        const from = r.anchored && shortDay ? DateTime.fromISO(shortDay, { zone }) : base.from;
-        const to = from.plus({ days: r.days });
-        const now = r.anchored ? undefined : base.now;
-        const slots = freeSlots({
-          calendar: world.calendar,
-          schedule,
-          bookings,
-          from: from.toJSDate(),
-          to: to.toJSDate(),
-          durationMinutes: r.duration,
-          stepMinutes: r.step,
-          now,
-        });
-        for (const start of slots) {
-          const candidate = { specialistId, start, durationMinutes: r.duration };
-          expect(validateBooking(candidate, { calendar: world.calendar, schedules: world.schedules, bookings, now })).toEqual([]);
-          expect(oracleCalendarBreach(world.calendar, candidate)).toBeNull();
-          const local = DateTime.fromJSDate(start, { zone });
-          const date = local.toISODate()!;
-          const national = productionCalendar(local.year);
-          expect(national.daysOff).not.toContain(date);
-          if (national.shortDays.includes(date)) {
-            onShortDays++;
-            const weekly = world.calendar.week[local.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7] ?? world.calendar.week[1];
-            if (weekly) {
-              const close = Number(weekly.end.slice(0, 2)) * 60 + Number(weekly.end.slice(3, 5));
-              expect(local.hour * 60 + local.minute + r.duration).toBeLessThanOrEqual(close - 60);
-            }
+    const property = fc.property(searchArbOf(worldArbOf(NATIONAL_MONTHS, true)), (r) => {
+      const base = setUp(r);
+      const { world, zone, bookings, specialistId, schedule } = base;
+      // Anchored searches start on the month's shortened day, if it has one (else few would meet it).
+      const shortDay = productionCalendar(Number(world.month.slice(0, 4))).shortDays.find((d) => d.startsWith(world.month));
+      const from = r.anchored && shortDay ? DateTime.fromISO(shortDay, { zone }) : base.from;
+      const to = from.plus({ days: r.days });
+      const now = r.anchored ? undefined : base.now;
+      const slots = freeSlots({
+        calendar: world.calendar,
+        schedule,
+        bookings,
+        from: from.toJSDate(),
+        to: to.toJSDate(),
+        durationMinutes: r.duration,
+        stepMinutes: r.step,
+        now,
+      });
+      for (const start of slots) {
+        const candidate = { specialistId, start, durationMinutes: r.duration };
+        expect(validateBooking(candidate, { calendar: world.calendar, schedules: world.schedules, bookings, now })).toEqual([]);
+        expect(oracleCalendarBreach(world.calendar, candidate)).toBeNull();
+        const local = DateTime.fromJSDate(start, { zone });
+        const date = local.toISODate()!;
+        const national = productionCalendar(local.year);
+        expect(national.daysOff).not.toContain(date);
+        if (national.shortDays.includes(date)) {
+          onShortDays++;
+          const weekly = world.calendar.week[local.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7] ?? world.calendar.week[1];
+          if (weekly) {
+            const close = Number(weekly.end.slice(0, 2)) * 60 + Number(weekly.end.slice(3, 5));
+            expect(local.hour * 60 + local.minute + r.duration).toBeLessThanOrEqual(close - 60);
           }
         }
-      }),
-      { numRuns: 80 },
-    );
+      }
+    });
+    // A random run explores; a second run with a fixed seed is known to meet shortened days, so
+    // the check below never depends on luck (a random run of 80 met none once).
+    fc.assert(property, { numRuns: 80 });
+    fc.assert(property, { numRuns: 80, seed: 20261206 });
     expect(onShortDays).toBeGreaterThan(0); // the shortened close was checked
   });
 
