@@ -243,6 +243,10 @@ describe('records and reports, from the consultation to the spreadsheet', () => 
     await headPage.keyboard.press('Escape');
     await headPage.waitForSelector(sel('report-records-table'), { hidden: true });
     await headPage.click(sel('report-submit'));
+    // Submitting freezes the month: the head confirms it first.
+    const confirmSubmit = await headPage.waitForSelector(sel('report-submit-confirm'), { visible: true, timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 400)); // the dialog's opening transition moves the button
+    await confirmSubmit!.click();
     await headPage.waitForFunction(
       (s) => /отправлен|представлен/i.test(document.querySelector(s)?.textContent ?? ''),
       { timeout: 10_000 },

@@ -1,8 +1,9 @@
-import { Alert, Loader, Modal, ScrollArea, Stack, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Loader, Modal, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import type { ReportRecords } from '@dp/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { api } from '../api.ts';
 import { errorText, formatDateTime } from '../format.ts';
 
@@ -69,7 +70,14 @@ export function RecordsModal({
                   {data.records.map((r) => (
                     <Table.Tr key={r.id}>
                       <Table.Td>
-                        {formatDateTime(r.at, i18n.language, timeZone)}
+                        {/* Those who may read the names may open the consultation itself. */}
+                        {data.withNames && r.type === 'consultation' ? (
+                          <Anchor component={Link} to={`/staff/consultations/${r.id}`}>
+                            {formatDateTime(r.at, i18n.language, timeZone)}
+                          </Anchor>
+                        ) : (
+                          formatDateTime(r.at, i18n.language, timeZone)
+                        )}
                         {r.number && <Text size="sm" c="dimmed">{`№ ${r.number}`}</Text>}
                       </Table.Td>
                       <Table.Td>{r.specialist ?? '—'}</Table.Td>

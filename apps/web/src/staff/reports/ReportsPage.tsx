@@ -1,6 +1,21 @@
 import '@mantine/charts/styles.css';
 import { LineChart } from '@mantine/charts';
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Select, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import type { InstitutionReportMonth, ReportRow } from '@dp/protocol';
@@ -79,6 +94,7 @@ function Reports() {
     void load();
   }, [load]);
 
+  const [confirming, setConfirming] = useState(false);
   const submit = async () => {
     if (!institutionId) return;
     setBusy(true);
@@ -181,10 +197,31 @@ function Reports() {
                 )}
                 <Group gap="sm" wrap="wrap" mt="xs">
                   {report.canSubmit && (
-                    <Button size="md" loading={busy} onClick={() => void submit()} data-testid="report-submit">
+                    <Button size="md" loading={busy} onClick={() => setConfirming(true)} data-testid="report-submit">
                       {report.status === 'returned' ? t('reports.resubmit') : t('reports.submit')}
                     </Button>
                   )}
+                  <Modal opened={confirming} onClose={() => setConfirming(false)} title={t('reports.confirmSubmit.title')} centered>
+                    <Stack gap="md">
+                      <Text>{t('reports.confirmSubmit.body', { month: monthText(month, lang) })}</Text>
+                      <Group justify="flex-end" gap="sm">
+                        <Button size="md" variant="default" onClick={() => setConfirming(false)}>
+                          {t('reports.confirmSubmit.cancel')}
+                        </Button>
+                        <Button
+                          size="md"
+                          loading={busy}
+                          onClick={() => {
+                            setConfirming(false);
+                            void submit();
+                          }}
+                          data-testid="report-submit-confirm"
+                        >
+                          {t('reports.confirmSubmit.ok')}
+                        </Button>
+                      </Group>
+                    </Stack>
+                  </Modal>
                   <Button
                     component="a"
                     variant="default"
@@ -279,7 +316,10 @@ function TrendChart({ report }: { report: InstitutionReportMonth }) {
           { name: 'onTime', label: t('reports.trend.onTime'), color: 'orange.6', yAxisId: 'right' },
         ]}
         withRightYAxis
-        rightYAxisProps={{ domain: [0, 100] }}
+        // Counts are whole numbers: no «0.25» ticks; figures written the Russian way.
+        yAxisProps={{ allowDecimals: false }}
+        rightYAxisProps={{ domain: [0, 100], allowDecimals: false }}
+        valueFormatter={(v) => new Intl.NumberFormat(i18n.language).format(v)}
         withLegend
         connectNulls
         curveType="linear"
