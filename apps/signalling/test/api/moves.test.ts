@@ -3,7 +3,6 @@
 // PostgreSQL, with the e-mail sent by the real Notifier to a real SMTP server (smtp-capture).
 // Omsk is UTC+6 all year: 09:30 local = 03:30Z. March 2026: the 2nd is a Monday.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { pino } from 'pino';
 import { createPrisma, type PrismaClient } from '@dp/db';
 import type {
   Consultation,
@@ -14,9 +13,9 @@ import type {
   MoveProposal,
   MoveProposalList,
 } from '@dp/protocol';
-import { Notifier } from '../../src/notify/index.ts';
-import { startSmtpCapture, type SmtpCapture } from '../smtp-capture.ts';
-import { OMSK_CALENDAR, PUBLIC_URL, createTestDatabase, links, startApi, type ApiUnderTest, type Identity } from './support.ts';
+import type { Notifier } from '../../src/notify/index.ts';
+import type { SmtpCapture } from '../smtp-capture.ts';
+import { OMSK_CALENDAR, createTestDatabase, startApi, startMail, type ApiUnderTest, type Identity } from './support.ts';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 const CLIENT_EMAIL = 'family@example.org';
@@ -35,15 +34,7 @@ let worker2: Identity;
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url, { poolSize: 5 });
-  smtp = await startSmtpCapture();
-  notifier = new Notifier({
-    prisma,
-    smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
-    from: 'no-reply@localhost',
-    publicUrl: () => PUBLIC_URL,
-    signLink: (c) => links.sign(c),
-    log: pino({ level: 'silent' }),
-  });
+  ({ smtp, notifier } = await startMail(prisma));
   api = await startApi({ prisma, now: NOW, notifier });
   const created = await api.post<Institution>('/institutions', { name: 'КЦСОН Седельниково', calendar: OMSK_CALENDAR });
   expect(created.status).toBe(201);

@@ -3,12 +3,11 @@
 // jobs' mail; its outcome goes through the lifecycle writer; an e-mail consultation holds no
 // time, and its answer goes out over SMTP, is kept with the request, and completes it.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { pino } from 'pino';
 import { allocateRequestNumber, createPrisma, type PrismaClient } from '@dp/db';
 import type { Consultation, ConsultationHistory, EmailAnswerList, EmailAnswerView, FreeSlots, Institution } from '@dp/protocol';
-import { Notifier } from '../../src/notify/index.ts';
-import { startSmtpCapture, type SmtpCapture } from '../smtp-capture.ts';
-import { OMSK_CALENDAR, PUBLIC_URL, createTestDatabase, links, startApi, type ApiUnderTest, type Identity } from './support.ts';
+import type { Notifier } from '../../src/notify/index.ts';
+import type { SmtpCapture } from '../smtp-capture.ts';
+import { OMSK_CALENDAR, createTestDatabase, startApi, startMail, type ApiUnderTest, type Identity } from './support.ts';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 const CLIENT_EMAIL = 'family@example.org';
@@ -27,15 +26,7 @@ let worker: Identity;
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url, { poolSize: 5 });
-  smtp = await startSmtpCapture();
-  notifier = new Notifier({
-    prisma,
-    smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
-    from: 'no-reply@localhost',
-    publicUrl: () => PUBLIC_URL,
-    signLink: (c) => links.sign(c),
-    log: pino({ level: 'silent' }),
-  });
+  ({ smtp, notifier } = await startMail(prisma));
   // The clock moves days ahead: sessions must outlive it.
   api = await startApi({ prisma, now: NOW, notifier, session: { idleSeconds: 30 * 86400, absoluteSeconds: 60 * 86400 } });
   const created = await api.post<Institution>('/institutions', { name: 'КЦСОН Седельниково', calendar: OMSK_CALENDAR });

@@ -3,12 +3,11 @@
 // API on a real PostgreSQL, the clients e-mailed by the real Notifier (smtp-capture).
 // Omsk is UTC+6: 10:00 local = 04:00Z. March 2026: the 3rd is a Tuesday.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { pino } from 'pino';
 import { createPrisma, type PrismaClient } from '@dp/db';
 import type { Consultation, Institution, SpecialistAbsenceResult } from '@dp/protocol';
-import { Notifier } from '../../src/notify/index.ts';
-import { startSmtpCapture, type SmtpCapture } from '../smtp-capture.ts';
-import { OMSK_CALENDAR, PUBLIC_URL, createTestDatabase, links, startApi, type ApiUnderTest, type Identity } from './support.ts';
+import type { Notifier } from '../../src/notify/index.ts';
+import type { SmtpCapture } from '../smtp-capture.ts';
+import { OMSK_CALENDAR, createTestDatabase, startApi, startMail, type ApiUnderTest, type Identity } from './support.ts';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 
@@ -38,15 +37,7 @@ async function approved(specialistId: string, dates: string[]) {
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url, { poolSize: 5 });
-  smtp = await startSmtpCapture();
-  notifier = new Notifier({
-    prisma,
-    smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
-    from: 'no-reply@localhost',
-    publicUrl: () => PUBLIC_URL,
-    signLink: (c) => links.sign(c),
-    log: pino({ level: 'silent' }),
-  });
+  ({ smtp, notifier } = await startMail(prisma));
   api = await startApi({ prisma, now: NOW, notifier });
   const created = await api.post<Institution>('/institutions', { name: 'КЦСОН Седельниково', calendar: OMSK_CALENDAR });
   institution = created.body;

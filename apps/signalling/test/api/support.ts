@@ -18,7 +18,8 @@ import { SessionStore } from '../../src/auth/session-store.ts';
 import { SignInGuard, type SignInGuardOptions } from '../../src/auth/sign-in-guard.ts';
 import { LinkSigner } from '../../src/links/link-token.ts';
 import { ConsultationGate } from '../../src/timetable/consultation-gate.ts';
-import type { ConsultationMail } from '../../src/notify/index.ts';
+import { Notifier, type ConsultationMail } from '../../src/notify/index.ts';
+import { startSmtpCapture, type SmtpCapture } from '../smtp-capture.ts';
 
 export const PUBLIC_URL = 'https://priem.example.org';
 export const links = new LinkSigner('api-test-link-secret-0123456789-0123456789');
@@ -261,3 +262,17 @@ export const OMSK_CALENDAR = {
 };
 
 export const UNKNOWN_ID = '019a0000-0000-7000-8000-000000000000';
+
+/** A real Notifier on a local SMTP capture, for the tests that read what clients are mailed. */
+export async function startMail(prisma: PrismaClient): Promise<{ smtp: SmtpCapture; notifier: Notifier }> {
+  const smtp = await startSmtpCapture();
+  const notifier = new Notifier({
+    prisma,
+    smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
+    from: 'no-reply@localhost',
+    publicUrl: () => PUBLIC_URL,
+    signLink: (c) => links.sign(c),
+    log: pino({ level: 'silent' }),
+  });
+  return { smtp, notifier };
+}

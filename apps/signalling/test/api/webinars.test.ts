@@ -5,7 +5,6 @@
 // their motivation levels, its consultations planned and read back as its history.
 // Omsk is UTC+6 all year: 09:30 local = 03:30Z. March 2026: the 2nd is a Monday.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { pino } from 'pino';
 import { createPrisma, type PrismaClient } from '@dp/db';
 import {
   parsePersonList,
@@ -15,9 +14,9 @@ import {
   type Institution,
   type ParticipantsAdded,
 } from '@dp/protocol';
-import { Notifier } from '../../src/notify/index.ts';
-import { startSmtpCapture, type SmtpCapture } from '../smtp-capture.ts';
-import { OMSK_CALENDAR, PUBLIC_URL, createTestDatabase, links, startApi, type ApiUnderTest, type Identity } from './support.ts';
+import type { Notifier } from '../../src/notify/index.ts';
+import type { SmtpCapture } from '../smtp-capture.ts';
+import { OMSK_CALENDAR, PUBLIC_URL, createTestDatabase, startApi, startMail, type ApiUnderTest, type Identity } from './support.ts';
 
 // Bookings with invitations over real SMTP: seconds each on a busy machine, not the default 5.
 jest.setTimeout(30_000);
@@ -36,15 +35,7 @@ let specialist: Identity;
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url, { poolSize: 5 });
-  smtp = await startSmtpCapture();
-  notifier = new Notifier({
-    prisma,
-    smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
-    from: 'no-reply@localhost',
-    publicUrl: () => PUBLIC_URL,
-    signLink: (c) => links.sign(c),
-    log: pino({ level: 'silent' }),
-  });
+  ({ smtp, notifier } = await startMail(prisma));
   api = await startApi({ prisma, now: NOW, notifier });
   const created = await api.post<Institution>('/institutions', { name: 'КЦСОН Седельниково', calendar: OMSK_CALENDAR });
   expect(created.status).toBe(201);
