@@ -58,6 +58,9 @@ let passed = 0;
 let failed = 0;
 const summaries: string[] = [];
 const failures: string[] = [];
+/** The first lines of each failed test's message (not its stack), so CI's own output says why. */
+const MESSAGE_LINES = 8;
+let reading: string[] | null = null; // the failed test whose message lines are being read
 
 function ninjaLine(line: string): void {
   const counter = /^\[(\d+)\/(\d+)\]/.exec(line);
@@ -96,7 +99,21 @@ function jestLine(line: string): void {
     return;
   }
   if (/^Tests: +\d/.test(body)) summaries.push(`    ${pkg.padEnd(18)} ${body}`);
-  else if (/^ {2}● (?!Console)/.test(body) && failures.length < 40) failures.push(`    ${pkg} ${body.trim()}`);
+  if (/^ {2}● (?!Console)/.test(body)) {
+    // jest names a failed test twice (in its file's output, then in the closing summary): once here.
+    const header = `    ${pkg} ${body.trim()}`;
+    reading = failures.includes(header) || failures.length >= 200 ? null : [];
+    if (reading) failures.push(header);
+    return;
+  }
+  if (!reading) return;
+  const text = body.trim();
+  if (/^(Test Suites:|Tests:|PASS |FAIL |● )/.test(text) || /^ {2}\S/.test(body)) reading = null;
+  else if (/^at /.test(text)) reading = null; // the stack: the message is over
+  else if (text && !/^\d+ \||^>? *\d+ \||^\|/.test(text) && reading.length < MESSAGE_LINES) {
+    reading.push(text);
+    failures.push(`          ${text.length > 200 ? `${text.slice(0, 199)}…` : text}`);
+  }
 }
 
 if (tty) show(`==> ${label}`);

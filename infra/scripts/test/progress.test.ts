@@ -91,6 +91,7 @@ describe('progress.ts, jest mode (turbo run test)', () => {
       '    @dp/signalling     Tests:       1 failed, 57 passed, 58 total',
       '    Failed tests:',
       '      @dp/signalling ● rooms › closes the room when the specialist ends it',
+      '            expect(received).toBe(expected) // Object.is equality',
     ]);
   });
 

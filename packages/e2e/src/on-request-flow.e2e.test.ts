@@ -284,20 +284,25 @@ describe('the on-request flow on screen', () => {
     // Camera and microphone ready first: the pre-check passes when video works with both.
     await specialistPage.waitForSelector(`${sel('device-camera')}[data-status="ok"]`, { timeout: 20_000 });
     await specialistPage.waitForSelector(`${sel('device-mic')}[data-status="ok"]`, { timeout: 20_000 });
-    // The network test measures this busy test machine too: a second try when it says less than video.
+    // The network test measures this busy test machine too (a loaded CI runner's browser may
+    // encode less than the video threshold): another try, up to five, while it says less than video.
     for (let attempt = 1; ; attempt++) {
       await (await specialistPage.waitForSelector(`${sel('network-test-button')}:not([disabled])`, { timeout: 20_000 }))!.click();
       await specialistPage.waitForSelector(sel('network-verdict'), { hidden: true }); // the earlier try's verdict gone
       const verdict = await specialistPage.waitForSelector(sel('network-verdict'), { timeout: 40_000 });
-      if ((await verdict!.evaluate((el) => el.getAttribute('data-verdict'))) === 'video' || attempt === 3) break;
+      if ((await verdict!.evaluate((el) => el.getAttribute('data-verdict'))) === 'video' || attempt === 5) break;
     }
     await screenshot(specialistPage, 'on-request-8-precheck');
     await waitUntil(
       async () => (await prisma.precheckResult.count({ where: { consultationId: consultation.id, passed: true } })) >= 1,
       'the pre-check recorded as passed',
     ).catch(async (e: unknown) => {
-      console.error('pre-checks:', await prisma.precheckResult.findMany({ where: { consultationId: consultation.id } }));
-      throw e;
+      // The figures in the message itself: CI's output shows a failed test's first lines only.
+      const tries = await prisma.precheckResult.findMany({
+        where: { consultationId: consultation.id },
+        select: { passed: true, rttMs: true, lossPct: true, bitrateKbps: true },
+      });
+      throw new Error(`${(e as Error).message}; the tries: ${JSON.stringify(tries)}`);
     });
     await join(specialistPage);
     await specialistPage.waitForSelector(sel('end-button'), { timeout: 15_000 });
@@ -340,5 +345,5 @@ describe('the on-request flow on screen', () => {
     await screenshot(socialPage, 'on-request-11-journal-result');
 
     for (const page of [headPage, socialPage, specialistPage, clientPage]) await page.browserContext().close();
-  }, 150_000);
+  }, 240_000);
 });
