@@ -109,7 +109,8 @@ function jestLine(line: string): void {
   if (!reading) return;
   const text = body.trim();
   if (/^(Test Suites:|Tests:|PASS |FAIL |● )/.test(text) || /^ {2}\S/.test(body)) reading = null;
-  else if (/^at /.test(text)) reading = null; // the stack: the message is over
+  else if (/^at /.test(text))
+    reading = null; // the stack: the message is over
   else if (text && !/^\d+ \||^>? *\d+ \||^\|/.test(text) && reading.length < MESSAGE_LINES) {
     reading.push(text);
     failures.push(`          ${text.length > 200 ? `${text.slice(0, 199)}…` : text}`);

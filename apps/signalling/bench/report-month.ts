@@ -81,13 +81,14 @@ try {
   );
   await run(
     `INSERT INTO requests (id, institution_id, year, number, received_at, channel, recurrence, from_whom, reason, status,
-       refusal_ground, answer_due_at, updated_at)
+       refusal_ground, answer_due_at, updated_at, decided_at)
      SELECT b.rid, ($1::uuid[])[1 + i % ${INSTITUTIONS}], 2026, i + 1, b.start - interval '3 days',
        (ARRAY['phone','email','messenger','visit','video_link','sms'])[1 + i % 6]::request_channel,
        (CASE WHEN i % 4 = 0 THEN 'repeat' ELSE 'first' END)::request_recurrence, 'Мать ' || i, 'Трудности ' || i,
        (CASE WHEN i % 50 = 0 THEN 'refused' WHEN i % 3 = 0 THEN 'completed' ELSE 'scheduled' END)::request_status,
        CASE WHEN i % 50 = 0 THEN (ARRAY['outside_competence','unethical_or_aggressive_behaviour'])[1 + i % 2]::refusal_ground END,
-       b.start - interval '1 day', b.start - interval '2 days'
+       b.start - interval '1 day', b.start - interval '2 days',
+       CASE WHEN i % 50 = 0 OR i % 3 = 0 THEN b.start - interval '2 days' END
      FROM bench_ids b WHERE i % 5 < 3`,
     institutions,
   );

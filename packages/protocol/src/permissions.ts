@@ -192,6 +192,10 @@ export const permissions = {
   'reports.note_send': { admin: 'department', head: 'department' },
   'reports.settings_get': { admin: 'department' },
   'reports.settings_put': { admin: 'department' },
+  // The form's added rows: the admin who sets the period; their figures: the institution's head.
+  'reports.form_get': { admin: 'department' },
+  'reports.form_save': { admin: 'department' },
+  'reports.inputs_save': { head: 'institution' },
 
   // --- room events (socket.io /room) ----------------------------------------------------
   // Staff join the rooms of consultations they take part in — an admin watches room health

@@ -8,10 +8,12 @@ export type ReportFigureKind = 'count' | 'average' | 'percent';
 export interface ReportFormRow {
   key: string;
   /** The section the row belongs to (a heading on screen and in the export). */
-  section: ReportSection;
+  section: ReportFormSection;
   /** The row's name in the form, Russian (the form is an official document). */
   label: string;
   kind: ReportFigureKind;
+  /** A row the department added (report_form_versions): the head enters its figure by hand. */
+  manual?: boolean;
 }
 
 export const reportSections = {
@@ -29,6 +31,10 @@ export const reportSections = {
   feedback: 'Анкеты обратной связи',
 } as const;
 export type ReportSection = keyof typeof reportSections;
+
+/** Where a department's added row may go: a built-in section, or one of its own after them. */
+export const reportFormSections = { ...reportSections, extra: 'Дополнительно' } as const;
+export type ReportFormSection = keyof typeof reportFormSections;
 
 const row = (section: ReportSection, key: string, label: string, kind: ReportFigureKind = 'count'): ReportFormRow => ({
   key,
@@ -89,7 +95,11 @@ export const reportFormV1: readonly ReportFormRow[] = [
   row('feedback', 'feedback.specialist_work', 'Работа специалиста', 'average'),
 ];
 
-/** Every version of the form by number; a new version is added here, never edited in place. */
+/**
+ * The built-in versions by number (today only 1). A department's own versions (2, 3 …: the
+ * built-in rows plus the rows it added, entered by hand) are stored per department in
+ * report_form_versions (apps/signalling/src/reports/form-versions.ts); never edited in place.
+ */
 export const reportForms: Readonly<Record<number, readonly ReportFormRow[]>> = { 1: reportFormV1 };
 export const CURRENT_REPORT_FORM_VERSION = 1;
 

@@ -9,6 +9,7 @@ import type { EmailAnswer, StaffUser } from '@dp/db';
 import { contract, type EmailAnswerView } from '@dp/protocol';
 import { institutionOfConsultation, loadConsultationView, staffOfConsultation } from '../consultations/consultation-records.ts';
 import { applyEvent } from '../consultations/lifecycle-writer.ts';
+import { requestStatusData } from '../journal/request-status.ts';
 import { emailAnswerMessage } from '../notify/templates.ts';
 import { audit } from './audit.ts';
 import { HttpError, lifecycleStep } from './errors.ts';
@@ -106,11 +107,13 @@ export const consultationFormRoutes = routeTable([
           include: { author: { select: { displayName: true } } },
         });
         if (status === 'sent') {
-          await lifecycleStep(applyEvent(tx, id, 'answered_by_email', { actorId: actor.id, at: sent.sentAt ?? deps.now() }));
+          const at = sent.sentAt ?? deps.now();
+          await lifecycleStep(applyEvent(tx, id, 'answered_by_email', { actorId: actor.id, at }));
           if (c.requestId) {
+            // Decided when the answer went out (the notifier's business clock).
             await tx.request.updateMany({
               where: { id: c.requestId, status: { in: ['new', 'assigned', 'scheduled'] } },
-              data: { status: 'completed' },
+              data: requestStatusData('completed', at),
             });
           }
         }

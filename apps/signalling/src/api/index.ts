@@ -32,6 +32,7 @@ import { protocolRoutes } from './protocol.ts';
 import { publicRoutes } from './public.ts';
 import { reportDepartmentRoutes } from './report-department.ts';
 import { reportRoutes } from './reports.ts';
+import { reportFormRoutes } from './report-form.ts';
 import { requestRoutes } from './requests.ts';
 import { roomRecordRoutes } from './room-records.ts';
 import { RouteRegistry, type ApiRoute } from './route.ts';
@@ -78,6 +79,7 @@ export const routeHandlers = {
   ...linkAnswerRoutes,
   ...reportRoutes,
   ...reportDepartmentRoutes,
+  ...reportFormRoutes,
   ...feedbackRoutes,
 } satisfies RouteTable;
 

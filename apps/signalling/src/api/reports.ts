@@ -10,6 +10,7 @@ import { CSV_TYPE, XLSX_TYPE, attachment } from '../export/table-export.ts';
 import { departmentInstitution, isResourceCentre, requireResourceCentre } from '../reports/access.ts';
 import { UnknownFigureError, figureRecords, institutionMonthFigures, reportPeriod } from '../reports/figures.ts';
 import { formRows, institutionMonth } from '../reports/month-report.ts';
+import { emptyManualRows, latestForm, monthInputs, withInputs } from '../reports/form-versions.ts';
 import { institutionCsv, institutionXlsx } from '../reports/report-export.ts';
 
 const fromPath = ({ params }: { params: { institutionId: string } }) => params.institutionId;
@@ -74,9 +75,20 @@ export const reportRoutes = routeTable([
         });
         if (existing && existing.status !== 'returned')
           throw new HttpError(409, 'conflict', existing.status === 'accepted' ? 'Отчёт уже принят' : 'Отчёт уже отправлен');
-        const figures = await institutionMonthFigures(tx, institution.id, params.month, { now });
+        // The department's form in force now, with the head's hand-entered figures of its added rows.
+        const form = await latestForm(tx, institution.departmentId);
+        const inputs = await monthInputs(tx, institution.id, params.month);
+        const empty = emptyManualRows(form.rows, inputs);
+        if (empty.length > 0)
+          throw new HttpError(
+            409,
+            'conflict',
+            `Заполните строки, которые вводятся вручную: ${empty.map((r) => `«${r.label}»`).join(', ')}`,
+            Object.fromEntries(empty.map((r) => [`values.${r.key}`, 'Введите число'])),
+          );
+        const figures = withInputs(form.rows, await institutionMonthFigures(tx, institution.id, params.month, { now }), inputs);
         const data = {
-          formVersion: CURRENT_REPORT_FORM_VERSION,
+          formVersion: form.version,
           status: 'submitted' as const,
           figures,
           submittedAt: now,

@@ -3,6 +3,7 @@
 import { allocateRequestNumber, yearIn, type Request as RequestRow } from '@dp/db';
 import { contract, JournalRequest, REQUEST_PAGE_SIZE } from '@dp/protocol';
 import { addWorkingDays, ANSWER_WORKING_DAYS, answerDeadline, type RequestChannel as DeadlineChannel } from '@dp/scheduling';
+import { requestStatusData } from '../journal/request-status.ts';
 import { audit } from './audit.ts';
 import { clientForRequest, contactForChannel } from './clients.ts';
 import { notFound } from './errors.ts';
@@ -36,6 +37,7 @@ export function requestView(row: RequestRow): JournalRequest {
     result: row.result,
     refusalGround: row.refusalGround,
     answerDueAt: row.answerDueAt?.toISOString() ?? null,
+    decidedAt: row.decidedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -104,7 +106,7 @@ export const requestRoutes = routeTable([
             responsibleSpecialistId: body.responsibleSpecialistId ?? null,
             // The signed-in caller is the author, never a name from the body.
             registeredById: actor.type === 'staff' ? actor.id : null,
-            status: body.responsibleSpecialistId ? 'assigned' : 'new',
+            ...requestStatusData(body.responsibleSpecialistId ? 'assigned' : 'new', receivedAt),
             answerDueAt,
           },
         });
@@ -143,7 +145,8 @@ export const requestRoutes = routeTable([
         const updated = await tx.request.update({
           where: { id: params.requestId },
           data: {
-            ...(status !== undefined ? { status } : {}),
+            // The decision time moves only with the status (journal/request-status.ts), never with an edit.
+            ...(status !== undefined ? requestStatusData(status, deps.now(), current.status) : {}),
             ...(body.responsibleSpecialistId !== undefined ? { responsibleSpecialistId: body.responsibleSpecialistId } : {}),
             ...(body.result !== undefined ? { result: body.result } : {}),
             // A ground comes with `refused` (the schema insists); leaving `refused` clears it (CHECK).

@@ -10,6 +10,7 @@ import { audit } from '../api/audit.ts';
 import { fieldRuleViolation, notFound, violationsError } from '../api/errors.ts';
 import { lockSpecialists } from '../api/records.ts';
 import { workingCalendar } from '../api/working-calendar.ts';
+import { requestStatusData } from '../journal/request-status.ts';
 import { bookConsultation } from './lifecycle-writer.ts';
 import { timetableViolations } from './timetable-check.ts';
 
@@ -163,7 +164,7 @@ export async function bookSeries(
   if (body.requestId) {
     await tx.request.updateMany({
       where: { id: body.requestId, status: { in: ['new', 'assigned'] } },
-      data: { status: 'scheduled' },
+      data: requestStatusData('scheduled', now),
     });
   }
   return ids;

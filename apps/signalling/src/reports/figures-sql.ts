@@ -35,10 +35,10 @@
 //    criterion with two decimals (null when there is no answer).
 //  - Requests: received_at in the period. Answered at: the earliest of its consultations' actual
 //    start (started_at, or ended_at when there is none: an e-mail answer), a sent e-mail answer
-//    (email_answers), and — for a request refused or completed — its last change (updated_at:
-//    the journal keeps no separate time of the decision). Computed here rather than kept in a
-//    column: every fact it needs is already recorded by its own writer, and a column would need
-//    each of those writers (lifecycle, e-mail, journal) to keep it in step.
+//    (email_answers), and — for a request refused or completed — the time of that decision
+//    (decided_at: every writer of a request's status sets it through journal/request-status.ts,
+//    on the business clock; a later edit of the result or a note does not move it, as it moves
+//    updated_at; null unless the request is refused or completed, a CHECK holds that).
 //    On time: answered by answer_due_at (or answered and no deadline was set); late: answered
 //    after it; overdue unanswered: not answered, not withdrawn, and the deadline passed before
 //    "now". Refusals: requests of the period refused, by ground.
@@ -102,7 +102,7 @@ x AS (
 
 /** One row per request received in the period, with when it was answered (null: not yet). */
 const REQUEST_ROWS = `q0 AS MATERIALIZED (
-  SELECT r.id, r.institution_id, r.received_at, r.status, r.refusal_ground, r.answer_due_at, r.updated_at
+  SELECT r.id, r.institution_id, r.received_at, r.status, r.refusal_ground, r.answer_due_at, r.decided_at
   FROM p CROSS JOIN LATERAL (
     SELECT * FROM requests r WHERE r.institution_id = p.institution_id AND r.received_at >= p.f AND r.received_at < p.t OFFSET 0
   ) r
@@ -122,7 +122,7 @@ ea AS (
 q AS (
   SELECT r.id, r.institution_id, r.received_at, r.status::text AS status, r.refusal_ground::text AS refusal_ground,
     r.answer_due_at,
-    LEAST(fc.first_at, ea.sent_at, CASE WHEN r.status IN ('refused', 'completed') THEN r.updated_at END) AS answered_at
+    LEAST(fc.first_at, ea.sent_at, r.decided_at) AS answered_at
   FROM q0 r
   LEFT JOIN fc ON fc.request_id = r.id
   LEFT JOIN ea ON ea.request_id = r.id

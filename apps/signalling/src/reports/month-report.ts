@@ -13,6 +13,7 @@ import {
   type ReportStatus,
 } from '@dp/protocol';
 import { departmentMonthFigures, institutionMonthFigures, reportPeriod, type Db } from './figures.ts';
+import { formOfVersion, latestForm, monthInputs, unionRows, withInputs } from './form-versions.ts';
 import { addMonths, apiRows, corrections, departmentTotals, onlyRows, onTimeShare } from './totals.ts';
 
 export interface ReportDays {
@@ -55,11 +56,19 @@ export async function institutionMonth(
     where: { institutionId_month: { institutionId: institution.id, month } },
     include: { submittedBy: { select: { displayName: true } }, decidedBy: { select: { displayName: true } } },
   });
-  const version = report?.formVersion ?? CURRENT_REPORT_FORM_VERSION;
-  const rows = formRows(version);
-  const [period, live] = await Promise.all([reportPeriod(db, institution.id, month), institutionMonthFigures(db, institution.id, month)]);
-  const frozen = report ? onlyRows(rows, report.figures as ReportFigures) : null;
   const status: ReportStatus = report?.status ?? 'not_submitted';
+  // A month standing submitted keeps its version of the form; a live one uses the department's latest.
+  const form =
+    report && standsFrozen(status) ? await formOfVersion(db, department.id, report.formVersion) : await latestForm(db, department.id);
+  const version = form.version;
+  const rows = form.rows;
+  const [period, computed, inputs] = await Promise.all([
+    reportPeriod(db, institution.id, month),
+    institutionMonthFigures(db, institution.id, month),
+    monthInputs(db, institution.id, month),
+  ]);
+  const live = withInputs(rows, computed, inputs);
+  const frozen = report ? onlyRows(rows, report.figures as ReportFigures) : null;
   const due = institutionDueDate(month, department);
   const today = localDay(now, institution.timeZone);
   return {
@@ -121,6 +130,9 @@ export async function departmentFigures(
   institutions: { id: string; name: string; resourceCentre: boolean; timeZone: string }[];
   reports: Map<string, MonthlyReport>;
   figures: Map<string, { figures: ReportFigures; frozen: boolean }>;
+  /** The department's latest form, with the added rows of older versions its submitted months kept. */
+  rows: ReportFormRow[];
+  formVersion: number;
 }> {
   const institutions = await db.institution.findMany({
     where: { departmentId },
@@ -131,15 +143,27 @@ export async function departmentFigures(
     (await db.monthlyReport.findMany({ where: { month, institution: { departmentId } } })).map((r) => [r.institutionId, r]),
   );
   const live = await departmentMonthFigures(db, departmentId, month, { now });
-  const rows = formRows(CURRENT_REPORT_FORM_VERSION);
+  const form = await latestForm(db, departmentId);
+  const older = [...new Set([...reports.values()].filter((r) => standsFrozen(r.status)).map((r) => r.formVersion))].filter(
+    (v) => v !== form.version,
+  );
+  const rows = unionRows(form.rows, ...(await Promise.all(older.map(async (v) => (await formOfVersion(db, departmentId, v)).rows))));
+  const inputs = new Map(
+    (await db.monthlyReportInput.findMany({ where: { month, institution: { departmentId } } })).map((r) => [
+      r.institutionId,
+      r.values as ReportFigures,
+    ]),
+  );
   const figures = new Map(
     institutions.map((i) => {
       const r = reports.get(i.id);
       const frozen = r !== undefined && standsFrozen(r.status);
-      return [i.id, { figures: onlyRows(rows, frozen ? (r.figures as ReportFigures) : (live.get(i.id) ?? {})), frozen }];
+      // A live month has the latest form's rows only (an entry of a row removed since is not its figure).
+      const current = frozen ? (r.figures as ReportFigures) : withInputs(form.rows, live.get(i.id) ?? {}, inputs.get(i.id) ?? {});
+      return [i.id, { figures: onlyRows(rows, current), frozen }];
     }),
   );
-  return { institutions, reports, figures };
+  return { institutions, reports, figures, rows, formVersion: form.version };
 }
 
 export async function consolidatedMonth(
@@ -150,8 +174,7 @@ export async function consolidatedMonth(
   resourceCentre: boolean,
 ): Promise<ConsolidatedMonth> {
   const department = await db.department.findUniqueOrThrow({ where: { id: departmentId } });
-  const { institutions, reports, figures } = await departmentFigures(db, departmentId, month, now);
-  const rows = formRows(CURRENT_REPORT_FORM_VERSION);
+  const { institutions, reports, figures, rows, formVersion } = await departmentFigures(db, departmentId, month, now);
   const note = await db.consolidatedReport.findUnique({
     where: { departmentId_month: { departmentId, month } },
     include: { sentBy: { select: { displayName: true } } },
@@ -168,6 +191,8 @@ export async function consolidatedMonth(
       status: (r?.status ?? 'not_submitted') as ReportStatus,
       frozen: f.frozen,
       submittedAt: r?.submittedAt.toISOString() ?? null,
+      decidedAt: r?.decidedAt?.toISOString() ?? null,
+      timeZone: i.timeZone,
       late,
       returnComment: r?.status === 'returned' ? r.returnComment : null,
       figures: f.figures,
@@ -176,7 +201,7 @@ export async function consolidatedMonth(
   return {
     departmentId,
     month,
-    formVersion: CURRENT_REPORT_FORM_VERSION,
+    formVersion,
     rows: apiRows(rows),
     institutionDueDate: due,
     consolidatedDueDate: consolidatedDueDate(month, department),

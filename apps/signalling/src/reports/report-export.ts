@@ -27,9 +27,11 @@ export function institutionLines(report: InstitutionReportMonth): FormLine[] {
   while (i < report.rows.length) {
     const section = report.rows[i]!.section;
     const first = lines.length + 2; // sheet row of the section's first line (row 1: headers)
+    // Rows the department added (entered by hand) follow the «Итого», which sums the computed rows only.
+    const manual: FormLine[] = [];
     while (i < report.rows.length && report.rows[i]!.section === section) {
       const r = report.rows[i]!;
-      lines.push({ section: r.sectionLabel, label: r.label, value: figures[r.key] ?? null, kind: r.kind });
+      (r.manual ? manual : lines).push({ section: r.sectionLabel, label: r.label, value: figures[r.key] ?? null, kind: r.kind });
       i++;
     }
     const inSection = lines.slice(first - 2);
@@ -42,6 +44,7 @@ export function institutionLines(report: InstitutionReportMonth): FormLine[] {
         sums: [first, lines.length + 1],
       });
     }
+    lines.push(...manual);
   }
   return lines;
 }

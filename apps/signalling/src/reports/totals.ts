@@ -1,6 +1,6 @@
 // Pure arithmetic of the reports: the department's totals over its institutions, the
 // corrections of a frozen month, the on-time share, months. No database here (unit-tested).
-import { reportSections, type ReportFigures, type ReportFormRow } from '@dp/protocol';
+import { reportFormSections, type ReportFigures, type ReportFormRow } from '@dp/protocol';
 import type { ReportRow } from '@dp/protocol';
 
 /** 'YYYY-MM' moved by `delta` months. */
@@ -59,7 +59,14 @@ export function onTimeShare(f: ReportFigures): number | null {
 
 /** The form's rows as the API answers them (with the section's Russian heading). */
 export function apiRows(rows: readonly ReportFormRow[]): ReportRow[] {
-  return rows.map((r) => ({ key: r.key, section: r.section, sectionLabel: reportSections[r.section], label: r.label, kind: r.kind }));
+  return rows.map((r) => ({
+    key: r.key,
+    section: r.section,
+    sectionLabel: reportFormSections[r.section],
+    label: r.label,
+    kind: r.kind,
+    ...(r.manual ? { manual: true } : {}),
+  }));
 }
 
 /** Figures limited to the form's rows (a stored month may carry keys a later version dropped). */

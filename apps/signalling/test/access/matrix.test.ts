@@ -10,7 +10,7 @@
 //   `own`, not theirs  → 404 not_found
 // Every route needs an entry in FIXTURES (a valid request built from fresh records): a new
 // endpoint without one fails here, as does a route the matrix does not know.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { generateSync } from 'otplib';
 import { allocateRequestNumber, createPrisma, type PrismaClient, type StaffRole } from '@dp/db';
@@ -44,6 +44,9 @@ import {
 } from '../api/support.ts';
 
 let smtp: SmtpCapture | undefined;
+
+// A route's cases run concurrently (ONE_AT_A_TIME): more than the 5 s default, however busy the machine.
+jest.setTimeout(30_000);
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 const MONTH = '2026-03';
@@ -102,8 +105,17 @@ async function withApprovedSchedule(specialistId: string): Promise<string> {
   return specialistId;
 }
 
+/**
+ * A member of staff of `inst` (admin: of its department) with a live session. The department is
+ * passed, not looked up: a query less for each of the ~2 000 people the cases make.
+ */
+function staffOf(role: StaffRole, inst: Inst, opts: { password?: boolean } = {}): Promise<Identity> {
+  return api.staff(role, role === 'admin' ? null : inst.id, { ...opts, departmentId: inst.departmentId });
+}
+
+/** A specialist of `inst` (no session: the cases only refer to them) with an approved schedule for March. */
 async function newSpecialist(inst: Inst): Promise<string> {
-  return withApprovedSchedule((await api.staff('specialist', inst.id)).user.id);
+  return withApprovedSchedule((await api.person('specialist', inst.id, { departmentId: inst.departmentId })).id);
 }
 
 /** A planned consultation of `specialistId` on Tuesday 3 March, 09:30 in Omsk. */
@@ -134,12 +146,18 @@ async function protocolFileOf(institutionId: string, specialistId: string): Prom
   });
 }
 
-async function consultationOf(institutionId: string, specialistId: string, form: 'online' | 'phone' | 'email' = 'online'): Promise<string> {
+async function consultationOf(
+  institutionId: string,
+  specialistId: string,
+  form: 'online' | 'phone' | 'email' = 'online',
+  createdById: string | null = null,
+): Promise<string> {
   // Booked through the lifecycle's writer (`planned`, with its first history row).
   return bookConsultation(
     prisma,
     {
       institutionId,
+      ...(createdById ? { createdById } : {}),
       kind: 'one_to_one',
       direction: 'specialist_client',
       mode: 'on_request',
@@ -161,8 +179,7 @@ async function consultationOf(institutionId: string, specialistId: string, form:
 
 /** A consultation of `specialistId` booked by the caller (createdById), and its client participant. */
 async function bookedBy(institutionId: string, specialistId: string, caller: Identity | null): Promise<{ id: string; clientId: string }> {
-  const id = await consultationOf(institutionId, specialistId);
-  await prisma.consultation.update({ where: { id }, data: { createdById: caller?.user.id ?? null } });
+  const id = await consultationOf(institutionId, specialistId, 'online', caller?.user.id ?? null);
   const client = await prisma.participant.findFirstOrThrow({ where: { consultationId: id, role: 'client' } });
   return { id, clientId: client.id };
 }
@@ -176,7 +193,7 @@ async function proposalOf({ inst, owner }: Ctx): Promise<string> {
   return row.id;
 }
 
-async function requestOf(institutionId: string, responsibleSpecialistId: string | null): Promise<string> {
+async function requestOf(institutionId: string, responsibleSpecialistId: string | null, clientId?: string): Promise<string> {
   return prisma.$transaction(async (tx) => {
     const number = await allocateRequestNumber(tx, institutionId, 2026);
     const row = await tx.request.create({
@@ -189,6 +206,7 @@ async function requestOf(institutionId: string, responsibleSpecialistId: string 
         fromWhom: 'Мать',
         reason: 'Просьба о консультации',
         responsibleSpecialistId,
+        ...(clientId ? { clientId } : {}),
         status: responsibleSpecialistId ? 'assigned' : 'new',
       },
     });
@@ -238,18 +256,17 @@ async function clientOf(inst: Inst, responsibleSpecialistId: string): Promise<st
       consentRecordedById: inst.headId,
     },
   });
-  const requestId = await requestOf(inst.id, responsibleSpecialistId);
-  await prisma.request.update({ where: { id: requestId }, data: { clientId: client.id } });
+  await requestOf(inst.id, responsibleSpecialistId, client.id);
   return client.id;
 }
 
 async function staffMemberOf(inst: Inst): Promise<string> {
-  return (await api.staff('social_worker', inst.id)).user.id;
+  return (await staffOf('social_worker', inst)).user.id;
 }
 
 async function passwordLinkOf(inst: Inst): Promise<string> {
-  const user = await api.staff('social_worker', inst.id, { password: false });
-  const link = await issuePasswordLink(prisma, { staffUserId: user.user.id, purpose: 'welcome', issuedById: null, now: api.clock.now });
+  const user = await api.person('social_worker', inst.id, { departmentId: inst.departmentId, password: false });
+  const link = await issuePasswordLink(prisma, { staffUserId: user.id, purpose: 'welcome', issuedById: null, now: api.clock.now });
   return link.token;
 }
 
@@ -300,7 +317,7 @@ async function departmentReportOf(inst: Inst): Promise<string> {
 
 const FIXTURES = {
   'auth.sign_in': async ({ inst }) => {
-    const who = await api.staff('social_worker', inst.id);
+    const who = await staffOf('social_worker', inst);
     return { path: '/auth/sign-in', body: { email: who.user.email, password: TEST_PASSWORD } };
   },
   'auth.password_link': async ({ inst }) => ({ path: `/auth/password-links/${await passwordLinkOf(inst)}` }),
@@ -316,7 +333,7 @@ const FIXTURES = {
   'notices.read': () => ({ path: '/notices/read', body: { all: true } }),
   'account.end_session': async ({ caller, inst }) => {
     // Another session of the caller (another device); anonymously, somebody's.
-    const user = caller?.user ?? (await api.staff('head', inst.id)).user;
+    const user = caller?.user ?? (await staffOf('head', inst)).user;
     const { principal } = await api.sessions.create(user, { stage: 'active', ip: null, userAgent: 'another device' });
     return { path: `/account/sessions/${principal.sessionId}` };
   },
@@ -643,6 +660,13 @@ const FIXTURES = {
     path: `/departments/${inst.departmentId}/report-settings`,
     body: { periodStartDay: 25, institutionDueDay: 25, consolidatedDueDay: 1 },
   }),
+  'reports.form_get': ({ inst }) => ({ path: `/departments/${inst.departmentId}/report-form` }),
+  // No rows added to the built-in form: an unchanged save (no new version), so it can repeat.
+  'reports.form_save': ({ inst }) => ({ path: `/departments/${inst.departmentId}/report-form`, body: { baseVersion: 1, rows: [] } }),
+  'reports.inputs_save': async ({ inst }) => {
+    await prisma.monthlyReport.deleteMany({ where: { institutionId: inst.id, month: REPORT_MONTH } });
+    return { path: `/institutions/${inst.id}/reports/${REPORT_MONTH}/inputs`, body: { values: {} } };
+  },
 } satisfies Record<OperationName, Fixture>;
 
 /** A client's link (signed for the real clock) to an ended consultation of `specialistId`. */
@@ -727,7 +751,8 @@ function strings(value: unknown): string[] {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  prisma = createPrisma(db.url, { poolSize: 5 });
+  // The test and the API share the pool: room for a route's concurrent cases on both sides.
+  prisma = createPrisma(db.url, { poolSize: 16 });
   // The e-mail answer goes out over SMTP: a real Notifier on a real SMTP capture.
   smtp = await startSmtpCapture();
   const notifier = new Notifier({
@@ -800,11 +825,46 @@ describe('the matrix covers every route, and every route has a case', () => {
   });
 });
 
+/**
+ * A route's cases run concurrently (up to jest's maxConcurrency at once): each has records and a
+ * caller of its own, so one case's database round trips overlap another's. One at a time, as
+ * all ran before: routes whose cases share one record (the institution's month report, the
+ * department's note, form and settings, the institution itself), run argon2 (the sign-in guard
+ * caps the runs at once) or are heavy on their own. Routes run in order.
+ */
+const ONE_AT_A_TIME: ReadonlySet<string> = new Set([
+  'auth.sign_in',
+  'auth.set_password',
+  'account.change_password',
+  'account.totp_disable',
+  'institutions.update',
+  'institutions.confirm_calendar_year',
+  'consultations.specialist_absence',
+  ...apiRoutes.routes.map((r) => r.name).filter((name) => name.startsWith('reports.')),
+]);
+
 describe.each(apiRoutes.routes.map((r) => [`${r.method.toUpperCase()} ${r.path} (${r.name})`, r] as const))('%s', (_title, route) => {
   const routeCases = cases.filter((c) => c.route === route);
-  test.each(routeCases.map((c) => [label(c), c] as const))('%s', async (_label, c) => {
+  // Every case's caller is a fresh member of staff of their own, as before; the route's are
+  // made at once (three bulk inserts, not a few queries per case).
+  const callers = new Map<Case, Identity>();
+  beforeAll(async () => {
+    const signedIn = routeCases.filter((c) => c.principal !== 'anonymous');
+    const own = institutions.own;
+    const people = await api.staffMany(
+      signedIn.map((c) => ({
+        role: c.principal as StaffRole,
+        institutionId: c.principal === 'admin' ? null : own.id,
+        departmentId: own.departmentId,
+      })),
+    );
+    signedIn.forEach((c, i) => callers.set(c, people[i]!));
+  });
+  const each = ONE_AT_A_TIME.has(route.name) ? test.each : test.concurrent.each;
+  each(routeCases.map((c) => [label(c), c] as const))('%s', async (_label, c) => {
     const inst = institutions[c.target];
-    const caller = c.principal === 'anonymous' ? null : await api.staff(c.principal, c.principal === 'admin' ? null : institutions.own.id);
+    const caller = c.principal === 'anonymous' ? null : callers.get(c);
+    if (caller === undefined) throw new Error(`no caller was made for ${label(c)}`);
     let owner: Promise<string> | undefined;
     const ctx: Ctx = {
       caller,

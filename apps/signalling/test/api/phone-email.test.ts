@@ -192,7 +192,11 @@ describe('by e-mail', () => {
     expect(kept.body.answers.map((a) => a.body)).toEqual([text]);
     const after = await api.as(specialist).get<Consultation>(`/consultations/${mail.body.id}`);
     expect(after.body.state).toBe('ended');
-    expect((await prisma.request.findUniqueOrThrow({ where: { id: requestId } })).status).toBe('completed');
+    // Completed, decided when the answer went out (the report's «answered on time» reads it).
+    const request = await prisma.request.findUniqueOrThrow({ where: { id: requestId } });
+    const answer = await prisma.emailAnswer.findUniqueOrThrow({ where: { id: sent.body.id } });
+    expect(request).toMatchObject({ status: 'completed', decidedAt: answer.sentAt });
+    expect(answer.sentAt).toBeInstanceOf(Date);
     // Answered once: a second answer is refused.
     expect((await api.as(specialist).post(`/consultations/${mail.body.id}/email-answer`, { body: text })).status).toBe(409);
     // The text is the record, never the audit's.

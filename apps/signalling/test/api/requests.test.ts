@@ -16,7 +16,12 @@ let stranger: StaffMember;
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url, { poolSize: 5 });
-  api = await startApi({ prisma, now: new Date('2026-03-01T00:00:00Z') });
+  // The clock moves weeks ahead (the decision time): sessions must outlive it.
+  api = await startApi({
+    prisma,
+    now: new Date('2026-03-01T00:00:00Z'),
+    session: { idleSeconds: 30 * 86400, absoluteSeconds: 60 * 86400 },
+  });
   const institution = (name: string) => api.post<Institution>('/institutions', { name, calendar: OMSK_CALENDAR });
   omsk = (await institution('КЦСОН Седельниково')).body;
   other = (await institution('КЦСОН Тара')).body;
@@ -162,6 +167,58 @@ describe('who registered it', () => {
     const plain = await api.as(colleague).post<JournalRequest>(path, { channel: 'visit', fromWhom: 'Мать', reason: 'Запись на приём' });
     expect(plain.body.registeredById).toBe(colleague.user.id);
     expect((await register(omsk, { channel: 'visit' })).body.registeredById).toBe(api.admin.user.id);
+  });
+});
+
+describe('the decision time (decidedAt), which the monthly report counts as the answer', () => {
+  test('set on the business clock when refused or completed; a later edit does not move it; reopening clears it', async () => {
+    const start = api.clock.now;
+    const decided = (id: string) => prisma.request.findUniqueOrThrow({ where: { id } }).then((r) => r.decidedAt?.toISOString() ?? null);
+    try {
+      // By phone on Monday 2 March: due by Wednesday's closing.
+      const r = (await register(omsk, { channel: 'phone', receivedAt: '2026-03-02T05:00:00Z' })).body;
+      expect(r).toMatchObject({ status: 'new', decidedAt: null, answerDueAt: expect.any(String) });
+      const path = `/institutions/${omsk.id}/requests/${r.id}`;
+      api.clock.now = new Date('2026-03-02T08:00:00Z');
+      const assigned = await api.patch<JournalRequest>(path, { responsibleSpecialistId: specialist.id });
+      expect(assigned.error).toBeUndefined();
+      expect(assigned.body.decidedAt).toBeNull();
+
+      api.clock.now = new Date('2026-03-03T04:00:00Z');
+      const refused = await api.patch<JournalRequest>(path, {
+        status: 'refused',
+        refusalGround: 'outside_competence',
+        result: 'Вне компетенции',
+      });
+      expect(refused.body).toMatchObject({ status: 'refused', decidedAt: '2026-03-03T04:00:00.000Z' });
+      expect(refused.body.decidedAt! <= r.answerDueAt!).toBe(true);
+
+      // A week later, after the deadline: the result corrected, the specialist cleared, the
+      // refusal saved again with the other ground — edits, not a new decision.
+      api.clock.now = new Date('2026-03-10T06:00:00Z');
+      await api.patch(path, { result: 'Вопрос вне компетенции учреждения' });
+      await api.patch(path, { responsibleSpecialistId: null });
+      const again = await api.patch<JournalRequest>(path, { status: 'refused', refusalGround: 'unethical_or_aggressive_behaviour' });
+      expect(again.body).toMatchObject({ refusalGround: 'unethical_or_aggressive_behaviour', decidedAt: '2026-03-03T04:00:00.000Z' });
+      expect(again.body.updatedAt > again.body.decidedAt!).toBe(true);
+      expect(await decided(r.id)).toBe('2026-03-03T04:00:00.000Z');
+
+      // Reopened: no decision any more; completed later: the latest decision counts.
+      api.clock.now = new Date('2026-03-11T06:00:00Z');
+      expect((await api.patch<JournalRequest>(path, { status: 'assigned' })).body).toMatchObject({ status: 'assigned', decidedAt: null });
+      api.clock.now = new Date('2026-03-12T07:00:00Z');
+      const done = await api.patch<JournalRequest>(path, { status: 'completed', result: 'Проведена консультация' });
+      expect(done.body).toMatchObject({ status: 'completed', decidedAt: '2026-03-12T07:00:00.000Z' });
+      api.clock.now = new Date('2026-03-20T07:00:00Z');
+      await api.patch(path, { result: 'Проведена консультация, даны рекомендации' });
+      expect(await decided(r.id)).toBe('2026-03-12T07:00:00.000Z');
+      // A decision time only on a decided request (a CHECK in the database).
+      await expect(prisma.request.update({ where: { id: r.id }, data: { status: 'assigned' } })).rejects.toThrow(
+        /requests_decided_at_check/,
+      );
+    } finally {
+      api.clock.now = start;
+    }
   });
 });
 

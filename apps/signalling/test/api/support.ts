@@ -10,21 +10,22 @@ import express from 'express';
 import { pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createScratchDatabase, type PrismaClient, type StaffRole, type StaffUser } from '@dp/db';
+import type { PrismaClient, StaffRole, StaffUser } from '@dp/db';
 import { CSRF_HEADER, SESSION_COOKIE, type ApiErrorResponse } from '@dp/protocol';
 import { createApiRouter } from '../../src/api/index.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
-import { SessionStore } from '../../src/auth/session-store.ts';
+import { SessionStore, newToken, shortUserAgent, tokenHash } from '../../src/auth/session-store.ts';
 import { SignInGuard, type SignInGuardOptions } from '../../src/auth/sign-in-guard.ts';
 import { LinkSigner } from '../../src/links/link-token.ts';
 import { ConsultationGate } from '../../src/timetable/consultation-gate.ts';
 import { Notifier, type ConsultationMail } from '../../src/notify/index.ts';
 import { startSmtpCapture, type SmtpCapture } from '../smtp-capture.ts';
+import { cloneTestDatabase } from '../template-database.ts';
 
 export const PUBLIC_URL = 'https://priem.example.org';
 export const links = new LinkSigner('api-test-link-secret-0123456789-0123456789');
 
-/** A database of its own on the test run's throw-away server (DATABASE_URL), every migration applied; `drop()` removes it. */
+/** A database of its own on the test run's throw-away server (DATABASE_URL), every migration applied (a clone of a migrated template); `drop()` removes it. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const server = process.env.DATABASE_URL;
   if (!server) {
@@ -33,7 +34,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
         'DATA_DIR=$(mktemp -d) PGPORT=55432 bash infra/scripts/local-postgres.sh start; DATABASE_URL=$(DATA_DIR=… bash infra/scripts/local-postgres.sh url)',
     );
   }
-  return createScratchDatabase(server);
+  return cloneTestDatabase(server);
 }
 
 export interface Answer<T> {
@@ -68,6 +69,14 @@ export interface ApiUnderTest {
   admin: Identity;
   /** A member of staff with a live session (a password 'correct horse battery staple' when `password` is true). */
   staff(role: StaffRole, institutionId: string | null, opts?: { departmentId?: string; password?: boolean }): Promise<Identity>;
+  /** The same member of staff as `staff` makes, without a session (one query less): someone the test only refers to. */
+  person(role: StaffRole, institutionId: string | null, opts?: { departmentId?: string; password?: boolean }): Promise<StaffUser>;
+  /**
+   * Many members of staff with live sessions at once: the rows `staff` makes (the user, a
+   * specialist's profile, the session as SessionStore.create writes it) in three bulk inserts
+   * instead of a few queries each — for a test that needs hundreds of fresh callers.
+   */
+  staffMany(people: { role: StaffRole; institutionId: string | null; departmentId: string }[]): Promise<Identity[]>;
   /** A new session of an existing user. */
   signIn(user: StaffUser): Promise<Identity>;
   /** The same calls, made as `who`. */
@@ -166,11 +175,11 @@ export async function startApi(options: {
     return { user, cookie: `${SESSION_COOKIE}=${token}`, csrf: principal.csrfToken };
   };
   const department = await options.prisma.department.create({ data: { name: `Департамент ${randomUUID().slice(0, 8)}` } });
-  const staff = async (
+  const person = async (
     role: StaffRole,
     institutionId: string | null,
     opts: { departmentId?: string; password?: boolean } = {},
-  ): Promise<Identity> => {
+  ): Promise<StaffUser> => {
     const departmentId =
       opts.departmentId ??
       (institutionId ? (await options.prisma.institution.findUniqueOrThrow({ where: { id: institutionId } })).departmentId : department.id);
@@ -185,7 +194,48 @@ export async function startApi(options: {
         ...(role === 'specialist' ? { specialistProfile: { create: { profession: 'psychologist', title: 'Педагог-психолог' } } } : {}),
       },
     });
-    return signIn(user);
+    return user;
+  };
+  const staff = async (role: StaffRole, institutionId: string | null, opts: { departmentId?: string; password?: boolean } = {}) =>
+    signIn(await person(role, institutionId, opts));
+  const absoluteSeconds = options.session?.absoluteSeconds ?? 12 * 3600;
+  const staffMany = async (people: { role: StaffRole; institutionId: string | null; departmentId: string }[]): Promise<Identity[]> => {
+    if (people.length === 0) return [];
+    const at = clock.now;
+    const emails = people.map((p) => `${p.role}-${randomUUID()}@example.org`);
+    const created = await options.prisma.staffUser.createManyAndReturn({
+      data: people.map((p, i) => ({
+        email: emails[i]!,
+        displayName: `${p.role} ${randomUUID().slice(0, 6)}`,
+        role: p.role,
+        institutionId: p.institutionId,
+        departmentId: p.departmentId,
+        passwordHash,
+        lastSignInAt: at,
+      })),
+    });
+    const byEmail = new Map(created.map((u) => [u.email, u]));
+    const users = emails.map((e) => byEmail.get(e)!);
+    const specialists = users.filter((u) => u.role === 'specialist');
+    if (specialists.length > 0)
+      await options.prisma.specialistProfile.createMany({
+        data: specialists.map((u) => ({ userId: u.id, profession: 'psychologist', title: 'Педагог-психолог' })),
+      });
+    const tokens = users.map(() => ({ token: newToken(), csrf: newToken() }));
+    await options.prisma.staffSession.createMany({
+      data: users.map((u, i) => ({
+        tokenHash: tokenHash(tokens[i]!.token),
+        staffUserId: u.id,
+        csrfToken: tokens[i]!.csrf,
+        stage: 'active',
+        createdAt: at,
+        lastSeenAt: at,
+        expiresAt: new Date(at.getTime() + absoluteSeconds * 1000),
+        ip: '127.0.0.1',
+        userAgent: shortUserAgent('jest'),
+      })),
+    });
+    return users.map((user, i) => ({ user, cookie: `${SESSION_COOKIE}=${tokens[i]!.token}`, csrf: tokens[i]!.csrf }));
   };
   const admin = await staff('admin', null, { departmentId: department.id });
 
@@ -226,6 +276,8 @@ export async function startApi(options: {
     departmentId: department.id,
     admin,
     staff,
+    person,
+    staffMany,
     signIn,
     as,
     sessions,

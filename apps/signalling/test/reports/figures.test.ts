@@ -190,8 +190,13 @@ beforeAll(async () => {
     due: '2026-11-26 18:00',
     status: 'scheduled',
   });
-  await request('R3', kam, K, { channel: 'visit', received: '2026-11-03 10:00', status: 'refused', refusalGround: 'outside_competence' });
-  await prisma.request.update({ where: { id: ids.R3 }, data: { updatedAt: at(K, '2026-11-04 10:00') } });
+  await request('R3', kam, K, {
+    channel: 'visit',
+    received: '2026-11-03 10:00',
+    status: 'refused',
+    refusalGround: 'outside_competence',
+    decidedAt: at(K, '2026-11-04 10:00'),
+  });
   await request('R4', kam, K, {
     channel: 'email',
     anonymous: true,
@@ -206,6 +211,8 @@ beforeAll(async () => {
     received: '2026-11-19 10:00',
     due: '2026-11-22 18:00',
     status: 'completed',
+    // Completed by its e-mail answer (K8): decided when the answer went out.
+    decidedAt: at(K, '2026-11-20 15:00'),
   });
   await request('R6', kam, K, { channel: 'sms', received: '2026-11-20 10:00', due: '2026-11-21 18:00' });
   await request('R7', kam, K, { channel: 'sms', received: '2026-11-22 10:00', due: '2026-11-23 18:00', status: 'withdrawn' });
@@ -215,10 +222,16 @@ beforeAll(async () => {
     due: '2026-11-22 18:00',
     status: 'refused',
     refusalGround: 'unethical_or_aggressive_behaviour',
+    decidedAt: at(K, '2026-11-21 12:00'),
   });
-  await prisma.request.update({ where: { id: ids.R9 }, data: { updatedAt: at(K, '2026-11-21 12:00') } });
+  // Refused before its deadline, its result edited after it: still answered on time (the
+  // decision's time counts, not the last change).
+  await prisma.request.update({
+    where: { id: ids.R9 },
+    data: { result: 'Отказ разъяснён по телефону', updatedAt: at(K, '2026-11-23 09:00') },
+  });
   await request('R10', kam, K, { channel: 'video_link', received: '2026-10-28 10:00', due: '2026-10-30 18:00' });
-  // R5 was completed by the e-mail answer (its updated_at the real clock's now, later than the answer).
+  // R5 was completed by the e-mail answer (its updated_at the real clock's now, later than the answer and its deadline).
 
   // --- Kamchatka: consultations ---
   const k1 = await consultation('K1', kam, K, '2026-11-10 10:00', {

@@ -64,7 +64,8 @@ beforeAll(async () => {
   a = await institution('КЦСОН Азовский');
   b = await institution('КЦСОН Большереченский');
   rc = await institution('Ресурсный центр');
-  await prisma.institution.update({ where: { id: rc.id }, data: { resourceCentre: true } });
+  // The resource centre far to the east (the consolidated month carries each institution's own zone).
+  await prisma.institution.update({ where: { id: rc.id }, data: { resourceCentre: true, timeZone: 'Asia/Kamchatka' } });
   headA = await api.staff('head', a.id);
   headB = await api.staff('head', b.id);
   headRc = await api.staff('head', rc.id);
@@ -147,6 +148,10 @@ describe('the consolidated month', () => {
     const byName = Object.fromEntries(res.body.institutions.map((i) => [i.name, i]));
     expect(byName['КЦСОН Азовский']).toMatchObject({ status: 'accepted', frozen: true, late: false });
     expect(byName['КЦСОН Большереченский']).toMatchObject({ status: 'not_submitted', frozen: false });
+    // The screen writes each institution's times on its own clock: its zone and the decision's instant.
+    expect(byName['КЦСОН Азовский']).toMatchObject({ timeZone: 'Asia/Omsk', decidedAt: expect.any(String) });
+    expect(byName['КЦСОН Большереченский']).toMatchObject({ timeZone: 'Asia/Omsk', submittedAt: null, decidedAt: null });
+    expect(byName['Ресурсный центр']).toMatchObject({ timeZone: 'Asia/Kamchatka' });
     expect(byName['КЦСОН Азовский']!.figures['requests.received']).toBe(3);
     expect(byName['КЦСОН Большереченский']!.figures['requests.received']).toBe(1);
     for (const row of res.body.rows.filter((r) => r.kind === 'count'))

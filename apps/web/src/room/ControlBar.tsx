@@ -325,8 +325,10 @@ export function ControlBar({
   }
   for (const { key, ...props } of actions) items.push(<Action key={key} {...props} />);
 
-  // On a phone up to five fit in one row; more wrap into two even rows.
-  const cols = items.length <= 5 ? items.length : Math.ceil(items.length / 2);
+  // On a phone (words at 14 px, whole): up to three in a row, four as two by two; five or more
+  // in rows of three on a six-column grid, the last row's buttons widened to fill it.
+  const n = items.length;
+  const cols = n <= 3 ? n : n === 4 ? 2 : 6;
   return (
     <footer className={classes.bar}>
       <div
@@ -334,8 +336,10 @@ export function ControlBar({
         aria-label={t('room.controls.toolbar')}
         className={classes.grid}
         // Seven buttons or more (a specialist who may share a screen and end): icons above the words, as on a phone.
-        data-dense={items.length >= 7 || undefined}
-        style={{ '--cols': cols, '--n': items.length } as never}
+        data-dense={n >= 7 || undefined}
+        data-thirds={n >= 5 || undefined}
+        data-rest={n >= 5 && n % 3 !== 0 ? n % 3 : undefined}
+        style={{ '--cols': cols, '--n': n } as never}
       >
         {items}
       </div>

@@ -73,6 +73,8 @@ export const KNOWN_ACTIONS = [
   'report.note_saved',
   'report.note_sent',
   'report.settings_changed',
+  'report.form_changed',
+  'report.inputs_saved',
   'notification.precheck_open',
   'notification.precheck_alert',
   'notification.technical_failure',

@@ -14,6 +14,21 @@ export function formatDateTime(iso: string, lang: string, timeZone?: string): st
   }).format(new Date(iso));
 }
 
+/** Day, month and time of an instant (no year), in a time zone (the institution's): «5 марта, 23:50». */
+export function formatDayTime(iso: string, lang: string, timeZone: string | undefined): string {
+  return new Intl.DateTimeFormat(lang, { timeZone, day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(
+    new Date(iso),
+  );
+}
+
+/** The first and the last local day ('YYYY-MM-DD') of the month `now` falls in, in a time zone. */
+export function monthDaysIn(timeZone: string, now: Date = new Date()): [string, string] {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return [`${today.slice(0, 7)}-01`, `${today.slice(0, 7)}-${String(last).padStart(2, '0')}`];
+}
+
 /** A translated sentence for an API error; `overrides` per code for the screen's own wording. */
 export function errorText(t: TFunction, e: unknown, overrides: Partial<Record<ClientErrorCode, string>> = {}): string {
   const code: ClientErrorCode = e instanceof ApiError ? e.code : 'internal';

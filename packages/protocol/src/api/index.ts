@@ -26,3 +26,4 @@ export * from './consultation-forms.ts';
 export * from './feedback.ts';
 export * from './reports.ts';
 export * from './planned-work.ts';
+export * from './report-form.ts';

@@ -27,6 +27,8 @@ export const ReportRow = z.object({
   sectionLabel: z.string(),
   label: z.string(),
   kind: z.enum(['count', 'average', 'percent']),
+  /** A row the department added: the head enters its figure by hand (api/report-form.ts). */
+  manual: z.boolean().optional(),
 });
 export type ReportRow = z.infer<typeof ReportRow>;
 
@@ -101,6 +103,10 @@ export const ConsolidatedInstitution = z.object({
   /** The figures are the submitted ones (else live, marked as such). */
   frozen: z.boolean(),
   submittedAt: Instant.nullable(),
+  /** When the resource centre accepted or returned it (null: not decided). */
+  decidedAt: Instant.nullable(),
+  /** The institution's time zone (its times are shown on its clock). */
+  timeZone: z.string(),
   /** Submitted after the due day, or not submitted once it passed. */
   late: z.boolean(),
   returnComment: z.string().nullable(),

@@ -53,6 +53,8 @@ export const JournalRequest = z
     refusalGround: RefusalGround.nullable(),
     /** When the client must have been given a date and time (e-mail: 3 working days, phone/SMS/messenger/visit: 2); null for video links. */
     answerDueAt: Instant.nullable(),
+    /** When it was last refused or completed (null while it is neither): a later edit does not move it. */
+    decidedAt: Instant.nullable(),
     createdAt: Instant,
     updatedAt: Instant,
   })

@@ -19,6 +19,7 @@ import { plannedWorkOperations } from './planned-work.ts';
 import { protocolOperations } from './protocol.ts';
 import { publicOperations } from './public.ts';
 import { reportOperations } from './reports.ts';
+import { reportFormOperations } from './report-form.ts';
 import { requestOperations } from './requests.ts';
 import { roomRecordOperations } from './room-records.ts';
 import { scheduleOperations } from './schedules.ts';
@@ -46,6 +47,7 @@ export const contract = {
   ...publicOperations,
   ...feedbackOperations,
   ...reportOperations,
+  ...reportFormOperations,
 };
 export type Contract = typeof contract;
 export type OperationName = keyof Contract;

@@ -3,13 +3,14 @@ import { useForm } from '@mantine/form';
 import type { Consultation, ConsultationForm, JournalRequest, Profession, StaffMember } from '@dp/protocol';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { api } from '../api.ts';
 import { errorText, formatDateTime } from '../format.ts';
 import { serverFieldErrors } from '../requests/field-errors.ts';
 import { StaffPage } from '../StaffPage.tsx';
 import { PageLoader, useSignedIn } from '../session.tsx';
 import { timeWasTaken } from './booking-errors.ts';
+import { presetFrom } from './booking-preset.ts';
 import { BookingResult } from './BookingResult.tsx';
 import { FormBooked, FormChoice } from './FormChoice.tsx';
 import { SlotPicker } from './SlotPicker.tsx';
@@ -139,10 +140,13 @@ interface Values {
 
 function BookingForm({ institutionId, request, specialists, clientName, clientEmail }: Loaded & { institutionId: string }) {
   const { t, i18n } = useTranslation();
-  const [profession, setProfession] = useState<Profession | null>(null);
-  const [specialistId, setSpecialistId] = useState<string | null>(null);
+  // From a route sheet's line: its profession, specialist and form chosen at the start (changeable).
+  const [search] = useSearchParams();
+  const [preset] = useState(() => presetFrom(search, specialists));
+  const [profession, setProfession] = useState<Profession | null>(preset.profession);
+  const [specialistId, setSpecialistId] = useState<string | null>(preset.specialistId);
   const [duration, setDuration] = useState<number>(DEFAULT_DURATION);
-  const [consultationForm, setConsultationForm] = useState<ConsultationForm>('online');
+  const [consultationForm, setConsultationForm] = useState<ConsultationForm>(preset.form ?? 'online');
   const [start, setStart] = useState<string | null>(null);
   const [timeZone, setTimeZone] = useState<string | undefined>(undefined);
   const [reloadKey, setReloadKey] = useState(0);
@@ -247,6 +251,11 @@ function BookingForm({ institutionId, request, specialists, clientName, clientEm
           <Text c="gray.7" lineClamp={3}>
             {request.reason}
           </Text>
+          {(preset.profession || preset.form) && (
+            <Text fw={500} data-testid="booking-preset">
+              {t('staffScreens.bookingPreset')}
+            </Text>
+          )}
         </Stack>
 
         <Step n={1} title={t('booking.steps.profession')}>

@@ -1,32 +1,19 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Loader,
-  Modal,
-  Pagination,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
-import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
+import { Anchor, Badge, Button, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { grantOf, staffRolesGranted, type ClientList, type ClientSummary } from '@dp/protocol';
-import { useCallback, useEffect, useState } from 'react';
+import { grantOf, staffRolesGranted, type ClientSummary } from '@dp/protocol';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api.ts';
 import { errorText } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { StaffPage } from '../StaffPage.tsx';
+import { useInstitutionChoice } from '../list/institutions.ts';
+import { InstitutionSelect, ListPage, useListLayout } from '../list/ListPage.tsx';
+import { useServerList } from '../list/useServerList.ts';
 import { ClientForm } from './ClientForm.tsx';
-import { childText, clientHref, contactsOf, useInstitutionChoice } from './client-text.ts';
+import { childText, clientHref, contactsOf } from './client-text.ts';
 import classes from './clients.module.css';
 
 // `/clients` — the clients' registry: search, 50 a page from the server, «Новый клиент».
@@ -46,108 +33,58 @@ function Registry() {
   const { session } = useSession();
   const navigate = useNavigate();
   const role = session?.user.role ?? 'specialist';
-  const phone = useMediaQuery('(max-width: 48em)') ?? false;
-  const { institutions, institutionId, setInstitutionId, error: institutionsError } = useInstitutionChoice();
+  const { phone } = useListLayout();
+  const choice = useInstitutionChoice();
+  const { institutionId, error: institutionsError } = choice;
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 300);
-  const [page, setPage] = useState(1);
-  const [data, setData] = useState<ClientList | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const canCreate = grantOf('clients.create', role) !== null;
-
-  useEffect(() => setPage(1), [q, institutionId]);
-  useEffect(() => {
-    if (institutionsError) setError(errorText(t, institutionsError));
-  }, [institutionsError, t]);
-
-  const load = useCallback(async () => {
-    if (!institutionId) return;
-    setBusy(true);
-    try {
-      setData(await api.call('clients.list', { institutionId }, { q: q || undefined, page }));
-      setError(null);
-    } catch (e) {
-      setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
-  }, [institutionId, q, page, t]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+  const query = useMemo(() => (institutionId ? { institutionId, q: q || undefined } : null), [institutionId, q]);
+  const list = useServerList(query, ({ institutionId: id, q: text }, page) =>
+    api.call('clients.list', { institutionId: id }, { q: text, page }),
+  );
+  const failure = list.error ?? institutionsError;
   const own = session?.user.institutionId;
 
   return (
-    <Stack gap="lg">
-      <Group justify="space-between" align="flex-end" gap="sm">
-        <Title order={1}>{t('clients.title')}</Title>
-        {canCreate && institutionId && (
+    <ListPage
+      title={t('clients.title')}
+      actions={
+        canCreate &&
+        institutionId && (
           <Button size="md" onClick={() => setCreating(true)} data-testid="clients-new">
             {t('clients.new')}
           </Button>
-        )}
-      </Group>
-      {institutions.length > 1 && (
-        <Select
-          label={t('clients.institution')}
-          size="md"
-          maw={480}
-          data={institutions.map((i) => ({ value: i.id, label: i.name }))}
-          value={institutionId}
-          onChange={(v) => v && setInstitutionId(v)}
-          allowDeselect={false}
-          data-testid="clients-institution"
-        />
-      )}
-      <TextInput
-        size="md"
-        type="search"
-        label={t('clients.search')}
-        description={t('clients.searchHint')}
-        value={search}
-        onChange={(e) => setSearch(e.currentTarget.value)}
-        maw={560}
-        data-testid="clients-search"
-      />
-      {error && (
-        <Alert color="red" variant="light" role="alert">
-          <Text>{error}</Text>
-        </Alert>
-      )}
-      {!data && !error && (
-        <Group gap="sm">
-          <Loader size="sm" />
-          <Text>{t('clients.loading')}</Text>
-        </Group>
-      )}
-      {data && data.total === 0 && (
-        <Text c="gray.7" data-testid="clients-empty">
-          {q ? t('clients.nothingFound') : t('clients.empty')}
-        </Text>
-      )}
-      {data && data.total > 0 && (
+        )
+      }
+      filters={
         <>
-          <Text c="gray.7" aria-live="polite" data-testid="clients-shown">
-            {t('clients.shown', {
-              from: (data.page - 1) * data.pageSize + 1,
-              to: (data.page - 1) * data.pageSize + data.clients.length,
-              total: data.total,
-            })}
-          </Text>
-          <div aria-busy={busy}>
-            {phone ? <ClientCards clients={data.clients} own={own} /> : <ClientTable clients={data.clients} own={own} />}
-          </div>
-          {pages > 1 && (
-            <nav aria-label={t('clients.pages')}>
-              <Pagination total={pages} value={page} onChange={setPage} size={phone ? 'md' : 'lg'} siblings={phone ? 0 : 1} />
-            </nav>
-          )}
+          <InstitutionSelect choice={choice} label={t('clients.institution')} testId="clients-institution" maw={480} />
+          <TextInput
+            size="md"
+            type="search"
+            label={t('clients.search')}
+            description={t('clients.searchHint')}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            maw={560}
+            data-testid="clients-search"
+          />
         </>
-      )}
+      }
+      testId="clients"
+      list={list}
+      error={failure ? errorText(t, failure) : null}
+      texts={{
+        loading: t('clients.loading'),
+        empty: q ? t('clients.nothingFound') : t('clients.empty'),
+        shown: (range) => t('clients.shown', range),
+        pages: t('clients.pages'),
+      }}
+      count={(d) => d.clients.length}
+      rows={(d) => (phone ? <ClientCards clients={d.clients} own={own} /> : <ClientTable clients={d.clients} own={own} />)}
+    >
       <Modal
         opened={creating}
         onClose={() => setCreating(false)}
@@ -169,7 +106,7 @@ function Registry() {
           />
         )}
       </Modal>
-    </Stack>
+    </ListPage>
   );
 }
 

@@ -296,7 +296,7 @@ function Page() {
       {grantOf('protocol.get', session.user.role) !== null && <ProtocolPanel consultationId={c.id} />}
 
       {/* The clients' feedback without names (head, the consultation's specialist). */}
-      {grantOf('feedback.consultation', session.user.role) !== null && <ConsultationFeedbackPanel consultationId={c.id} />}
+      {grantOf('feedback.consultation', session.user.role) !== null && <ConsultationFeedbackPanel consultationId={c.id} timeZone={tz} />}
 
       {notes && (
         <Section title={t('consultation.page.notes')} testId="consultation-notes">

@@ -29,6 +29,7 @@ import { StaffPage } from '../StaffPage.tsx';
 import { ERROR_STYLES, timetableError } from '../webinars/webinar-form.ts';
 import { useInstitution } from '../webinars/WebinarsPage.tsx';
 import { zonedInstant } from '../webinars/zoned.ts';
+import staffClasses from '../staff.module.css';
 
 // `/dyads` — a curator pairs two families of the registry (each with its motivation level, as
 // the seeds' dyad programme does), plans the dyad's consultations on the timetable and sees
@@ -121,8 +122,17 @@ function Dyads() {
                       ))}
                     </Stack>
                   )}
+                  {/* A phone: full width (the label whole, never clipped). */}
                   <Group>
-                    <Button size="md" variant="light" onClick={() => setPlanning(d)} disabled={!institution} data-testid="dyad-plan">
+                    <Button
+                      size="md"
+                      variant="light"
+                      fullWidth={phone}
+                      className={staffClasses.wrap}
+                      onClick={() => setPlanning(d)}
+                      disabled={!institution}
+                      data-testid="dyad-plan"
+                    >
                       {t('dyads.plan')}
                     </Button>
                   </Group>

@@ -3,6 +3,7 @@ import { FEEDBACK_CRITERIA, type ConsultationFeedback } from '@dp/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.ts';
+import { formatDayTime } from '../format.ts';
 import staffClasses from '../staff.module.css';
 
 // The clients' feedback (анкеты) of one consultation on its page: the seven criteria per answer
@@ -11,7 +12,8 @@ import staffClasses from '../staff.module.css';
 
 const average = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
 
-export function ConsultationFeedbackPanel({ consultationId }: { consultationId: string }) {
+/** `timeZone`: the institution's (the answers' times are written on its clock, not the browser's). */
+export function ConsultationFeedbackPanel({ consultationId, timeZone }: { consultationId: string; timeZone: string }) {
   const { t, i18n } = useTranslation();
   const [data, setData] = useState<ConsultationFeedback | null>(null);
   const [status, setStatus] = useState<'loading' | 'hidden' | 'failed' | 'ready'>('loading');
@@ -36,8 +38,7 @@ export function ConsultationFeedbackPanel({ consultationId }: { consultationId: 
 
   if (status === 'hidden' || status === 'loading') return null;
   const number = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
-  const when = (iso: string) =>
-    new Intl.DateTimeFormat(i18n.language, { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  const when = (iso: string) => formatDayTime(iso, i18n.language, timeZone);
   const answers = data?.answers ?? [];
 
   return (

@@ -136,15 +136,27 @@ export function JournalRows({ rows, timeZone, cards }: { rows: JournalRow[]; tim
         })}
       </Stack>
     );
+  // Eleven journal columns fit 1280 px as seven: what belongs together shares a cell (the header
+  // names both), long names and specialists wrap (the Excel keeps every column apart).
+  const heads = [
+    ['number'],
+    ['date', 'start'],
+    ['child', 'representative'],
+    ['reason'],
+    ['topic', 'form'],
+    ['state', 'quality'],
+    ['specialists'],
+  ] as const;
   return (
-    <Table.ScrollContainer minWidth={1000}>
-      <Table striped highlightOnHover verticalSpacing="sm" data-testid="journal-table">
+    <Table.ScrollContainer minWidth={960}>
+      <Table striped highlightOnHover verticalSpacing="sm" data-testid="journal-table" style={{ overflowWrap: 'break-word' }}>
         <Table.Thead>
           <Table.Tr>
-            {(
-              ['number', 'date', 'start', 'child', 'representative', 'reason', 'topic', 'form', 'state', 'quality', 'specialists'] as const
-            ).map((k) => (
-              <Table.Th key={k}>{t(`journal.col.${k}`)}</Table.Th>
+            {heads.map(([k, second]) => (
+              <Table.Th key={k} style={{ verticalAlign: 'bottom' }}>
+                {t(`journal.col.${k}`)}
+                {second && <div>{t(`journal.col.${second}`)}</div>}
+              </Table.Th>
             ))}
           </Table.Tr>
         </Table.Thead>
@@ -152,19 +164,21 @@ export function JournalRows({ rows, timeZone, cards }: { rows: JournalRow[]; tim
           {rows.map((r) => {
             const w = words(t, r, f);
             return (
-              <Table.Tr key={r.consultationId} data-testid="journal-row">
+              <Table.Tr key={r.consultationId} data-testid="journal-row" style={{ verticalAlign: 'top' }}>
                 <Table.Td>
                   <NumberLink r={r} />
                 </Table.Td>
-                <Table.Td>{f.date(r.date)}</Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  {w.start}
-                  <Text size="sm" c="gray.7">
-                    {w.duration}
-                  </Text>
+                  {f.date(r.date)}
+                  <div>{w.start}</div>
+                  {r.durationMinutes !== null && (
+                    <Text size="sm" c="gray.7">
+                      {w.duration}
+                    </Text>
+                  )}
                 </Table.Td>
-                <Table.Td>
-                  {w.child}
+                <Table.Td miw={160}>
+                  {r.anonymous || r.childName || !r.representativeName ? w.child : null}
                   {(r.childAge !== null || r.recurrence) && (
                     <Text size="sm" c="gray.7">
                       {[r.childAge !== null ? t('journal.age', { count: r.childAge }) : null, r.recurrence ? w.recurrence : null]
@@ -172,32 +186,38 @@ export function JournalRows({ rows, timeZone, cards }: { rows: JournalRow[]; tim
                         .join(', ')}
                     </Text>
                   )}
+                  {!r.anonymous && r.representativeName && <div>{r.representativeName}</div>}
                 </Table.Td>
-                <Table.Td>{w.representative}</Table.Td>
-                <Table.Td maw={240}>
+                <Table.Td maw={260}>
                   <Text lineClamp={3} size="sm">
                     {w.reason}
                   </Text>
                 </Table.Td>
-                <Table.Td>{w.topic}</Table.Td>
-                <Table.Td>{w.form}</Table.Td>
-                <Table.Td data-testid="journal-state">
-                  {w.state}
-                  {r.reschedules > 0 && (
+                <Table.Td>
+                  {r.topic || !r.form ? w.topic : null}
+                  {r.form && (
                     <Text size="sm" c="gray.7">
-                      {t('journal.moved', { count: r.reschedules })}
+                      {w.form}
                     </Text>
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Quality r={r} />
+                  <div data-testid="journal-state">
+                    {w.state}
+                    {r.reschedules > 0 && (
+                      <Text size="sm" c="gray.7">
+                        {t('journal.moved', { count: r.reschedules })}
+                      </Text>
+                    )}
+                  </div>
+                  {r.quality && <Quality r={r} />}
                   {r.precheck && (
                     <Text size="sm" c="gray.7">
                       {t('journal.precheckShort', { result: w.precheck })}
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td>{w.specialists}</Table.Td>
+                <Table.Td miw={140}>{r.specialists.length > 0 ? r.specialists.map((name, i) => <div key={i}>{name}</div>) : '—'}</Table.Td>
               </Table.Tr>
             );
           })}

@@ -8,6 +8,7 @@ import { api } from '../api.ts';
 import { errorText, formatDateTime } from '../format.ts';
 import { serverFieldErrors } from '../requests/field-errors.ts';
 import { ERROR_STYLES } from '../webinars/webinar-form.ts';
+import { FormActions } from './FormActions.tsx';
 
 // «Итоги программы» on a dyad's card: the dynamics of the rehabilitation process and each
 // family's motivation at the end of the plan (saved again = replaced; who and when shown).
@@ -182,19 +183,7 @@ function ResultsForm({
           )}
         </div>
       ))}
-      {failure && (
-        <Text c="red.9" role="alert">
-          {failure}
-        </Text>
-      )}
-      <Group justify="flex-end" gap="sm">
-        <Button size="md" variant="default" onClick={onCancel}>
-          {t('planned.cancel')}
-        </Button>
-        <Button size="md" onClick={() => void save()} loading={busy} data-testid="dyad-results-save">
-          {t('planned.save')}
-        </Button>
-      </Group>
+      <FormActions failure={failure} busy={busy} onCancel={onCancel} onSave={() => void save()} saveTestId="dyad-results-save" />
     </Stack>
   );
 }

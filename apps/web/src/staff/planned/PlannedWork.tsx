@@ -10,12 +10,14 @@ import { api } from '../api.ts';
 import { errorText } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { useInstitution } from '../webinars/WebinarsPage.tsx';
+import { bookingHref } from '../booking/booking-preset.ts';
 import { RouteSheetForm } from './RouteSheetForm.tsx';
 import { ServiceActPanel } from './ServiceActPanel.tsx';
+import staffClasses from '../staff.module.css';
 
 // Planned work on the client's page: the individual route sheets (each line's planned, held
-// and booked consultations; «Записать на консультацию» opens the booking of the client's open
-// request) and the month's act of services rendered under ИППСУ / ИПСР.
+// and booked consultations; the line's «Записать на консультацию» opens the booking of the
+// client's open request with the line's specialist and form chosen) and the month's act of services rendered under ИППСУ / ИПСР.
 
 const OPEN_REQUEST = new Set(['new', 'assigned', 'scheduled']);
 
@@ -119,21 +121,32 @@ export function PlannedWork({ institutionId, client }: { institutionId: string; 
                         {line.note}
                       </Text>
                     )}
+                    {sheet.status === 'active' && canBook && openRequest && (
+                      <Button
+                        mt="xs"
+                        size="md"
+                        fullWidth={phone}
+                        className={staffClasses.wrap}
+                        component={Link}
+                        to={bookingHref(openRequest.id, line)}
+                        aria-label={t('staffScreens.bookLine', {
+                          profession: t(`planned.professions.${line.profession}`),
+                          name: line.specialist.displayName,
+                        })}
+                        data-testid="route-book"
+                      >
+                        {t('planned.book')}
+                      </Button>
+                    )}
                   </Paper>
                 ))}
               </Stack>
               <Group mt="sm" gap="sm">
-                {sheet.status === 'active' &&
-                  canBook &&
-                  (openRequest ? (
-                    <Button size="md" component={Link} to={`/requests/${openRequest.id}/book`} data-testid="route-book">
-                      {t('planned.book')}
-                    </Button>
-                  ) : (
-                    <Text size="sm" c="gray.7">
-                      {t('planned.noRequest')}
-                    </Text>
-                  ))}
+                {sheet.status === 'active' && canBook && !openRequest && (
+                  <Text size="sm" c="gray.7">
+                    {t('planned.noRequest')}
+                  </Text>
+                )}
                 {canPlan && (
                   <>
                     <Button size="md" variant="default" onClick={() => setEditing(sheet)} data-testid="route-edit">

@@ -18,6 +18,7 @@ import { api } from '../api.ts';
 import { errorText } from '../format.ts';
 import { serverFieldErrors } from '../requests/field-errors.ts';
 import { ERROR_STYLES } from '../webinars/webinar-form.ts';
+import { FormActions } from './FormActions.tsx';
 
 // The route sheet's form: target group, dates, note and its lines (direction, form,
 // responsible specialist, how many consultations and how often). New or changed as a whole.
@@ -108,6 +109,14 @@ export function RouteSheetForm({
   });
 
   const opts = (values: readonly string[], prefix: string) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
+  /** The props every required field of the form shares (its value, error and test id). */
+  const field = (path: string, testId: string) => ({
+    size: 'md' as const,
+    withAsterisk: true,
+    styles: ERROR_STYLES,
+    'data-testid': testId,
+    ...form.getInputProps(path),
+  });
   const specialistOptions = specialists.map((s) => ({ value: s.id, label: s.displayName }));
 
   const submit = async (v: Values) => {
@@ -148,33 +157,13 @@ export function RouteSheetForm({
     <form onSubmit={form.onSubmit((v) => void submit(v))} noValidate data-testid="route-sheet-form">
       <Stack gap="md">
         <Select
-          size="md"
           label={t('planned.targetGroupLabel')}
           data={opts(TargetGroup.options, 'planned.targetGroup')}
-          withAsterisk
-          data-testid="route-target-group"
-          styles={ERROR_STYLES}
-          {...form.getInputProps('targetGroup')}
+          {...field('targetGroup', 'route-target-group')}
         />
         <Group grow align="flex-start" wrap="wrap">
-          <DatePickerInput
-            size="md"
-            label={t('planned.startDate')}
-            valueFormat="DD.MM.YYYY"
-            withAsterisk
-            data-testid="route-start"
-            styles={ERROR_STYLES}
-            {...form.getInputProps('startDate')}
-          />
-          <DatePickerInput
-            size="md"
-            label={t('planned.endDate')}
-            valueFormat="DD.MM.YYYY"
-            withAsterisk
-            data-testid="route-end"
-            styles={ERROR_STYLES}
-            {...form.getInputProps('endDate')}
-          />
+          <DatePickerInput label={t('planned.startDate')} valueFormat="DD.MM.YYYY" {...field('startDate', 'route-start')} />
+          <DatePickerInput label={t('planned.endDate')} valueFormat="DD.MM.YYYY" {...field('endDate', 'route-end')} />
         </Group>
         <Text fw={600}>{t('planned.lines')}</Text>
         {form.errors.lines && (
@@ -195,33 +184,21 @@ export function RouteSheetForm({
               </Group>
               <Group grow align="flex-start" wrap="wrap">
                 <Select
-                  size="md"
                   label={t('planned.profession')}
                   data={opts(Profession.options, 'planned.professions')}
-                  withAsterisk
-                  data-testid="route-line-profession"
-                  styles={ERROR_STYLES}
-                  {...form.getInputProps(`lines.${i}.profession`)}
+                  {...field(`lines.${i}.profession`, 'route-line-profession')}
                 />
                 <Select
-                  size="md"
                   label={t('planned.form')}
                   data={opts(ConsultationForm.options, 'planned.forms')}
-                  withAsterisk
-                  data-testid="route-line-form"
-                  styles={ERROR_STYLES}
-                  {...form.getInputProps(`lines.${i}.form`)}
+                  {...field(`lines.${i}.form`, 'route-line-form')}
                 />
               </Group>
               <Select
-                size="md"
                 label={t('planned.specialist')}
                 data={specialistOptions}
                 searchable
-                withAsterisk
-                data-testid="route-line-specialist"
-                styles={ERROR_STYLES}
-                {...form.getInputProps(`lines.${i}.specialistId`)}
+                {...field(`lines.${i}.specialistId`, 'route-line-specialist')}
                 onChange={(id) => {
                   form.setFieldValue(`lines.${i}.specialistId`, id);
                   const profession = specialists.find((s) => s.id === id)?.specialist?.profession;
@@ -230,24 +207,16 @@ export function RouteSheetForm({
               />
               <Group grow align="flex-start" wrap="wrap">
                 <NumberInput
-                  size="md"
                   label={t('planned.plannedCount')}
                   min={1}
                   max={ROUTE_PLANNED_MAX}
                   allowDecimal={false}
-                  withAsterisk
-                  data-testid="route-line-count"
-                  styles={ERROR_STYLES}
-                  {...form.getInputProps(`lines.${i}.plannedCount`)}
+                  {...field(`lines.${i}.plannedCount`, 'route-line-count')}
                 />
                 <Select
-                  size="md"
                   label={t('planned.frequency')}
                   data={opts(RouteFrequency.options, 'planned.frequencies')}
-                  withAsterisk
-                  data-testid="route-line-frequency"
-                  styles={ERROR_STYLES}
-                  {...form.getInputProps(`lines.${i}.frequency`)}
+                  {...field(`lines.${i}.frequency`, 'route-line-frequency')}
                 />
               </Group>
               <Textarea
@@ -269,19 +238,7 @@ export function RouteSheetForm({
           </Group>
         )}
         <Textarea size="md" label={t('planned.note')} autosize minRows={2} styles={ERROR_STYLES} {...form.getInputProps('note')} />
-        {failure && (
-          <Text c="red.9" role="alert">
-            {failure}
-          </Text>
-        )}
-        <Group justify="flex-end" gap="sm">
-          <Button size="md" variant="default" onClick={onCancel}>
-            {t('planned.cancel')}
-          </Button>
-          <Button size="md" type="submit" loading={busy} data-testid="route-save">
-            {t('planned.save')}
-          </Button>
-        </Group>
+        <FormActions failure={failure} busy={busy} onCancel={onCancel} saveTestId="route-save" />
       </Stack>
     </form>
   );

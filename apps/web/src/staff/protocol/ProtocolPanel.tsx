@@ -1,6 +1,7 @@
 import {
   ActionIcon,
   Alert,
+  Anchor,
   Badge,
   Button,
   Group,
@@ -13,6 +14,7 @@ import {
   TextInput,
   Textarea,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { ConsultationTopic, type Protocol } from '@dp/protocol';
@@ -41,6 +43,8 @@ import {
 // read it (head, the consultation's specialists): 403/404 hide the panel.
 
 const noWait = () => Promise.resolve();
+/** The consultation page's protocol section (the room links to it). */
+const PROTOCOL_ANCHOR = 'protocol';
 
 export function ProtocolPanel({
   consultationId,
@@ -84,6 +88,11 @@ export function ProtocolPanel({
   useEffect(() => {
     void load();
   }, [load]);
+  // Opened from the room's «Все версии протокола» (`…#protocol`): bring the section into view once it is there.
+  useEffect(() => {
+    if (!compact && status === 'ready' && window.location.hash === `#${PROTOCOL_ANCHOR}`)
+      document.getElementById(PROTOCOL_ANCHOR)?.scrollIntoView({ block: 'start' });
+  }, [compact, status]);
 
   if (status === 'hidden') return null;
   if (loadError)
@@ -174,6 +183,19 @@ export function ProtocolPanel({
         <Text size="sm" c="gray.7">
           {t('protocol.lastSaved', { when: when(latest.updatedAt), who: latest.authorName })}
         </Text>
+      )}
+      {/* The room shows the latest only: every version is on the consultation's page (a new tab, the call stays). */}
+      {compact && latest && (final || latest.version > 1) && (
+        <Anchor
+          href={`/staff/consultations/${consultationId}#${PROTOCOL_ANCHOR}`}
+          target="_blank"
+          rel="noopener"
+          size="md"
+          data-testid="protocol-all-versions"
+        >
+          {t('staffScreens.protocolVersions')}
+          <VisuallyHidden component="span"> {t('staffScreens.newTab')}</VisuallyHidden>
+        </Anchor>
       )}
 
       {editing ? (
@@ -340,7 +362,7 @@ export function ProtocolPanel({
   return compact ? (
     body
   ) : (
-    <Paper withBorder radius="md" p="md" component="section" data-testid="consultation-protocol">
+    <Paper withBorder radius="md" p="md" component="section" id={PROTOCOL_ANCHOR} data-testid="consultation-protocol">
       {body}
     </Paper>
   );

@@ -1,5 +1,6 @@
 import { Alert, Anchor, Badge, Button, Group, Loader, Modal, Paper, ScrollArea, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
+import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import type { ConsolidatedInstitution, ConsolidatedMonth } from '@dp/protocol';
 import { useCallback, useEffect, useState } from 'react';
@@ -12,6 +13,7 @@ import { useSession } from '../session.tsx';
 import { StaffPage } from '../StaffPage.tsx';
 import { reportError } from './ReportsPage.tsx';
 import { MonthField } from './MonthField.tsx';
+import { ConsolidatedCards, ReportTimes, TableBox } from './ConsolidatedCards.tsx';
 import { STATUS_COLOR, dayText, figureText, monthOf, monthText } from './report-format.ts';
 
 // `/reports/consolidated` — the department's month: every institution's status and key
@@ -45,6 +47,8 @@ function Consolidated() {
   const [error, setError] = useState<string | null>(null);
   const [returning, setReturning] = useState<ConsolidatedInstitution | null>(null);
   const lang = i18n.language;
+  // A phone shows a card per institution (no table scrolled sideways).
+  const phone = useMediaQuery('(max-width: 48em)') ?? false;
 
   const load = useCallback(async () => {
     if (!departmentId) return;
@@ -71,6 +75,8 @@ function Consolidated() {
   };
 
   const rowOf = (key: string) => data?.rows.find((r) => r.key === key);
+  // The key figures, then the rows the department added to the form (entered by hand).
+  const figureKeys = [...KEY_FIGURES, ...(data?.rows.filter((r) => r.manual).map((r) => r.key) ?? [])];
   const href = (format: 'xlsx' | 'csv') =>
     departmentId ? api.href('reports.consolidated_export', { departmentId, month }, { format }) : '#';
 
@@ -103,14 +109,18 @@ function Consolidated() {
                 consolidated: dayText(data.consolidatedDueDate, lang),
               })}
             </Text>
-            <Paper withBorder radius="md" p={0}>
+            <Text size="sm" c="gray.7">
+              {t('staffScreens.consolidated.zones')}
+            </Text>
+            {phone && <ConsolidatedCards data={data} keys={figureKeys} onAccept={(i) => void accept(i)} onReturn={setReturning} />}
+            <TableBox hidden={phone}>
               <ScrollArea type="auto">
                 <Table striped miw={900} verticalSpacing="sm" data-testid="consolidated-table">
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>{t('reports.institution')}</Table.Th>
                       <Table.Th>{t('reports.consolidated.status')}</Table.Th>
-                      {KEY_FIGURES.map((k) => (
+                      {figureKeys.map((k) => (
                         <Table.Th key={k} ta="right">
                           {rowOf(k)?.label ?? k}
                         </Table.Th>
@@ -135,14 +145,10 @@ function Consolidated() {
                               {t(`reports.status.${i.status}`)}
                             </Badge>
                             {i.late && <Badge color="red">{t('reports.consolidated.late')}</Badge>}
-                            {i.submittedAt && (
-                              <Text size="sm" c="dimmed">
-                                {formatDateTime(i.submittedAt, lang)}
-                              </Text>
-                            )}
+                            <ReportTimes i={i} />
                           </Stack>
                         </Table.Td>
-                        {KEY_FIGURES.map((k) => (
+                        {figureKeys.map((k) => (
                           <Table.Td key={k} ta="right">
                             {figureText(i.figures[k], rowOf(k)?.kind ?? 'count', lang)}
                           </Table.Td>
@@ -167,7 +173,7 @@ function Consolidated() {
                       <Table.Td colSpan={2}>
                         <Text fw={700}>{t('reports.consolidated.total')}</Text>
                       </Table.Td>
-                      {KEY_FIGURES.map((k) => (
+                      {figureKeys.map((k) => (
                         <Table.Td key={k} ta="right" fw={700} data-testid={`consolidated-total-${k}`}>
                           {figureText(data.totals[k], rowOf(k)?.kind ?? 'count', lang)}
                         </Table.Td>
@@ -177,7 +183,7 @@ function Consolidated() {
                   </Table.Tbody>
                 </Table>
               </ScrollArea>
-            </Paper>
+            </TableBox>
             <NoteEditor data={data} departmentId={departmentId!} onChanged={load} />
           </>
         )}
@@ -281,7 +287,11 @@ function NoteEditor({ data, departmentId, onChanged }: { data: ConsolidatedMonth
         {sent ? (
           <>
             <Text c="dimmed">
-              {t('reports.note.sentLine', { at: formatDateTime(data.note.sentAt!, i18n.language), who: data.note.sentBy ?? '—' })}
+              {t('reports.note.sentLine', {
+                // The resource centre sends it: its clock.
+                at: formatDateTime(data.note.sentAt!, i18n.language, data.institutions.find((i) => i.resourceCentre)?.timeZone),
+                who: data.note.sentBy ?? '—',
+              })}
             </Text>
             <Text style={{ whiteSpace: 'pre-wrap' }} data-testid="consolidated-note-text">
               {data.note.text}

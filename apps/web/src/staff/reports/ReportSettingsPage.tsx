@@ -10,6 +10,7 @@ import { errorText } from '../format.ts';
 import { serverFieldErrors } from '../requests/field-errors.ts';
 import { useSession } from '../session.tsx';
 import { StaffPage } from '../StaffPage.tsx';
+import { ReportFormEditor } from './form-rows/ReportFormEditor.tsx';
 
 // `/reports/settings` — the department's reporting period (the day month M starts in M−1;
 // 1 = the calendar month) and the two due days. The admin only; each day 1–28.
@@ -97,6 +98,7 @@ function Settings() {
           </Stack>
         </form>
       </Paper>
+      {departmentId && <ReportFormEditor departmentId={departmentId} />}
     </Stack>
   );
 }

@@ -28,6 +28,8 @@ import { useSession } from '../session.tsx';
 import { StaffPage } from '../StaffPage.tsx';
 import { RecordsModal } from './RecordsModal.tsx';
 import { MonthField } from './MonthField.tsx';
+import { ManualFigures } from './form-rows/ManualFigures.tsx';
+import { manualEditable } from './form-rows/manual-figures.ts';
 import { STATUS_COLOR, dayText, drillable, figureText, monthOf, monthText, sectionsOf } from './report-format.ts';
 
 // `/reports` — the institution's monthly report: the form's sections with their figures (each
@@ -95,13 +97,18 @@ function Reports() {
   }, [load]);
 
   const [confirming, setConfirming] = useState(false);
+  // A submission refused for empty hand-entered rows names them as fields ('values.<key>').
+  const [submitErrors, setSubmitErrors] = useState<Record<string, string> | null>(null);
   const submit = async () => {
     if (!institutionId) return;
     setBusy(true);
+    setSubmitErrors(null);
     try {
       setReport(await api.call('reports.submit', { institutionId, month }, {}));
       notifications.show({ color: 'green', message: t('reports.submitted') });
     } catch (e) {
+      if (e instanceof ApiError && e.code === 'conflict' && e.details && typeof e.details === 'object')
+        setSubmitErrors(e.details as Record<string, string>);
       notifications.show({ color: 'red', message: reportError(t, e) });
     } finally {
       setBusy(false);
@@ -245,6 +252,9 @@ function Reports() {
                 </Group>
               </Stack>
             </Paper>
+            {isHead && institutionId && manualEditable(report) && (
+              <ManualFigures report={report} institutionId={institutionId} onSaved={setReport} submitErrors={submitErrors} />
+            )}
             {report.corrections.length > 0 && (
               <Alert color="yellow" title={t('reports.corrections.title')} data-testid="report-corrections">
                 <Text mb="xs">{t('reports.corrections.hint')}</Text>
@@ -261,7 +271,8 @@ function Reports() {
             )}
             <TrendChart report={report} />
             <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-              {sectionsOf(report.rows).map((s) => (
+              {/* While the head enters the added rows above, they are not repeated here. */}
+              {sectionsOf(isHead && manualEditable(report) ? report.rows.filter((r) => !r.manual) : report.rows).map((s) => (
                 <Paper key={s.section} withBorder p="md" radius="md" data-testid={`report-section-${s.section}`}>
                   <Title order={2} size="h4" mb="xs">
                     {s.label}

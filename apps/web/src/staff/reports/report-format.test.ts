@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { reportFormV1, reportSections } from '@dp/protocol';
+import { reportFormSections, reportFormV1, reportSections } from '@dp/protocol';
 import { dayText, figureText, fromPicker, monthText, pickerValue, sectionsOf } from './report-format.ts';
 
 describe('the report screens’ formatting', () => {
@@ -11,7 +11,7 @@ describe('the report screens’ formatting', () => {
   });
 
   it('groups the form’s rows by section in the form’s order', () => {
-    const rows = reportFormV1.map((r) => ({ ...r, sectionLabel: reportSections[r.section] }));
+    const rows = reportFormV1.map((r) => ({ ...r, sectionLabel: reportFormSections[r.section] }));
     const sections = sectionsOf(rows);
     expect(sections.map((s) => s.section)).toEqual(Object.keys(reportSections));
     expect(sections.reduce((n, s) => n + s.rows.length, 0)).toBe(rows.length);

@@ -50,5 +50,5 @@ export const STATUS_COLOR: Record<ReportStatus, string> = {
   returned: 'orange',
 };
 
-/** Rows with a list of records behind them (counts; averages and shares have none). */
-export const drillable = (row: ReportRow) => row.kind === 'count';
+/** Rows with a list of records behind them (counts; averages and shares have none, nor the rows entered by hand). */
+export const drillable = (row: ReportRow) => row.kind === 'count' && !row.manual;
