@@ -58,6 +58,7 @@ let passed = 0;
 let failed = 0;
 const summaries: string[] = [];
 const failures: string[] = [];
+const failedFiles = new Set<string>();
 /** The first lines of each failed test's message (not its stack), so CI's own output says why. */
 const MESSAGE_LINES = 8;
 let reading: string[] | null = null; // the failed test whose message lines are being read
@@ -91,7 +92,10 @@ function jestLine(line: string): void {
   const file = /^(PASS|FAIL) +(\S+)/.exec(body);
   if (file) {
     if (file[1] === 'PASS') passed += 1;
+    else if (failedFiles.has(`${pkg} ${file[2]}`))
+      return; // jest's closing summary names it again
     else {
+      failedFiles.add(`${pkg} ${file[2]}`);
       failed += 1;
       if (!tty) print(`    FAIL ${pkg} ${file[2]}`);
     }
@@ -108,7 +112,8 @@ function jestLine(line: string): void {
   }
   if (!reading) return;
   const text = body.trim();
-  if (/^(Test Suites:|Tests:|PASS |FAIL |● )/.test(text) || /^ {2}\S/.test(body)) reading = null;
+  // A message's lines are indented by four or more; anything less is the next part of the output.
+  if (text && !/^ {4}/.test(body)) reading = null;
   else if (/^at /.test(text))
     reading = null; // the stack: the message is over
   else if (text && !/^\d+ \||^>? *\d+ \||^\|/.test(text) && reading.length < MESSAGE_LINES) {

@@ -62,11 +62,10 @@ export async function institutionMonth(
     report && standsFrozen(status) ? await formOfVersion(db, department.id, report.formVersion) : await latestForm(db, department.id);
   const version = form.version;
   const rows = form.rows;
-  const [period, computed, inputs] = await Promise.all([
-    reportPeriod(db, institution.id, month),
-    institutionMonthFigures(db, institution.id, month),
-    monthInputs(db, institution.id, month),
-  ]);
+  // One after another: `db` may be a transaction, whose one connection runs one query at a time.
+  const period = await reportPeriod(db, institution.id, month);
+  const computed = await institutionMonthFigures(db, institution.id, month);
+  const inputs = await monthInputs(db, institution.id, month);
   const live = withInputs(rows, computed, inputs);
   const frozen = report ? onlyRows(rows, report.figures as ReportFigures) : null;
   const due = institutionDueDate(month, department);
@@ -147,7 +146,9 @@ export async function departmentFigures(
   const older = [...new Set([...reports.values()].filter((r) => standsFrozen(r.status)).map((r) => r.formVersion))].filter(
     (v) => v !== form.version,
   );
-  const rows = unionRows(form.rows, ...(await Promise.all(older.map(async (v) => (await formOfVersion(db, departmentId, v)).rows))));
+  const olderRows: ReportFormRow[][] = [];
+  for (const v of older) olderRows.push((await formOfVersion(db, departmentId, v)).rows);
+  const rows = unionRows(form.rows, ...olderRows);
   const inputs = new Map(
     (await db.monthlyReportInput.findMany({ where: { month, institution: { departmentId } } })).map((r) => [
       r.institutionId,

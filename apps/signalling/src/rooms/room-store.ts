@@ -103,13 +103,22 @@ export function prismaRoomRecords(prisma: PrismaClient, consultationId: string, 
     },
     async exited(participantId, audioOnlyMs) {
       const at = now();
-      await prisma.$transaction([
-        prisma.roomVisit.updateMany({
+      await prisma.$transaction(async (tx) => {
+        // The room counts audio-only time on its own clock readings, a millisecond or two apart
+        // from this stay's stored times: never more than the stored stay itself.
+        const open = await tx.roomVisit.findMany({
           where: { consultationId, participantId, leftAt: null },
-          data: { leftAt: at, audioOnlyMs: Math.min(Math.round(audioOnlyMs), 2 ** 31 - 1) },
-        }),
-        prisma.participant.updateMany({ where: { id: participantId }, data: { leftAt: at } }),
-      ]);
+          select: { id: true, joinedAt: true },
+        });
+        for (const visit of open) {
+          const stay = Math.max(0, at.getTime() - visit.joinedAt.getTime());
+          await tx.roomVisit.update({
+            where: { id: visit.id },
+            data: { leftAt: at, audioOnlyMs: Math.min(Math.round(audioOnlyMs), stay, 2 ** 31 - 1) },
+          });
+        }
+        await tx.participant.updateMany({ where: { id: participantId }, data: { leftAt: at } });
+      });
     },
     async removed(participantId) {
       await prisma.participant.updateMany({
