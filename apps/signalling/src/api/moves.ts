@@ -75,6 +75,7 @@ async function failures(deps: ApiDeps, institutionId: string, viewer: Viewer) {
     include: {
       ...withParts,
       prechecks: { orderBy: { at: 'desc' }, take: 1, select: { passed: true, at: true } },
+      transitions: { where: { event: 'reschedule' }, orderBy: { at: 'desc' }, take: 1, select: { at: true } },
     },
     orderBy: [{ start: 'asc' }, { id: 'asc' }],
     take: 500,
@@ -82,12 +83,17 @@ async function failures(deps: ApiDeps, institutionId: string, viewer: Viewer) {
   return rows
     .filter((r) => {
       if (r.state === 'failed') return true;
-      // Only the latest check counts, and only one made for the current start (a check before
-      // a move was for the old time).
+      // Only the latest check counts, and only one made for the current start: within its window
+      // and after the last move (a check before a move was for the old time, however near the
+      // new one is — a failure at 07:25 moved to 09:30 the same morning is dealt with).
       const last = r.prechecks[0];
       const start = r.start.getTime();
+      const movedAt = r.transitions[0]?.at.getTime() ?? -Infinity;
       const forThisStart =
-        last !== undefined && last.at.getTime() >= start - CHECK_AHEAD_MS && last.at.getTime() <= start + r.durationMinutes * 60_000;
+        last !== undefined &&
+        last.at.getTime() > movedAt &&
+        last.at.getTime() >= start - CHECK_AHEAD_MS &&
+        last.at.getTime() <= start + r.durationMinutes * 60_000;
       return forThisStart && !last.passed;
     })
     .map((r) => consultationView(r, viewer));

@@ -6,7 +6,7 @@ import { HttpError, badRequest, notFound } from './errors.ts';
 import { audit } from './audit.ts';
 import { defineRoute, routeTable } from './route.ts';
 import type { Db } from '../reports/figures.ts';
-import { latestForm, saveFormVersion, type DepartmentForm } from '../reports/form-versions.ts';
+import { latestForm, lockMonth, saveFormVersion, type DepartmentForm } from '../reports/form-versions.ts';
 import { institutionMonth } from '../reports/month-report.ts';
 import { apiRows } from '../reports/totals.ts';
 
@@ -60,6 +60,7 @@ export const reportFormRoutes = routeTable([
     handler: async ({ params, body, deps, institution, actor, access }) => {
       const user = access.caller!.user;
       await deps.prisma.$transaction(async (tx) => {
+        await lockMonth(tx, institution.id, params.month);
         const report = await tx.monthlyReport.findUnique({
           where: { institutionId_month: { institutionId: institution.id, month: params.month } },
           select: { status: true },

@@ -10,7 +10,7 @@ import { CSV_TYPE, XLSX_TYPE, attachment } from '../export/table-export.ts';
 import { departmentInstitution, isResourceCentre, requireResourceCentre } from '../reports/access.ts';
 import { UnknownFigureError, figureRecords, institutionMonthFigures, reportPeriod } from '../reports/figures.ts';
 import { formRows, institutionMonth } from '../reports/month-report.ts';
-import { emptyManualRows, latestForm, monthInputs, withInputs } from '../reports/form-versions.ts';
+import { emptyManualRows, latestForm, lockMonth, monthInputs, withInputs } from '../reports/form-versions.ts';
 import { institutionCsv, institutionXlsx } from '../reports/report-export.ts';
 
 const fromPath = ({ params }: { params: { institutionId: string } }) => params.institutionId;
@@ -70,6 +70,7 @@ export const reportRoutes = routeTable([
       const period = await reportPeriod(deps.prisma, institution.id, params.month);
       if (now < period.from) throw new HttpError(409, 'conflict', 'Отчётный период ещё не начался');
       await deps.prisma.$transaction(async (tx) => {
+        await lockMonth(tx, institution.id, params.month);
         const existing = await tx.monthlyReport.findUnique({
           where: { institutionId_month: { institutionId: institution.id, month: params.month } },
         });

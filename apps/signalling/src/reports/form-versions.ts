@@ -92,6 +92,15 @@ export async function formOfVersion(db: Db, departmentId: string, version: numbe
 }
 
 /** The hand-entered figures of an institution's month, by row key. */
+/**
+ * Serialises the writers of one institution's month (the head's entries and the submission):
+ * an entry saved while the month is being submitted waits, then finds it submitted (409)
+ * instead of changing figures the submission did not copy. Held until the transaction ends.
+ */
+export async function lockMonth(tx: Db, institutionId: string, month: string): Promise<void> {
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`monthly-report:${institutionId}:${month}`}))::text AS locked`;
+}
+
 export async function monthInputs(db: Db, institutionId: string, month: string): Promise<ReportFigures> {
   const row = await db.monthlyReportInput.findUnique({ where: { institutionId_month: { institutionId, month } } });
   return (row?.values as ReportFigures | undefined) ?? {};

@@ -35,7 +35,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url, { poolSize: 5 });
   ({ smtp, notifier } = await startMail(prisma));
-  api = await startApi({ prisma, now: NOW, notifier });
+  // One test moves the clock nine days ahead (a pre-check on the day): sessions outlive it.
+  api = await startApi({ prisma, now: NOW, notifier, session: { idleSeconds: 30 * 86400, absoluteSeconds: 60 * 86400 } });
   const created = await api.post<Institution>('/institutions', { name: 'КЦСОН Седельниково', calendar: OMSK_CALENDAR });
   expect(created.status).toBe(201);
   institution = created.body;
@@ -221,6 +222,28 @@ describe("the head's technical-failure list", () => {
     const mail = mails.find((m) => m.subject?.includes('перенесена'));
     expect(mail?.text).toContain('Причина: технические причины.');
     expect(mail?.text).toContain('Новое время: среда, 11 марта 2026 г., 09:30');
+  });
+
+  test('a failed pre-check moved to later the same morning leaves the list (the check was for the old time)', async () => {
+    // 14:30 in Omsk; the check fails at 13:40; the head moves it to 15:00 at 13:41 — the old
+    // check lies within two hours of the new start too, but was made before the move.
+    const booked = await book(worker1, '2026-03-10T08:30:00Z');
+    expect([booked.status, booked.error]).toEqual([201, undefined]);
+    const c = booked.body;
+    api.clock.now = new Date('2026-03-10T07:40:00Z');
+    try {
+      await prisma.precheckResult.create({
+        data: { consultationId: c.id, specialistId: specialist.user.id, passed: false, at: api.clock.now },
+      });
+      const list = () => api.as(head).get<ConsultationList>(`/institutions/${institution.id}/consultation-failures`);
+      expect((await list()).body.consultations.map((x) => x.id)).toEqual([c.id]);
+      api.clock.now = new Date('2026-03-10T07:41:00Z');
+      const moved = await api.as(head).post(`/consultations/${c.id}/reschedule`, { start: '2026-03-10T09:00:00Z', version: c.version });
+      expect(moved.status).toBe(200);
+      expect((await list()).body.consultations).toEqual([]);
+    } finally {
+      api.clock.now = NOW;
+    }
   });
 
   test('a failed pre-check of a planned consultation is on the list until it is moved', async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import { createPrisma, type PrismaClient } from '@dp/db';
 import { reportFormV1, type ConsolidatedMonth, type Institution, type InstitutionReportMonth, type ReportFormState } from '@dp/protocol';
+import { lockMonth } from '../../src/reports/form-versions.ts';
 import { OMSK_CALENDAR, createTestDatabase, startApi, type ApiUnderTest, type Identity } from '../api/support.ts';
 
 // The 25th of February in Omsk: January's period is long over, February's ended yesterday.
@@ -143,6 +144,44 @@ describe('the head’s entries', () => {
     expect((await api.as(headA).get<InstitutionReportMonth>(monthPath(a, FEB))).body.live[trips]).toBe(7);
     expect(await prisma.auditEvent.count({ where: { action: 'report.inputs_saved' } })).toBe(1);
   }, 20_000);
+
+  test('an entry saved while the month is being submitted waits for the submission, then is refused', async () => {
+    // The submission's transaction, held open: it has taken the month's lock and written the report.
+    const MAR = '2026-03';
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const submission = prisma.$transaction(
+      async (tx) => {
+        await lockMonth(tx, b.id, MAR);
+        await tx.monthlyReport.create({
+          data: {
+            institutionId: b.id,
+            month: MAR,
+            formVersion: 2,
+            status: 'submitted',
+            figures: {},
+            submittedAt: NOW,
+            submittedById: headB.user.id,
+          },
+        });
+        locked();
+        await held;
+      },
+      { timeout: 20_000 },
+    );
+    await isLocked;
+    const entry = api.as(headB).put(`${monthPath(b, MAR)}/inputs`, { values: { [trips]: 4 } });
+    await new Promise((r) => setTimeout(r, 500));
+    release();
+    await submission;
+    const res = await entry;
+    // Without the lock the entry would have read no report (not yet committed) and been saved.
+    expect([res.status, res.error?.message]).toEqual([409, 'Отчёт за этот месяц уже отправлен: изменить его нельзя']);
+    expect(await prisma.monthlyReportInput.count({ where: { institutionId: b.id, month: MAR } })).toBe(0);
+    await prisma.monthlyReport.delete({ where: { institutionId_month: { institutionId: b.id, month: MAR } } });
+  }, 30_000);
 
   test('the consolidated total sums the row; a later version drops it from live months only; the XLSX files carry it', async () => {
     expect((await api.as(headB).put(`${monthPath(b, FEB)}/inputs`, { values: { [trips]: 5 } })).status).toBe(200);

@@ -293,7 +293,7 @@ function Page() {
       )}
 
       {/* The protocol: shown only to whom the server lets read it (head, the consultation's specialists). */}
-      {grantOf('protocol.get', session.user.role) !== null && <ProtocolPanel consultationId={c.id} />}
+      {grantOf('protocol.get', session.user.role) !== null && <ProtocolPanel consultationId={c.id} timeZone={tz} />}
 
       {/* The clients' feedback without names (head, the consultation's specialist). */}
       {grantOf('feedback.consultation', session.user.role) !== null && <ConsultationFeedbackPanel consultationId={c.id} timeZone={tz} />}

@@ -50,15 +50,18 @@ export function ProtocolPanel({
   consultationId,
   compact = false,
   beforeWrite = noWait,
+  timeZone,
 }: {
   consultationId: string;
+  /** The institution's time zone, for the times of saves and versions (the page knows it; the room does not). */
+  timeZone?: string;
   /** The room's side panel: no border, no versions list. */
   compact?: boolean;
   /** Runs before each write (the room reads the staff session's CSRF token first). */
   beforeWrite?: () => Promise<unknown>;
 }) {
   const { t } = useTranslation();
-  const when = useWhen();
+  const when = useWhen(timeZone);
   const [protocol, setProtocol] = useState<Protocol | null>(null);
   const [status, setStatus] = useState<'loading' | 'hidden' | 'ready'>('loading');
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -337,7 +340,7 @@ export function ProtocolPanel({
         </Text>
       )}
       <ProtocolFiles protocol={protocol} final={final} beforeWrite={beforeWrite} onChanged={() => void load()} />
-      {!compact && <ProtocolVersions protocol={protocol} />}
+      {!compact && <ProtocolVersions protocol={protocol} timeZone={timeZone} />}
       <Modal
         opened={confirming}
         onClose={() => setConfirming(false)}

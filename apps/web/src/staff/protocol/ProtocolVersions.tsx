@@ -9,9 +9,11 @@ import { errorText } from '../format.ts';
 // The earlier versions of a protocol: who, when, which fields the next one changed; each opens
 // as it was, read only.
 
-export function useWhen() {
+/** `timeZone`: the institution's, when known (the room's panel does not know it: the browser's). */
+export function useWhen(timeZone?: string) {
   const { i18n } = useTranslation();
   const fmt = new Intl.DateTimeFormat(i18n.language, {
+    timeZone,
     day: 'numeric',
     month: 'long',
     year: 'numeric',
@@ -57,9 +59,9 @@ export function ProtocolReadOnly({ v }: { v: ProtocolVersionView }) {
   );
 }
 
-export function ProtocolVersions({ protocol }: { protocol: Protocol }) {
+export function ProtocolVersions({ protocol, timeZone }: { protocol: Protocol; timeZone?: string }) {
   const { t } = useTranslation();
-  const when = useWhen();
+  const when = useWhen(timeZone);
   const [open, setOpen] = useState<number | null>(null);
   const [shown, setShown] = useState<ProtocolVersionView | null>(null);
   const [error, setError] = useState<string | null>(null);
