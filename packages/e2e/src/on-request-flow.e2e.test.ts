@@ -203,6 +203,8 @@ describe('the on-request flow on screen', () => {
       if (next) await headPage.click(sel('schedule-month-next'));
       await (await headPage.waitForSelector(`${sel('schedule-fill-hours')}:not([disabled])`, { timeout: 10_000 }))!.click();
       await (await headPage.waitForSelector(`${sel('schedule-save')}:not([disabled])`, { timeout: 10_000 }))!.click();
+      // Saved (nothing left unsaved, nothing running) before «Утвердить»: one action at a time.
+      await headPage.waitForSelector(`${sel('schedule-save')}[disabled]:not([data-loading])`, { timeout: 15_000 });
       await (await headPage.waitForSelector(`${sel('schedule-approve')}:not([disabled])`, { timeout: 10_000 }))!.click();
       await headPage.waitForFunction(
         (s) => /Утверждено/.test(document.querySelector(s)?.textContent ?? ''),

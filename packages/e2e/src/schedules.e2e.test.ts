@@ -54,7 +54,8 @@ describe('the monthly schedule', () => {
     await screenshot(hp, 'schedules-head-empty-desktop');
     await click(hp, 'schedule-fill-hours');
     await waitUntil(async () => (await firstWorkedDay(hp)) !== null, 'filled');
-    await click(hp, 'schedule-approve');
+    // One action at a time: «Утвердить» waits for the filling to finish.
+    await (await hp.waitForSelector('[data-testid="schedule-approve"]:not([disabled])', { timeout: 10_000 }))!.click();
     await waitUntil(async () => (await text(hp, 'schedule-status')).includes('Утверждено'), 'approved');
     const day = (await firstWorkedDay(hp))!;
     await click(hp, day);

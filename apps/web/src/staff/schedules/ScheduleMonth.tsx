@@ -146,6 +146,9 @@ export function ScheduleMonth({
   };
 
   const approved = schedule?.status === 'approved';
+  // One action at a time: «Утвердить» pressed while «Сохранить» is still on its way would send
+  // the month twice and could leave it a draft (a slow mobile link makes this likely).
+  const running = busy !== null;
   const correction = schedule?.correction ?? null;
   // Against the approved hours: what the correction (or unsaved edits of an approved month) changes.
   const changed = useMemo(() => (approved ? changedDates(schedule.blocks, draft) : new Set<string>()), [approved, schedule, draft]);
@@ -225,6 +228,7 @@ export function ScheduleMonth({
               variant="default"
               size="md"
               loading={busy === 'previous_month'}
+              disabled={running}
               onClick={() => void suggest('previous_month')}
               data-testid="schedule-copy-previous"
             >
@@ -235,6 +239,7 @@ export function ScheduleMonth({
               variant="default"
               size="md"
               loading={busy === 'working_hours'}
+              disabled={running}
               onClick={() => void suggest('working_hours')}
               data-testid="schedule-fill-hours"
             >
@@ -249,7 +254,7 @@ export function ScheduleMonth({
                 size="md"
                 variant={approver ? 'default' : 'filled'}
                 loading={busy === 'save'}
-                disabled={!dirty}
+                disabled={!dirty || running}
                 onClick={() => void save()}
                 data-testid="schedule-save"
               >
@@ -261,7 +266,7 @@ export function ScheduleMonth({
                 classNames={buttonClasses}
                 size="md"
                 loading={busy === 'approve'}
-                disabled={!schedule && !dirty}
+                disabled={(!schedule && !dirty) || running}
                 onClick={() => void approve()}
                 data-testid="schedule-approve"
               >
@@ -273,7 +278,7 @@ export function ScheduleMonth({
                 classNames={buttonClasses}
                 size="md"
                 loading={busy === 'propose'}
-                disabled={!dirty}
+                disabled={!dirty || running}
                 onClick={() => void propose()}
                 data-testid="schedule-propose"
               >
@@ -286,7 +291,7 @@ export function ScheduleMonth({
                 size="md"
                 variant="default"
                 color="red"
-                disabled={!dirty}
+                disabled={!dirty || running}
                 loading={busy === 'urgent'}
                 onClick={() => setUrgentOpen(true)}
                 data-testid="schedule-urgent"
@@ -300,7 +305,7 @@ export function ScheduleMonth({
               <Button
                 classNames={buttonClasses}
                 size="md"
-                disabled={dirty}
+                disabled={dirty || running}
                 loading={busy === 'approveCorrection'}
                 onClick={() => void approveCorrection()}
                 data-testid="schedule-approve-correction"
@@ -311,7 +316,7 @@ export function ScheduleMonth({
                 classNames={buttonClasses}
                 size="md"
                 variant="default"
-                disabled={dirty}
+                disabled={dirty || running}
                 loading={busy === 'rejectCorrection'}
                 onClick={() => void rejectCorrection()}
                 data-testid="schedule-reject-correction"
