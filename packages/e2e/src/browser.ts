@@ -73,7 +73,10 @@ export async function join(page: Page, timeoutMs = 15_000): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const button = await page.waitForSelector(selector, { timeout: timeoutMs });
     try {
-      await button!.click();
+      // A press again goes to the button itself, not to where it was: had the first press worked
+      // late, the waiting room's switches now sit there (a click would turn the microphone off).
+      if (attempt === 1) await button!.click();
+      else await button!.evaluate((b) => (b as HTMLButtonElement).click());
     } catch (e) {
       if (attempt >= 3) throw e;
       await new Promise((r) => setTimeout(r, 300));
