@@ -40,6 +40,29 @@ const searchArb = searchArbOf(worldArb);
 
 type Search = typeof searchArb extends fc.Arbitrary<infer T> ? T : never;
 
+/** The search `r` describes, over [from, to) (its world's calendar, duration and step). */
+function searchOf(
+  r: Search,
+  o: {
+    schedule: Parameters<typeof freeSlots>[0]['schedule'];
+    bookings: Parameters<typeof freeSlots>[0]['bookings'];
+    from: DateTime;
+    to: DateTime;
+    now: Date | undefined;
+  },
+): Date[] {
+  return freeSlots({
+    calendar: r.world.calendar,
+    schedule: o.schedule,
+    bookings: o.bookings,
+    from: o.from.toJSDate(),
+    to: o.to.toJSDate(),
+    durationMinutes: r.duration,
+    stepMinutes: r.step,
+    now: o.now,
+  });
+}
+
 function setUp(r: Search) {
   const { world } = r;
   const zone = world.calendar.timeZone;
@@ -60,16 +83,7 @@ describe('freeSlots (property)', () => {
     fc.assert(
       fc.property(searchArb, (r) => {
         const { world, bookings, specialistId, schedule, from, to, now } = setUp(r);
-        const slots = freeSlots({
-          calendar: world.calendar,
-          schedule,
-          bookings,
-          from: from.toJSDate(),
-          to: to.toJSDate(),
-          durationMinutes: r.duration,
-          stepMinutes: r.step,
-          now,
-        });
+        const slots = searchOf(r, { schedule, bookings, from, to, now });
         found += slots.length;
         let prev = -Infinity;
         for (const start of slots) {
@@ -97,16 +111,7 @@ describe('freeSlots (property)', () => {
     fc.assert(
       fc.property(searchArb, (r) => {
         const { world, zone, bookings, specialistId, schedule, from, to, now } = setUp(r);
-        const slots = freeSlots({
-          calendar: world.calendar,
-          schedule,
-          bookings,
-          from: from.toJSDate(),
-          to: to.toJSDate(),
-          durationMinutes: r.duration,
-          stepMinutes: r.step,
-          now,
-        }).map((d) => d.getTime());
+        const slots = searchOf(r, { schedule, bookings, from, to, now }).map((d) => d.getTime());
         // The grid built independently: every `step` wall-clock minutes from each local midnight.
         const grid = new Set<number>();
         for (let d = from; d < to; d = d.plus({ days: 1 })) {
@@ -196,16 +201,7 @@ describe('freeSlots with the production calendar (property)', () => {
       const from = r.anchored && shortDay ? DateTime.fromISO(shortDay, { zone }) : base.from;
       const to = from.plus({ days: r.days });
       const now = r.anchored ? undefined : base.now;
-      const slots = freeSlots({
-        calendar: world.calendar,
-        schedule,
-        bookings,
-        from: from.toJSDate(),
-        to: to.toJSDate(),
-        durationMinutes: r.duration,
-        stepMinutes: r.step,
-        now,
-      });
+      const slots = searchOf(r, { schedule, bookings, from, to, now });
       for (const start of slots) {
         const candidate = { specialistId, start, durationMinutes: r.duration };
         expect(validateBooking(candidate, { calendar: world.calendar, schedules: world.schedules, bookings, now })).toEqual([]);

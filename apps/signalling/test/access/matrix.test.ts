@@ -29,16 +29,14 @@ import { apiRoutes, defineRoute, RouteRegistry, type ApiRoute } from '../../src/
 import { issuePasswordLink } from '../../src/auth/password-links.ts';
 import { newTotpSecret } from '../../src/auth/totp.ts';
 import { bookConsultation } from '../../src/consultations/lifecycle-writer.ts';
-import { pino } from 'pino';
-import { Notifier } from '../../src/notify/index.ts';
-import { startSmtpCapture, type SmtpCapture } from '../smtp-capture.ts';
+import { type SmtpCapture } from '../smtp-capture.ts';
 import {
   OMSK_CALENDAR,
-  PUBLIC_URL,
   TEST_PASSWORD,
   createTestDatabase,
   links,
   startApi,
+  startMail,
   type ApiUnderTest,
   type Identity,
 } from '../api/support.ts';
@@ -754,16 +752,9 @@ beforeAll(async () => {
   // The test and the API share the pool: room for a route's concurrent cases on both sides.
   prisma = createPrisma(db.url, { poolSize: 16 });
   // The e-mail answer goes out over SMTP: a real Notifier on a real SMTP capture.
-  smtp = await startSmtpCapture();
-  const notifier = new Notifier({
-    prisma,
-    smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
-    from: 'no-reply@localhost',
-    publicUrl: () => PUBLIC_URL,
-    signLink: (c) => links.sign(c),
-    log: pino({ level: 'silent' }),
-  });
-  api = await startApi({ prisma, now: NOW, notifier });
+  const mail = await startMail(prisma);
+  smtp = mail.smtp;
+  api = await startApi({ prisma, now: NOW, notifier: mail.notifier });
   const create = async (as: Identity): Promise<Inst> => {
     const res = await api.as(as).post<{ id: string; departmentId: string }>('/institutions', { name: 'КЦСОН', calendar: OMSK_CALENDAR });
     expect(res.status).toBe(201);
