@@ -118,3 +118,9 @@ export function logUnexpected(log: Logger, err: unknown, route: string): void {
     'unexpected error in an API handler',
   );
 }
+
+/** PostgreSQL's unique_violation, from a model call (P2002) or a raw query (P2010 with the driver's code). */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+  return err.code === 'P2002' || err.meta?.driverAdapterError?.cause?.originalCode === '23505';
+}

@@ -13,7 +13,7 @@ import {
   type ReportFormSaveBody,
   type ReportFormSection,
 } from '@dp/protocol';
-import { HttpError, badRequest } from '../api/errors.ts';
+import { HttpError, badRequest, isUniqueViolation } from '../api/errors.ts';
 import type { Db } from './figures.ts';
 
 /** An added row as stored in report_form_versions.rows. */
@@ -91,7 +91,6 @@ export async function formOfVersion(db: Db, departmentId: string, version: numbe
   return toForm(v);
 }
 
-/** The hand-entered figures of an institution's month, by row key. */
 /**
  * Serialises the writers of one institution's month (the head's entries and the submission):
  * an entry saved while the month is being submitted waits, then finds it submitted (409)
@@ -101,6 +100,7 @@ export async function lockMonth(tx: Db, institutionId: string, month: string): P
   await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`monthly-report:${institutionId}:${month}`}))::text AS locked`;
 }
 
+/** The hand-entered figures of an institution's month, by row key. */
 export async function monthInputs(db: Db, institutionId: string, month: string): Promise<ReportFigures> {
   const row = await db.monthlyReportInput.findUnique({ where: { institutionId_month: { institutionId, month } } });
   return (row?.values as ReportFigures | undefined) ?? {};
@@ -131,9 +131,6 @@ function newKey(used: ReadonlySet<string>): string {
 }
 
 const norm = (label: string) => label.trim().replace(/\s+/g, ' ').toLocaleLowerCase('ru');
-
-/** PostgreSQL's unique_violation (P2002). */
-const isUniqueViolation = (e: unknown) => (e as { code?: unknown }).code === 'P2002';
 
 /**
  * Saves the added rows as the next version (in the caller's transaction). Kept rows carry

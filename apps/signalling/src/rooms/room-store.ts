@@ -2,6 +2,7 @@ import type { PrismaClient } from '@dp/db';
 import type { ChatKind, ChatMessage, RoomRole } from '@dp/protocol';
 import { endingEvent, isLead } from '@dp/protocol';
 import { applyChosenEvent, applyEvent, dropIllegalTransition, LifecycleError, protocolErrorOf } from '../consultations/lifecycle-writer.ts';
+import { isUniqueViolation } from '../api/errors.ts';
 
 /** What a room writes into the consultation's record: stays in the room (visits), its chat, and its end. */
 export interface RoomRecords {
@@ -170,12 +171,6 @@ export function prismaRoomRecords(prisma: PrismaClient, consultationId: string, 
       return row ? toMessage(row as Row) : null;
     },
   };
-}
-
-/** PostgreSQL's unique_violation, from a model call (P2002) or a raw query (P2010 with the driver's code). */
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
-  return err.code === 'P2002' || err.meta?.driverAdapterError?.cause?.originalCode === '23505';
 }
 
 /** What others see of a participant: staff by name, a client by the name they gave, or nothing (anonymous). */
