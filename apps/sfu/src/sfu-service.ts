@@ -70,6 +70,7 @@ export class SfuService {
       await this.room(req.roomId).connectTransport(req);
       return {};
     },
+    restartIce: async (req) => this.room(req.roomId).restartIce(req),
     produce: async (req) => this.room(req.roomId).produce(req),
     consume: async (req) => this.room(req.roomId).consume(req) as Promise<SfuResponse<'consume'>>,
     setProducerPaused: async (req) => {
@@ -82,6 +83,10 @@ export class SfuService {
     },
     setConsumerPaused: async (req) => {
       await this.room(req.roomId).setConsumerPaused(req);
+      return {};
+    },
+    closeConsumer: async (req) => {
+      this.room(req.roomId).closeConsumer(req);
       return {};
     },
     closePeer: async ({ roomId, peerId }) => {
@@ -247,6 +252,8 @@ export class SfuService {
       {
         consumerClosed: (peerId, consumerId) => this.events.emit('consumerClosed', { roomId, peerId, consumerId }),
         consumerPaused: (peerId, consumerId, paused) => this.events.emit('consumerPaused', { roomId, peerId, consumerId, paused }),
+        consumerLayers: (peerId, consumerId, spatial) => this.events.emit('consumerLayers', { roomId, peerId, consumerId, spatial }),
+        transportLink: (peerId, transportId, up) => this.events.emit('transportLink', { roomId, peerId, transportId, up }),
       },
       this.config.initialAvailableOutgoingBitrate,
     );

@@ -79,6 +79,7 @@ class FakeSfu implements RoomSfu {
       createWebRtcTransport: () => transport(id),
       produce: () => ({ producerId: id }),
       consume: () => ({ consumerId: id, kind: 'audio', rtpParameters: opus, producerPaused: false }),
+      restartIce: () => ({ iceParameters: { usernameFragment: `u-${id}`, password: `p-${id}` } }),
     };
     return (answers[method]?.() ?? {}) as SfuResponse<M>;
   }
@@ -267,6 +268,29 @@ describe('the floor of a webinar', () => {
   });
 });
 
+describe('fast admission: the receive path connects while the client waits', () => {
+  it("a waiting client is offered the specialist's media held paused; «Впустить» resumes them, nothing earlier", async () => {
+    const { room, sfu, join } = world('one_to_one');
+    const specialist = await join('spec', 'specialist');
+    await room.media.produce(specialist.peer, specialist.peer.sendTransportId!, 'audio', opus, 'mic');
+    const client = await join('client', 'client');
+    room.media.offerExisting(client.peer);
+    await settle();
+    // Offered (its browser sets it up and so connects ICE + DTLS), held paused on the SFU.
+    expect(client.channel.events('newConsumer')).toHaveLength(1);
+    const resumedFor = () => sfu.called('setConsumerPaused').filter((c) => c['peerId'] === 'client' && c['paused'] === false);
+    expect(resumedFor()).toEqual([]);
+    expect(client.result.peers).toEqual([]); // still sees no one
+    await room.admit(specialist.peer, 'client');
+    await settle();
+    expect(resumedFor()).toHaveLength(1);
+    // Nothing is offered twice after admission.
+    room.media.offerExisting(client.peer);
+    await settle();
+    expect(client.channel.events('newConsumer')).toHaveLength(1);
+  });
+});
+
 describe('resume within the grace', () => {
   async function admittedPair() {
     const w = world('one_to_one');
@@ -275,6 +299,60 @@ describe('resume within the grace', () => {
     await w.room.admit(specialist.peer, 'client');
     return { ...w, specialist, client };
   }
+
+  it('back on its own transports: ICE restarts in place — same transports, media kept, no new stay', async () => {
+    const { room, sfu, records, specialist, client } = await admittedPair();
+    await room.media.produce(specialist.peer, specialist.peer.sendTransportId!, 'audio', opus, 'mic');
+    const ids = { send: client.peer.sendTransportId!, recv: client.peer.recvTransportId! };
+    const created = sfu.called('createWebRtcTransport').length;
+    await room.disconnected(client.peer, client.channel);
+    // Nothing of its media is closed while it is away: the SFU keeps it for the grace.
+    expect(sfu.called('closePeer')).toEqual([]);
+    expect(specialist.channel.events('peerUpdated').at(-1)).toMatchObject({ id: 'client', away: true });
+    const channel = new FakeChannel();
+    const back = await room.join('client', 'client', 'label client', channel, { forceTcp: false, rtpCapabilities: caps, resume: ids });
+    expect(back.peer).toBe(client.peer);
+    expect(back.result.admission).toBe('admitted');
+    expect(back.result.transports.send.id).toBe(ids.send);
+    expect(back.result.transports.recv.id).toBe(ids.recv);
+    expect(back.result.transports.send.iceParameters.usernameFragment).toMatch(/^u-restartIce/);
+    expect(back.result.resumed?.consumers.length).toBe(1);
+    expect(sfu.called('createWebRtcTransport').length).toBe(created);
+    expect(
+      sfu
+        .called('restartIce')
+        .map((c) => c['transportId'])
+        .sort(),
+    ).toEqual([ids.send, ids.recv].sort());
+    expect(specialist.channel.events('peerUpdated').at(-1)).toMatchObject({ id: 'client', away: false });
+    // The old socket's loss, noticed late, does not touch the resumed self.
+    await room.disconnected(client.peer, client.channel);
+    expect(client.peer.away).toBe(false);
+    expect(records.log).toEqual(['entered:spec', 'entered:client']);
+  });
+
+  it('a resume with transports it does not own is a fresh join', async () => {
+    const { room, sfu, client } = await admittedPair();
+    await room.disconnected(client.peer, client.channel);
+    const back = await room.join('client', 'client', 'label client', new FakeChannel(), {
+      forceTcp: false,
+      rtpCapabilities: caps,
+      resume: { send: 'other-send', recv: 'other-recv' },
+    });
+    expect(back.result.resumed).toBeUndefined();
+    expect(back.result.transports.send.id).not.toBe(client.peer.sendTransportId);
+    expect(sfu.called('restartIce')).toEqual([]);
+  });
+
+  it("a transport's ICE path down at the SFU shows the peer as away to the others until it is back", async () => {
+    const { room, specialist, client } = await admittedPair();
+    room.linkChanged('client', client.peer.recvTransportId!, false);
+    expect(specialist.channel.events('peerUpdated').at(-1)).toMatchObject({ id: 'client', away: true });
+    room.linkChanged('client', 'not-its-transport', true);
+    expect(client.peer.info().away).toBe(true);
+    room.linkChanged('client', client.peer.recvTransportId!, true);
+    expect(specialist.channel.events('peerUpdated').at(-1)).toMatchObject({ id: 'client', away: false });
+  });
 
   it('a lost connection keeps the place: back within 30 s, straight in, and the others never see a leave', async () => {
     const { room, clock, records, specialist, client, join } = await admittedPair();

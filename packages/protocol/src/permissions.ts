@@ -202,6 +202,7 @@ export const permissions = {
   // on the dashboard, never the consultation itself; a head joins only when listed in it.
   'room.join': { client: 'link', head: 'own', specialist: 'own', social_worker: 'own' },
   'room.connectTransport': inRoom,
+  'room.restartIce': inRoom,
   'room.ready': inRoom,
   'room.produce': inRoom,
   'room.pauseProducer': inRoom,

@@ -47,7 +47,10 @@ export const PeerInfo = z.object({
   floor: FloorSchema,
   /** A raised hand (webinar attendees). */
   hand: z.boolean(),
-  /** Lost its connection less than 30 s ago: its place is kept while it comes back. */
+  /**
+   * Its connection dropped (socket or media path) less than RESUME_GRACE_MS ago: its place is
+   * kept while it comes back («связь прервалась, переподключается»).
+   */
   away: z.boolean(),
 });
 export type PeerInfo = z.infer<typeof PeerInfo>;
@@ -55,6 +58,14 @@ export type PeerInfo = z.infer<typeof PeerInfo>;
 /** A client in the waiting room, as the one who admits sees them. */
 export const WaitingPeer = z.object({ id: Id, label: z.string().max(120), since: z.string() });
 export type WaitingPeer = z.infer<typeof WaitingPeer>;
+
+/** A TURN server for RTCPeerConnection's iceServers (TURN REST API credentials, valid for hours, not days). */
+export const IceServer = z.object({
+  urls: z.array(z.string().max(300)).min(1).max(8),
+  username: z.string().max(200),
+  credential: z.string().max(200),
+});
+export type IceServer = z.infer<typeof IceServer>;
 
 export const ChatKind = z.enum(['message', 'question', 'material']);
 export type ChatKind = z.infer<typeof ChatKind>;
@@ -105,6 +116,13 @@ export const clientRequests = {
         consultationId: Id.optional(),
         forceTcp: z.boolean().optional(),
         rtpCapabilities: RtpCapabilities.optional(),
+        /**
+         * The page still holds these transports from before its connection dropped: when the
+         * server kept them (within the grace), it returns them with new ICE parameters
+         * (`resumed: true`) and the page restarts ICE in place — no new transports, producers
+         * or consumers, no waiting room.
+         */
+        resume: z.object({ send: Id, recv: Id }).strict().optional(),
       })
       .strict()
       .refine((v) => (v.token === undefined) !== (v.consultationId === undefined), {
@@ -125,8 +143,10 @@ export const clientRequests = {
       serverNow: z.string().optional(),
       /**
        * `waiting`: a client of a one-to-one or a dyad is in the waiting room until the
-       * specialist or curator admits it (`admitted` event); until then it sees no one,
-       * sends nothing and receives nothing. Coming back within 30 s skips the wait.
+       * specialist or curator admits it (`admitted` event); until then it sees no one and
+       * sends nothing. It is offered the others' media as consumers held paused on the SFU
+       * (nothing is forwarded), so its receive path finishes ICE + DTLS while it waits and
+       * admission costs only a resume and a key frame. Coming back within the grace skips the wait.
        */
       admission: z.enum(['admitted', 'waiting']),
       /** Whether someone who can admit is in the room (the waiting client's «специалист на связи»). */
@@ -139,7 +159,20 @@ export const clientRequests = {
       chat: z.array(ChatMessage),
       routerRtpCapabilities: RtpCapabilities,
       transports: z.object({ send: TransportOptions, recv: TransportOptions }),
+      /** TURN servers with credentials for this session (empty when the installation runs no TURN). */
+      iceServers: z.array(IceServer).default([]),
+      /**
+       * `resume` was honoured: the transports are the page's own with fresh ICE parameters.
+       * `consumers` / `producers` are the ids the server still holds for this peer (the page
+       * closes any other it has: they were closed while it was away).
+       */
+      resumed: z.object({ consumers: z.array(z.object({ id: Id, paused: z.boolean() })), producers: z.array(Id) }).optional(),
     }),
+  },
+  /** New ICE parameters for one of this peer's transports (its path failed or its network changed). */
+  restartIce: {
+    payload: z.object({ transportId: Id }).strict(),
+    result: z.object({ iceParameters: TransportOptions.shape.iceParameters }),
   },
   connectTransport: {
     payload: z.object({ transportId: Id, dtlsParameters: DtlsParameters }).strict(),
@@ -240,6 +273,11 @@ export interface ServerEvents {
   consumerClosed: (data: { consumerId: string }) => void;
   consumerPaused: (data: { consumerId: string }) => void;
   consumerResumed: (data: { consumerId: string }) => void;
+  /**
+   * The quality the server forwards of a video consumer: `spatial` 0 (lowest) … 2, or null when
+   * no layer fits this receiver's link — its video is paused for bandwidth, audio goes on.
+   */
+  consumerLayers: (data: { consumerId: string; spatial: number | null }) => void;
   /** The media server lost this room (its worker died): join again with the same link. */
   mediaReset: (data: { reason: 'worker_died' | 'sfu_disconnected' }) => void;
   roomClosed: (data: { reason: RoomClosedReason }) => void;

@@ -127,8 +127,14 @@ export function mayModerate(actor: RoomRoleName, target: RoomRoleName, action: '
   return actor === 'host' || target !== 'host';
 }
 
-/** How long a participant who lost the connection keeps their place, role and floor. */
-export const RESUME_GRACE_MS = 30_000;
+/**
+ * How long a participant who lost the connection keeps their place, role, floor and media on
+ * the SFU. A rural link that drops for 45 s must find its place again: the server notices a
+ * silent socket only after socket.io's ping interval + timeout (up to 20 s) — often at once,
+ * when the TCP connection resets — and the page redials every ≤ 2 s once the link is back, so
+ * 45 s of silence + one redial + the resume join fit in 60 s with margin.
+ */
+export const RESUME_GRACE_MS = 60_000;
 
 /** The role the n-th listed specialist of a consultation gets: a webinar's first hosts it, the others co-host. */
 export function staffRoleIn(kind: RoomKindName, index: number): RoomRoleName {

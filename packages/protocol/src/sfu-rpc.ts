@@ -35,6 +35,16 @@ export const sfuMethods = {
   closeProducer: { request: z.object({ ...peer, producerId: Id }), response: z.object({}) },
   /** Resuming also asks the producer for a key frame, so video shows at once. */
   setConsumerPaused: { request: z.object({ ...peer, consumerId: Id, paused: z.boolean() }), response: z.object({}) },
+  /**
+   * New ICE username and password for one of the peer's transports (the browser restarts ICE
+   * with them after its network changed or its path failed): same transport, producers and consumers.
+   */
+  restartIce: {
+    request: z.object({ ...peer, transportId: Id }),
+    response: z.object({ iceParameters: TransportOptions.shape.iceParameters }),
+  },
+  /** Closes one of the peer's consumers (an offer its browser never took). */
+  closeConsumer: { request: z.object({ ...peer, consumerId: Id }), response: z.object({}) },
   /** Closes every transport (and so producer and consumer) of the peer. */
   closePeer: { request: z.object(peer), response: z.object({}) },
   roomState: {
@@ -78,6 +88,14 @@ export const sfuEvents = {
   consumerClosed: z.object({ roomId: Id, peerId: Id, consumerId: Id }),
   consumerPaused: z.object({ roomId: Id, peerId: Id, consumerId: Id, paused: z.boolean() }),
   workerReplaced: z.object({ oldPid: z.number(), newPid: z.number() }),
+  /**
+   * The spatial layer the SFU forwards to a receiver changed (bandwidth estimate, loss, the
+   * sender's own layers). `spatial: null` while the consumer is not paused means no layer fits
+   * the receiver's link: its video is paused for bandwidth (audio goes on).
+   */
+  consumerLayers: z.object({ roomId: Id, peerId: Id, consumerId: Id, spatial: z.number().int().nullable() }),
+  /** A peer's transport lost or regained its ICE path (the browser's network dropped or changed). */
+  transportLink: z.object({ roomId: Id, peerId: Id, transportId: Id, up: z.boolean() }),
 } as const;
 export type SfuEventName = keyof typeof sfuEvents;
 export type SfuEvent<E extends SfuEventName> = z.infer<(typeof sfuEvents)[E]>;

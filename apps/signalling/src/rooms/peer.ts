@@ -10,6 +10,7 @@ import {
   type RoomRole,
   type RtpCapabilities,
   type ServerEvents,
+  type TransportOptions,
 } from '@dp/protocol';
 
 /** How a room reaches one participant's browser (a socket.io socket in production). */
@@ -30,6 +31,10 @@ export interface ConsumerRecord {
   id: string;
   producerId: string;
   kind: MediaKind;
+  /** The browser set it up (`newConsumer` acknowledged); an offer lost with a dropped socket is not. */
+  accepted: boolean;
+  /** Held paused on the SFU because the peer waits to be let in (resumed at admission). */
+  held: boolean;
 }
 
 /** What a participant keeps when it comes back within the resume grace (reload, lost network). */
@@ -48,11 +53,14 @@ export class Peer {
   readonly label: string;
   /** A webinar attendee's «Участник N» (null for everyone else). */
   readonly number: number | null;
-  readonly channel: PeerChannel;
+  /** The socket it is reached by now; a resume within the grace moves it to the new socket. */
+  channel: PeerChannel;
   /** When it came in (the room's clock): the waiting room's «since». */
   readonly joinedAt: Date;
   sendTransportId: string | undefined;
   recvTransportId: string | undefined;
+  /** What the browser was given for its transports (a resume returns them with new ICE parameters). */
+  transportOptions: { send: TransportOptions; recv: TransportOptions } | undefined;
   /** Set by `ready`: the peer can receive, so consumers may be offered. */
   rtpCapabilities: RtpCapabilities | undefined;
   audioOnly = false;
@@ -61,6 +69,8 @@ export class Peer {
   nameShown = false;
   /** Lost its connection; its place is kept for the resume grace. */
   away = false;
+  /** Its transports whose ICE path is down at the SFU (the browser is restarting ICE): shown as away too. */
+  readonly linkDown = new Set<string>();
   readonly producers = new Map<string, ProducerRecord>();
   readonly consumers = new Map<string, ConsumerRecord>();
   /** Audio-only time of this stay before `audioOnlySince` (ms); a resume within the grace carries it on. */
@@ -150,7 +160,7 @@ export class Peer {
       audioOnly: this.audioOnly,
       floor: this.floor,
       hand: this.hand,
-      away: this.away,
+      away: this.away || this.linkDown.size > 0,
     };
   }
 }

@@ -8,6 +8,7 @@ import {
   type MediaSource,
   type RtpCapabilities,
   type RtpParameters,
+  type SfuResponse,
 } from '@dp/protocol';
 import type { Peer, ProducerRecord } from './peer.ts';
 import type { RoomCore } from './room-core.ts';
@@ -30,6 +31,13 @@ export class RoomMedia {
     await this.core.sfu.request('connectTransport', { roomId: this.core.id, peerId: peer.id, transportId, dtlsParameters });
   }
 
+  /** New ICE parameters for one of the peer's transports: its path failed or its network changed. */
+  async restartIce(peer: Peer, transportId: string): Promise<SfuResponse<'restartIce'>> {
+    this.core.assertIn(peer);
+    if (!peer.ownsTransport(transportId)) throw new ProtocolError('not_found', 'no such transport');
+    return this.core.sfu.request('restartIce', { roomId: this.core.id, peerId: peer.id, transportId });
+  }
+
   /** The peer can receive (its Device is loaded): offer it everything already being sent. */
   async ready(peer: Peer, rtpCapabilities: RtpCapabilities): Promise<void> {
     this.core.assertIn(peer);
@@ -37,14 +45,49 @@ export class RoomMedia {
     this.offerExisting(peer);
   }
 
-  /** Offers the peer every producer of the others it sees; called once it can receive and is let in. */
+  /**
+   * Offers the peer every producer of the others it sees and has no consumer of yet; called
+   * once it can receive. A peer in the waiting room gets them held paused on the SFU: nothing
+   * is forwarded, but its receive path connects (ICE + DTLS) while it waits.
+   */
   offerExisting(peer: Peer): void {
     const { present, kind } = this.core;
-    if (present.get(peer.id) !== peer || !peer.rtpCapabilities) return;
+    if (!this.core.has(peer) || !peer.rtpCapabilities) return;
+    const consumed = new Set([...peer.consumers.values()].map((c) => c.producerId));
     for (const other of present.values()) {
       if (other === peer || !sees(kind, peer.role, other)) continue;
-      for (const producer of other.producers.values()) void this.offerConsumer(peer, other, producer);
+      for (const producer of other.producers.values()) if (!consumed.has(producer.id)) void this.offerConsumer(peer, other, producer);
     }
+  }
+
+  /** Let in: what it was offered while waiting starts flowing (each video with a key frame). */
+  async releaseHeld(peer: Peer): Promise<void> {
+    const held = [...peer.consumers.values()].filter((c) => c.held);
+    await Promise.all(
+      held.map(async (c) => {
+        c.held = false;
+        if (!c.accepted || (c.kind === 'video' && peer.audioOnly)) return;
+        await this.core.sfu
+          .request('setConsumerPaused', { roomId: this.core.id, peerId: peer.id, consumerId: c.id, paused: false })
+          .catch(() => undefined);
+      }),
+    );
+  }
+
+  /**
+   * A page came back within the grace on its old transports: offers lost with the dropped
+   * socket are withdrawn (closed on the SFU) and made again, and whatever it missed is offered.
+   */
+  async resumed(peer: Peer): Promise<void> {
+    const lost = [...peer.consumers.values()].filter((c) => !c.accepted);
+    for (const c of lost) peer.consumers.delete(c.id);
+    // Closing the producer-less consumer is enough: its producer gets a new one just below.
+    await Promise.all(
+      lost.map((c) =>
+        this.core.sfu.request('closeConsumer', { roomId: this.core.id, peerId: peer.id, consumerId: c.id }).catch(() => undefined),
+      ),
+    );
+    this.offerExisting(peer);
   }
 
   async produce(peer: Peer, transportId: string, kind: MediaKind, rtpParameters: RtpParameters, source: MediaSource): Promise<string> {
@@ -71,7 +114,7 @@ export class RoomMedia {
     }
     const record: ProducerRecord = { id: producerId, kind, source, paused: false };
     peer.producers.set(producerId, record);
-    for (const other of core.present.values()) {
+    for (const other of core.everyone()) {
       if (other !== peer && other.rtpCapabilities && sees(core.kind, other.role, peer)) void this.offerConsumer(other, peer, record);
     }
     core.announce(peer, peer.floor);
@@ -113,13 +156,19 @@ export class RoomMedia {
   }
 
   onConsumerClosed(peerId: string, consumerId: string): void {
-    const peer = this.core.present.get(peerId);
+    const peer = this.core.present.get(peerId) ?? this.core.waiting.get(peerId);
     if (peer?.consumers.delete(consumerId)) peer.channel.emit('consumerClosed', { consumerId });
   }
 
   onConsumerPaused(peerId: string, consumerId: string, paused: boolean): void {
-    const peer = this.core.present.get(peerId);
+    const peer = this.core.present.get(peerId) ?? this.core.waiting.get(peerId);
     if (peer?.consumers.has(consumerId)) peer.channel.emit(paused ? 'consumerPaused' : 'consumerResumed', { consumerId });
+  }
+
+  /** The layer the SFU forwards to this receiver changed (null: video paused for its bandwidth). */
+  onConsumerLayers(peerId: string, consumerId: string, spatial: number | null): void {
+    const peer = this.core.present.get(peerId);
+    if (peer?.consumers.get(consumerId)?.accepted) peer.channel.emit('consumerLayers', { consumerId, spatial });
   }
 
   /** Pauses a microphone at the SFU (nobody hears it at once) and tells its browser; false when there was none to pause. */
@@ -167,8 +216,15 @@ export class RoomMedia {
         producerId: producer.id,
         rtpCapabilities: receiver.rtpCapabilities!,
       });
-      if (core.present.get(receiver.id) !== receiver) return; // left meanwhile; closePeer cleans the SFU side
-      receiver.consumers.set(c.consumerId, { id: c.consumerId, producerId: producer.id, kind: c.kind });
+      if (!core.has(receiver)) return; // left meanwhile; closePeer cleans the SFU side
+      const record = {
+        id: c.consumerId,
+        producerId: producer.id,
+        kind: c.kind,
+        accepted: false,
+        held: core.waiting.get(receiver.id) === receiver,
+      };
+      receiver.consumers.set(c.consumerId, record);
       const accepted = await receiver.channel.offerConsumer({
         consumerId: c.consumerId,
         producerId: producer.id,
@@ -179,6 +235,8 @@ export class RoomMedia {
         producerPaused: c.producerPaused,
       });
       if (!accepted || !receiver.consumers.has(c.consumerId)) return;
+      record.accepted = true;
+      if (record.held) return; // waiting: resumed at admission (releaseHeld)
       if (c.kind === 'video' && receiver.audioOnly) return; // stays paused until audio-only ends
       await core.sfu.request('setConsumerPaused', { roomId: core.id, peerId: receiver.id, consumerId: c.consumerId, paused: false });
     } catch (e) {

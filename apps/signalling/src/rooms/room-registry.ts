@@ -26,6 +26,8 @@ export class RoomRegistry {
     this.resumeGraceMs = resumeGraceMs;
     sfu.on('consumerClosed', (e) => this.rooms.get(e.roomId)?.media.onConsumerClosed(e.peerId, e.consumerId));
     sfu.on('consumerPaused', (e) => this.rooms.get(e.roomId)?.media.onConsumerPaused(e.peerId, e.consumerId, e.paused));
+    sfu.on('consumerLayers', (e) => this.rooms.get(e.roomId)?.media.onConsumerLayers(e.peerId, e.consumerId, e.spatial));
+    sfu.on('transportLink', (e) => this.rooms.get(e.roomId)?.linkChanged(e.peerId, e.transportId, e.up));
     sfu.on('routerClosed', (e) => this.mediaLost(this.rooms.get(e.roomId), e.reason));
     sfu.on('disconnected', () => {
       for (const room of [...this.rooms.values()]) this.mediaLost(room, 'sfu_disconnected');

@@ -12,6 +12,8 @@ export type RoomSfuMethod = Extract<
   | 'setProducerPaused'
   | 'closeProducer'
   | 'setConsumerPaused'
+  | 'closeConsumer'
+  | 'restartIce'
   | 'closePeer'
 >;
 

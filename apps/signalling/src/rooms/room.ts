@@ -13,6 +13,7 @@ import {
   type RoomKind,
   type RoomRole,
   type RtpCapabilities,
+  type IceServer,
 } from '@dp/protocol';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.ts';
@@ -156,7 +157,12 @@ export class Room {
     role: RoomRole,
     label: string,
     channel: PeerChannel,
-    opts: { forceTcp: boolean; rtpCapabilities: RtpCapabilities | undefined },
+    opts: {
+      forceTcp: boolean;
+      rtpCapabilities: RtpCapabilities | undefined;
+      resume?: { send: string; recv: string } | undefined;
+      iceServers?: IceServer[];
+    },
   ): Promise<{ peer: Peer; result: RequestResult<'join'> }> {
     const core = this.core;
     core.assertOpen();
@@ -166,9 +172,23 @@ export class Room {
       core.sfu.request('openRouter', { roomId: this.id }),
       this.attendeeNumber(peerId, role),
     ]);
+    const iceServers = opts.iceServers ?? [];
+    const previous = core.present.get(peerId) ?? core.waiting.get(peerId);
+    if (previous && opts.resume) {
+      const resumed = await this.resume(previous, channel, opts.resume, opts.rtpCapabilities);
+      if (resumed)
+        return {
+          peer: previous,
+          result: {
+            ...this.joinResult(previous, true, routerRtpCapabilities, resumed.transports),
+            iceServers,
+            resumed: resumed.held,
+            chat: await this.chat.history(previous),
+          },
+        };
+    }
     const base = { roomId: this.id, peerId, forceTcp: opts.forceTcp };
     // An earlier self's media go first (the SFU keys media by peer id).
-    const previous = core.present.get(peerId) ?? core.waiting.get(peerId);
     if (previous) await this.media.dropMedia(previous);
     const [send, recv] = await Promise.all([
       core.sfu.request('createWebRtcTransport', { ...base, direction: 'send' }),
@@ -188,6 +208,7 @@ export class Room {
     if (!carried && this.openFloor) peer.floor = initialFloor(role, true);
     peer.sendTransportId = send.id;
     peer.recvTransportId = recv.id;
+    peer.transportOptions = { send, recv };
     peer.rtpCapabilities = opts.rtpCapabilities;
     this.departed.delete(peerId);
     this.stopAwayTimer(peerId);
@@ -212,35 +233,111 @@ export class Room {
     return {
       peer,
       result: {
-        self: peer.info(),
-        room: {
-          id: this.id,
-          kind: this.kind,
-          endsAt: this.endsAt?.toISOString() ?? null,
-          bookedEndsAt: this.bookedEndsAt?.toISOString() ?? null,
-        },
-        serverNow: new Date(core.clock.now()).toISOString(),
-        admission: admitted ? 'admitted' : 'waiting',
-        admitterPresent: core.admitterPresent(),
-        peers: admitted ? core.visibleTo(peer) : [],
-        waiting: hasPower(role, 'admit') ? core.waitingList() : [],
+        ...this.joinResult(peer, admitted, routerRtpCapabilities, { send, recv }),
         chat: admitted ? await this.chat.history(peer) : [],
-        routerRtpCapabilities,
-        transports: { send, recv },
+        iceServers,
+      },
+    };
+  }
+
+  private joinResult(
+    peer: Peer,
+    admitted: boolean,
+    routerRtpCapabilities: RtpCapabilities,
+    transports: RequestResult<'join'>['transports'],
+  ): Omit<RequestResult<'join'>, 'chat' | 'iceServers'> {
+    const core = this.core;
+    return {
+      self: peer.info(),
+      room: {
+        id: this.id,
+        kind: this.kind,
+        endsAt: this.endsAt?.toISOString() ?? null,
+        bookedEndsAt: this.bookedEndsAt?.toISOString() ?? null,
+      },
+      serverNow: new Date(core.clock.now()).toISOString(),
+      admission: admitted ? 'admitted' : 'waiting',
+      admitterPresent: core.admitterPresent(),
+      peers: admitted ? core.visibleTo(peer) : [],
+      waiting: hasPower(peer.role, 'admit') ? core.waitingList() : [],
+      routerRtpCapabilities,
+      transports,
+    };
+  }
+
+  /**
+   * The same page back within the grace, on the transports it still holds (its socket dropped:
+   * a blackhole, a new IP address): the SFU gives both new ICE credentials and the page restarts
+   * ICE in place. The peer keeps its place, floor, producers and consumers — no waiting room, no
+   * new stay. Null when that is not possible (not let in, other transports, gone at the SFU):
+   * then the join goes on as a fresh one.
+   */
+  private async resume(
+    peer: Peer,
+    channel: PeerChannel,
+    ids: { send: string; recv: string },
+    rtpCapabilities: RtpCapabilities | undefined,
+  ): Promise<{ transports: RequestResult<'join'>['transports']; held: NonNullable<RequestResult<'join'>['resumed']> } | null> {
+    const core = this.core;
+    const options = peer.transportOptions;
+    if (core.present.get(peer.id) !== peer || !options || peer.sendTransportId !== ids.send || peer.recvTransportId !== ids.recv)
+      return null;
+    let ice;
+    try {
+      ice = await Promise.all([this.media.restartIce(peer, ids.send), this.media.restartIce(peer, ids.recv)]);
+    } catch {
+      return null; // the SFU no longer has them (its node restarted): a fresh join
+    }
+    if (core.present.get(peer.id) !== peer) return null;
+    peer.channel = channel;
+    peer.away = false;
+    peer.linkDown.clear();
+    if (rtpCapabilities) peer.rtpCapabilities = rtpCapabilities;
+    this.stopAwayTimer(peer.id);
+    core.announce(peer, peer.floor);
+    core.log.info({ peerId: peer.id }, 'peer resumed on its transports');
+    const paused = new Map<string, boolean>();
+    for (const other of core.present.values()) for (const p of other.producers.values()) paused.set(p.id, p.paused);
+    return {
+      transports: {
+        send: { ...options.send, iceParameters: ice[0].iceParameters },
+        recv: { ...options.recv, iceParameters: ice[1].iceParameters },
+      },
+      held: {
+        consumers: [...peer.consumers.values()]
+          .filter((c) => c.accepted)
+          .map((c) => ({ id: c.id, paused: paused.get(c.producerId) ?? false })),
+        producers: [...peer.producers.keys()],
       },
     };
   }
 
   /**
-   * The connection is gone (not a «Выйти»): the peer's media close, but its place, role and
-   * floor are kept for the resume grace, so a reload or a network switch is not a leave.
+   * A transport's ICE path went down or came back at the SFU (the peer's browser restarts ICE
+   * meanwhile): the others see «переподключается» while it is down.
    */
-  async disconnected(peer: Peer): Promise<void> {
+  linkChanged(peerId: string, transportId: string, up: boolean): void {
+    const peer = this.core.present.get(peerId);
+    if (!peer?.ownsTransport(transportId)) return;
+    const before = peer.linkDown.size;
+    if (up) peer.linkDown.delete(transportId);
+    else peer.linkDown.add(transportId);
+    if ((before === 0) !== (peer.linkDown.size === 0)) this.core.announce(peer, peer.floor);
+  }
+
+  /**
+   * The connection is gone (not a «Выйти»): its place, role, floor and media are kept for the
+   * resume grace, so a reload or a network switch is not a leave.
+   */
+  async disconnected(peer: Peer, channel: PeerChannel = peer.channel): Promise<void> {
     const core = this.core;
+    // Already back on another socket (it redialled before this one's loss was noticed).
+    if (peer.channel !== channel) return;
     if (core.waiting.get(peer.id) === peer) return this.leave(peer);
     if (core.present.get(peer.id) !== peer || peer.away) return;
     peer.away = true;
-    await this.media.dropMedia(peer);
+    // Its media stay on the SFU for the grace: the page comes back on them (`resume`) and
+    // only restarts ICE. The others' pictures of it freeze meanwhile, marked «переподключается».
     core.announce(peer, peer.floor);
     this.awayTimers.set(
       peer.id,
@@ -347,11 +444,15 @@ export class Room {
     core.waiting.delete(targetId);
     core.present.set(targetId, target);
     core.waitingChanged();
+    // Its receive path connected while it waited: the held consumers resume at once (a key frame
+    // each), in parallel with reading the chat for the `admitted` event — that is all admission
+    // costs on the media side. Frames that overtake the event wait in the page's hidden players.
+    void this.media.releaseHeld(target);
     target.channel.emit('admitted', { peers: core.visibleTo(target), chat: await this.chat.history(target) });
     core.broadcastJoined(target);
     core.recordStay(target, 'entered');
     core.log.info({ peerId: targetId, by: actor.id }, 'peer admitted');
-    // After the `admitted` event has left, so that the browser knows it is in.
+    // After the `admitted` event has left: anything it was not offered yet (a Device loaded late).
     setImmediate(() => this.media.offerExisting(target));
   }
 

@@ -1,4 +1,4 @@
-import { NewConsumer, ProtocolError, ROOM_NAMESPACE, type ClientRequestName, type RequestPayload } from '@dp/protocol';
+import { NewConsumer, ProtocolError, ROOM_NAMESPACE, type ClientRequestName, type IceServer, type RequestPayload } from '@dp/protocol';
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
 import { assertRoomEventsInMatrix, type RoomAccess, type RoomPass } from '../auth/room-access.ts';
@@ -23,6 +23,8 @@ export function attachRoomNamespace(
   probes: NetworkProbes,
   /** Connections, joins and network-test starts per link, session and address (none: unlimited). */
   limits?: { budgets: Budgets; addressOf: (req: IncomingMessage) => string },
+  /** TURN servers with fresh credentials for one join (turn/turn-credentials.ts); none without TURN. */
+  iceServersFor: () => IceServer[] = () => [],
 ): void {
   assertRoomEventsInMatrix();
   const addressOf = (socket: Socket) => limits?.addressOf(socket.request) ?? socket.handshake.address;
@@ -76,7 +78,8 @@ export function attachRoomNamespace(
       return t;
     };
     const current = () => {
-      if (!session) throw new ProtocolError('not_joined', 'join the room first');
+      // A page that came back on a new socket took its peer along: this old one is out.
+      if (!session || session.peer.channel !== channel) throw new ProtocolError('not_joined', 'join the room first');
       return session;
     };
     /** Runs a room method for this socket's peer (after `join`). */
@@ -103,7 +106,7 @@ export function attachRoomNamespace(
     bindRequests(
       socket,
       {
-        join: async ({ token, consultationId, forceTcp, rtpCapabilities }) => {
+        join: async ({ token, consultationId, forceTcp, rtpCapabilities, resume }) => {
           // A declined or removed peer's socket may join again; one still in its room may not.
           if (session && session.room.phase === 'open' && session.room.has(session.peer)) {
             throw new ProtocolError('already_joined', 'this connection is already in a room');
@@ -115,14 +118,21 @@ export function attachRoomNamespace(
           const { peer, result } = await room.join(claims.participantId, claims.role, entry.label, channel, {
             forceTcp: forceTcp ?? false,
             rtpCapabilities,
+            resume,
+            iceServers: iceServersFor(),
           });
           session = { room, peer, pass };
           // Consumers are offered after the acknowledgement has left (setImmediate runs
           // after the ack's microtask), so the browser already has its receive transport.
-          if (rtpCapabilities) setImmediate(() => room.media.offerExisting(peer));
+          if (result.resumed) setImmediate(() => void room.media.resumed(peer));
+          else if (rtpCapabilities) setImmediate(() => room.media.offerExisting(peer));
           return result;
         },
         connectTransport: inRoom((room, peer, p) => room.media.connectTransport(peer, p.transportId, p.dtlsParameters)),
+        restartIce: async ({ transportId }) => {
+          const s = current();
+          return s.room.media.restartIce(s.peer, transportId);
+        },
         ready: inRoom((room, peer, p) => room.media.ready(peer, p.rtpCapabilities)),
         produce: async ({ transportId, kind, rtpParameters, source }) => {
           const s = current();
@@ -199,7 +209,7 @@ export function attachRoomNamespace(
     socket.on('disconnect', () => {
       const s = session;
       session = undefined;
-      if (s) void s.room.disconnected(s.peer);
+      if (s) void s.room.disconnected(s.peer, channel);
       for (const t of tests.values()) void probes.close(t.probe, 'socket gone');
       tests.clear();
     });

@@ -115,6 +115,7 @@ const sameOrigin = () => stack.url; // http://127.0.0.1:<port>: what the page it
 /** A syntactically valid payload of every event (authorisation runs after validation). */
 const PAYLOADS = {
   join: { token: 'x'.repeat(40) },
+  restartIce: { transportId: '00000000-0000-4000-8000-000000000001' },
   connectTransport: {
     transportId: 'transport-1',
     dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB' }] },

@@ -1,3 +1,5 @@
+import type { types as ms } from 'mediasoup-client';
+
 // Capture settings. 640×360 at 24 fps is enough for a face-to-face talk and keeps old
 // laptops' encoders and rural 3G uplinks comfortable (DOMAIN.md: start conservative).
 export const VIDEO_CONSTRAINTS: MediaTrackConstraints = {
@@ -13,12 +15,17 @@ export const AUDIO_CONSTRAINTS: MediaTrackConstraints = {
 };
 
 /**
- * Two simulcast layers, low first. The SFU starts forwarding the low one, so a weak
- * receiver gets a picture at once and steps up only when its link allows.
+ * Three simulcast layers, lowest first, each with three temporal layers (L1T3). The SFU
+ * forwards the highest that the receiver's bandwidth estimate carries and steps up only as
+ * it grows. The lowest, 160×90 at up to 50 kbit/s and 15 frames/s, is for the weakest rural
+ * links (a face still reads at that size on a phone); its base temporal layer alone (about a
+ * quarter of the frames) fits in ~20 kbit/s, so video gives way to the voice last. When not
+ * even that fits, the SFU forwards no video at all and the page says so (audio goes on).
  */
-export const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 2, maxBitrate: 150_000 },
-  { scaleResolutionDownBy: 1, maxBitrate: 600_000 },
+export const CAMERA_ENCODINGS: ms.RtpEncodingParameters[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 50_000, maxFramerate: 15, scalabilityMode: 'L1T3' },
+  { scaleResolutionDownBy: 2, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
+  { scaleResolutionDownBy: 1, maxBitrate: 600_000, scalabilityMode: 'L1T3' },
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { Loader } from '@mantine/core';
+import { Button, Loader } from '@mantine/core';
 import type { PeerInfo } from '@dp/protocol';
 import { useTranslation } from 'react-i18next';
 import { HandIcon, HeadphonesIcon, MicOffIcon, PersonIcon } from '../ui/icons.tsx';
@@ -14,6 +14,8 @@ interface Props {
   onFirstFrame: () => void;
   /** A small tile next to a shared screen: shorter texts. */
   small?: boolean;
+  /** «Только звук», offered right where the video was paused for a weak link. */
+  onAudioOnly?: (() => void) | undefined;
 }
 
 const placeholderText = {
@@ -22,10 +24,11 @@ const placeholderText = {
   selfAudioOnly: 'room.selfAudioOnly',
   cameraOff: 'room.peerCameraOff',
   videoLoading: 'room.videoLoading',
+  weakLink: 'room.weakLink',
 } as const;
 
 /** One participant on the stage: their video, or a calm card that says why there is none. */
-export function PeerTile({ peer, media, selfAudioOnly, onFirstFrame, small = false }: Props) {
+export function PeerTile({ peer, media, selfAudioOnly, onFirstFrame, small = false, onAudioOnly }: Props) {
   const { t } = useTranslation();
   const view = remoteView(peer, media, selfAudioOnly);
   const label = peerLabel(peer, t);
@@ -47,6 +50,7 @@ export function PeerTile({ peer, media, selfAudioOnly, onFirstFrame, small = fal
       data-testid="peer-tile"
       data-peer-id={peer.id}
       data-role={peer.role}
+      data-layer={media?.videoLayer === undefined ? '' : String(media.videoLayer)}
     >
       {media?.videoTrack && (
         <RemoteVideo peerId={peer.id} track={media.videoTrack} hidden={view.kind !== 'video'} label={label} onFirstFrame={onFirstFrame} />
@@ -64,11 +68,17 @@ export function PeerTile({ peer, media, selfAudioOnly, onFirstFrame, small = fal
             )}
           </div>
           {!small && <p className={classes.placeholderTitle}>{label}</p>}
-          {(!small || view.reason === 'peerAway') && (
-            <p className={classes.placeholderText}>
+          {(!small || view.reason === 'peerAway' || view.reason === 'weakLink') && (
+            <p className={classes.placeholderText} {...(view.reason === 'weakLink' ? { 'data-testid': 'video-paused-weak' } : {})}>
               {/* A webinar speaker given the microphone only has no camera to turn on. */}
               {view.reason === 'cameraOff' && peer.floor === 'mic' ? t('room.speaksWithoutCamera') : t(placeholderText[view.reason])}
             </p>
+          )}
+          {view.reason === 'weakLink' && !small && <p className={classes.placeholderText}>{t('room.weakLinkHint')}</p>}
+          {view.reason === 'weakLink' && onAudioOnly && (
+            <Button size="md" variant="white" color="dark" onClick={onAudioOnly} data-testid="weak-audio-only">
+              {t('room.controls.audioOnly')}
+            </Button>
           )}
         </div>
       )}
@@ -83,6 +93,11 @@ export function PeerTile({ peer, media, selfAudioOnly, onFirstFrame, small = fal
           <span className={`${classes.badge} ${classes.badgeHand}`}>
             <HandIcon size={18} />
             {!small && t('room.handRaised')}
+          </span>
+        )}
+        {view.kind === 'video' && media?.videoLayer === 0 && !small && (
+          <span className={classes.badge} data-testid="low-quality">
+            {t('room.lowQuality')}
           </span>
         )}
         {!peer.mic && !peer.away && (

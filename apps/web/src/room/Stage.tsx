@@ -16,6 +16,8 @@ interface Props {
   remote: Record<string, RemoteMedia>;
   selfAudioOnly: boolean;
   onFirstFrame: () => void;
+  /** «Только звук» (offered on a tile whose video was paused for a weak link). */
+  onAudioOnly?: () => void;
 }
 
 /** What an empty stage says: who is awaited, in this kind of room, from this seat. */
@@ -38,7 +40,7 @@ function emptyKey(kind: RoomKind, role: RoomRole | undefined): { title: string; 
  * it), otherwise the participants' tiles in a grid. Every voice received is played,
  * whether or not its owner has a tile.
  */
-export function Stage({ kind, selfRole, peers, remote, selfAudioOnly, onFirstFrame }: Props) {
+export function Stage({ kind, selfRole, peers, remote, selfAudioOnly, onFirstFrame, onAudioOnly }: Props) {
   const { t } = useTranslation();
   const plan = stagePlan(kind, peers, remote);
   const byId = new Map(peers.map((p) => [p.id, p]));
@@ -76,6 +78,7 @@ export function Stage({ kind, selfRole, peers, remote, selfAudioOnly, onFirstFra
               selfAudioOnly={selfAudioOnly}
               onFirstFrame={onFirstFrame}
               small={Boolean(sharer)}
+              onAudioOnly={onAudioOnly}
             />
           ))}
         </div>

@@ -282,6 +282,17 @@ export class MediaSender {
       });
   }
 
+  /** After a resumed session: producers the server closed while we were away go here too. */
+  keepOnly(ids: readonly string[]): void {
+    const keep = new Set(ids);
+    for (const source of Object.keys(this.producers) as MediaSource[]) {
+      const producer = this.producers[source];
+      if (!producer || keep.has(producer.id)) continue;
+      if (source === 'screen') this.take('screen');
+      else this.release(source);
+    }
+  }
+
   /** The transports closed (and their producers with them): forget the producers. */
   reset(): void {
     this.producers = {};

@@ -7,6 +7,7 @@ import {
   toProtocolRtpCapabilities,
   toProtocolRtpParameters,
 } from './ms-adapt.ts';
+import { IceKeeper } from './ice-restart.ts';
 import { RoomError, toRoomError } from './room-error.ts';
 import { remoteFromConsumers } from './room-state.ts';
 import { api } from '../staff/api.ts';
@@ -19,7 +20,12 @@ interface ConsumerEntry {
   kind: 'audio' | 'video';
   source: MediaSource;
   paused: boolean;
+  /** The simulcast layer the SFU forwards (0 lowest); null: none fits our link (video paused for bandwidth). */
+  layer: number | null | undefined;
 }
+
+/** A layer gap shorter than this is a switch, not a pause worth a notice. */
+const WEAK_NOTICE_DELAY_MS = 1_500;
 
 /** How long the preview may spend fetching the media capabilities before joining goes without them. */
 const PRELOAD_TIMEOUT_MS = 5_000;
@@ -39,9 +45,17 @@ export class MediaSession {
   private readonly consumers = new Map<string, ConsumerEntry>();
   /** Pause/resume events that overtook their `newConsumer` (applied when it is created). */
   private readonly earlyPause = new Map<string, boolean>();
+  /** Each transport's ICE keeper (restarts ICE in place when the path drops or the network changes). */
+  private keepers: IceKeeper[] = [];
+  /** Consumers with no layer for a moment: the notice waits to see whether it lasts. */
+  private readonly weakTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The room's socket now (the keepers ask it for new ICE credentials). */
+  socket: () => RoomSocket | null = () => null;
+  /** The join attempt the transports belong to; a resumed session takes them over. */
+  private session = -1;
 
   private readonly store: RoomStore;
-  /** A transport failed for good: the way back is a fresh join. */
+  /** ICE could not be restored in place for long: the way back is a fresh join. */
   private readonly recover: () => void;
 
   constructor(store: RoomStore, recover: () => void) {
@@ -87,10 +101,49 @@ export class MediaSession {
       if (!this.store.alive(session)) return false;
     }
     this.device = device;
-    this.recvTransport = this.createTransport('recv', device, joined.transports.recv, socket, session);
-    this.sendTransport = this.createTransport('send', device, joined.transports.send, socket, session);
+    this.session = session;
+    const iceServers = joined.iceServers;
+    this.recvTransport = this.createTransport('recv', device, joined.transports.recv, iceServers, socket);
+    this.sendTransport = this.createTransport('send', device, joined.transports.send, iceServers, socket);
     this.store.mark('transportsCreated');
     return true;
+  }
+
+  /** Whether the transports from before a lost socket are still here to resume on. */
+  resumable(): { send: string; recv: string } | null {
+    const send = this.sendTransport;
+    const recv = this.recvTransport;
+    return send && recv && !send.closed && !recv.closed ? { send: send.id, recv: recv.id } : null;
+  }
+
+  /**
+   * The server kept our transports through the lost socket: ICE restarts with the credentials
+   * the join returned, and consumers it no longer has (closed while we were away) go.
+   */
+  async resume(joined: RequestResult<'join'>): Promise<void> {
+    const held = joined.resumed;
+    if (!held) return;
+    this.session = this.store.session;
+    const [send, recv] = this.keepers;
+    if (joined.iceServers.length > 0) {
+      await Promise.all([this.sendTransport, this.recvTransport].map((t) => t?.updateIceServers({ iceServers: joined.iceServers })));
+    }
+    await Promise.all([send?.restartWith(joined.transports.send.iceParameters), recv?.restartWith(joined.transports.recv.iceParameters)]);
+    const live = new Map(held.consumers.map((c) => [c.id, c.paused]));
+    for (const [id, entry] of this.consumers) {
+      if (!live.has(id)) {
+        entry.consumer.close();
+        this.consumers.delete(id);
+      } else {
+        entry.paused = live.get(id) ?? entry.paused;
+      }
+    }
+    this.publishRemote();
+  }
+
+  /** The browser's network changed: every transport that was connected restarts ICE now. */
+  networkChanged(): void {
+    for (const k of this.keepers) k.networkChanged();
   }
 
   /** Without a preloaded Device: `ready` tells the server to start offering consumers. */
@@ -104,30 +157,42 @@ export class MediaSession {
     direction: 'send' | 'recv',
     device: Device,
     options: TransportOptions,
+    iceServers: RequestResult<'join'>['iceServers'],
     socket: RoomSocket,
-    session: number,
   ): ms.Transport {
-    const msOptions = toMsTransportOptions(options);
+    // UDP straight to the SFU first, then ICE-TCP to it, then TURN: the browser's ICE ranks host
+    // candidates above relayed ones and moves to a better pair when it starts to work.
+    const msOptions = { ...toMsTransportOptions(options), iceServers };
     const transport = direction === 'send' ? device.createSendTransport(msOptions) : device.createRecvTransport(msOptions);
+    const live = () => this.store.alive(this.session);
+    const keeper = new IceKeeper(
+      transport,
+      () => (live() ? this.socket() : null),
+      (restoring) => {
+        if (live()) this.store.set({ linkRestoring: this.keepers.some((k) => k !== keeper && k.isDown) || restoring });
+      },
+      () => {
+        if (live()) this.recover();
+      },
+    );
+    this.keepers.push(keeper);
 
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      request(socket, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+      request(this.socket() ?? socket, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
     });
 
     let wobbled = false;
     transport.on('connectionstatechange', (state) => {
-      if (!this.store.alive(session)) return;
+      if (!live()) return;
+      keeper.stateChanged(state);
       if (state === 'connected') {
         this.store.mark(direction === 'send' ? 'sendConnected' : 'recvConnected');
         if (wobbled) this.store.announce('status.restored');
         wobbled = false;
-      } else if (state === 'disconnected') {
-        // ICE often recovers by itself within seconds (a Wi-Fi hiccup): say so, do not act yet.
+      } else if ((state === 'disconnected' || state === 'failed') && !wobbled) {
+        // The keeper restarts ICE in place (same room, same place); say so once.
         wobbled = true;
         this.store.announce('status.weak');
-      } else if (state === 'failed') {
-        // The protocol has no ICE restart request: a fresh join is the way back.
-        this.recover();
       }
     });
 
@@ -135,7 +200,7 @@ export class MediaSession {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
         const source = MediaSource.safeParse(appData['source']);
         if (!source.success) return errback(new Error('producer without a source'));
-        request(socket, 'produce', {
+        request(this.socket() ?? socket, 'produce', {
           transportId: transport.id,
           kind,
           rtpParameters: toProtocolRtpParameters(rtpParameters),
@@ -169,7 +234,7 @@ export class MediaSession {
       }
       const paused = this.earlyPause.get(data.consumerId) ?? data.producerPaused;
       this.earlyPause.delete(data.consumerId);
-      this.consumers.set(consumer.id, { consumer, peerId: data.peerId, kind: data.kind, source: data.source, paused });
+      this.consumers.set(consumer.id, { consumer, peerId: data.peerId, kind: data.kind, source: data.source, paused, layer: undefined });
       consumer.on('transportclose', () => this.consumers.delete(consumer.id));
       this.store.mark('firstConsumer');
       this.publishRemote();
@@ -199,6 +264,31 @@ export class MediaSession {
     this.publishRemote();
   }
 
+  /**
+   * The SFU changed the layer it forwards us of a video (`null`: none fits our link — paused for
+   * bandwidth, audio goes on). A gap shorter than WEAK_NOTICE_DELAY_MS is a switch, not shown.
+   */
+  consumerLayers(consumerId: string, spatial: number | null): void {
+    const entry = this.consumers.get(consumerId);
+    if (!entry) return;
+    clearTimeout(this.weakTimers.get(consumerId));
+    this.weakTimers.delete(consumerId);
+    if (spatial === null && entry.layer !== null) {
+      this.weakTimers.set(
+        consumerId,
+        setTimeout(() => {
+          this.weakTimers.delete(consumerId);
+          if (this.consumers.get(consumerId) !== entry) return;
+          entry.layer = null;
+          this.publishRemote();
+        }, WEAK_NOTICE_DELAY_MS),
+      );
+      return;
+    }
+    entry.layer = spatial;
+    this.publishRemote();
+  }
+
   /** A peer left: its consumers go (the caller publishes the change). */
   closePeer(peerId: string): void {
     for (const [id, entry] of this.consumers) {
@@ -216,6 +306,7 @@ export class MediaSession {
       source: c.source,
       track: c.consumer.track,
       paused: c.paused,
+      layer: c.layer,
     }));
     this.store.set({ remote: remoteFromConsumers(views) });
   }
@@ -240,6 +331,11 @@ export class MediaSession {
 
   /** Closes the transports (and with them every producer and consumer); the preloaded Device stays. */
   close(): void {
+    for (const k of this.keepers) k.stop();
+    this.keepers = [];
+    for (const t of this.weakTimers.values()) clearTimeout(t);
+    this.weakTimers.clear();
+    this.store.set({ linkRestoring: false });
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = null;

@@ -26,6 +26,11 @@ export interface RoomClientOptions {
   forceTcp: boolean;
 }
 
+/** The Network Information API (Chromium, Android): its `change` event fires on a new network. */
+function networkInformation(): EventTarget | undefined {
+  return typeof navigator !== 'undefined' ? (navigator as Navigator & { connection?: EventTarget }).connection : undefined;
+}
+
 /** How long one attempt waits for the socket before counting as a network failure. */
 const CONNECT_TIMEOUT_MS = 15_000;
 /** After this long without success, recovery gives up and offers a button instead. */
@@ -93,7 +98,7 @@ export class RoomClient {
     this.currentSocket,
     () => this.store.state.phase !== 'closed' && this.close('ended'),
   );
-  private readonly stats = new StatsReporter(this.store, this.media);
+  private readonly stats = new StatsReporter(this.store, this.media, () => this.sender.producers.camera);
   /** «Время по записи заканчивается через 5 мин», said once per page (see time-left.ts). */
   private bookedNotice: ReturnType<typeof setTimeout> | undefined;
   private bookedNoticed = false;
@@ -102,7 +107,18 @@ export class RoomClient {
   constructor(opts: RoomClientOptions) {
     this.auth = opts.auth;
     this.forceTcp = opts.forceTcp;
+    this.media.socket = this.currentSocket;
+    // A new network (Wi-Fi ↔ mobile, a new address, back online): restart ICE at once rather
+    // than wait for the old path to time out.
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', this.onNetworkChange);
+      networkInformation()?.addEventListener('change', this.onNetworkChange);
+    }
   }
+
+  private readonly onNetworkChange = () => {
+    if (this.store.state.phase === 'joined') this.media.networkChanged();
+  };
 
   // --- store interface -----------------------------------------------------------------
 
@@ -252,6 +268,10 @@ export class RoomClient {
     if (this.store.disposed) return;
     this.store.disposed = true;
     ++this.store.session;
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('online', this.onNetworkChange);
+      networkInformation()?.removeEventListener('change', this.onNetworkChange);
+    }
     this.teardownMedia();
     this.tracks.stopAll();
     this.closeSocket();
@@ -260,7 +280,11 @@ export class RoomClient {
 
   // --- joining -----------------------------------------------------------------------------
 
-  private async joinOnce(session: number): Promise<void> {
+  /**
+   * One join. With `resume` (the transports this page still holds after its socket dropped) the
+   * server may keep the session: then ICE restarts in place and nothing else is made anew.
+   */
+  private async joinOnce(session: number, resume: { send: string; recv: string } | null = null): Promise<void> {
     const socket = this.ensureSocket();
     await Promise.all([waitForConnect(socket, CONNECT_TIMEOUT_MS), this.preload()]);
     if (!this.store.alive(session)) return;
@@ -270,10 +294,33 @@ export class RoomClient {
       ...this.auth,
       ...(this.forceTcp ? { forceTcp: true } : {}),
       ...this.media.preloadedCapabilities(),
+      ...(resume ? { resume } : {}),
     });
     noteServerNow(joined.serverNow, sentAt);
     this.store.mark('joinAck');
     if (!this.store.alive(session)) return;
+    if (joined.resumed) {
+      await this.media.resume(joined);
+      this.sender.keepOnly(joined.resumed.producers);
+      this.stats.start(socket, session);
+      this.store.set({
+        phase: 'joined',
+        joined: true,
+        admission: joined.admission,
+        self: joined.self,
+        peers: joined.peers.filter((p) => p.id !== joined.self.id),
+        admitterPresent: joined.admitterPresent,
+        waiting: joined.waiting,
+        chat: joined.chat,
+        reconnect: null,
+        error: null,
+      });
+      // Whatever the floor allows and is not sent (a producer closed while away) starts again.
+      await this.sender.produceAll(session, socket, false);
+      return;
+    }
+    // The server could not keep it (too late, or its media server restarted): start afresh.
+    if (resume) this.teardownMedia();
     if (!(await this.media.start(joined, socket, session))) return;
     this.stats.start(socket, session);
     const admitted = joined.admission === 'admitted';
@@ -325,6 +372,7 @@ export class RoomClient {
     socket.on('consumerClosed', ({ consumerId }) => media.closeConsumer(consumerId));
     socket.on('consumerPaused', ({ consumerId }) => media.pauseConsumer(consumerId, true));
     socket.on('consumerResumed', ({ consumerId }) => media.pauseConsumer(consumerId, false));
+    socket.on('consumerLayers', ({ consumerId, spatial }) => media.consumerLayers(consumerId, spatial));
     socket.on('mediaReset', () => void this.recover('media'));
     socket.on('roomClosed', ({ reason }) => this.onRoomClosed(reason));
     socket.on('timeWarning', ({ minutesLeft, endsAt }) => {
@@ -349,7 +397,9 @@ export class RoomClient {
     this.store.mark('admitted');
     const session = this.store.session;
     const socket = this.socket;
-    this.store.set({ admission: 'admitted', peers: peers.filter((p) => p.id !== self?.id), chat, remote: {}, admitterPresent: true });
+    // The consumers offered while waiting are already set up (held paused on the server): shown now.
+    this.store.set({ admission: 'admitted', peers: peers.filter((p) => p.id !== self?.id), chat, admitterPresent: true });
+    this.media.publishRemote();
     this.store.announce('status.joined');
     if (socket) {
       this.sender.startSending(session, socket, peers).catch((e: unknown) => {
@@ -410,21 +460,29 @@ export class RoomClient {
     const { phase } = this.store.state;
     if (phase !== 'joined' && phase !== 'connecting' && phase !== 'reconnecting') return;
     const session = ++this.store.session;
-    this.teardownMedia();
+    // A lost socket keeps the media objects: the server holds ours for the grace, and a resumed
+    // join only restarts ICE. A lost media server (or a path that would not come back) starts afresh.
+    const resume = cause === 'socket' && phase === 'joined' ? this.media.resumable() : null;
+    if (resume) {
+      this.stats.stop();
+    } else {
+      this.teardownMedia();
+    }
     this.store.timings = {};
     this.store.mark('joinClicked');
-    this.store.set({ phase: 'reconnecting', joined: false, reconnect: cause, remote: {} });
+    this.store.set({ phase: 'reconnecting', joined: false, reconnect: cause, ...(resume ? {} : { remote: {} }) });
     this.store.announce(cause === 'socket' ? 'status.socketLost' : 'status.mediaReset');
     const deadline = Date.now() + RECOVERY_WINDOW_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.joinOnce(session);
+        await this.joinOnce(session, resume && this.media.resumable());
         if (this.store.alive(session)) this.peers.announceEntry('status.restored');
         return;
       } catch (e) {
         if (!this.store.alive(session)) return;
         const { code } = toRoomError(e);
-        this.teardownMedia();
+        // A network failure keeps what can still be resumed for the next try.
+        if (!resume || !isTransient(code)) this.teardownMedia();
         if (!isTransient(code) || Date.now() > deadline) return this.fail(code);
         this.store.set({ phase: 'reconnecting', joined: false });
         await sleep(Math.min(8_000, 500 * 2 ** attempt));

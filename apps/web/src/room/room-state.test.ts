@@ -44,6 +44,7 @@ const media = (over: Partial<RemoteMedia> = {}): RemoteMedia => ({
   audioTrack: track('a'),
   videoTrack: track('v'),
   videoPaused: false,
+  videoLayer: undefined,
   audioPaused: false,
   screenTrack: null,
   screenPaused: false,

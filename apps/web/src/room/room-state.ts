@@ -34,6 +34,8 @@ export interface LocalState {
   audioOnly: boolean;
   /** The screen this browser shares (hosts and specialists), for its own small preview. */
   screenStream: MediaStream | null;
+  /** Our uplink cannot carry even the camera's lowest layer: the camera is paused (uplink-guard.ts). */
+  uplinkWeak: boolean;
 }
 
 export interface RemoteMedia {
@@ -41,6 +43,11 @@ export interface RemoteMedia {
   videoTrack: MediaStreamTrack | null;
   /** Paused by the server: the producer is paused, or video is held back in audio-only mode. */
   videoPaused: boolean;
+  /**
+   * The camera layer the server forwards us (0 lowest … 2 highest); null: none fits our link,
+   * the video is paused for bandwidth («Видео приостановлено: слабое соединение»).
+   */
+  videoLayer: number | null | undefined;
   audioPaused: boolean;
   /** A shared screen (shown large). */
   screenTrack: MediaStreamTrack | null;
@@ -75,6 +82,8 @@ export interface RoomState {
   chat: ChatMessage[];
   status: StatusMessage | null;
   reconnect: ReconnectCause | null;
+  /** In the room, and a media path is being restored in place (ICE restart): «переподключаемся». */
+  linkRestoring: boolean;
   closedReason: EndReason | null;
   error: ClientErrorCode | null;
   /** A request in flight (its button ignores presses until the answer). */
@@ -89,12 +98,22 @@ export const initialState: RoomState = {
   room: null,
   peers: [],
   remote: {},
-  local: { mic: 'pending', camera: 'pending', previewStream: null, micOn: true, cameraOn: true, audioOnly: false, screenStream: null },
+  local: {
+    mic: 'pending',
+    camera: 'pending',
+    previewStream: null,
+    micOn: true,
+    cameraOn: true,
+    audioOnly: false,
+    screenStream: null,
+    uplinkWeak: false,
+  },
   admitterPresent: false,
   waiting: [],
   chat: [],
   status: null,
   reconnect: null,
+  linkRestoring: false,
   closedReason: null,
   error: null,
   pending: { mic: false, camera: false, audioOnly: false, screen: false, hand: false, stepIn: false },
@@ -148,12 +167,15 @@ export interface ConsumerView {
   source: MediaSource;
   track: MediaStreamTrack;
   paused: boolean;
+  /** Simulcast layer forwarded (see RemoteMedia.videoLayer); undefined until the server says. */
+  layer?: number | null | undefined;
 }
 
 const emptyMedia = (): RemoteMedia => ({
   audioTrack: null,
   videoTrack: null,
   videoPaused: false,
+  videoLayer: undefined,
   audioPaused: false,
   screenTrack: null,
   screenPaused: false,
@@ -170,6 +192,7 @@ export function remoteFromConsumers(consumers: Iterable<ConsumerView>): Record<s
     } else if (c.source === 'camera') {
       r.videoTrack = c.track;
       r.videoPaused = c.paused;
+      r.videoLayer = c.layer;
     } else if (c.source === 'screen') {
       r.screenTrack = c.track;
       r.screenPaused = c.paused;
@@ -181,7 +204,7 @@ export function remoteFromConsumers(consumers: Iterable<ConsumerView>): Record<s
 export type RemoteView =
   | { kind: 'waiting' }
   | { kind: 'video' }
-  | { kind: 'placeholder'; reason: 'peerAway' | 'peerAudioOnly' | 'selfAudioOnly' | 'cameraOff' | 'videoLoading' };
+  | { kind: 'placeholder'; reason: 'peerAway' | 'peerAudioOnly' | 'selfAudioOnly' | 'cameraOff' | 'videoLoading' | 'weakLink' };
 
 /** What a tile shows for another participant. */
 export function remoteView(peer: PeerInfo | undefined, media: RemoteMedia | undefined, selfAudioOnly: boolean): RemoteView {
@@ -190,6 +213,8 @@ export function remoteView(peer: PeerInfo | undefined, media: RemoteMedia | unde
   if (peer.audioOnly) return { kind: 'placeholder', reason: 'peerAudioOnly' };
   if (selfAudioOnly) return { kind: 'placeholder', reason: 'selfAudioOnly' };
   if (!peer.camera || media?.videoPaused) return { kind: 'placeholder', reason: 'cameraOff' };
+  // No layer fits our link: the server paused this video so the voice keeps going.
+  if (media?.videoLayer === null) return { kind: 'placeholder', reason: 'weakLink' };
   // The peer's camera is on but its consumer has not arrived yet (a moment after joining).
   if (!media?.videoTrack) return { kind: 'placeholder', reason: 'videoLoading' };
   return { kind: 'video' };

@@ -3,6 +3,8 @@ import type { MediaSession } from './media-session.ts';
 import { request, type RoomSocket } from './signalling.ts';
 import { summariseStats, type StatsCounters, type StatsEntry } from './stats-report.ts';
 import type { RoomStore } from './state-store.ts';
+import { UplinkGuard } from './uplink-guard.ts';
+import type { types as ms } from 'mediasoup-client';
 
 /** How often the page tells the server its own view of the connection (the admins' dashboard). */
 const STATS_REPORT_MS = 2 * HEALTH_INTERVAL_MS;
@@ -18,10 +20,13 @@ export class StatsReporter {
 
   private readonly store: RoomStore;
   private readonly media: MediaSession;
+  /** Pauses our camera when our uplink cannot carry it (uplink-guard.ts), from the same reports. */
+  private readonly uplink: UplinkGuard;
 
-  constructor(store: RoomStore, media: MediaSession) {
+  constructor(store: RoomStore, media: MediaSession, camera: () => ms.Producer | undefined) {
     this.store = store;
     this.media = media;
+    this.uplink = new UplinkGuard(store, camera);
   }
 
   start(socket: RoomSocket, session: number): void {
@@ -39,7 +44,9 @@ export class StatsReporter {
           performance.now(),
         );
         this.counters = counters;
-        if (this.store.alive(session)) await request(socket, 'clientStats', report);
+        if (!this.store.alive(session)) return;
+        this.uplink.observe(report.sendEstimate, performance.now());
+        await request(socket, 'clientStats', report);
       })().catch(() => undefined);
     }, STATS_REPORT_MS);
   }
@@ -48,5 +55,6 @@ export class StatsReporter {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.counters = null;
+    this.uplink.reset();
   }
 }

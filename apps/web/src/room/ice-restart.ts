@@ -1,0 +1,133 @@
+import type { types as ms } from 'mediasoup-client';
+import type { TransportOptions } from '@dp/protocol';
+import { request, type RoomSocket } from './signalling.ts';
+
+/** A path reported `disconnected` often comes back by itself within a second or two (a Wi-Fi hiccup). */
+const DISCONNECTED_GRACE_MS = 2_000;
+/** While the path stays down, a new restart every this long (the first may be lost with the link). */
+const RETRY_MS = 5_000;
+/** How long one restart request may wait for the server over a weak link. */
+const REQUEST_TIMEOUT_MS = 8_000;
+/**
+ * Restarts that have not brought the path back in this long (with the socket up all along)
+ * mean the transport itself is gone: a fresh join is the way back. Longer than the server's
+ * resume grace is pointless and shorter would throw away a path that is about to return.
+ */
+const GIVE_UP_MS = 45_000;
+
+type IceParameters = TransportOptions['iceParameters'];
+
+/**
+ * Keeps one transport's ICE path alive. On `disconnected` (after a short grace), on `failed`,
+ * and when the browser says its network changed, it asks signalling for new ICE credentials
+ * (`restartIce`) and restarts ICE in place: the same transport, producers and consumers, the
+ * same place in the room — no new join, no waiting room. The browser then gathers candidates
+ * on whatever network it has now (a new IP address, Wi-Fi ↔ mobile), so a changed address
+ * is covered. Retries every few seconds until the path is back; with no socket it waits (the
+ * socket's own recovery resumes the session and restarts ICE with the join's answer).
+ */
+export class IceKeeper {
+  private readonly transport: ms.Transport;
+  private readonly socket: () => RoomSocket | null;
+  private readonly onChange: (restoring: boolean) => void;
+  private readonly onGiveUp: () => void;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running = false;
+  private down = false;
+  /** Since when the path has been down with the socket up (ms); null while up or while the socket is down. */
+  private failingSince: number | null = null;
+  /** Restarts made (tests and the dashboard's report read it). */
+  restarts = 0;
+
+  /** The path is down and being restored. */
+  get isDown(): boolean {
+    return this.down;
+  }
+
+  constructor(transport: ms.Transport, socket: () => RoomSocket | null, onChange: (restoring: boolean) => void, onGiveUp: () => void) {
+    this.transport = transport;
+    this.socket = socket;
+    this.onChange = onChange;
+    this.onGiveUp = onGiveUp;
+  }
+
+  /** The transport's `connectionstatechange`. */
+  stateChanged(state: string): void {
+    if (state === 'connected') {
+      this.clear();
+      this.failingSince = null;
+      if (this.down) {
+        this.down = false;
+        this.onChange(false);
+      }
+      return;
+    }
+    if (state === 'disconnected' || state === 'failed') {
+      if (!this.down) {
+        this.down = true;
+        this.onChange(true);
+      }
+      this.schedule(state === 'failed' ? 0 : DISCONNECTED_GRACE_MS);
+    }
+  }
+
+  /** The browser's network changed (`online`, Network Information `change`): restart now if ever connected. */
+  networkChanged(): void {
+    const state = this.transport.connectionState;
+    if (state === 'new' || state === 'connecting' || this.transport.closed) return;
+    this.schedule(0);
+  }
+
+  /** The session came back on a new socket: the join's answer carries the new credentials. */
+  async restartWith(iceParameters: IceParameters): Promise<void> {
+    if (this.transport.closed) return;
+    this.clear();
+    this.restarts++;
+    await this.transport.restartIce({ iceParameters });
+    if (this.transport.connectionState !== 'connected') this.schedule(RETRY_MS);
+  }
+
+  stop(): void {
+    this.clear();
+  }
+
+  private clear(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.transport.closed) return;
+    this.clear();
+    this.timer = setTimeout(() => void this.restart(), delayMs);
+  }
+
+  private async restart(): Promise<void> {
+    this.timer = undefined;
+    if (this.transport.closed || this.running) return;
+    const socket = this.socket();
+    if (!socket?.connected) {
+      this.failingSince = null;
+      return; // the socket's recovery takes over
+    }
+    const now = Date.now();
+    this.failingSince ??= now;
+    if (now - this.failingSince > GIVE_UP_MS) {
+      this.failingSince = null;
+      this.onGiveUp();
+      return;
+    }
+    this.running = true;
+    try {
+      const { iceParameters } = await request(socket, 'restartIce', { transportId: this.transport.id }, REQUEST_TIMEOUT_MS);
+      if (this.transport.closed) return;
+      this.restarts++;
+      await this.transport.restartIce({ iceParameters });
+    } catch {
+      // Lost with the link, or refused (the session moved on): the next try, or the socket's recovery.
+    } finally {
+      this.running = false;
+    }
+    if (!this.transport.closed && this.transport.connectionState !== 'connected') this.schedule(RETRY_MS);
+  }
+}
