@@ -26,6 +26,7 @@ import { ROOM_NAMESPACE } from '@dp/protocol';
 import { NetworkProbes } from './probe/network-probes.ts';
 import { Budgets, clientAddressResolver } from './http/budgets.ts';
 import { TEST_CLOCK_REFUSED } from './config.ts';
+import { turnIceServers } from './turn/turn-credentials.ts';
 import { createServerClock, type ServerClock } from './clock/server-clock.ts';
 import { testClockRoute } from './clock/test-clock-route.ts';
 
@@ -161,10 +162,17 @@ export async function startSignalling(config: SignallingConfig, log: Logger, opt
   // Above the protocol's 64 KB limit, so an oversized message still gets an error ack.
   const io = new Server(http, { maxHttpBufferSize: 256 * 1024, serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 });
   const probes = new NetworkProbes(sfu, prisma, log, { now, ...(opts.probeLifetimeMs ? { lifetimeMs: opts.probeLifetimeMs } : {}) });
-  attachRoomNamespace(io, rooms, new RoomAccess(prisma, links, sessions), gate, log, probes, {
-    budgets,
-    addressOf: clientAddressResolver(config.trustProxy),
-  });
+  attachRoomNamespace(
+    io,
+    rooms,
+    new RoomAccess(prisma, links, sessions),
+    gate,
+    log,
+    probes,
+    { budgets, addressOf: clientAddressResolver(config.trustProxy) },
+    // coturn checks a credential's expiry against its own (real) clock, never the business one.
+    () => turnIceServers(config.turn, new Date()),
+  );
   attachAdminNamespace(io, health, sessions, log);
   countSockets = () => io.of(ROOM_NAMESPACE).sockets.size;
   await sfu.connect();

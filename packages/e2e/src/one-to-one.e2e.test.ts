@@ -97,7 +97,7 @@ describe('one-to-one consultation between two browsers', () => {
       expect(m.dtlsState).toBe('connected');
     }
     // Closing the tab is a lost connection, not «Выйти»: the place is kept for the resume
-    // grace (30 s, RESUME_GRACE_MS), then the room and its router go.
+    // grace (60 s, RESUME_GRACE_MS), then the room and its router go.
     await specialist.browserContext().close();
     await client.browserContext().close();
     await waitUntil(

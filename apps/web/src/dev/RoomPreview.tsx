@@ -14,7 +14,9 @@ import '../room/mantine-room-styles.ts';
 // `?peer=audio` audio-only peer, `?peer=off` camera off; `?reconnecting=1` the recovery
 // overlay; `?waiting=1` a client's waiting room (`&declined=1`); `?queue=2` clients waiting;
 // `?booked=12&cap=27` minutes to the booked end and to the room's close (`&tz=Asia/Omsk`);
-// `?endError=forbidden` «Завершить консультацию» is refused with that code.
+// `?endError=forbidden` «Завершить консультацию» is refused with that code; `?peer=weak` the
+// peer's video paused for our weak link, `&uplink=weak` our own camera paused, `&restoring=1`
+// the media path being restored in place (ICE restart).
 
 const peer = (over: Partial<PeerInfo> & Pick<PeerInfo, 'id' | 'role'>): PeerInfo => ({
   label: '',
@@ -126,7 +128,22 @@ export function RoomPreview() {
       label: i === 0 ? 'Петрова Анна Сергеевна' : '',
       since: new Date(Date.now() - i * 180_000).toISOString(),
     })),
-    local: { ...initialState.local, mic: 'ok', camera: 'ok' },
+    local: { ...initialState.local, mic: 'ok', camera: 'ok', uplinkWeak: q.get('uplink') === 'weak' },
+    linkRestoring: q.get('restoring') === '1',
+    remote:
+      q.get('peer') === 'weak'
+        ? {
+            p2: {
+              audioTrack: null,
+              videoTrack: null,
+              videoPaused: false,
+              videoLayer: null,
+              audioPaused: false,
+              screenTrack: null,
+              screenPaused: false,
+            },
+          }
+        : {},
     status: { key: 'status.peerJoined', params: { label: '', role: 'specialist' }, seq: 1 },
   });
   const noop = () => undefined;

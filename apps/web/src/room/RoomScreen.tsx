@@ -102,6 +102,20 @@ export function RoomView({ state, actions, timeZone }: { state: RoomState; actio
           <span>{self.floor === 'full' ? t('room.onAirFull') : t('room.onAirMic')}</span>
         </div>
       )}
+      {state.linkRestoring && !reconnecting && (
+        <div className={`${classes.noticeBar} ${classes.linkRestoring}`} data-testid="link-restoring" role="status">
+          <Loader color="white" size="xs" type="dots" aria-hidden="true" />
+          <span>{t('room.linkRestoring')}</span>
+        </div>
+      )}
+      {state.local.uplinkWeak && !state.local.audioOnly && (
+        <div className={`${classes.noticeBar} ${classes.ownWeak}`} data-testid="own-video-paused-weak" role="status">
+          <span>{t('room.ownWeakLink')}</span>
+          <Button size="compact-md" color="dark" variant="outline" onClick={() => actions.setAudioOnly(true)}>
+            {t('room.controls.audioOnly')}
+          </Button>
+        </div>
+      )}
       <div className={classes.body}>
         <section className={classes.stage} aria-label={t('room.stage')}>
           <Stage
@@ -113,20 +127,7 @@ export function RoomView({ state, actions, timeZone }: { state: RoomState; actio
             onFirstFrame={onFirstFrame}
             onAudioOnly={() => actions.setAudioOnly(true)}
           />
-          {state.local.uplinkWeak && !state.local.audioOnly && (
-            <div className={classes.ownWeak} data-testid="own-video-paused-weak" role="status">
-              <span>{t('room.ownWeakLink')}</span>
-              <Button size="compact-md" color="dark" variant="white" onClick={() => actions.setAudioOnly(true)}>
-                {t('room.controls.audioOnly')}
-              </Button>
-            </div>
-          )}
-          {state.linkRestoring && !reconnecting && (
-            <div className={classes.linkRestoring} data-testid="link-restoring" role="status">
-              <Loader color="white" size="xs" type="dots" aria-hidden="true" />
-              <span>{t('room.linkRestoring')}</span>
-            </div>
-          )}
+
           {(state.room?.bookedEndsAt || state.room?.endsAt) && (
             <div className={classes.timeLeft}>
               <TimeLeft bookedEndsAt={state.room.bookedEndsAt} endsAt={state.room.endsAt} {...(timeZone ? { timeZone } : {})} />

@@ -22,7 +22,8 @@ export function connectRoomSocket(): RoomSocket {
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
     reconnectionDelay: 500,
-    reconnectionDelayMax: 5_000,
+    // A rural link that comes back must find us redialling within seconds (media resume < 10 s).
+    reconnectionDelayMax: 2_000,
     timeout: 10_000,
   });
 }
