@@ -8,8 +8,8 @@
 #
 # One line per step on the terminal; the tools' own output (apt, the worker's meson and ninja,
 # turbo, migrations) goes to .data/logs/start-YYYYMMDD-HHMMSS.log, and a failed step names
-# itself and shows that log's last lines. Ctrl+C stops the product (and the private PostgreSQL
-# and Redis this start started) and exits with status 0.
+# itself and shows that log's last lines. Ctrl+C stops the product (and the private PostgreSQL,
+# Redis and coturn this start started) and exits with status 0.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -43,20 +43,27 @@ step "Building the web app and the servers" pnpm exec turbo run build --filter=@
 # that a newer version needs is added without touching the others.
 mkdir -p .data && chmod 700 .data
 touch .data/secrets.env && chmod 600 .data/secrets.env
-for name in SFU_RPC_SECRET LINK_SECRET; do
+secret_names=(SFU_RPC_SECRET LINK_SECRET)
+# TURN_SECRET only for the private coturn (TURN_ENABLED=1 without the institution's TURN_URLS).
+if [ "${TURN_ENABLED:-0}" = 1 ] && [ -z "${TURN_URLS:-}" ]; then secret_names+=(TURN_SECRET); fi
+for name in "${secret_names[@]}"; do
   if ! grep -q "^$name=" .data/secrets.env; then
     say "Generating $name into .data/secrets.env"
     echo "$name=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')" >> .data/secrets.env
   fi
 done
+turn_secret_env="${TURN_SECRET:-}"
 set -a; . .data/secrets.env; set +a
+# The institution's own TURN server comes with its own secret: the environment's, never the
+# private coturn's kept in .data/secrets.env.
+if [ -n "${TURN_URLS:-}" ]; then TURN_SECRET="$turn_secret_env"; fi
 
 # PostgreSQL and Redis: the institution's own when DATABASE_URL / REDIS_URL are set,
 # otherwise private servers from Debian's packages, with their data in .data/.
 started=()
 stop_private() {
   for s in "${started[@]}"; do bash "infra/scripts/local-$s.sh" stop 2>>"$DP_LOG" || true; done
-  [ ${#started[@]} -eq 0 ] || say "Stopped the private $(printf '%s\n' "${started[@]}" | sed 's/^postgres$/PostgreSQL/; s/^redis$/Redis/' | paste -sd ' ' | sed 's/ / and /')"
+  [ ${#started[@]} -eq 0 ] || say "Stopped the private $(printf '%s\n' "${started[@]}" | sed 's/^postgres$/PostgreSQL/; s/^redis$/Redis/' | paste -sd ',' | sed 's/,\([^,]*\)$/ and \1/; s/,/, /g')"
 }
 trap stop_private EXIT
 if [ -z "${DATABASE_URL:-}" ]; then
@@ -74,6 +81,23 @@ if [ -z "${REDIS_URL:-}" ]; then
   quiet "Starting the private Redis" bash infra/scripts/local-redis.sh start
   REDIS_URL="$(bash infra/scripts/local-redis.sh url)"
   export REDIS_URL
+fi
+
+# TURN for clients whose networks block UDP and the SFU's TCP port (README, "Firewall"):
+# TURN_ENABLED=1 with TURN_URLS (and TURN_SECRET) uses the institution's own coturn; without
+# TURN_URLS a private coturn from Debian's package runs here, on TURN_PORT (3478) UDP and TCP.
+if [ "${TURN_ENABLED:-0}" = 1 ]; then
+  if [ -n "${TURN_URLS:-}" ]; then
+    say "TURN: the institution's server(s) $TURN_URLS"
+  else
+    # local-coturn.sh installs the package itself (and turns off the service Debian starts with it).
+    say "Private coturn (Debian's package) for clients behind strict firewalls, data in .data/coturn"
+    started+=(coturn)
+    quiet "Starting the private coturn" bash infra/scripts/local-coturn.sh start
+    TURN_URLS="$(bash infra/scripts/local-coturn.sh urls)"
+    say "TURN for signalling: $TURN_URLS (credentials signed with TURN_SECRET from .data/secrets.env)"
+  fi
+  export TURN_ENABLED TURN_URLS TURN_SECRET
 fi
 
 step "Applying database migrations" pnpm --filter @dp/db run migrate

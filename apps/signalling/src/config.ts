@@ -2,6 +2,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { BudgetsConfig } from './http/budgets.ts';
+import type { TurnConfig } from './turn/turn-credentials.ts';
+
+export type { TurnConfig };
+
+const TURN_URL = /^turns?:[^\s?]+(\?transport=(udp|tcp))?$/;
+const TURN_URL_MESSAGE = 'each entry must be turn:host:port or turns:host:port, optionally ?transport=udp|tcp';
 
 const Env = z.object({
   HOST: z.string().default('0.0.0.0'),
@@ -74,7 +80,30 @@ const Env = z.object({
   LIMIT_LINK_LOOKUPS_PER_ADDRESS: limit(300),
   /** Redis key prefix of those counters: instances that count together share it. */
   LIMIT_KEY_PREFIX: z.string().min(1).max(100).default('dp:limit'),
+  /** `1`: hand out TURN servers (coturn, `use-auth-secret`) with every join; needs TURN_SECRET and TURN_URLS. */
+  TURN_ENABLED: z.enum(['0', '1']).default('0'),
+  /** coturn's `static-auth-secret`. */
+  TURN_SECRET: z.string().min(32, 'TURN_SECRET must be at least 32 characters').optional(),
+  /** Comma-separated, e.g. turn:host:3478?transport=udp,turn:host:3478?transport=tcp,turns:turn.example.org:443?transport=tcp */
+  TURN_URLS: z
+    .string()
+    .transform(turnUrls)
+    .pipe(z.array(z.string().regex(TURN_URL, TURN_URL_MESSAGE)).max(8))
+    .optional(),
+  /**
+   * Lifetime of a TURN credential from the join that handed it out. coturn checks the expiry
+   * again on every Refresh of the allocation, so it must outlast the whole call: a consultation
+   * is at most 60 min plus up to 30 min of pre-check in the waiting room; 2 h leaves margin.
+   */
+  TURN_CREDENTIAL_TTL_S: z.coerce.number().int().min(60).max(604_800).default(7200),
 });
+
+function turnUrls(v: string): string[] {
+  return v
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+}
 
 function limit(fallback: number) {
   return z.coerce.number().int().min(1).max(1_000_000).default(fallback);
@@ -106,6 +135,8 @@ export type SignallingConfig = {
   mail: { smtpUrl: string | undefined; from: string };
   /** DP_TEST_CLOCK=1: business time the test harness may move (never in production). */
   testClock: boolean;
+  /** TURN for joins (turn/turn-credentials.ts turnIceServers); null = off. The secret: never log it. */
+  turn: TurnConfig | null;
 };
 
 /** What start-up says when the harness clock is asked for in production. */
@@ -121,6 +152,9 @@ export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): Sign
   const e = r.data;
   if (e.DP_TEST_CLOCK === '1' && (e.NODE_ENV === 'production' || e.DISTPRIEM_MODE === 'production')) {
     throw new Error(TEST_CLOCK_REFUSED);
+  }
+  if (e.TURN_ENABLED === '1' && (!e.TURN_SECRET || !e.TURN_URLS?.length)) {
+    throw new Error('signalling configuration is invalid:\n  TURN_ENABLED=1 needs TURN_SECRET and TURN_URLS');
   }
   const defaultDist = resolve(import.meta.dirname, '../../web/dist');
   return {
@@ -154,5 +188,9 @@ export function loadSignallingConfig(env: NodeJS.ProcessEnv = process.env): Sign
     metricsToken: e.METRICS_TOKEN,
     mail: { smtpUrl: e.SMTP_URL || undefined, from: e.MAIL_FROM },
     testClock: e.DP_TEST_CLOCK === '1',
+    turn:
+      e.TURN_ENABLED === '1' && e.TURN_SECRET && e.TURN_URLS
+        ? { secret: e.TURN_SECRET, urls: e.TURN_URLS, ttlSeconds: e.TURN_CREDENTIAL_TTL_S }
+        : null,
   };
 }
