@@ -13,8 +13,10 @@ dp_log_init test
 say "Log of this run: ${DP_LOG#"$ROOT"/}"
 started=$(date +%s)
 
-# Chromium for end-to-end, ffmpeg for media fixtures (one line, and only when something is missing).
-bash infra/scripts/ensure-debian-packages.sh chromium ffmpeg fonts-dejavu-core
+# Chromium for end-to-end, ffmpeg for media fixtures, iproute2 + iptables for the impaired links of
+# rural-network.e2e.test.ts (network namespaces, tc, loss rules), coturn for the TURN tests (started
+# by the tests themselves on private ports); one line, and only when something is missing.
+bash infra/scripts/ensure-debian-packages.sh chromium ffmpeg fonts-dejavu-core iproute2 iptables coturn
 
 # Throw-away PostgreSQL and Redis for this run (the README's rule: real servers, no mocks).
 . infra/scripts/throwaway-servers.sh

@@ -47,6 +47,20 @@ describe('sfu node', () => {
     }
   });
 
+  it("restarts ICE on a peer's own transport only: new credentials, same transport", async () => {
+    const h = node.service.handlers;
+    await h.openRouter({ roomId: 'ice' }, 't');
+    const t1 = await h.createWebRtcTransport({ roomId: 'ice', peerId: 'p1', direction: 'recv', forceTcp: false }, 't');
+    const { iceParameters } = await h.restartIce({ roomId: 'ice', peerId: 'p1', transportId: t1.id }, 't');
+    expect(iceParameters.usernameFragment).not.toBe(t1.iceParameters.usernameFragment);
+    expect(iceParameters.password).not.toBe(t1.iceParameters.password);
+    expect((await h.roomState({ roomId: 'ice' }, 't')).transports).toBe(1);
+    // Another peer cannot restart it, and a consumer it does not own cannot be closed.
+    await expect(h.restartIce({ roomId: 'ice', peerId: 'p2', transportId: t1.id }, 't')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(h.closeConsumer({ roomId: 'ice', peerId: 'p1', consumerId: 'nope' }, 't')).rejects.toMatchObject({ code: 'not_found' });
+    await h.closeRouter({ roomId: 'ice' }, 't');
+  });
+
   it('gives each worker its own WebRtcServer port, and places rooms on the least loaded worker', async () => {
     const info = await node.service.handlers.nodeInfo({}, 't');
     expect(info.workers).toHaveLength(2);
