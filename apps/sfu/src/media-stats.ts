@@ -1,5 +1,5 @@
 import { MediaSource, type SfuConsumerStats, type SfuProducerStats, type SfuTransportStats } from '@dp/protocol';
-import type { types } from 'mediasoup';
+import { parseScalabilityMode, type types } from 'mediasoup';
 
 // Turning mediasoup's own stats into the `stats` RPC's shapes (packages/protocol/src/health.ts).
 //
@@ -62,6 +62,8 @@ export async function transportStats(transport: AnyTransport): Promise<SfuTransp
     protocol: tuple?.protocol ?? 'unknown',
     recvBitrate: s.recvBitrate,
     sendBitrate: s.sendBitrate,
+    // transport-cc's estimate; absent until the first feedback (and on a PlainTransport).
+    availableOutgoingBitrate: s.availableOutgoingBitrate ?? null,
   };
 }
 
@@ -75,6 +77,9 @@ export async function producerStats(producer: types.Producer): Promise<SfuProduc
     return clockRate ? s.jitter / (clockRate / 1000) : 0;
   };
   const source = MediaSource.safeParse(producer.appData.source);
+  // Each stream to its encoding (simulcast layer, low → high) by rid, else by SSRC.
+  const encodings = producer.rtpParameters.encodings ?? [];
+  const layers = encodings.map((e) => sum(streams.filter((s) => (e.rid ? s.rid === e.rid : s.ssrc === e.ssrc)).map((s) => s.bitrate)));
   return {
     producerId: producer.id,
     kind: producer.kind,
@@ -88,6 +93,7 @@ export async function producerStats(producer: types.Producer): Promise<SfuProduc
     pliCount: sum(streams.map((s) => s.pliCount)),
     firCount: sum(streams.map((s) => s.firCount)),
     score: max(producer.score.map((s) => s.score)),
+    layers: layers.length > 0 ? layers.slice(0, 8) : [sum(streams.map((s) => s.bitrate))],
   };
 }
 
@@ -95,6 +101,8 @@ export async function consumerStats(consumer: types.Consumer): Promise<SfuConsum
   // A consumer's stats are its own 'outbound-rtp' stream followed by its producer's 'inbound-rtp' ones.
   const out = (await consumer.getStats()).find((s): s is types.ConsumerStat => s.type === 'outbound-rtp');
   const layers = consumer.currentLayers;
+  // A simulcast consumer's one encoding says the producer's layers (mediasoup writes «L3T1» there).
+  const layerCount = parseScalabilityMode(consumer.rtpParameters.encodings?.[0]?.scalabilityMode).spatialLayers;
   return {
     consumerId: consumer.id,
     producerId: consumer.producerId,
@@ -110,6 +118,10 @@ export async function consumerStats(consumer: types.Consumer): Promise<SfuConsum
     score: consumer.score.score,
     spatialLayer: layers?.spatialLayer ?? null,
     temporalLayer: layers?.temporalLayer ?? null,
+    layerCount: Math.min(8, Math.max(1, layerCount)),
+    preferredSpatialLayer: consumer.preferredLayers?.spatialLayer ?? null,
+    priority: consumer.priority,
+    producerScore: consumer.score.producerScore,
   };
 }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { sfuMethods, type SfuNodeStats, type SfuPeerStats } from '@dp/protocol';
 import type { types } from 'mediasoup';
 import { pino } from 'pino';
-import { loadSfuConfig, startSfuNode, type SfuNode } from '../src/index.ts';
+import { loadSfuConfig, startSfuNode, type SfuConfig, type SfuNode } from '../src/index.ts';
 import type { MediaRoom } from '../src/media-room.ts';
 
 // The `stats` RPC against real mediasoup workers with real RTP. A test cannot speak ICE +
@@ -15,10 +15,11 @@ import type { MediaRoom } from '../src/media-room.ts';
 
 const NODE_ID = 'sfu-stats-test';
 let node: SfuNode;
+let config: SfuConfig;
 beforeAll(async () => {
   if (!process.env.MEDIASOUP_WORKER_BIN) throw new Error('MEDIASOUP_WORKER_BIN is not set: run the tests through ./pnpm test');
   node = await startSfuNode(
-    loadSfuConfig({
+    (config = loadSfuConfig({
       SFU_NODE_ID: NODE_ID,
       SFU_RPC_SECRET: 'stats-test-secret-0123456789',
       SFU_RPC_PORT: '0',
@@ -26,7 +27,7 @@ beforeAll(async () => {
       SFU_LISTEN_IP: '127.0.0.1',
       SFU_RTC_PORT: '42200',
       MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN,
-    }),
+    })),
     pino({ level: 'silent' }),
   );
 });
@@ -255,6 +256,10 @@ describe('stats', () => {
       const plainIn = alice.transports.find((t) => t.iceState === 'none');
       expect(plainIn).toMatchObject({ direction: 'send', protocol: 'udp' });
       expect(plainIn!.recvBitrate).toBeGreaterThan(0);
+      // The estimate exists once a transport sends media (bob's plain one): the configured initial
+      // bitrate until transport-cc feedback comes (a test sends none). Transports sending nothing have none.
+      for (const t of [...alice.transports, ...bob.transports])
+        expect(t.availableOutgoingBitrate).toBe(t.sendBitrate > 100_000 ? config.initialAvailableOutgoingBitrate : null);
       expect(bob.transports.map((t) => t.direction)).toEqual(['recv', 'recv']);
       expect(Math.max(...bob.transports.map((t) => t.sendBitrate))).toBeGreaterThan(0);
 
@@ -279,12 +284,18 @@ describe('stats', () => {
         expect(p.jitterMs).toBeLessThan(100);
         expect(p.score).toBeGreaterThanOrEqual(0);
         expect(p.score).toBeLessThanOrEqual(10);
+        // One encoding each (no simulcast): the one layer carries the whole bitrate.
+        expect(p.layers).toHaveLength(1);
+        expect(p.layers[0]).toBe(p.bitrate);
       }
 
       expect(bob.consumers.map((c) => c.producerId).sort()).toEqual([m.audioProducerId, m.videoProducerId].sort());
       for (const c of bob.consumers) {
         expect(m.consumerIds).toContain(c.consumerId);
         expect(c).toMatchObject({ paused: false, spatialLayer: null, temporalLayer: null, rttMs: 0, lossPercent: 0 });
+        // A simple (non-simulcast) consumer: one layer, no preference, the default priority.
+        expect(c).toMatchObject({ layerCount: 1, preferredSpatialLayer: null, priority: 1 });
+        expect(c.producerScore).toBeGreaterThanOrEqual(0);
         expect(c.bitrate).toBeGreaterThan(0);
         expect(c.score).toBeGreaterThanOrEqual(0);
       }

@@ -111,7 +111,12 @@ async function openRoomIn(room: string, institutionId: string) {
 describe('the health monitor', () => {
   it('joins the SFU’s figures with the browser’s report, scores it, and raises the RTT alert', async () => {
     const { client, specialist, clientId } = await openRoomIn('health-1', inst.own.id);
-    ok(await client.request('clientStats', report({ rttMs: 450 })));
+    ok(
+      await client.request(
+        'clientStats',
+        report({ rttMs: 450, path: 'relay', relayProtocol: 'tls', sendEstimate: 120_000, sendLimitation: 'bandwidth' }),
+      ),
+    );
     const snapshot = (await stack.signalling.health.tick())!;
     expect(HealthSnapshot.safeParse(snapshot).success).toBe(true);
 
@@ -120,7 +125,9 @@ describe('the health monitor', () => {
     expect(room.minutesLeft).toBeGreaterThan(0);
     expect(room.participants.map((p) => p.role).sort()).toEqual(['client', 'specialist']);
     const c = room.participants.find((p) => p.peerId === clientId)!;
-    expect(c).toMatchObject({ browserReport: true, rttMs: 450, path: 'udp', iceState: 'connected', fps: 24, frameWidth: 640 });
+    expect(c).toMatchObject({ browserReport: true, rttMs: 450, path: 'relay', iceState: 'connected', fps: 24, frameWidth: 640 });
+    // The browser's path details and uplink figures reach the dashboard; no media is sent here, so no videos received.
+    expect(c).toMatchObject({ relayProtocol: 'tls', sendEstimate: 120_000, sendLimitation: 'bandwidth', videoIn: [] });
     expect(c.score).toBeLessThan(5);
     expect(snapshot.alerts).toContainEqual(expect.objectContaining({ kind: 'rtt', roomId: room.roomId, peerId: clientId, value: 450 }));
     // The specialist sent no report: the SFU's view alone (transports created, ICE not started).
@@ -135,6 +142,7 @@ describe('the health monitor', () => {
     // A report out of bounds is refused with an error ack and changes nothing.
     expect(errorCode(await client.request('clientStats', { ...report(), rttMs: -5 }))).toBe('bad_request');
     expect(errorCode(await client.request('clientStats', { ...report(), extra: 1 }))).toBe('bad_request');
+    expect(errorCode(await client.request('clientStats', { ...report(), relayProtocol: 'quic' }))).toBe('bad_request');
 
     // The room closes: its quality summary is written to the consultation.
     client.close();

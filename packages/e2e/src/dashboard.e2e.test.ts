@@ -47,11 +47,13 @@ describe('the health dashboard', () => {
     const row = `participant-${clientId}`;
     await dashboard.waitForSelector(testId(row), { timeout: 10_000 });
 
-    // Non-zero figures from both sides: the SFU's bitrates and the browser's own report.
+    // Non-zero figures from both sides: the SFU's bitrates and the browser's own report. Video is
+    // on both ways (audio alone is ~40 kbit/s): the two lower camera layers are 200 kbit/s, and
+    // the top one waits for the sender's estimate to reach 800 (seen at ~500 after 30 s here).
     await waitUntil(
       async () =>
-        (await num(dashboard, row, 'data-send-bitrate')) > 200_000 &&
-        (await num(dashboard, row, 'data-recv-bitrate')) > 200_000 &&
+        (await num(dashboard, row, 'data-send-bitrate')) > 120_000 &&
+        (await num(dashboard, row, 'data-recv-bitrate')) > 120_000 &&
         (await attr(dashboard, row, 'data-browser-report')) === 'true' &&
         (await num(dashboard, row, 'data-fps')) > 0,
       'the client’s live figures on the dashboard',
@@ -61,6 +63,36 @@ describe('the health dashboard', () => {
     expect(await attr(dashboard, row, 'data-ice-state')).toMatch(/^(connected|completed)$/);
     expect(await attr(dashboard, row, 'data-path')).toBe('udp');
     expect(await num(dashboard, row, 'data-score')).toBeGreaterThan(3);
+    // The path in words, where the relay e2e reads «relay».
+    expect(await attr(dashboard, `participant-path-${clientId}`, 'data-path')).toBe('udp');
+    expect(await dashboard.$eval(testId(`participant-path-${clientId}`), (e) => e.textContent)).toBe('UDP напрямую');
+
+    // What the client receives of the specialist's camera: the layer the SFU forwards, in words, and why.
+    const videoIn = `${testId(`participant-quality-${clientId}`)} [data-testid^="video-in-"]`;
+    const shownVideo = () =>
+      dashboard
+        .$eval(videoIn, (e): Record<string, string | undefined> => ({ ...(e as HTMLElement).dataset, text: e.textContent ?? '' }))
+        .catch(() => null);
+    let seen: Awaited<ReturnType<typeof shownVideo>> = null;
+    let forwarded: { spatialLayer: number | null; layerCount: number } | undefined;
+    await waitUntil(
+      async () => {
+        seen = await shownVideo();
+        const stats = await ctx.product.sfu.request('stats', {});
+        const peer = stats.rooms.find((r) => r.roomId === roomId)?.peers.find((p) => p.peerId === clientId);
+        forwarded = peer?.consumers.find((c) => c.kind === 'video');
+        return seen !== null && forwarded !== undefined && seen.layer === String(forwarded.spatialLayer ?? '');
+      },
+      'the client’s received layer on the dashboard as the SFU forwards it',
+      15_000,
+    ).catch(() => undefined);
+    expect(forwarded?.layerCount).toBeGreaterThanOrEqual(2); // the camera is simulcast
+    expect(seen).toMatchObject({ source: 'camera', layer: String(forwarded?.spatialLayer), layerCount: String(forwarded?.layerCount) });
+    expect(seen!.from).not.toBe('');
+    expect(seen!.quality).toMatch(/^(low|medium|high)$/);
+    // «от специалиста …: высокое (640×360) Полное качество.» or a lower layer with the link's reason.
+    expect(seen!.text).toMatch(/^от специалиста .+: (низкое|среднее|высокое) \(\d+×\d+\)./);
+    expect(seen!.reason).not.toBe('');
 
     // Within tolerance of what the SFU reports at the same moment. Both are sampled every 2 s,
     // and a sender still ramping up can differ between two samples: compare again for a while.
@@ -93,6 +125,13 @@ describe('the health dashboard', () => {
       .peers.find((p) => p.peerId === clientId)!
       .producers.find((p) => p.source === 'camera');
     expect(camera === undefined || camera.paused).toBe(true);
+    // The specialist's row says why no picture comes: the sender turned the camera off.
+    const specialistId = await dashboard.$eval(`[data-testid^="participant-"][data-role="specialist"]`, (e) =>
+      e.getAttribute('data-testid')!.slice('participant-'.length),
+    );
+    const fromClient = `${testId(`participant-quality-${specialistId}`)} [data-testid^="video-in-"][data-from="${clientId}"]`;
+    await dashboard.waitForSelector(`${fromClient}[data-quality="off"][data-reason="senderOff"]`, { timeout: 10_000 });
+    expect(await dashboard.$eval(fromClient, (e) => e.textContent)).toContain('Отправитель выключил камеру.');
     await screenshot(dashboard, 'dashboard-camera-off');
 
     for (const page of [specialist, client, dashboard]) await page.browserContext().close();

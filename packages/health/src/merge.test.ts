@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ClientStatsReport, SfuConsumerStats, SfuPeerStats, SfuProducerStats, SfuTransportStats } from '@dp/protocol';
-import { BROWSER_REPORT_MAX_AGE_MS, mergeParticipant } from './merge.ts';
+import { BROWSER_REPORT_MAX_AGE_MS, layersArriving, mergeParticipant } from './merge.ts';
 import { qualityScore } from './score.ts';
 
 const now = 1_800_000_000_000;
@@ -13,6 +13,7 @@ const transport = (over: Partial<SfuTransportStats> = {}): SfuTransportStats => 
   protocol: 'udp',
   recvBitrate: 0,
   sendBitrate: 0,
+  availableOutgoingBitrate: null,
   ...over,
 });
 
@@ -28,6 +29,7 @@ const producer = (over: Partial<SfuProducerStats> = {}): SfuProducerStats => ({
   pliCount: 1,
   firCount: 0,
   score: 10,
+  layers: [over.bitrate ?? 500_000],
   ...over,
 });
 
@@ -45,6 +47,10 @@ const consumer = (over: Partial<SfuConsumerStats> = {}): SfuConsumerStats => ({
   score: 10,
   spatialLayer: 2,
   temporalLayer: 2,
+  layerCount: 3,
+  preferredSpatialLayer: 2,
+  priority: 1,
+  producerScore: 10,
   ...over,
 });
 
@@ -171,5 +177,67 @@ describe('mergeParticipant', () => {
     const h = mergeParticipant(peer(), fresh({ recvLossPercent: 8, rttMs: 300 }), 'specialist', now);
     expect(h.score).toBe(qualityScore({ lossPercent: 8, rttMs: 300, jitterMs: 7, iceState: 'connected', hasMedia: true }));
     expect(mergeParticipant(peer(), fresh({ iceState: 'failed' }), 'client', now).score).toBe(0);
+  });
+
+  it('names the relay leg, the SFU estimate towards the participant and the browser’s uplink figures', () => {
+    const p = peer({ transports: [transport({ direction: 'send' }), transport({ availableOutgoingBitrate: 180_000 })] });
+    const relayed = fresh({ path: 'relay', relayProtocol: 'tcp', sendEstimate: 90_000, sendLimitation: 'bandwidth' });
+    expect(mergeParticipant(p, relayed, 'client', now)).toMatchObject({
+      path: 'relay',
+      relayProtocol: 'tcp',
+      recvEstimate: 180_000,
+      sendEstimate: 90_000,
+      sendLimitation: 'bandwidth',
+    });
+    // A relay protocol without a relay path is not shown; a stale report gives no browser figures.
+    expect(mergeParticipant(p, fresh({ path: 'udp', relayProtocol: 'tcp' }), 'client', now).relayProtocol).toBeNull();
+    expect(mergeParticipant(p, stale({ sendEstimate: 90_000 }), 'client', now)).toMatchObject({ sendEstimate: null, sendLimitation: null });
+    expect(mergeParticipant(peer({ transports: [] }), undefined, 'client', now).recvEstimate).toBeNull();
+  });
+
+  it('lists each received video with its sender, and how many layers the sender offers', () => {
+    const sender = peer({
+      peerId: 'peer-2',
+      producers: [
+        producer({ producerId: 'cam-2', layers: [50_000, 140_000, 0] }),
+        producer({ producerId: 'screen-2', source: 'screen', layers: [900_000], paused: true }),
+        producer({ producerId: 'mic-2', kind: 'audio', source: 'mic', layers: [30_000] }),
+      ],
+    });
+    const receiver = peer({
+      consumers: [
+        consumer({ consumerId: 'c-cam', producerId: 'cam-2', spatialLayer: 1, temporalLayer: 0, lossPercent: 3 }),
+        consumer({ consumerId: 'c-screen', producerId: 'screen-2', paused: true, spatialLayer: null, layerCount: 1 }),
+        consumer({ consumerId: 'c-mic', producerId: 'mic-2', kind: 'audio', spatialLayer: null }),
+        consumer({ consumerId: 'c-gone', producerId: 'gone', spatialLayer: null, paused: true }),
+      ],
+    });
+    const room = { peers: [receiver, sender], roleOf: (id: string) => (id === 'peer-2' ? ('specialist' as const) : null) };
+    const { videoIn } = mergeParticipant(receiver, fresh(), 'client', now, undefined, room);
+    expect(videoIn.map((v) => v.consumerId)).toEqual(['c-cam', 'c-screen', 'c-gone']);
+    expect(videoIn[0]).toMatchObject({
+      fromPeerId: 'peer-2',
+      fromRole: 'specialist',
+      source: 'camera',
+      paused: false,
+      producerPaused: false,
+      spatialLayer: 1,
+      temporalLayer: 0,
+      layerCount: 3,
+      senderLayers: 2,
+      lossPercent: 3,
+    });
+    // Paused because the sender paused its screen, not the receiver.
+    expect(videoIn[1]).toMatchObject({ source: 'screen', paused: false, producerPaused: true, layerCount: 1, senderLayers: 1 });
+    // A producer the sample does not know: no sender, no blame on it, the receiver's pause stands.
+    expect(videoIn[2]).toMatchObject({ fromPeerId: null, fromRole: null, paused: true, senderLayers: 3 });
+    expect(mergeParticipant(receiver, fresh(), 'client', now).videoIn[0]?.fromPeerId).toBeNull();
+  });
+
+  it('counts the layers arriving from the lowest up to the first silent one', () => {
+    expect(layersArriving([50_000, 150_000, 600_000])).toBe(3);
+    expect(layersArriving([50_000, 0, 600_000])).toBe(1);
+    expect(layersArriving([0, 150_000])).toBe(0);
+    expect(layersArriving([])).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { HEALTH_INTERVAL_MS } from '@dp/protocol';
-import type { ClientStatsReport, IcePath, ParticipantHealth, RoomRole, SfuPeerStats, SfuTransportStats } from '@dp/protocol';
+import type { ClientStatsReport, IcePath, ParticipantHealth, ReceivedVideo, RoomRole, SfuPeerStats, SfuTransportStats } from '@dp/protocol';
 import { maxOf, sum } from './numbers.ts';
 import { qualityScore } from './score.ts';
 
@@ -20,6 +20,12 @@ export function isReportFresh(browser: TimedClientReport | undefined, now: numbe
   return browser !== undefined && now - browser.at <= BROWSER_REPORT_MAX_AGE_MS;
 }
 
+/** The rest of the room, to say whose video a participant receives. */
+export interface RoomContext {
+  peers: readonly SfuPeerStats[];
+  roleOf(peerId: string): RoomRole | null;
+}
+
 /**
  * One participant's health from what the SFU measures and what its browser reports.
  *
@@ -35,6 +41,7 @@ export function mergeParticipant(
   role: RoomRole,
   now: number,
   peerId: string | undefined = sfu?.peerId,
+  room?: RoomContext,
 ): ParticipantHealth {
   if (peerId === undefined) throw new TypeError('mergeParticipant: peerId is required without SFU stats');
   const producers = sfu?.producers ?? [];
@@ -72,6 +79,11 @@ export function mergeParticipant(
     spatialLayer: highestSpatialLayer(sfu),
     iceState,
     path: fresh?.path ?? sfuPath(recvTransport),
+    relayProtocol: fresh?.path === 'relay' ? (fresh.relayProtocol ?? null) : null,
+    recvEstimate: recvTransport?.availableOutgoingBitrate ?? null,
+    sendEstimate: fresh?.sendEstimate ?? null,
+    sendLimitation: fresh?.sendLimitation ?? null,
+    videoIn: receivedVideo(sfu, room),
     score: qualityScore({ lossPercent, rttMs, jitterMs, iceState, hasMedia }),
     browserReport: fresh !== undefined,
   };
@@ -90,4 +102,39 @@ function sfuPath(recvTransport: SfuTransportStats | undefined): IcePath {
 function highestSpatialLayer(sfu: SfuPeerStats | undefined): number | null {
   const layers = (sfu?.consumers ?? []).filter((c) => c.kind === 'video' && c.spatialLayer !== null).map((c) => c.spatialLayer ?? 0);
   return layers.length > 0 ? Math.max(...layers) : null;
+}
+
+/** How many layers arrive from the sender, counted from the lowest (a gap stops the count: nothing above it can be shown). */
+export function layersArriving(layerBitrates: readonly number[]): number {
+  const gap = layerBitrates.findIndex((b) => b <= 0);
+  return gap === -1 ? layerBitrates.length : gap;
+}
+
+/** Each video the participant receives, with its sender's role and the layers the sender offers. */
+function receivedVideo(sfu: SfuPeerStats | undefined, room: RoomContext | undefined): ReceivedVideo[] {
+  const producers = new Map(
+    (room?.peers ?? []).flatMap((peer) => peer.producers.map((p) => [p.producerId, { peerId: peer.peerId, producer: p }] as const)),
+  );
+  return (sfu?.consumers ?? [])
+    .filter((c) => c.kind === 'video')
+    .map((c) => {
+      const from = producers.get(c.producerId);
+      return {
+        consumerId: c.consumerId,
+        fromPeerId: from?.peerId ?? null,
+        fromRole: from ? (room?.roleOf(from.peerId) ?? null) : null,
+        source: from?.producer.source ?? 'camera',
+        paused: c.paused && !from?.producer.paused,
+        producerPaused: from?.producer.paused ?? false,
+        spatialLayer: c.spatialLayer,
+        temporalLayer: c.temporalLayer,
+        layerCount: c.layerCount,
+        preferredSpatialLayer: c.preferredSpatialLayer,
+        // Unknown sender (between samples): assume it offers every layer, so no blame falls on it.
+        senderLayers: from ? Math.min(c.layerCount, layersArriving(from.producer.layers)) : c.layerCount,
+        bitrate: c.bitrate,
+        lossPercent: c.lossPercent,
+        score: c.score,
+      };
+    });
 }

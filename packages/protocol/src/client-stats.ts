@@ -9,6 +9,14 @@ const num = z.number().finite();
 export const IcePath = z.enum(['udp', 'tcp', 'relay', 'unknown']);
 export type IcePath = z.infer<typeof IcePath>;
 
+/** The transport between the browser and a TURN server (RTCIceCandidateStats.relayProtocol). */
+export const RelayProtocol = z.enum(['udp', 'tcp', 'tls']);
+export type RelayProtocol = z.infer<typeof RelayProtocol>;
+
+/** Why an encoder sends less than asked (RTCOutboundRtpStreamStats.qualityLimitationReason). */
+export const SendLimitation = z.enum(['none', 'bandwidth', 'cpu', 'other']);
+export type SendLimitation = z.infer<typeof SendLimitation>;
+
 /**
  * A browser's own view (RTCPeerConnection.getStats of both transports), summed over its
  * streams, sent every few seconds. Bitrates in bit/s, times in ms. The server checks the
@@ -35,6 +43,12 @@ export const ClientStatsReport = z
     nackCount: count.max(1e9),
     pliCount: count.max(1e9),
     firCount: count.max(1e9),
+    /** With path 'relay': how the browser reaches the TURN server. Optional: older pages do not send it. */
+    relayProtocol: RelayProtocol.optional(),
+    /** The send transport's congestion-control estimate (availableOutgoingBitrate), bit/s. */
+    sendEstimate: num.min(0).max(1e10).optional(),
+    /** The camera encoder's limitation now (the worst over its simulcast layers). */
+    sendLimitation: SendLimitation.optional(),
   })
   .strict();
 export type ClientStatsReport = z.infer<typeof ClientStatsReport>;

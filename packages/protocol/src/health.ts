@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Ack } from './errors.ts';
 import { Id, MediaKind, MediaSource } from './media.ts';
-import { IcePath } from './client-stats.ts';
+import { IcePath, RelayProtocol, SendLimitation } from './client-stats.ts';
 import { RoomKind, RoomRole } from './room-events.ts';
 
 export * from './client-stats.ts';
@@ -32,6 +32,11 @@ export const SfuTransportStats = z.object({
   protocol: z.enum(['udp', 'tcp', 'unknown']),
   recvBitrate: num,
   sendBitrate: num,
+  /**
+   * The SFU's bandwidth estimate towards the participant on this transport (transport-cc), bit/s;
+   * null until known. On the receive transport it decides which simulcast layer it gets.
+   */
+  availableOutgoingBitrate: num.nullable(),
 });
 export type SfuTransportStats = z.infer<typeof SfuTransportStats>;
 
@@ -52,6 +57,11 @@ export const SfuProducerStats = z.object({
   firCount: count,
   /** mediasoup's own 0–10 score of the stream. */
   score: num,
+  /**
+   * Bitrate arriving on each simulcast layer, low → high (one entry without simulcast), bit/s.
+   * 0: the sender does not send that layer now (its encoder dropped it: weak uplink or CPU).
+   */
+  layers: z.array(num).max(8),
 });
 export type SfuProducerStats = z.infer<typeof SfuProducerStats>;
 
@@ -73,6 +83,14 @@ export const SfuConsumerStats = z.object({
   /** The simulcast layer forwarded now (null: not simulcast, or nothing forwarded). */
   spatialLayer: z.number().int().nullable(),
   temporalLayer: z.number().int().nullable(),
+  /** Spatial layers its producer has (1 without simulcast). */
+  layerCount: z.number().int().min(1).max(8),
+  /** The layer asked for (mediasoup's preferredLayers: the highest unless the receiver asked less). */
+  preferredSpatialLayer: z.number().int().nullable(),
+  /** Its share of the transport's bandwidth when layers compete (mediasoup priority, 1–255). */
+  priority: z.number().int(),
+  /** mediasoup's score of the producer's stream it forwards now, 0–10. */
+  producerScore: num,
 });
 export type SfuConsumerStats = z.infer<typeof SfuConsumerStats>;
 
@@ -133,6 +151,33 @@ export const HealthAlert = z.object({
 });
 export type HealthAlert = z.infer<typeof HealthAlert>;
 
+/**
+ * One video a participant receives from another (its consumer on the SFU), with what decides
+ * its quality: the layer forwarded, the layers the sender offers, loss. The dashboard turns it
+ * into words («среднее (320×180): канал ≈ 180 кбит/с»).
+ */
+export const ReceivedVideo = z.object({
+  consumerId: Id,
+  /** Whose video: the sender's peer id and role (null: the SFU knows no such producer any more). */
+  fromPeerId: Id.nullable(),
+  fromRole: RoomRole.nullable(),
+  source: MediaSource,
+  /** The receiver's consumer is paused (its «Только звук», or the SFU paused it for bandwidth). */
+  paused: z.boolean(),
+  /** The sender paused its producer (camera off). */
+  producerPaused: z.boolean(),
+  spatialLayer: z.number().int().nullable(),
+  temporalLayer: z.number().int().nullable(),
+  layerCount: z.number().int().min(1).max(8),
+  preferredSpatialLayer: z.number().int().nullable(),
+  /** How many layers, from the lowest, arrive from the sender now (0: none). */
+  senderLayers: z.number().int().min(0).max(8),
+  bitrate: num,
+  lossPercent: num,
+  score: num,
+});
+export type ReceivedVideo = z.infer<typeof ReceivedVideo>;
+
 /** One participant's health, SFU and browser figures side by side. */
 export const ParticipantHealth = z.object({
   peerId: Id,
@@ -156,6 +201,16 @@ export const ParticipantHealth = z.object({
   spatialLayer: z.number().int().nullable(),
   iceState: z.string().max(32),
   path: IcePath,
+  /** TURN's leg from the browser to the relay (only with path 'relay' and a browser report). */
+  relayProtocol: RelayProtocol.nullable(),
+  /** The SFU's bandwidth estimate towards the participant (receive transport), bit/s; null until known. */
+  recvEstimate: num.nullable(),
+  /** The browser's own uplink estimate (send transport's candidate pair), bit/s; null without a report. */
+  sendEstimate: num.nullable(),
+  /** Why the browser's camera encoder sends less than asked (WebRTC qualityLimitationReason); null: unknown. */
+  sendLimitation: SendLimitation.nullable(),
+  /** The videos it receives, one per consumer, with what limits each. */
+  videoIn: z.array(ReceivedVideo),
   /** 0 (unusable) – 5 (excellent), from loss, RTT, jitter and ICE state. */
   score: num.min(0).max(5),
   /** Whether its browser has reported lately (else the SFU's figures alone). */

@@ -144,9 +144,13 @@ export class HealthMonitor {
       scopes.set(room.id, { institutionId: meta.institutionId, departmentId: meta.departmentId });
       const sfuRoom = sfuRooms.get(room.id);
       const sfuPeers = new Map((sfuRoom?.peers ?? []).map((p) => [p.peerId, p]));
-      const participants: ParticipantHealth[] = room
-        .members()
-        .map(({ peer }) => mergeParticipant(sfuPeers.get(peer.id), peer.browserStats, peer.role, now, peer.id));
+      const members = room.members();
+      const roles = new Map(members.map(({ peer }) => [peer.id, peer.role]));
+      // The room's other peers say whose video each participant receives (the «why» of its quality).
+      const context = { peers: sfuRoom?.peers ?? [], roleOf: (id: string) => roles.get(id) ?? null };
+      const participants: ParticipantHealth[] = members.map(({ peer }) =>
+        mergeParticipant(sfuPeers.get(peer.id), peer.browserStats, peer.role, now, peer.id, context),
+      );
       const minutesLeft = room.endsAt ? Math.max(0, (room.endsAt.getTime() - now) / 60_000) : null;
       rooms.push({
         roomId: room.id,

@@ -28,6 +28,7 @@ const ok = 'ok',
 const EVENTS = [
   'setAudioOnly',
   'connectTransport',
+  'restartIce',
   'ready',
   'clientStats',
   'produce',
@@ -57,6 +58,7 @@ const EXPECTED: Record<Event, Record<Column, Cell>> = {
   //                  specialist client host cohost attendee curator social_worker
   setAudioOnly:     { specialist: ok, client: ok, host: ok, cohost: ok, attendee: ok, curator: ok, social_worker: NJ },
   connectTransport: { specialist: al, client: al, host: al, cohost: al, attendee: al, curator: al, social_worker: NJ },
+  restartIce: { specialist: al, client: al, host: al, cohost: al, attendee: al, curator: al, social_worker: NJ },
   ready:            { specialist: al, client: al, host: al, cohost: al, attendee: al, curator: al, social_worker: NJ },
   clientStats:      { specialist: al, client: al, host: al, cohost: al, attendee: al, curator: al, social_worker: NJ },
   // Attendees without the floor and curators who have not stepped in send nothing.
@@ -206,6 +208,7 @@ async function scene(column: Column): Promise<{ actor: TestPeer; payloads: Recor
       transportId: self?.transports.recv.id ?? 'transport-1',
       dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB' }] },
     },
+    restartIce: { transportId: self?.transports.recv.id ?? 'transport-1' },
     ready: { rtpCapabilities: { codecs: [], headerExtensions: [] } },
     clientStats: {
       iceState: 'connected',

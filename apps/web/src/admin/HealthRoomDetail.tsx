@@ -6,6 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { roomTitle, scoreLevel, shortId, type HealthFormat } from './format.ts';
 import { METRICS, MetricChart } from './HealthCharts.tsx';
 import classes from './health.module.css';
+import qualityClasses from './quality.module.css';
+import { pathText, VideoQualityCell } from './VideoQuality.tsx';
 
 // The selected room: its participants' figures and the room's and one participant's charts.
 
@@ -78,30 +80,36 @@ export function RoomDetail({
             {t('health.detail.empty')}
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={980} type="native" className={classes.cardsOnPhone}>
-            <Table verticalSpacing={6} horizontalSpacing="xs" striped className={classes.participants} data-testid="participants-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('health.detail.role')}</Table.Th>
-                  <Table.Th className={classes.numHead}>{t('health.detail.send')}</Table.Th>
-                  <Table.Th className={classes.numHead}>{t('health.detail.recv')}</Table.Th>
-                  <Table.Th className={classes.numHead}>{t('health.detail.loss')}</Table.Th>
-                  <Table.Th className={classes.numHead}>{t('health.detail.rtt')}</Table.Th>
-                  <Table.Th className={classes.numHead}>{t('health.detail.jitter')}</Table.Th>
-                  <Table.Th className={classes.numHead}>NACK / PLI / FIR</Table.Th>
-                  <Table.Th>{t('health.detail.video')}</Table.Th>
-                  <Table.Th>{t('health.detail.layer')}</Table.Th>
-                  <Table.Th>{t('health.detail.ice')}</Table.Th>
-                  <Table.Th className={classes.numHead}>{t('health.detail.score')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {participants.map((p) => (
-                  <ParticipantRow key={p.peerId} p={p} fmt={fmt} />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <Stack gap={6}>
+            <Table.ScrollContainer minWidth={1080} type="native" className={classes.cardsOnPhone}>
+              <Table verticalSpacing={6} horizontalSpacing="xs" striped className={classes.participants} data-testid="participants-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('health.detail.role')}</Table.Th>
+                    <Table.Th className={classes.numHead}>{t('health.detail.send')}</Table.Th>
+                    <Table.Th className={classes.numHead}>{t('health.detail.recv')}</Table.Th>
+                    <Table.Th className={classes.numHead}>{t('health.detail.loss')}</Table.Th>
+                    <Table.Th className={classes.numHead}>{t('health.detail.rtt')}</Table.Th>
+                    <Table.Th className={classes.numHead}>{t('health.detail.jitter')}</Table.Th>
+                    <Table.Th className={classes.numHead} title={t('health.detail.repeatsHint')}>
+                      {t('health.detail.repeats')}
+                    </Table.Th>
+                    <Table.Th title={t('health.detail.qualityHint')}>{t('health.detail.quality')}</Table.Th>
+                    <Table.Th>{t('health.detail.ice')}</Table.Th>
+                    <Table.Th className={classes.numHead}>{t('health.detail.score')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {participants.map((p) => (
+                    <ParticipantRow key={p.peerId} p={p} room={participants} fmt={fmt} />
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            <p className={qualityClasses.hint} data-testid="participants-hint">
+              {t('health.detail.qualityHint')} {t('health.detail.repeatsHint')}
+            </p>
+          </Stack>
         )}
 
         {room && (
@@ -181,7 +189,7 @@ function timeLeftText(t: TFunction, m: number): string {
 
 const BAD_ICE = new Set(['disconnected', 'failed', 'closed']);
 
-function ParticipantRow({ p, fmt }: { p: ParticipantHealth; fmt: HealthFormat }) {
+function ParticipantRow({ p, room, fmt }: { p: ParticipantHealth; room: readonly ParticipantHealth[]; fmt: HealthFormat }) {
   const { t } = useTranslation();
   const score = fmt.score(p.score);
   return (
@@ -202,6 +210,10 @@ function ParticipantRow({ p, fmt }: { p: ParticipantHealth; fmt: HealthFormat })
       data-layer={p.spatialLayer ?? ''}
       data-ice-state={p.iceState}
       data-path={p.path}
+      data-relay-protocol={p.relayProtocol ?? ''}
+      data-recv-estimate={p.recvEstimate ?? ''}
+      data-send-estimate={p.sendEstimate ?? ''}
+      data-send-limitation={p.sendLimitation ?? ''}
       data-score={p.score}
       data-browser-report={p.browserReport}
     >
@@ -237,22 +249,28 @@ function ParticipantRow({ p, fmt }: { p: ParticipantHealth; fmt: HealthFormat })
       <Table.Td className={classes.num} data-label={t('health.detail.jitter')}>
         {fmt.num(p.jitterMs, 1)}
       </Table.Td>
-      <Table.Td className={classes.num} data-label="NACK / PLI / FIR">
-        {fmt.num(p.nackCount)} / {fmt.num(p.pliCount)} / {fmt.num(p.firCount)}
+      <Table.Td
+        className={classes.num}
+        data-label={t('health.detail.repeats')}
+        title={t('health.detail.repeatsTitle', { nack: fmt.num(p.nackCount), pli: fmt.num(p.pliCount), fir: fmt.num(p.firCount) })}
+      >
+        {t('health.detail.repeatsValue', { nack: fmt.num(p.nackCount), frames: fmt.num(p.pliCount + p.firCount) })}
       </Table.Td>
-      <Table.Td className={classes.nowrap} data-label={t('health.detail.video')}>
-        {p.fps > 0 || p.frameWidth > 0
-          ? t('health.detail.videoValue', { fps: fmt.num(p.fps), width: p.frameWidth, height: p.frameHeight })
-          : t('health.detail.noVideo')}
-      </Table.Td>
-      <Table.Td className={classes.nowrap} data-label={t('health.detail.layer')}>
-        {p.spatialLayer === null ? '—' : t(`health.layers.${p.spatialLayer}`, { defaultValue: String(p.spatialLayer) })}
+      <Table.Td data-label={t('health.detail.quality')} data-testid={`participant-quality-${p.peerId}`}>
+        <VideoQualityCell p={p} room={room} fmt={fmt} />
       </Table.Td>
       <Table.Td data-label={t('health.detail.ice')}>
         <span className={BAD_ICE.has(p.iceState) ? classes.over : undefined}>
           {t(`health.ice.${p.iceState}`, { defaultValue: p.iceState })}
         </span>
-        <span className={classes.path}>{t(`health.paths.${p.path}`)}</span>
+        <span
+          className={`${classes.path} ${qualityClasses.pathInline}`}
+          data-testid={`participant-path-${p.peerId}`}
+          data-path={p.path}
+          data-relay-protocol={p.relayProtocol ?? ''}
+        >
+          {pathText(t, p)}
+        </span>
       </Table.Td>
       <Table.Td className={classes.num} data-col="score">
         <span className={classes.score} data-level={scoreLevel(p.score)} title={t('health.score', { score })}>

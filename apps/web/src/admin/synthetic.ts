@@ -9,9 +9,11 @@ import {
   type RoomKind,
   type RoomPhase,
   type RoomRole,
+  type ReceivedVideo,
   type RoomSeries,
   type SeriesPoint,
 } from '@dp/protocol';
+import { cameraLayerBitrate, cameraLayerSize } from './layer-reason.ts';
 
 // A made-up but plausible dashboard snapshot of N rooms, for the dev route `/dev/health`
 // and for tests: deterministic (the same `rooms` and `tick` give the same snapshot), with a
@@ -99,9 +101,11 @@ function plan(index: number): RoomPlan {
           : kind === 'dyad'
             ? ['specialist', 'client', 'client', ...(r() < 0.3 ? (['curator'] as const) : [])]
             : ['host', 'cohost', ...Array.from({ length: 4 + Math.floor(r() * 22) }, () => 'attendee' as const)];
-  const links = roles.map(() => {
+  // Every 25th room (3, 28, …) has a client on a weak rural 3G link, so the detail always has one to show.
+  const rural = index % 25 === 2;
+  const links = roles.map((role) => {
     const q = r();
-    return q < 0.02 ? 2 : q < 0.14 ? 1 : 0;
+    return q < 0.02 || (rural && role === 'client') ? 2 : q < 0.14 ? 1 : 0;
   });
   const paths = roles.map((): IcePath => {
     const q = r();
@@ -125,7 +129,9 @@ function plan(index: number): RoomPlan {
 }
 
 /** One participant's figures at a moment (`slot`: the 2-second step since the origin). */
-function figures(room: RoomPlan, p: number, slot: number): Omit<ParticipantHealth, 'peerId' | 'role' | 'browserReport'> {
+type Figures = Omit<ParticipantHealth, 'peerId' | 'role' | 'browserReport' | 'videoIn'>;
+
+function figures(room: RoomPlan, p: number, slot: number): Figures {
   const r = rng(mix(room.index, p, slot, 3));
   const link = room.links[p] ?? 0;
   const role = room.roles[p];
@@ -142,8 +148,15 @@ function figures(room: RoomPlan, p: number, slot: number): Omit<ParticipantHealt
   const sendBitrate = Math.round(video + (silentAttendee ? 0 : between(r, 28_000, 40_000)));
   const senders = room.roles.filter((x, i) => i !== p && x !== 'attendee').length;
   const recvBitrate = Math.round(senders * between(r, 500_000, 1_200_000) * (link === 2 ? 0.35 : 1));
-  const spatialLayer = senders === 0 ? null : link === 2 ? 0 : link === 1 ? 1 : 2;
-  const [w, h] = spatialLayer === null ? [0, 0] : spatialLayer === 0 ? [320, 180] : spatialLayer === 1 ? [640, 360] : [1280, 720];
+  // The SFU's estimate towards it and its own uplink's, by its link; the layer it gets follows the estimate.
+  const recvEstimate = Math.round(
+    link === 0 ? between(r, 900_000, 2_000_000) : link === 1 ? between(r, 170_000, 420_000) : between(r, 30_000, 160_000),
+  );
+  const sendEstimate = Math.round(
+    link === 0 ? between(r, 1_000_000, 2_500_000) : link === 1 ? between(r, 180_000, 450_000) : between(r, 40_000, 140_000),
+  );
+  const spatialLayer = senders === 0 ? null : layerFor(recvEstimate);
+  const { width: w, height: h } = spatialLayer === null ? { width: 0, height: 0 } : cameraLayerSize(spatialLayer, LAYERS);
   const fps = spatialLayer === null ? 0 : Math.round(link === 2 ? between(r, 6, 14) : between(r, 24, 30));
   const disconnected = link === 2 && (slot + p) % 11 < 3;
   const iceState = disconnected ? 'disconnected' : 'connected';
@@ -165,17 +178,90 @@ function figures(room: RoomPlan, p: number, slot: number): Omit<ParticipantHealt
     spatialLayer,
     iceState,
     path: room.paths[p] ?? 'udp',
+    relayProtocol: room.paths[p] === 'relay' ? ((['udp', 'tcp', 'tls'] as const)[(room.index + p) % 3] ?? 'udp') : null,
+    recvEstimate,
+    sendEstimate: room.browser[p] === false ? null : sendEstimate,
+    sendLimitation: room.browser[p] === false ? null : link === 0 ? 'none' : 'bandwidth',
     // Half-point steps: the server's score is coarse too, so most rows do not change every tick.
     score: Math.max(0, Math.min(5, Math.round(score * 2) / 2)),
   };
 }
 
+/** The camera's simulcast layers (160×90, 320×180, 640×360) and what each needs, bit/s. */
+const LAYERS = 3;
+const LAYER_NEEDS = [0, 1, 2].map((i) => cameraLayerBitrate(i, LAYERS) ?? 50_000 * 3 ** i);
+function layerFor(estimate: number): number | null {
+  const fits = LAYER_NEEDS.filter((need) => need <= estimate).length;
+  return fits === 0 ? null : fits - 1;
+}
+
+/** What `p` receives of every other participant's camera (and the specialist's screen in some rooms). */
+function videoIn(room: RoomPlan, p: number, all: Figures[]): ReceivedVideo[] {
+  const mine = all[p];
+  if (!mine) return [];
+  const videos: ReceivedVideo[] = [];
+  room.roles.forEach((role, q) => {
+    if (q === p || role === 'attendee') return;
+    const link = room.links[q] ?? 0;
+    const senderLayers = link === 0 ? 3 : link === 1 ? 2 : 1;
+    const fits = layerFor(mine.recvEstimate ?? 0);
+    const id = `${peerId(room.index, p)}-${q}`;
+    const common = { fromPeerId: peerId(room.index, q), fromRole: role, producerPaused: false, lossPercent: mine.lossPercent };
+    videos.push({
+      consumerId: `c${id}`,
+      source: 'camera',
+      // An attendee of a webinar on a weak link listens only («Только звук»).
+      paused: room.roles[p] === 'attendee' && (room.links[p] ?? 0) === 2,
+      spatialLayer: fits === null ? null : Math.min(fits, senderLayers - 1),
+      temporalLayer: fits === null ? null : 0,
+      layerCount: LAYERS,
+      preferredSpatialLayer: LAYERS - 1,
+      senderLayers,
+      bitrate: fits === null ? 0 : Math.min(LAYER_NEEDS[Math.min(fits, senderLayers - 1)] ?? 0, mine.recvEstimate ?? 0),
+      score: Math.max(0, 10 - Math.round(mine.lossPercent)),
+      ...common,
+    });
+    if (role === 'specialist' && room.index % 4 === 1)
+      videos.push({
+        consumerId: `s${id}`,
+        source: 'screen',
+        paused: false,
+        spatialLayer: null,
+        temporalLayer: null,
+        layerCount: 1,
+        preferredSpatialLayer: null,
+        senderLayers: 1,
+        bitrate: 250_000,
+        score: 10,
+        ...common,
+      });
+  });
+  return videos;
+}
+
+/** The browser shows the best camera layer it gets: its figures follow what the SFU forwards. */
+function withShown(f: Figures, videos: ReceivedVideo[]): Figures & { videoIn: ReceivedVideo[] } {
+  const layers = videos.filter((v) => v.source === 'camera' && !v.paused && v.spatialLayer !== null).map((v) => v.spatialLayer ?? 0);
+  if (layers.length === 0) return { ...f, spatialLayer: null, fps: 0, frameWidth: 0, frameHeight: 0, videoIn: videos };
+  const spatialLayer = Math.max(...layers);
+  const { width, height } = cameraLayerSize(spatialLayer, LAYERS);
+  return {
+    ...f,
+    spatialLayer,
+    frameWidth: width,
+    frameHeight: height,
+    fps: spatialLayer === 0 ? Math.min(f.fps, 15) : f.fps,
+    videoIn: videos,
+  };
+}
+
 function roomAt(room: RoomPlan, tick: number): RoomHealth {
+  const all = room.roles.map((_, p) => figures(room, p, tick));
   const participants: ParticipantHealth[] = room.roles.map((role, p) => ({
     peerId: peerId(room.index, p),
     role,
     browserReport: room.browser[p] ?? true,
-    ...figures(room, p, tick),
+    ...withShown(all[p] as Figures, videoIn(room, p, all)),
   }));
   const elapsed = room.openedMin + (tick * HEALTH_INTERVAL_MS) / 60_000;
   const minutesLeft = room.timetabled ? round(60 - elapsed, 2) : null;

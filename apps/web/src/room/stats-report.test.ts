@@ -6,7 +6,13 @@ function recvStats(o: { bytes: number; packets: number; lost: number; relay?: bo
   return [
     { type: 'transport', id: 'T1', selectedCandidatePairId: 'CP1' },
     { type: 'candidate-pair', id: 'CP1', localCandidateId: 'L1', currentRoundTripTime: 0.085, state: 'succeeded', nominated: true },
-    { type: 'local-candidate', id: 'L1', candidateType: o.relay ? 'relay' : 'host', protocol: 'udp' },
+    {
+      type: 'local-candidate',
+      id: 'L1',
+      candidateType: o.relay ? 'relay' : 'host',
+      protocol: 'udp',
+      relayProtocol: o.relay ? 'tcp' : undefined,
+    },
     {
       type: 'inbound-rtp',
       id: 'A',
@@ -61,8 +67,35 @@ describe('summariseStats', () => {
   it('says relay for a TURN path and passes on a disconnected state; an unknown state reads as new', () => {
     expect(summariseStats([], recvStats({ bytes: 0, packets: 0, lost: 0, relay: true }), 'disconnected', null, 0).report).toMatchObject({
       path: 'relay',
+      relayProtocol: 'tcp',
       iceState: 'disconnected',
     });
+    expect(summariseStats([], recvStats({ bytes: 0, packets: 0, lost: 0 }), 'connected', null, 0).report.relayProtocol).toBeUndefined();
     expect(summariseStats([], [], 'something', null, 0).report).toMatchObject({ path: 'unknown', iceState: 'new', fps: 0 });
+  });
+
+  it('passes on the uplink estimate and the worst limitation over the camera’s layers', () => {
+    const send: StatsEntry[] = [
+      { type: 'transport', id: 'T2', selectedCandidatePairId: 'CP2' },
+      {
+        type: 'candidate-pair',
+        id: 'CP2',
+        localCandidateId: 'L2',
+        availableOutgoingBitrate: 183_456.7,
+        state: 'succeeded',
+        nominated: true,
+      },
+      { type: 'outbound-rtp', id: 'O0', kind: 'video', bytesSent: 1, qualityLimitationReason: 'none' },
+      { type: 'outbound-rtp', id: 'O1', kind: 'video', bytesSent: 1, qualityLimitationReason: 'bandwidth' },
+      { type: 'outbound-rtp', id: 'O2', kind: 'video', bytesSent: 1, qualityLimitationReason: 'cpu' },
+      { type: 'outbound-rtp', id: 'OA', kind: 'audio', bytesSent: 1 },
+    ];
+    const { report } = summariseStats(send, recvStats({ bytes: 0, packets: 0, lost: 0 }), 'connected', null, 0);
+    expect(report).toMatchObject({ sendEstimate: 183_457, sendLimitation: 'bandwidth' });
+    const cpuOnly = send.filter((s) => s.id !== 'O1');
+    expect(summariseStats(cpuOnly, [], 'connected', null, 0).report.sendLimitation).toBe('cpu');
+    // Nothing sent (audio-only, no pair yet): neither figure.
+    expect(summariseStats([], [], 'connected', null, 0).report).not.toHaveProperty('sendEstimate');
+    expect(summariseStats([], [], 'connected', null, 0).report).not.toHaveProperty('sendLimitation');
   });
 });

@@ -1,4 +1,4 @@
-import type { ClientStatsReport } from '@dp/protocol';
+import { RelayProtocol, SendLimitation, type ClientStatsReport } from '@dp/protocol';
 import { pathOf, selectedPair, type ProbeStatsEntry } from '../media/network-stats.ts';
 
 // The browser's own view of its connection for the admins' health dashboard: both
@@ -15,6 +15,10 @@ export interface StatsEntry extends ProbeStatsEntry {
   nackCount?: number;
   pliCount?: number;
   firCount?: number;
+  /** local-candidate: how a relay candidate reaches its TURN server. */
+  relayProtocol?: string;
+  /** outbound-rtp (video): why the encoder sends less than asked. */
+  qualityLimitationReason?: string;
 }
 
 /** The counters a report is measured against. */
@@ -35,6 +39,18 @@ const ICE_STATES = new Set<ClientStatsReport['iceState']>([
   'failed',
   'closed',
 ]);
+
+const RELAY_PROTOCOLS = new Set<string>(RelayProtocol.options);
+const LIMITATIONS = new Set<string>(SendLimitation.options);
+/** The worst over the camera's simulcast layers: bandwidth is what the admin must hear of first. */
+const LIMITATION_ORDER: SendLimitation[] = ['bandwidth', 'cpu', 'other', 'none'];
+
+/** How the selected pair's local relay candidate reaches TURN (udp/tcp/tls), when it is one. */
+function relayProtocolOf(stats: StatsEntry[], pair: StatsEntry | undefined): RelayProtocol | undefined {
+  const local = pair?.localCandidateId ? stats.find((s) => s.id === pair.localCandidateId) : undefined;
+  const p = local?.candidateType === 'relay' ? local.relayProtocol : undefined;
+  return p && RELAY_PROTOCOLS.has(p) ? (p as RelayProtocol) : undefined;
+}
 
 /** mediasoup's bandwidth probe (mid 'probator') carries no media: it is left out. */
 const isMedia = (s: StatsEntry) => s.mid !== 'probator';
@@ -71,11 +87,20 @@ export function summariseStats(
   const pair = selectedPair(recv) ?? selectedPair(send);
   const audio = inbound.filter((s) => s.kind === 'audio');
   const video = inbound.filter((s) => s.kind === 'video').sort((a, b) => (b.frameWidth ?? 0) - (a.frameWidth ?? 0))[0];
+  const limits = new Set(
+    outbound
+      .filter((s) => s.kind === 'video' && s.qualityLimitationReason && LIMITATIONS.has(s.qualityLimitationReason))
+      .map((s) => s.qualityLimitationReason),
+  );
+  const sendLimitation = LIMITATION_ORDER.find((l) => limits.has(l));
+  const sendPair = selectedPair(send);
+  const recvStats = recv.length ? recv : send;
+  const relayProtocol = relayProtocolOf(recvStats, pair);
   const state = ICE_STATES.has(iceState as ClientStatsReport['iceState']) ? (iceState as ClientStatsReport['iceState']) : 'new';
 
   const report: ClientStatsReport = {
     iceState: state,
-    path: pathOf(recv.length ? recv : send, pair) ?? 'unknown',
+    path: pathOf(recvStats, pair) ?? 'unknown',
     sendBitrate: Math.round(previous ? rate(counters.bytesSent, previous.bytesSent) : 0),
     recvBitrate: Math.round(previous ? rate(counters.bytesReceived, previous.bytesReceived) : 0),
     recvLossPercent: expected > 0 ? Math.min(100, (Math.max(0, lost) / expected) * 100) : 0,
@@ -87,6 +112,9 @@ export function summariseStats(
     nackCount: sumOf(inbound, 'nackCount'),
     pliCount: sumOf(inbound, 'pliCount'),
     firCount: sumOf(inbound, 'firCount'),
+    ...(relayProtocol ? { relayProtocol } : {}),
+    ...(sendPair?.availableOutgoingBitrate !== undefined ? { sendEstimate: Math.round(sendPair.availableOutgoingBitrate) } : {}),
+    ...(sendLimitation ? { sendLimitation } : {}),
   };
   return { report, counters };
 }
