@@ -114,6 +114,14 @@ export const TransportOptions = z.object({
 });
 export type TransportOptions = z.infer<typeof TransportOptions>;
 
+/** A TURN server for RTCPeerConnection's iceServers (TURN REST API credentials, valid for hours, not days). */
+export const IceServer = z.object({
+  urls: z.array(z.string().max(300)).min(1).max(8),
+  username: z.string().max(200),
+  credential: z.string().max(200),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
 /** Where a producer's media comes from: the UI treats each differently. */
 export const MediaSource = z.enum(['mic', 'camera', 'screen']);
 export type MediaSource = z.infer<typeof MediaSource>;

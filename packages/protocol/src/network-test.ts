@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DtlsParameters, Id, RtpCapabilities, RtpParameters, TransportOptions } from './media.ts';
+import { DtlsParameters, IceServer, Id, RtpCapabilities, RtpParameters, TransportOptions } from './media.ts';
 import { IcePath } from './client-stats.ts';
 
 // The network test before entering a room (the client's device check, the specialist's
@@ -180,6 +180,8 @@ export const networkTestRequests = {
       probeId: Id,
       routerRtpCapabilities: RtpCapabilities,
       transports: z.object({ send: TransportOptions, recv: TransportOptions }),
+      /** TURN servers for this test, as `join` gives them: the test takes the path the consultation will. */
+      iceServers: z.array(IceServer).default([]),
       targetBitrateKbps: z.number(),
       sendMs: z.number(),
       /** The probe closes itself after this (ms from now). */

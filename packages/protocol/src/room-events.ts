@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DtlsParameters, Id, MediaKind, MediaSource, RtpCapabilities, RtpParameters, TransportOptions } from './media.ts';
+import { DtlsParameters, IceServer, Id, MediaKind, MediaSource, RtpCapabilities, RtpParameters, TransportOptions } from './media.ts';
 import { ClientStatsReport } from './client-stats.ts';
 import { networkTestRequests } from './network-test.ts';
 import { roomKinds, roomRoles } from './room-policy.ts';
@@ -58,14 +58,6 @@ export type PeerInfo = z.infer<typeof PeerInfo>;
 /** A client in the waiting room, as the one who admits sees them. */
 export const WaitingPeer = z.object({ id: Id, label: z.string().max(120), since: z.string() });
 export type WaitingPeer = z.infer<typeof WaitingPeer>;
-
-/** A TURN server for RTCPeerConnection's iceServers (TURN REST API credentials, valid for hours, not days). */
-export const IceServer = z.object({
-  urls: z.array(z.string().max(300)).min(1).max(8),
-  username: z.string().max(200),
-  credential: z.string().max(200),
-});
-export type IceServer = z.infer<typeof IceServer>;
 
 export const ChatKind = z.enum(['message', 'question', 'material']);
 export type ChatKind = z.infer<typeof ChatKind>;

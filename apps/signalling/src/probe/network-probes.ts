@@ -145,6 +145,7 @@ export class NetworkProbes {
           probeId: id,
           routerRtpCapabilities: rtpCapabilities,
           transports: { send, recv },
+          iceServers: [], // the socket layer adds the installation's TURN servers
           targetBitrateKbps: NETWORK_TEST.targetBitrateKbps,
           sendMs: NETWORK_TEST.sendMs,
           closesInMs: this.lifetimeMs,

@@ -179,7 +179,7 @@ export function attachRoomNamespace(
           const staffUserId = pass.caller.kind === 'staff' ? pass.caller.user.id : null;
           const { probe, result } = await probes.start(pass.claims, { forceTcp }, { staffUserId });
           tests.set(probe.id, { probe, pass, rtpCapabilities });
-          return result;
+          return { ...result, iceServers: iceServersFor() };
         },
         networkTestConnect: async ({ probeId, transportId, dtlsParameters }) => {
           const t = await test('networkTestConnect', probeId);

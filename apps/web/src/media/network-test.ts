@@ -110,8 +110,10 @@ async function measure(
   cleanup: (() => void)[],
 ): Promise<NetworkFigures> {
   const probeId = started.probeId;
-  const send = device.createSendTransport(toMsTransportOptions(started.transports.send));
-  const recv = device.createRecvTransport(toMsTransportOptions(started.transports.recv));
+  // The consultation's TURN servers too: a network that lets media out only through TURN passes.
+  const iceServers = started.iceServers;
+  const send = device.createSendTransport({ ...toMsTransportOptions(started.transports.send), iceServers });
+  const recv = device.createRecvTransport({ ...toMsTransportOptions(started.transports.recv), iceServers });
   cleanup.push(
     () => send.close(),
     () => recv.close(),
