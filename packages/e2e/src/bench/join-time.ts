@@ -11,8 +11,9 @@
 //     (`requestVideoFrameCallback`). The two moments come from two pages of one browser on
 //     one machine; each is `performance.timeOrigin + performance.now()` of its page, so
 //     they share the machine's clock (sub-millisecond apart; no network clock involved).
-//     Nothing is connected while the client waits (the server sends a waiting client
-//     nothing), so this includes the ICE + DTLS handshake of the receive path.
+//     While the client waits it is offered the specialist's media as consumers held paused
+//     on the SFU, so its receive path finishes ICE + DTLS before the click; admission costs
+//     the resume, a key frame, the decode and the room's first render.
 //
 // The specialist — signed in with a password, in the room from the staff room page
 // (`/staff/room/:id`), never by a link — is already there and sending. Median and p95 over JOINS joins,
@@ -119,17 +120,12 @@ try {
       med(samples.map((s) => sinceAdmit(s, 'admitted'))),
     ],
     [
-      '`admitted` → first consumer offered (the server offers them right after the event; SFU consume)',
-      med(samples.map((s) => span(s.t, 'admitted', 'consumerOffered'))),
-    ],
-    ['offered → first consumer set up in the browser', med(samples.map((s) => span(s.t, 'consumerOffered', 'firstConsumer')))],
-    [
-      'first consumer → receive transport connected (ICE + DTLS handshake)',
-      med(samples.map((s) => span(s.t, 'firstConsumer', 'recvConnected'))),
+      'receive transport connected (ICE + DTLS), ms **before** the click — done while waiting',
+      med(samples.map((s) => -sinceAdmit(s, 'recvConnected'))),
     ],
     [
-      'receive transport connected → first decoded frame (resume + key frame request + decode)',
-      med(samples.map((s) => span(s.t, 'recvConnected', 'firstFrame'))),
+      '`admitted` → first decoded frame shown (held consumers resumed, key frame, decode, the room drawn)',
+      med(samples.map((s) => span(s.t, 'admitted', 'firstFrame'))),
     ],
   ];
   const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
@@ -147,8 +143,9 @@ ${row('specialist clicks «Впустить» → client’s first decoded frame
 
 The first is one socket round trip (router found, both transports created on the SFU) plus the page's own work. The second
 spans two pages of one browser: each moment is \`performance.timeOrigin + performance.now()\` of its page, i.e. the same
-machine clock. While the client waits nothing is connected (the server sends a waiting client nothing), so the second
-number includes the ICE + DTLS handshake of the receive path.
+machine clock. While the client waits, the server offers it the specialist's media as consumers held paused on the SFU
+(nothing is forwarded before admission), so its receive path connects (ICE + DTLS) in the waiting room and the second
+number is the resume, a key frame, the decode and the room's first render.
 
 Where the admit → frame time goes (medians, ms):
 
@@ -157,9 +154,7 @@ Where the admit → frame time goes (medians, ms):
 ${phases.map(([k, v]) => `| ${k} | ${fmt(v)} |`).join('\n')}
 
 The same \`join\` from a bare socket.io client in Node (no page) takes **${fmt(med(bare))} ms** median
-(${fmt(Math.min(...bare))}–${fmt(Math.max(...bare))}).
-
-The phases overlap slightly (ICE/DTLS starts when the first consumer is set up, while the server is still resuming it), so they need not add up to the total exactly.`;
+(${fmt(Math.min(...bare))}–${fmt(Math.max(...bare))}).`;
   console.log(body);
   if (process.env.BENCH_PRINT_ONLY !== '1') {
     writeBenchSection('join-time', 'Join time (one-to-one room, through the waiting room)', body);
