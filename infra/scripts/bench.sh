@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 say() { printf '\n==> %s\n' "$*" >&2; }
-bash infra/scripts/ensure-debian-packages.sh chromium ffmpeg fonts-dejavu-core
+bash infra/scripts/ensure-debian-packages.sh chromium ffmpeg fonts-dejavu-core iproute2 iptables coturn
 MEDIASOUP_WORKER_BIN="$(bash infra/mediasoup-worker/build.sh)"
 export MEDIASOUP_WORKER_BIN CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 # The timetable benchmarks need PostgreSQL and Redis.
@@ -22,6 +22,10 @@ node packages/e2e/src/bench/webinar-capacity.ts
 # bytes before the first paint, time to the heading and to «Войти» (packages/e2e/src/bench/page-weight.ts).
 say "Page weight of the link page (256 kbit/s, 400 ms RTT)"
 node packages/e2e/src/bench/page-weight.ts
+# A consultation over an impaired rural link (the client's Chromium in its own network namespace: caps,
+# loss, delay, blackholes, an address change, UDP blocked; packages/e2e/src/bench/rural-network.ts); ~15 minutes.
+say "Rural network: a consultation under impairment"
+node packages/e2e/src/bench/rural-network.ts
 # The health dashboard's rendering with 100 rooms of synthetic data, in a production build of its
 # own entry (packages/e2e/src/bench/dashboard-render.ts; no server): a snapshot, CPU slowed 4×, a room's charts.
 say "Health dashboard rendering (100 synthetic rooms)"

@@ -4,7 +4,7 @@ import type { ParticipantHealth, ReceivedVideo } from '@dp/protocol';
 import { CAMERA_ENCODINGS } from '../media/constraints.ts';
 import { cameraLayerBitrate, cameraLayerSize, explainVideo, qualityOf, type ReasonKey } from './layer-reason.ts';
 
-// The camera plan these cases are written for (constraints.ts): 160×90 / 320×180 / 640×360.
+// The camera plan these cases are written for (constraints.ts): 320×180 / 640×360, each L1T3.
 const LAYERS = CAMERA_ENCODINGS.length;
 
 const video = (over: Partial<ReceivedVideo> = {}): ReceivedVideo => ({
@@ -55,19 +55,18 @@ const participant = (over: Partial<ParticipantHealth> = {}): ParticipantHealth =
 const keys = (v: ReturnType<typeof explainVideo>) => v.reasons.map((r) => r.key);
 
 describe('the camera layers', () => {
-  it('are 160×90, 320×180 and 640×360 at about 50, 150 and 600 kbit/s', () => {
-    expect(LAYERS).toBe(3);
-    expect([0, 1, 2].map((i) => cameraLayerSize(i, 3))).toEqual([
-      { width: 160, height: 90 },
+  it('are 320×180 and 640×360 at about 150 and 600 kbit/s', () => {
+    expect(LAYERS).toBe(2);
+    expect([0, 1].map((i) => cameraLayerSize(i, 2))).toEqual([
       { width: 320, height: 180 },
       { width: 640, height: 360 },
     ]);
-    expect([0, 1, 2].map((i) => cameraLayerBitrate(i, 3))).toEqual([50_000, 150_000, 600_000]);
+    expect([0, 1].map((i) => cameraLayerBitrate(i, 2))).toEqual([150_000, 600_000]);
   });
 
   it('halve per layer for a sender with another plan, whose needs are unknown', () => {
-    expect(cameraLayerSize(0, 2)).toEqual({ width: 320, height: 180 });
-    expect(cameraLayerBitrate(0, 2)).toBeNull();
+    expect(cameraLayerSize(0, 3)).toEqual({ width: 160, height: 90 });
+    expect(cameraLayerBitrate(0, 3)).toBeNull();
   });
 
   it('are named low / medium / high; one layer has no ladder', () => {
@@ -91,17 +90,17 @@ describe('explainVideo', () => {
 
   it('a lower layer under a thin estimate names the receiver’s link', () => {
     const v = explainVideo(video({ spatialLayer: 0 }), participant({ recvEstimate: 120_000 }));
-    expect(v).toMatchObject({ quality: 'low', size: { width: 160, height: 90 }, tone: 'warn' });
+    expect(v).toMatchObject({ quality: 'low', size: { width: 320, height: 180 }, tone: 'warn' });
     expect(v.reasons).toEqual([{ key: 'estimate', bitrate: 120_000 }]);
-    expect(keys(explainVideo(video({ spatialLayer: 1 }), participant({ recvEstimate: 180_000 })))).toEqual(['estimate']);
+    expect(keys(explainVideo(video({ spatialLayer: 0 }), participant({ recvEstimate: 500_000 })))).toEqual(['estimate']);
   });
 
   it('loss comes before the estimate (mediasoup steps down on loss), and is added when another reason leads', () => {
-    expect(explainVideo(video({ spatialLayer: 1, lossPercent: 8 }), participant({ recvEstimate: 180_000 })).reasons).toEqual([
+    expect(explainVideo(video({ spatialLayer: 0, lossPercent: 8 }), participant({ recvEstimate: 500_000 })).reasons).toEqual([
       { key: 'loss', percent: 8 },
     ]);
-    expect(explainVideo(video({ spatialLayer: 1, lossPercent: 4.9 }), participant({ recvEstimate: 180_000 })).reasons).toEqual([
-      { key: 'estimate', bitrate: 180_000 },
+    expect(explainVideo(video({ spatialLayer: 0, lossPercent: 4.9 }), participant({ recvEstimate: 500_000 })).reasons).toEqual([
+      { key: 'estimate', bitrate: 500_000 },
     ]);
     expect(keys(explainVideo(video({ spatialLayer: 0, senderLayers: 1, lossPercent: 12 }), participant()))).toEqual([
       'senderPlain',
@@ -113,42 +112,34 @@ describe('explainVideo', () => {
     const lowOnly = video({ spatialLayer: 0, senderLayers: 1 });
     const sender = (over: Partial<ParticipantHealth>) => participant({ peerId: 'sender', ...over });
     expect(explainVideo(lowOnly, participant(), sender({ sendEstimate: 90_000, sendLimitation: 'bandwidth' })).reasons).toEqual([
-      { key: 'senderBelowNeed', bitrate: 90_000, need: 200_000, next: 'medium' },
+      { key: 'senderBelowNeed', bitrate: 90_000, need: 750_000, next: 'high' },
     ]);
     // The encoder says bandwidth while the estimate would carry the next layer (it has just fallen): the estimate alone.
-    expect(explainVideo(lowOnly, participant(), sender({ sendEstimate: 300_000, sendLimitation: 'bandwidth' })).reasons).toEqual([
-      { key: 'senderBandwidth', bitrate: 300_000 },
+    expect(explainVideo(lowOnly, participant(), sender({ sendEstimate: 800_000, sendLimitation: 'bandwidth' })).reasons).toEqual([
+      { key: 'senderBandwidth', bitrate: 800_000 },
     ]);
     expect(keys(explainVideo(lowOnly, participant(), sender({ sendEstimate: 900_000, sendLimitation: 'cpu' })))).toEqual(['senderCpu']);
     // The encoder's own word without an estimate; no word and no estimate: only the fact.
     expect(keys(explainVideo(lowOnly, participant(), sender({ sendLimitation: 'bandwidth' })))).toEqual(['sender']);
     expect(keys(explainVideo(lowOnly, participant()))).toEqual(['senderPlain']);
-    // Two layers arrive and the second is forwarded: that is the sender's ceiling too.
-    expect(keys(explainVideo(video({ spatialLayer: 1, senderLayers: 2 }), participant()))).toEqual(['senderPlain']);
   });
 
   it('an uplink estimate below what the next layer needs on top of the lower ones is the cause, whatever the encoder says', () => {
-    // Seen in the dashboard e2e: 50 + 150 kbit/s sent, 600 more would need 800 in all, the estimate was 504.
-    const two = video({ spatialLayer: 1, senderLayers: 2 });
+    // Seen in the dashboard e2e: 150 kbit/s sent, 600 more would need 750 in all, the estimate was 504.
     const sender = (sendEstimate: number) => participant({ peerId: 'sender', sendEstimate, sendLimitation: 'none' });
-    expect(explainVideo(two, participant(), sender(504_000)).reasons).toEqual([
-      { key: 'senderBelowNeed', bitrate: 504_000, need: 800_000, next: 'high' },
-    ]);
-    expect(keys(explainVideo(two, participant(), sender(850_000)))).toEqual(['senderPlain']);
-    // One layer sent: the next needs 50 + 150.
     const one = video({ spatialLayer: 0, senderLayers: 1 });
-    expect(explainVideo(one, participant(), sender(190_000)).reasons).toEqual([
-      { key: 'senderBelowNeed', bitrate: 190_000, need: 200_000, next: 'medium' },
+    expect(explainVideo(one, participant(), sender(504_000)).reasons).toEqual([
+      { key: 'senderBelowNeed', bitrate: 504_000, need: 750_000, next: 'high' },
     ]);
-    expect(keys(explainVideo(one, participant(), sender(210_000)))).toEqual(['senderPlain']);
+    expect(keys(explainVideo(one, participant(), sender(760_000)))).toEqual(['senderPlain']);
   });
 
   it('a lower layer asked for by the receiver is not the link’s fault', () => {
-    expect(keys(explainVideo(video({ spatialLayer: 1, preferredSpatialLayer: 1 }), participant()))).toEqual(['preferred']);
+    expect(keys(explainVideo(video({ spatialLayer: 0, preferredSpatialLayer: 0 }), participant()))).toEqual(['preferred']);
   });
 
   it('an estimate that would carry more: stepping up; none known yet: starting', () => {
-    expect(explainVideo(video({ spatialLayer: 1 }), participant({ recvEstimate: 900_000 })).reasons).toEqual([
+    expect(explainVideo(video({ spatialLayer: 0 }), participant({ recvEstimate: 900_000 })).reasons).toEqual([
       { key: 'rising', bitrate: 900_000 },
     ]);
     expect(keys(explainVideo(video({ spatialLayer: 0 }), participant({ recvEstimate: null })))).toEqual(['starting']);

@@ -14,6 +14,9 @@ import {
   type SeriesPoint,
 } from '@dp/protocol';
 import { cameraLayerBitrate, cameraLayerSize } from './layer-reason.ts';
+import { CAMERA_ENCODINGS } from '../media/constraints.ts';
+
+const CAMERA_LAYERS = CAMERA_ENCODINGS.length;
 
 // A made-up but plausible dashboard snapshot of N rooms, for the dev route `/dev/health`
 // and for tests: deterministic (the same `rooms` and `tick` give the same snapshot), with a
@@ -187,9 +190,9 @@ function figures(room: RoomPlan, p: number, slot: number): Figures {
   };
 }
 
-/** The camera's simulcast layers (160×90, 320×180, 640×360) and what each needs, bit/s. */
-const LAYERS = 3;
-const LAYER_NEEDS = [0, 1, 2].map((i) => cameraLayerBitrate(i, LAYERS) ?? 50_000 * 3 ** i);
+/** The camera's simulcast layers (320×180, 640×360; constraints.ts) and what each needs, bit/s. */
+const LAYERS = CAMERA_LAYERS;
+const LAYER_NEEDS = Array.from({ length: LAYERS }, (_, i) => cameraLayerBitrate(i, LAYERS) ?? 150_000 * 4 ** i);
 function layerFor(estimate: number): number | null {
   const fits = LAYER_NEEDS.filter((need) => need <= estimate).length;
   return fits === 0 ? null : fits - 1;

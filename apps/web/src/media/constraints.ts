@@ -15,15 +15,16 @@ export const AUDIO_CONSTRAINTS: MediaTrackConstraints = {
 };
 
 /**
- * Three simulcast layers, lowest first, each with three temporal layers (L1T3). The SFU
- * forwards the highest that the receiver's bandwidth estimate carries and steps up only as
- * it grows. The lowest, 160×90 at up to 50 kbit/s and 15 frames/s, is for the weakest rural
- * links (a face still reads at that size on a phone); its base temporal layer alone (about a
- * quarter of the frames) fits in ~20 kbit/s, so video gives way to the voice last. When not
- * even that fits, the SFU forwards no video at all and the page says so (audio goes on).
+ * Two simulcast layers (320×180 up to 150 kbit/s, 640×360 up to 600 kbit/s), each with three
+ * temporal layers (L1T3). The SFU forwards the highest spatial and temporal layer that the
+ * receiver's bandwidth estimate carries and steps up only as it grows. The weakest links get the
+ * low layer's base temporal layer: 320×180 at a quarter of the frame rate (6 frames/s) in about
+ * 40–50 kbit/s, which keeps a face recognisable for less than a 160×90 picture would (and
+ * Chromium sends at most two simulcast layers of a 640×360 camera anyway: a third, 160×90 one,
+ * was measured never to be sent). When not even that fits, the SFU forwards no video at all and
+ * the page says so (audio goes on).
  */
 export const CAMERA_ENCODINGS: ms.RtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 4, maxBitrate: 50_000, maxFramerate: 15, scalabilityMode: 'L1T3' },
   { scaleResolutionDownBy: 2, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
   { scaleResolutionDownBy: 1, maxBitrate: 600_000, scalabilityMode: 'L1T3' },
 ];

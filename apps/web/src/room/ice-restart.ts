@@ -39,6 +39,11 @@ export class IceKeeper {
   /** Restarts made (tests and the dashboard's report read it). */
   restarts = 0;
 
+  /** The transport this keeper looks after. */
+  get transportId(): string {
+    return this.transport.id;
+  }
+
   /** The path is down and being restored. */
   get isDown(): boolean {
     return this.down;

@@ -124,11 +124,14 @@ export class MediaSession {
     const held = joined.resumed;
     if (!held) return;
     this.session = this.store.session;
-    const [send, recv] = this.keepers;
+    const keeperOf = (t: ms.Transport | null) => this.keepers.find((k) => k.transportId === t?.id);
     if (joined.iceServers.length > 0) {
       await Promise.all([this.sendTransport, this.recvTransport].map((t) => t?.updateIceServers({ iceServers: joined.iceServers })));
     }
-    await Promise.all([send?.restartWith(joined.transports.send.iceParameters), recv?.restartWith(joined.transports.recv.iceParameters)]);
+    await Promise.all([
+      keeperOf(this.sendTransport)?.restartWith(joined.transports.send.iceParameters),
+      keeperOf(this.recvTransport)?.restartWith(joined.transports.recv.iceParameters),
+    ]);
     const live = new Map(held.consumers.map((c) => [c.id, c.paused]));
     for (const [id, entry] of this.consumers) {
       if (!live.has(id)) {

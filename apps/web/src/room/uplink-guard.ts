@@ -2,8 +2,8 @@ import type { types as ms } from 'mediasoup-client';
 import type { RoomStore } from './state-store.ts';
 
 /**
- * Below this uplink estimate our camera cannot pass even its lowest layer (160×90, up to
- * 50 kbit/s; its base temporal layer ~20 kbit/s) beside the voice (Opus ~32 kbit/s + packet
+ * Below this uplink estimate our camera cannot pass even its lowest layer (320×180; its base
+ * temporal layer, 6 frames/s, ~40–50 kbit/s) beside the voice (Opus ~32 kbit/s + packet
  * overhead): the camera stops sending so the voice keeps the link.
  */
 export const PAUSE_BELOW_BPS = 80_000;

@@ -18,8 +18,9 @@
 // and this file run there with BENCH_JSON=1; such a comparison is not written to the docs, which
 // carry only what this run measured).
 import { registerHooks } from 'node:module';
-import type { CDPSession, Page } from 'puppeteer-core';
+import type { CDPSession } from 'puppeteer-core';
 import { percentile, writeBenchSection, writeReadmeFigure } from '@dp/infra-scripts/bench-report';
+import { OBSERVER, visit, type Run } from './first-screen.ts';
 
 // stack.ts imports `@jest/globals` for its jest helper, a module with no exports outside
 // jest: here that import gets two no-ops, so the shared start-up code runs as it is.
@@ -56,28 +57,6 @@ export interface Figures {
   entryEncoding: string;
 }
 
-interface Run {
-  bytesBeforePaint: number;
-  fcpMs: number;
-  bytesBeforeHeading: number;
-  headingMs: number;
-  joinUsableMs: number;
-  bytesUntilUsable: number;
-  requestsUntilUsable: number;
-}
-
-// Runs in the page before its own scripts (DevTools-injected, so no CSP applies to it):
-// notes when the heading appears and when the join button becomes enabled.
-const OBSERVER = `(() => {
-  const marks = (window.__pw = {});
-  const check = () => {
-    if (!marks.heading && document.querySelector('h1')) marks.heading = performance.now();
-    const b = document.querySelector('[data-testid="join-button"]');
-    if (!marks.joinUsable && b && !b.disabled && !b.hasAttribute('data-loading')) marks.joinUsable = performance.now();
-  };
-  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
-})();`;
-
 async function throttle(cdp: CDPSession): Promise<void> {
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', {
@@ -85,33 +64,6 @@ async function throttle(cdp: CDPSession): Promise<void> {
     latency: RTT_MS,
     downloadThroughput: (KBIT * 1000) / 8,
     uploadThroughput: (KBIT * 1000) / 8,
-  });
-}
-
-/** Opens the link and waits until the join button is usable; returns what the page measured. */
-async function visit(page: Page, link: string): Promise<Run> {
-  await page.goto(link, { waitUntil: 'domcontentloaded', timeout: 120_000 });
-  await page.waitForFunction(() => (window as unknown as { __pw: { joinUsable?: number } }).__pw.joinUsable, {
-    timeout: 120_000,
-    polling: 100,
-  });
-  return page.evaluate(() => {
-    const marks = (window as unknown as { __pw: { heading: number; joinUsable: number } }).__pw;
-    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN;
-    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-    const all = [nav, ...resources];
-    const sum = (list: PerformanceResourceTiming[]) => list.reduce((a, r) => a + r.transferSize, 0);
-    const untilUsable = all.filter((r) => r.responseEnd <= marks.joinUsable);
-    return {
-      bytesBeforePaint: sum(all.filter((r) => r.responseEnd <= fcp)),
-      fcpMs: fcp,
-      bytesBeforeHeading: sum(all.filter((r) => r.responseEnd <= marks.heading)),
-      headingMs: marks.heading,
-      joinUsableMs: marks.joinUsable,
-      bytesUntilUsable: sum(untilUsable),
-      requestsUntilUsable: untilUsable.length,
-    };
   });
 }
 
