@@ -2,12 +2,23 @@ import type { types as ms } from 'mediasoup-client';
 import type { TransportOptions } from '@dp/protocol';
 import { request, type RoomSocket } from './signalling.ts';
 
-/** A path reported `disconnected` often comes back by itself within a second or two (a Wi-Fi hiccup). */
-const DISCONNECTED_GRACE_MS = 2_000;
+/** A path reported `disconnected` often comes back by itself within a second (a Wi-Fi hiccup). */
+const DISCONNECTED_GRACE_MS = 1_000;
 /** While the path stays down, a new restart every this long (the first may be lost with the link). */
 const RETRY_MS = 5_000;
-/** How long one restart request may wait for the server over a weak link. */
-const REQUEST_TIMEOUT_MS = 8_000;
+/**
+ * How long one restart request may wait for the server. It is a few hundred bytes: on a live
+ * 3G link the answer comes within a second or two, so silence means the socket died with the
+ * old network (a new address) — it is redialled at once rather than after socket.io's ping
+ * timeout (up to 20 s), and the resumed join restarts ICE (media back within ~10 s).
+ */
+const REQUEST_TIMEOUT_MS = 2_000;
+/**
+ * Nothing received on a path that should carry media for this long: it is gone, whatever ICE
+ * still says. Chromium calls a path `disconnected` only after ~5–7 s of unanswered checks (seen
+ * after an address change); the voice alone (Opus with DTX) sends at least every 400 ms.
+ */
+const SILENCE_MS = 2_500;
 /**
  * Restarts that have not brought the path back in this long (with the socket up all along)
  * mean the transport itself is gone: a fresh join is the way back. Longer than the server's
@@ -31,11 +42,16 @@ export class IceKeeper {
   private readonly socket: () => RoomSocket | null;
   private readonly onChange: (restoring: boolean) => void;
   private readonly onGiveUp: () => void;
+  private readonly onStaleSocket: () => void;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   private down = false;
   /** Since when the path has been down with the socket up (ms); null while up or while the socket is down. */
   private failingSince: number | null = null;
+  /** The selected pair's bytes received at the last look, and when they last grew. */
+  private lastBytes = -1;
+  private lastSent = -1;
+  private lastGrowth = 0;
   /** Restarts made (tests and the dashboard's report read it). */
   restarts = 0;
 
@@ -49,11 +65,16 @@ export class IceKeeper {
     return this.down;
   }
 
-  constructor(transport: ms.Transport, socket: () => RoomSocket | null, onChange: (restoring: boolean) => void, onGiveUp: () => void) {
+  constructor(
+    transport: ms.Transport,
+    socket: () => RoomSocket | null,
+    on: { change: (restoring: boolean) => void; giveUp: () => void; staleSocket: () => void },
+  ) {
     this.transport = transport;
     this.socket = socket;
-    this.onChange = onChange;
-    this.onGiveUp = onGiveUp;
+    this.onChange = on.change;
+    this.onGiveUp = on.giveUp;
+    this.onStaleSocket = on.staleSocket;
   }
 
   /** The transport's `connectionstatechange`. */
@@ -73,6 +94,39 @@ export class IceKeeper {
         this.onChange(true);
       }
       this.schedule(state === 'failed' ? 0 : DISCONNECTED_GRACE_MS);
+    }
+  }
+
+  /**
+   * A look at the traffic (every second while in the room): `expectFlow` when the others send
+   * something this path carries, `ifSending` when what comes back answers what we send (the
+   * SFU's congestion feedback and reports on our streams). A connected path that has received
+   * nothing for SILENCE_MS is treated as lost at once.
+   */
+  async checkFlow(expect: boolean | 'ifSending', now = Date.now()): Promise<void> {
+    if (this.transport.closed || this.transport.connectionState !== 'connected') {
+      this.lastBytes = -1;
+      return;
+    }
+    const stats = [...(await this.transport.getStats()).values()] as { type: string; id: string; [k: string]: unknown }[];
+    const t = stats.find((x) => x.type === 'transport');
+    const pair = stats.find((x) => x.type === 'candidate-pair' && x.id === t?.['selectedCandidatePairId']);
+    const bytes = Number(pair?.['bytesReceived'] ?? t?.['bytesReceived'] ?? -1);
+    const sent = Number(pair?.['bytesSent'] ?? t?.['bytesSent'] ?? -1);
+    const expectFlow = expect === 'ifSending' ? sent !== this.lastSent : expect;
+    this.lastSent = sent;
+    if (bytes !== this.lastBytes || !expectFlow) {
+      // Traffic again on a path called lost by its silence (ICE itself may never have said
+      // otherwise than `connected`, so no state change would end it): it is back.
+      if (bytes !== this.lastBytes && this.down && this.lastBytes !== -1) this.stateChanged('connected');
+      this.lastBytes = bytes;
+      this.lastGrowth = now;
+      return;
+    }
+    if (now - this.lastGrowth >= SILENCE_MS && !this.down) {
+      this.down = true;
+      this.onChange(true);
+      this.schedule(0);
     }
   }
 
@@ -128,8 +182,10 @@ export class IceKeeper {
       if (this.transport.closed) return;
       this.restarts++;
       await this.transport.restartIce({ iceParameters });
-    } catch {
-      // Lost with the link, or refused (the session moved on): the next try, or the socket's recovery.
+    } catch (e) {
+      // No answer: the socket went with the old network; redial (the resumed join restarts ICE).
+      // Refused: the session moved on; the next try, or the socket's recovery.
+      if ((e as { code?: unknown }).code === 'timeout') this.onStaleSocket();
     } finally {
       this.running = false;
     }

@@ -53,14 +53,18 @@ export class MediaSession {
   socket: () => RoomSocket | null = () => null;
   /** The join attempt the transports belong to; a resumed session takes them over. */
   private session = -1;
+  private flowTimer: ReturnType<typeof setInterval> | undefined;
 
   private readonly store: RoomStore;
   /** ICE could not be restored in place for long: the way back is a fresh join. */
   private readonly recover: () => void;
+  /** The socket looks dead (a restart request went unanswered): drop and redial it (the session resumes). */
+  private readonly redial: () => void;
 
-  constructor(store: RoomStore, recover: () => void) {
+  constructor(store: RoomStore, recover: () => void, redial: () => void) {
     this.store = store;
     this.recover = recover;
+    this.redial = redial;
   }
 
   /** Loads the Device before joining (once); a failure only costs the join one round trip more. */
@@ -106,6 +110,7 @@ export class MediaSession {
     this.recvTransport = this.createTransport('recv', device, joined.transports.recv, iceServers, socket);
     this.sendTransport = this.createTransport('send', device, joined.transports.send, iceServers, socket);
     this.store.mark('transportsCreated');
+    this.watchFlow();
     return true;
   }
 
@@ -149,6 +154,21 @@ export class MediaSession {
     for (const k of this.keepers) k.networkChanged();
   }
 
+  /**
+   * Every second: is media still arriving where it should? The receive path should carry the
+   * others' live voices; the send path, while we send, the SFU's feedback on our streams.
+   */
+  private watchFlow(): void {
+    clearInterval(this.flowTimer);
+    this.flowTimer = setInterval(() => {
+      if (!this.store.alive(this.session) || !this.store.inRoom) return;
+      const receiving = [...this.consumers.values()].some((c) => !c.paused && c.kind === 'audio');
+      for (const k of this.keepers) {
+        void k.checkFlow(k.transportId === this.recvTransport?.id ? receiving : 'ifSending').catch(() => undefined);
+      }
+    }, 1_000);
+  }
+
   /** Without a preloaded Device: `ready` tells the server to start offering consumers. */
   sendReady(socket: RoomSocket): Promise<unknown> | undefined {
     const device = this.device;
@@ -168,16 +188,17 @@ export class MediaSession {
     const msOptions = { ...toMsTransportOptions(options), iceServers };
     const transport = direction === 'send' ? device.createSendTransport(msOptions) : device.createRecvTransport(msOptions);
     const live = () => this.store.alive(this.session);
-    const keeper = new IceKeeper(
-      transport,
-      () => (live() ? this.socket() : null),
-      (restoring) => {
+    const keeper = new IceKeeper(transport, () => (live() ? this.socket() : null), {
+      change: (restoring) => {
         if (live()) this.store.set({ linkRestoring: this.keepers.some((k) => k !== keeper && k.isDown) || restoring });
       },
-      () => {
+      giveUp: () => {
         if (live()) this.recover();
       },
-    );
+      staleSocket: () => {
+        if (live()) this.redial();
+      },
+    });
     this.keepers.push(keeper);
 
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
@@ -334,6 +355,7 @@ export class MediaSession {
 
   /** Closes the transports (and with them every producer and consumer); the preloaded Device stays. */
   close(): void {
+    clearInterval(this.flowTimer);
     for (const k of this.keepers) k.stop();
     this.keepers = [];
     for (const t of this.weakTimers.values()) clearTimeout(t);

@@ -90,7 +90,11 @@ export class RoomClient {
   private socket: RoomSocket | null = null;
   private readonly currentSocket = () => this.socket;
   private readonly tracks = new LocalTracks(this.store);
-  private readonly media = new MediaSession(this.store, () => void this.recover('media'));
+  private readonly media = new MediaSession(
+    this.store,
+    () => void this.recover('media'),
+    () => this.redial(),
+  );
   private readonly sender = new MediaSender(this.store, this.tracks, this.media, this.currentSocket);
   private readonly controls = new MediaControls(this.store, this.tracks, this.media, this.sender, this.currentSocket);
   private readonly requests = new RoomRequests(
@@ -515,6 +519,16 @@ export class RoomClient {
     // Closing a transport closes its producers and consumers with it.
     this.media.close();
     this.sender.reset();
+  }
+
+  /**
+   * The socket went with the old network but does not know it yet (socket.io would wait for its
+   * ping timeout): close its transport now; socket.io reconnects by itself, and the `disconnect`
+   * handler resumes the session on the kept transports.
+   */
+  private redial(): void {
+    const socket = this.socket;
+    if (socket?.connected) socket.io.engine.close();
   }
 
   private closeSocket(): void {
