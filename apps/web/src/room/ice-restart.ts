@@ -51,6 +51,7 @@ export class IceKeeper {
   /** The selected pair's bytes received at the last look, and when they last grew. */
   private lastBytes = -1;
   private lastSent = -1;
+  private flowed = false;
   private lastGrowth = 0;
   /** Restarts made (tests and the dashboard's report read it). */
   restarts = 0;
@@ -115,7 +116,9 @@ export class IceKeeper {
     const sent = Number(pair?.['bytesSent'] ?? t?.['bytesSent'] ?? -1);
     const expectFlow = expect === 'ifSending' ? sent !== this.lastSent : expect;
     this.lastSent = sent;
-    if (bytes !== this.lastBytes || !expectFlow) {
+    // Silence counts only on a path that has carried this flow before (not while it starts).
+    if (bytes !== this.lastBytes && expectFlow) this.flowed = true;
+    if (bytes !== this.lastBytes || !expectFlow || !this.flowed) {
       // Traffic again on a path called lost by its silence (ICE itself may never have said
       // otherwise than `connected`, so no state change would end it): it is back.
       if (bytes !== this.lastBytes && this.down && this.lastBytes !== -1) this.stateChanged('connected');

@@ -156,16 +156,18 @@ export class MediaSession {
 
   /**
    * Every second: is media still arriving where it should? The receive path should carry the
-   * others' live voices; the send path, while we send, the SFU's feedback on our streams.
+   * others' live voices.
    */
   private watchFlow(): void {
     clearInterval(this.flowTimer);
     this.flowTimer = setInterval(() => {
       if (!this.store.alive(this.session) || !this.store.inRoom) return;
+      // Only the receive path is watched: it carries the others' voices, which never stop for
+      // long (Opus DTX still sends every 400 ms). The send path's feedback can lag on a busy
+      // machine, and a false alarm there would redial in the middle of creating our producers.
       const receiving = [...this.consumers.values()].some((c) => !c.paused && c.kind === 'audio');
-      for (const k of this.keepers) {
-        void k.checkFlow(k.transportId === this.recvTransport?.id ? receiving : 'ifSending').catch(() => undefined);
-      }
+      const recv = this.keepers.find((k) => k.transportId === this.recvTransport?.id);
+      void recv?.checkFlow(receiving).catch(() => undefined);
     }, 1_000);
   }
 
