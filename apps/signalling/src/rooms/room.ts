@@ -22,6 +22,7 @@ import { RoomChat } from './room-chat.ts';
 import { RoomCore, type RoomPhase } from './room-core.ts';
 import { RoomFloor } from './room-floor.ts';
 import { RoomMedia } from './room-media.ts';
+import { resumeOnTransports } from './room-resume.ts';
 import type { RoomSfu } from './room-sfu.ts';
 import type { RoomRecords } from './room-store.ts';
 
@@ -175,7 +176,9 @@ export class Room {
     const iceServers = opts.iceServers ?? [];
     const previous = core.present.get(peerId) ?? core.waiting.get(peerId);
     if (previous && opts.resume) {
-      const resumed = await this.resume(previous, channel, opts.resume, opts.rtpCapabilities);
+      const resumed = await resumeOnTransports(this.core, this.media, previous, channel, opts.resume, opts.rtpCapabilities, () =>
+        this.stopAwayTimer(previous.id),
+      );
       if (resumed)
         return {
           peer: previous,
@@ -262,53 +265,6 @@ export class Room {
       waiting: hasPower(peer.role, 'admit') ? core.waitingList() : [],
       routerRtpCapabilities,
       transports,
-    };
-  }
-
-  /**
-   * The same page back within the grace, on the transports it still holds (its socket dropped:
-   * a blackhole, a new IP address): the SFU gives both new ICE credentials and the page restarts
-   * ICE in place. The peer keeps its place, floor, producers and consumers — no waiting room, no
-   * new stay. Null when that is not possible (not let in, other transports, gone at the SFU):
-   * then the join goes on as a fresh one.
-   */
-  private async resume(
-    peer: Peer,
-    channel: PeerChannel,
-    ids: { send: string; recv: string },
-    rtpCapabilities: RtpCapabilities | undefined,
-  ): Promise<{ transports: RequestResult<'join'>['transports']; held: NonNullable<RequestResult<'join'>['resumed']> } | null> {
-    const core = this.core;
-    const options = peer.transportOptions;
-    if (core.present.get(peer.id) !== peer || !options || peer.sendTransportId !== ids.send || peer.recvTransportId !== ids.recv)
-      return null;
-    let ice;
-    try {
-      ice = await Promise.all([this.media.restartIce(peer, ids.send), this.media.restartIce(peer, ids.recv)]);
-    } catch {
-      return null; // the SFU no longer has them (its node restarted): a fresh join
-    }
-    if (core.present.get(peer.id) !== peer) return null;
-    peer.channel = channel;
-    peer.away = false;
-    peer.linkDown.clear();
-    if (rtpCapabilities) peer.rtpCapabilities = rtpCapabilities;
-    this.stopAwayTimer(peer.id);
-    core.announce(peer, peer.floor);
-    core.log.info({ peerId: peer.id }, 'peer resumed on its transports');
-    const paused = new Map<string, boolean>();
-    for (const other of core.present.values()) for (const p of other.producers.values()) paused.set(p.id, p.paused);
-    return {
-      transports: {
-        send: { ...options.send, iceParameters: ice[0].iceParameters },
-        recv: { ...options.recv, iceParameters: ice[1].iceParameters },
-      },
-      held: {
-        consumers: [...peer.consumers.values()]
-          .filter((c) => c.accepted)
-          .map((c) => ({ id: c.id, paused: paused.get(c.producerId) ?? false })),
-        producers: [...peer.producers.keys()],
-      },
     };
   }
 

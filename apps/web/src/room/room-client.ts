@@ -4,10 +4,10 @@ import { MediaControls } from './media-controls.ts';
 import { MediaSender, sleep } from './media-sender.ts';
 import { MediaSession } from './media-session.ts';
 import { PeerEvents } from './peer-events.ts';
-import { isTransient, RoomError, toRoomError, type ClientErrorCode } from './room-error.ts';
+import { isTransient, toRoomError, type ClientErrorCode } from './room-error.ts';
 import { RoomRequests } from './room-requests.ts';
-import { updateChat, type EndReason, type ReconnectCause, type RoomState } from './room-state.ts';
-import { connectRoomSocket, request, type RoomSocket } from './signalling.ts';
+import { CLOSED_STATUS, updateChat, type EndReason, type ReconnectCause, type RoomState } from './room-state.ts';
+import { connectRoomSocket, request, waitForConnect, watchNetwork, type RoomSocket } from './signalling.ts';
 import { RoomStore } from './state-store.ts';
 import { StatsReporter } from './stats-reporter.ts';
 import { BOOKED_NOTICE_MINUTES, bookedNoticeDelay } from './time-left.ts';
@@ -26,48 +26,10 @@ export interface RoomClientOptions {
   forceTcp: boolean;
 }
 
-/** The Network Information API (Chromium, Android): its `change` event fires on a new network. */
-function networkInformation(): EventTarget | undefined {
-  return typeof navigator !== 'undefined' ? (navigator as Navigator & { connection?: EventTarget }).connection : undefined;
-}
-
 /** How long one attempt waits for the socket before counting as a network failure. */
 const CONNECT_TIMEOUT_MS = 15_000;
 /** After this long without success, recovery gives up and offers a button instead. */
 const RECOVERY_WINDOW_MS = 120_000;
-
-const CLOSED_STATUS: Record<EndReason, string> = {
-  ended: 'end.endedTitle',
-  time_limit: 'end.timeLimitTitle',
-  server_shutdown: 'end.serverShutdownTitle',
-  removed: 'end.removedTitle',
-  link_revoked: 'end.linkRevokedTitle',
-  technical_failure: 'end.technicalFailureTitle',
-};
-
-function waitForConnect(socket: RoomSocket, timeoutMs: number): Promise<void> {
-  if (socket.connected) return Promise.resolve();
-  // The server's connection limit refused an earlier attempt: socket.io does not retry
-  // that by itself, so a new «Войти» dials again.
-  if (!socket.active) socket.connect();
-  return new Promise((resolve, reject) => {
-    const done = (error: RoomError | null) => {
-      clearTimeout(timer);
-      socket.off('connect', onConnect);
-      socket.off('connect_error', onConnectError);
-      if (!error) resolve();
-      else reject(error);
-    };
-    const onConnect = () => done(null);
-    // Too many connections from this address: say so («подождите минуту»), not «нет связи».
-    const onConnectError = (e: Error & { data?: { code?: unknown } }) => {
-      if (e.data?.code === 'rate_limited') done(new RoomError('rate_limited', 'too many connections from this address'));
-    };
-    const timer = setTimeout(() => done(new RoomError('network', `socket did not connect in ${timeoutMs} ms`)), timeoutMs);
-    socket.on('connect', onConnect);
-    socket.on('connect_error', onConnectError);
-  });
-}
 
 /**
  * One browser's side of a consultation: the socket, joining and leaving, recovery, and the
@@ -114,15 +76,10 @@ export class RoomClient {
     this.media.socket = this.currentSocket;
     // A new network (Wi-Fi ↔ mobile, a new address, back online): restart ICE at once rather
     // than wait for the old path to time out.
-    if (typeof window !== 'undefined') {
-      window.addEventListener('online', this.onNetworkChange);
-      networkInformation()?.addEventListener('change', this.onNetworkChange);
-    }
+    this.unwatchNetwork = watchNetwork(() => this.store.state.phase === 'joined' && this.media.networkChanged());
   }
 
-  private readonly onNetworkChange = () => {
-    if (this.store.state.phase === 'joined') this.media.networkChanged();
-  };
+  private readonly unwatchNetwork: () => void;
 
   // --- store interface -----------------------------------------------------------------
 
@@ -272,10 +229,7 @@ export class RoomClient {
     if (this.store.disposed) return;
     this.store.disposed = true;
     ++this.store.session;
-    if (typeof window !== 'undefined') {
-      window.removeEventListener('online', this.onNetworkChange);
-      networkInformation()?.removeEventListener('change', this.onNetworkChange);
-    }
+    this.unwatchNetwork();
     this.teardownMedia();
     this.tracks.stopAll();
     this.closeSocket();

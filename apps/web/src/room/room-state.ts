@@ -316,3 +316,13 @@ export function minutesWaiting(since: string, now: number): number {
   const t = Date.parse(since);
   return Number.isNaN(t) ? 0 : Math.max(0, Math.floor((now - t) / 60_000));
 }
+
+/** The status line's sentence for each way the room ends for this browser. */
+export const CLOSED_STATUS: Record<EndReason, string> = {
+  ended: 'end.endedTitle',
+  time_limit: 'end.timeLimitTitle',
+  server_shutdown: 'end.serverShutdownTitle',
+  removed: 'end.removedTitle',
+  link_revoked: 'end.linkRevokedTitle',
+  technical_failure: 'end.technicalFailureTitle',
+};

@@ -66,3 +66,43 @@ export function request<N extends ClientRequestName>(
     });
   });
 }
+
+/** The Network Information API (Chromium, Android): its `change` event fires on a new network. */
+function networkInformation(): EventTarget | undefined {
+  return typeof navigator !== 'undefined' ? (navigator as Navigator & { connection?: EventTarget }).connection : undefined;
+}
+
+/** Calls `onChange` when the browser is back online or on a new network; returns the way to stop. */
+export function watchNetwork(onChange: () => void): () => void {
+  if (typeof window === 'undefined') return () => undefined;
+  window.addEventListener('online', onChange);
+  networkInformation()?.addEventListener('change', onChange);
+  return () => {
+    window.removeEventListener('online', onChange);
+    networkInformation()?.removeEventListener('change', onChange);
+  };
+}
+
+export function waitForConnect(socket: RoomSocket, timeoutMs: number): Promise<void> {
+  if (socket.connected) return Promise.resolve();
+  // The server's connection limit refused an earlier attempt: socket.io does not retry
+  // that by itself, so a new «Войти» dials again.
+  if (!socket.active) socket.connect();
+  return new Promise((resolve, reject) => {
+    const done = (error: RoomError | null) => {
+      clearTimeout(timer);
+      socket.off('connect', onConnect);
+      socket.off('connect_error', onConnectError);
+      if (!error) resolve();
+      else reject(error);
+    };
+    const onConnect = () => done(null);
+    // Too many connections from this address: say so («подождите минуту»), not «нет связи».
+    const onConnectError = (e: Error & { data?: { code?: unknown } }) => {
+      if (e.data?.code === 'rate_limited') done(new RoomError('rate_limited', 'too many connections from this address'));
+    };
+    const timer = setTimeout(() => done(new RoomError('network', `socket did not connect in ${timeoutMs} ms`)), timeoutMs);
+    socket.on('connect', onConnect);
+    socket.on('connect_error', onConnectError);
+  });
+}
