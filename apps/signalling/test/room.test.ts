@@ -331,6 +331,18 @@ describe('resume within the grace', () => {
     expect(records.log).toEqual(['entered:spec', 'entered:client']);
   });
 
+  it('a produce whose answer was lost: the next one of that source replaces the orphan, not refused', async () => {
+    const { room, sfu, specialist, client } = await admittedPair();
+    const send = client.peer.sendTransportId!;
+    const orphan = await room.media.produce(client.peer, send, 'audio', opus, 'mic');
+    // The page never heard of `orphan` (its socket dropped) and asks again on the resumed session.
+    const mic = await room.media.produce(client.peer, send, 'audio', opus, 'mic');
+    expect(mic).not.toBe(orphan);
+    expect([...client.peer.producers.keys()]).toEqual([mic]);
+    expect(sfu.called('closeProducer')).toEqual([expect.objectContaining({ producerId: orphan })]);
+    expect(specialist.channel.events('peerUpdated').at(-1)).toMatchObject({ id: 'client', mic: true });
+  });
+
   it('a resume with transports it does not own is a fresh join', async () => {
     const { room, sfu, client } = await admittedPair();
     await room.disconnected(client.peer, client.channel);

@@ -98,7 +98,6 @@ export class RoomMedia {
     if (!mayProduce(peer.role, peer.floor, source)) {
       throw new ProtocolError('forbidden', `a ${peer.role} may not send ${source} now`, { floor: peer.floor });
     }
-    if (peer.producerOf(source)) throw new ProtocolError('forbidden', `already sending ${source}`);
     const { producerId } = await core.sfu.request('produce', {
       roomId: core.id,
       peerId: peer.id,
@@ -111,6 +110,14 @@ export class RoomMedia {
     if (core.present.get(peer.id) !== peer || !mayProduce(peer.role, peer.floor, source)) {
       await core.sfu.request('closeProducer', { roomId: core.id, peerId: peer.id, producerId }).catch(() => undefined);
       throw new ProtocolError('forbidden', `a ${peer.role} may not send ${source} now`);
+    }
+    // One producer per source: a second one replaces the first. The page only asks again when it
+    // holds none, so the first is an orphan whose answer was lost with a dropped socket — it
+    // carries no media, and refusing the new one would leave the page silent.
+    const orphan = peer.producerOf(source);
+    if (orphan) {
+      peer.producers.delete(orphan.id);
+      await core.sfu.request('closeProducer', { roomId: core.id, peerId: peer.id, producerId: orphan.id }).catch(() => undefined);
     }
     const record: ProducerRecord = { id: producerId, kind, source, paused: false };
     peer.producers.set(producerId, record);

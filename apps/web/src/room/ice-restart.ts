@@ -8,17 +8,18 @@ const DISCONNECTED_GRACE_MS = 1_000;
 const RETRY_MS = 5_000;
 /**
  * How long one restart request may wait for the server. It is a few hundred bytes: on a live
- * 3G link the answer comes within a second or two, so silence means the socket died with the
+ * 3G link the answer comes within a second, so silence means the socket died with the
  * old network (a new address) — it is redialled at once rather than after socket.io's ping
  * timeout (up to 20 s), and the resumed join restarts ICE (media back within ~10 s).
  */
-const REQUEST_TIMEOUT_MS = 2_000;
+const REQUEST_TIMEOUT_MS = 1_500;
 /**
  * Nothing received on a path that should carry media for this long: it is gone, whatever ICE
  * still says. Chromium calls a path `disconnected` only after ~5–7 s of unanswered checks (seen
- * after an address change); the voice alone (Opus with DTX) sends at least every 400 ms.
+ * after an address change); the voice alone (Opus with DTX) sends at least every 400 ms, and
+ * the SFU's RTCP reports come every second or so.
  */
-const SILENCE_MS = 2_500;
+const SILENCE_MS = 2_000;
 /**
  * Restarts that have not brought the path back in this long (with the socket up all along)
  * mean the transport itself is gone: a fresh join is the way back. Longer than the server's

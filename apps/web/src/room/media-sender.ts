@@ -34,8 +34,8 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  */
 export class MediaSender {
   producers: Partial<Record<MediaSource, ms.Producer>> = {};
-  private producingCamera = false;
-  private producingMic = false;
+  /** The microphone or camera being produced now: one at a time per source. */
+  private readonly inflight: Partial<Record<'mic' | 'camera', Promise<void>>> = {};
   /** Floor changes are applied one after another (a grant and a revoke in quick succession). */
   private floorSync: Promise<void> = Promise.resolve();
 
@@ -106,6 +106,8 @@ export class MediaSender {
   /** A refusal because the floor was taken back meanwhile is expected, not an error to read out. */
   announceProduceError(reason: unknown): void {
     const code = toRoomError(reason).code;
+    // A dropped connection is resumed, and the resumed session produces again.
+    if (code === 'network') return;
     const self = this.store.state.self;
     if (code === 'forbidden' && self && !mediaPlan(self.role, self.floor).mic) return;
     this.store.announceError(code);
@@ -127,43 +129,54 @@ export class MediaSender {
     return false;
   }
 
-  async produceMic(session: number): Promise<void> {
+  /**
+   * Runs one produce of a source at a time. A call while one is under way waits for it and then
+   * looks again: if its answer was lost with a dropped connection, nothing is sent yet, and this
+   * call produces anew (the server replaces the orphan it may hold).
+   */
+  private serial(source: 'mic' | 'camera', run: () => Promise<void>): Promise<void> {
+    const busy = this.inflight[source];
+    if (busy) return busy.catch(() => undefined).then(() => this.serial(source, run));
+    const done = run().finally(() => {
+      if (this.inflight[source] === done) delete this.inflight[source];
+    });
+    this.inflight[source] = done;
+    return done;
+  }
+
+  produceMic(session: number): Promise<void> {
+    return this.serial('mic', () => this.produceMicTrack(session));
+  }
+
+  private async produceMicTrack(session: number): Promise<void> {
     const track = this.tracks.audio;
     const transport = this.media.sendTransport;
-    if (!track || !transport || this.producingMic || (this.producers.mic && !this.producers.mic.closed)) return;
-    this.producingMic = true;
-    try {
-      const producer = await transport.produce({
-        track,
-        // DTX sends almost nothing during silence; FEC rides out the odd lost packet on 3G.
-        codecOptions: { opusDtx: true, opusFec: true },
-        // Tracks belong to LocalTracks: a media reset must not stop the user's microphone.
-        stopTracks: false,
-        appData: { source: 'mic' },
-      });
-      // The floor may have been taken back while this was negotiating.
-      if (!(await this.keepProduced(session, producer, () => this.tracks.audio === track))) return;
-      this.producers.mic = producer;
-      this.watchTrackEnd(producer, 'mic');
-      if (!this.store.state.local.micOn) {
-        await this.syncPause('mic', producer, false, () => undefined);
-      }
-    } finally {
-      this.producingMic = false;
+    if (!track || !transport || (this.producers.mic && !this.producers.mic.closed)) return;
+    const producer = await transport.produce({
+      track,
+      // DTX sends almost nothing during silence; FEC rides out the odd lost packet on 3G.
+      codecOptions: { opusDtx: true, opusFec: true },
+      // Tracks belong to LocalTracks: a media reset must not stop the user's microphone.
+      stopTracks: false,
+      appData: { source: 'mic' },
+    });
+    // The floor may have been taken back while this was negotiating.
+    if (!(await this.keepProduced(session, producer, () => this.tracks.audio === track))) return;
+    this.producers.mic = producer;
+    this.watchTrackEnd(producer, 'mic');
+    if (!this.store.state.local.micOn) {
+      await this.syncPause('mic', producer, false, () => undefined);
     }
   }
 
-  async produceCamera(session: number): Promise<void> {
-    const track = this.tracks.video;
-    const transport = this.media.sendTransport;
-    const device = this.media.device;
-    if (!track || !transport || !device || this.producingCamera || (this.producers.camera && !this.producers.camera.closed)) return;
-    this.producingCamera = true;
-    try {
+  produceCamera(session: number): Promise<void> {
+    return this.serial('camera', async () => {
+      const track = this.tracks.video;
+      const transport = this.media.sendTransport;
+      const device = this.media.device;
+      if (!track || !transport || !device || (this.producers.camera && !this.producers.camera.closed)) return;
       await this.produceCameraTrack(session, track, transport, device);
-    } finally {
-      this.producingCamera = false;
-    }
+    });
   }
 
   private async produceCameraTrack(session: number, track: MediaStreamTrack, transport: ms.Transport, device: ms.Device): Promise<void> {
@@ -285,6 +298,13 @@ export class MediaSender {
   /** After a resumed session: producers the server closed while we were away go here too. */
   keepOnly(ids: readonly string[]): void {
     const keep = new Set(ids);
+    // One the server holds and we do not: made for a request whose answer was lost with the
+    // old connection. It carries nothing, yet the others would see a camera or microphone on.
+    const mine = new Set(Object.values(this.producers).map((p) => p?.id));
+    const socket = this.socket();
+    for (const id of ids) {
+      if (!mine.has(id) && socket?.connected) void request(socket, 'closeProducer', { producerId: id }).catch(() => undefined);
+    }
     for (const source of Object.keys(this.producers) as MediaSource[]) {
       const producer = this.producers[source];
       if (!producer || keep.has(producer.id)) continue;

@@ -21,7 +21,7 @@ export function connectRoomSocket(): RoomSocket {
     // long-polling stays as a fallback for networks whose proxies drop WebSockets.
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
-    reconnectionDelay: 500,
+    reconnectionDelay: 300,
     // A rural link that comes back must find us redialling within seconds (media resume < 10 s).
     reconnectionDelayMax: 2_000,
     timeout: 10_000,
@@ -52,7 +52,12 @@ export function request<N extends ClientRequestName>(
   // socket.io's emit typing is keyed by the listen-side map; requests are keyed by the protocol's map instead.
   const emitter = socket.timeout(timeoutMs) as unknown as UntypedEmitter;
   return new Promise((resolve, reject) => {
+    // An answer cannot come over a connection that dropped: fail now rather than at the
+    // timeout, so the caller can ask again on the next one (socket.io keeps acks pending).
+    const lost = () => reject(new RoomError('network', `${name}: connection lost`));
+    socket.once('disconnect', lost);
     emitter.emit(name, payload, (err, res) => {
+      socket.off('disconnect', lost);
       if (err) return reject(new RoomError('timeout', `${name}: no answer in ${timeoutMs} ms`));
       if (typeof res === 'object' && res !== null && 'ok' in res) {
         if (res.ok === true && 'data' in res) return resolve(res.data as RequestResult<N>);
