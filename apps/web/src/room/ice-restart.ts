@@ -4,8 +4,13 @@ import { request, type RoomSocket } from './signalling.ts';
 
 /** A path reported `disconnected` often comes back by itself within a second (a Wi-Fi hiccup). */
 const DISCONNECTED_GRACE_MS = 1_000;
-/** While the path stays down, a new restart every this long (the first may be lost with the link). */
-const RETRY_MS = 5_000;
+/**
+ * While the path stays down, a new restart every this long — even when ICE still says
+ * `connected`: a restart made before the browser has noticed its new address gathers on the
+ * old one and changes nothing, and Chromium itself calls such a path lost only 5–7 s later.
+ * ICE on a restart needs one round trip of checks (under a second at 400 ms RTT).
+ */
+const RETRY_MS = 3_000;
 /**
  * How long one restart request may wait for the server. It is a few hundred bytes: on a live
  * 3G link the answer comes within a second, so silence means the socket died with the
@@ -147,7 +152,7 @@ export class IceKeeper {
     this.clear();
     this.restarts++;
     await this.transport.restartIce({ iceParameters });
-    if (this.transport.connectionState !== 'connected') this.schedule(RETRY_MS);
+    this.retryWhileDown();
   }
 
   stop(): void {
@@ -193,6 +198,11 @@ export class IceKeeper {
     } finally {
       this.running = false;
     }
-    if (!this.transport.closed && this.transport.connectionState !== 'connected') this.schedule(RETRY_MS);
+    this.retryWhileDown();
+  }
+
+  /** Tries again later unless the path is back (traffic or `connected` cancels the timer). */
+  private retryWhileDown(): void {
+    if (!this.transport.closed && (this.down || this.transport.connectionState !== 'connected')) this.schedule(RETRY_MS);
   }
 }
