@@ -1,6 +1,7 @@
 import { ProtocolError, type SfuPeerStats, type SfuRequest, type SfuResponse } from '@dp/protocol';
 import type { types } from 'mediasoup';
 import { consumerStats, producerStats, sampleAll, settle, transportStats } from './media-stats.ts';
+import { VideoRetry } from './video-retry.ts';
 import type { WorkerSlot } from './worker-pool.ts';
 
 /** The media objects one participant owns; closing the peer closes all of them. */
@@ -37,6 +38,8 @@ export class MediaRoom {
   /** The signalling instance that opened the room (rooms die with their owner). */
   readonly owner: string;
   private readonly peers = new Map<string, PeerMedia>();
+  /** Each receive transport's retry of video paused for bandwidth. */
+  private readonly videoRetries = new Map<string, VideoRetry>();
   private readonly events: MediaRoomEvents;
   private readonly initialBitrate: number;
 
@@ -70,7 +73,12 @@ export class MediaRoom {
       appData: { peerId: req.peerId, direction: req.direction },
     });
     peer.transports.set(transport.id, transport);
-    transport.observer.once('close', () => peer.transports.delete(transport.id));
+    if (req.direction === 'recv') this.videoRetries.set(transport.id, new VideoRetry(transport));
+    transport.observer.once('close', () => {
+      peer.transports.delete(transport.id);
+      this.videoRetries.get(transport.id)?.close();
+      this.videoRetries.delete(transport.id);
+    });
     // Only the edges matter to signalling: a path that was up went down, or came back.
     let up = false;
     transport.on('icestatechange', (state) => {
@@ -129,13 +137,19 @@ export class MediaRoom {
     consumer.on('producerpause', () => this.events.consumerPaused(req.peerId, consumer.id, true));
     consumer.on('producerresume', () => this.events.consumerPaused(req.peerId, consumer.id, false));
     // mediasoup forwards the highest simulcast layer the receiver's bandwidth estimate allows
-    // and none when even the lowest does not fit (it keeps probing and resumes by itself).
-    // A consumer paused by us or at its source also has no layer: that is not the link.
+    // and none when even the lowest does not fit; VideoRetry then tries the link again now and
+    // then (the estimate alone may never climb back). A consumer paused by us or at its source
+    // also has no layer: that is not the link.
     if (consumer.type === 'simulcast' || consumer.type === 'svc') {
+      const retry = this.videoRetries.get(transport.id);
       consumer.on('layerschange', (layers) => {
-        if (!layers && (consumer.paused || consumer.producerPaused)) return;
+        const forLink = !layers && !consumer.paused && !consumer.producerPaused;
+        retry?.noLayer(consumer.id, forLink);
+        if (!layers && !forLink) return;
         this.events.consumerLayers(req.peerId, consumer.id, layers?.spatialLayer ?? null);
       });
+      consumer.observer.on('pause', () => retry?.noLayer(consumer.id, false));
+      consumer.observer.once('close', () => retry?.noLayer(consumer.id, false));
     }
     return {
       consumerId: consumer.id,

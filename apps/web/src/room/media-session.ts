@@ -168,7 +168,7 @@ export class MediaSession {
       const receiving = [...this.consumers.values()].some((c) => !c.paused && c.kind === 'audio');
       const recv = this.keepers.find((k) => k.transportId === this.recvTransport?.id);
       void recv?.checkFlow(receiving).catch(() => undefined);
-    }, 1_000);
+    }, 500);
   }
 
   /** Without a preloaded Device: `ready` tells the server to start offering consumers. */
