@@ -6,12 +6,13 @@ import { peerLabel, roleLabel } from './peer-label.ts';
 import { remoteView, type RemoteMedia } from './room-state.ts';
 import { RemoteVideo } from './RemoteVideo.tsx';
 import classes from './Stage.module.css';
+import type { OnFrameMilestone } from './timings.ts';
 
 interface Props {
   peer: PeerInfo;
   media: RemoteMedia | undefined;
   selfAudioOnly: boolean;
-  onFirstFrame: () => void;
+  onFirstFrame: OnFrameMilestone;
   /** A small tile next to a shared screen: shorter texts. */
   small?: boolean;
   /** «Только звук», offered right where the video was paused for a weak link. */

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef } from 'react';
+import type { OnFrameMilestone } from './timings.ts';
 import classes from './Stage.module.css';
 
 interface Props {
@@ -6,7 +7,7 @@ interface Props {
   track: MediaStreamTrack;
   hidden: boolean;
   label: string;
-  onFirstFrame: () => void;
+  onFirstFrame: OnFrameMilestone;
   /** `screen`: a shared screen (never cropped, another test id). */
   source?: 'camera' | 'screen';
 }
@@ -23,13 +24,17 @@ export function RemoteVideo({ peerId, track, hidden, label, onFirstFrame, source
     const el = ref.current;
     if (!el) return;
     el.srcObject = stream;
-    // The first *rendered* frame is what the join-time benchmark measures; `loadeddata`
-    // is the fallback for browsers without requestVideoFrameCallback.
+    onFirstFrame('videoAttached');
+    // The first *rendered* frame is what the join-time benchmark measures (and when its last
+    // packet came in); `loadeddata` is the fallback for browsers without requestVideoFrameCallback.
     if ('requestVideoFrameCallback' in el) {
-      const handle = el.requestVideoFrameCallback(() => onFirstFrame());
+      const handle = el.requestVideoFrameCallback((_now, frame) => {
+        if (frame.receiveTime !== undefined) onFirstFrame('firstFrameReceived', frame.receiveTime);
+        onFirstFrame('firstFrame');
+      });
       return () => el.cancelVideoFrameCallback(handle);
     }
-    const onLoaded = () => onFirstFrame();
+    const onLoaded = () => onFirstFrame('firstFrame');
     (el as HTMLVideoElement).addEventListener('loadeddata', onLoaded, { once: true });
     return () => (el as HTMLVideoElement).removeEventListener('loadeddata', onLoaded);
   }, [stream, onFirstFrame]);

@@ -18,6 +18,7 @@ import { useNotes, useRegistry } from './staff-records.ts';
 import { TimeLeft } from './TimeLeft.tsx';
 import { WaitingList } from './WaitingList.tsx';
 import classes from './RoomScreen.module.css';
+import type { OnFrameMilestone } from './timings.ts';
 
 export type { RoomActions } from './room-actions.ts';
 
@@ -60,7 +61,7 @@ export function RoomView({ state, actions, timeZone }: { state: RoomState; actio
   const role = self?.role;
   const plan = self ? mediaPlan(self.role, self.floor) : { mic: true, camera: true, screen: false };
   const { noteFirstFrame } = actions;
-  const onFirstFrame = useCallback(() => noteFirstFrame(), [noteFirstFrame]);
+  const onFirstFrame = useCallback<OnFrameMilestone>((milestone, at) => noteFirstFrame(milestone, at), [noteFirstFrame]);
   const reconnecting = state.phase === 'reconnecting';
 
   // The panel is open beside the stage on a wide screen, closed (a drawer) on a phone.

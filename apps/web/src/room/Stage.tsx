@@ -8,6 +8,7 @@ import { RemoteAudio } from './RemoteAudio.tsx';
 import { RemoteVideo } from './RemoteVideo.tsx';
 import { stagePlan, type RemoteMedia } from './room-state.ts';
 import classes from './Stage.module.css';
+import type { OnFrameMilestone } from './timings.ts';
 
 interface Props {
   kind: RoomKind;
@@ -15,7 +16,7 @@ interface Props {
   peers: PeerInfo[];
   remote: Record<string, RemoteMedia>;
   selfAudioOnly: boolean;
-  onFirstFrame: () => void;
+  onFirstFrame: OnFrameMilestone;
   /** «Только звук» (offered on a tile whose video was paused for a weak link). */
   onAudioOnly?: () => void;
 }

@@ -1,5 +1,6 @@
 import type { RoomClient } from './room-client.ts';
 import type { ClientErrorCode } from './room-error.ts';
+import type { OnFrameMilestone } from './timings.ts';
 
 // What the room's screens may do, as plain callbacks: the screens (RoomScreen, SidePanel,
 // ParticipantList) take these, not the client, so that a preview page can draw them with
@@ -12,7 +13,7 @@ export interface RoomActions {
   leave: () => void;
   /** «Завершить консультацию» for everyone; resolves the error code when it did not end. */
   endConsultation: () => Promise<ClientErrorCode | null>;
-  noteFirstFrame: () => void;
+  noteFirstFrame: OnFrameMilestone;
   startScreenShare: () => void;
   stopScreenShare: () => void;
   admit: (peerId: string) => void;
@@ -37,7 +38,7 @@ export function actionsOf(client: RoomClient): RoomActions {
     setAudioOnly: (on) => void client.setAudioOnly(on),
     leave: () => void client.leave(),
     endConsultation: () => client.endConsultation(),
-    noteFirstFrame: () => client.noteFirstFrame(),
+    noteFirstFrame: (milestone, at) => client.noteFirstFrame(milestone, at),
     startScreenShare: () => void client.startScreenShare(),
     stopScreenShare: () => void client.stopScreenShare(),
     admit: (id) => void client.admit(id),

@@ -11,7 +11,7 @@ import { connectRoomSocket, request, waitForConnect, watchNetwork, type RoomSock
 import { RoomStore } from './state-store.ts';
 import { StatsReporter } from './stats-reporter.ts';
 import { BOOKED_NOTICE_MINUTES, bookedNoticeDelay } from './time-left.ts';
-import type { Timings } from './timings.ts';
+import type { FrameMilestone, Timings } from './timings.ts';
 import { noteServerNow, serverNow } from '../app/server-time.ts';
 
 /**
@@ -207,9 +207,9 @@ export class RoomClient {
   /** «Завершить консультацию»: resolves null once ended, else the error code to say. */
   readonly endConsultation = () => this.requests.endConsultation();
 
-  /** Called by a remote <video> on its first decoded frame. */
-  noteFirstFrame(): void {
-    if (this.store.state.joined) this.store.mark('firstFrame');
+  /** Called by a remote <video>: drawn, and its first frame received and shown (join-time benchmark). */
+  noteFirstFrame(milestone: FrameMilestone = 'firstFrame', at?: number): void {
+    if (this.store.state.joined) this.store.mark(milestone, at);
   }
 
   /** RTCStats of both transports, as plain arrays (tests and the benchmark read them). */

@@ -38,7 +38,16 @@ const { startProduct } = await import('../stack.ts');
 const JOINS = Number(process.env.BENCH_JOINS ?? 22);
 const WARMUP = 2;
 type Mark =
-  'joinClicked' | 'joinAck' | 'transportsCreated' | 'admitted' | 'consumerOffered' | 'firstConsumer' | 'recvConnected' | 'firstFrame';
+  | 'joinClicked'
+  | 'joinAck'
+  | 'transportsCreated'
+  | 'admitted'
+  | 'consumerOffered'
+  | 'firstConsumer'
+  | 'recvConnected'
+  | 'videoAttached'
+  | 'firstFrameReceived'
+  | 'firstFrame';
 type Timings = Partial<Record<Mark, number>>;
 interface Sample {
   t: Timings;
@@ -126,6 +135,18 @@ try {
     [
       '`admitted` → first decoded frame shown (held consumers resumed, key frame, decode, the room drawn)',
       med(samples.map((s) => span(s.t, 'admitted', 'firstFrame'))),
+    ],
+    [
+      '  of which `admitted` → the room drawn (React; the remote `<video>` gets its stream)',
+      med(samples.map((s) => span(s.t, 'admitted', 'videoAttached'))),
+    ],
+    [
+      '  of which `admitted` → the first frame’s last packet in (resume, the sender’s key frame paced out, the SFU)',
+      med(samples.map((s) => span(s.t, 'admitted', 'firstFrameReceived'))),
+    ],
+    [
+      '  of which that packet in → the frame shown (decode, the compositor, the callback)',
+      med(samples.map((s) => span(s.t, 'firstFrameReceived', 'firstFrame'))),
     ],
   ];
   const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
