@@ -141,7 +141,7 @@ try {
       med(samples.map((s) => span(s.t, 'admitted', 'videoAttached'))),
     ],
     [
-      '  of which `admitted` → the first frame’s last packet in (resume, the sender’s key frame paced out, the SFU)',
+      '  of which `admitted` → the first frame’s last packet in (the SFU resumes and asks the sender for a key frame; it comes through)',
       med(samples.map((s) => span(s.t, 'admitted', 'firstFrameReceived'))),
     ],
     [
