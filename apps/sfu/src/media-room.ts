@@ -81,11 +81,19 @@ export class MediaRoom {
     });
     // Only the edges matter to signalling: a path that was up went down, or came back.
     let up = false;
+    let paths = 0;
     transport.on('icestatechange', (state) => {
       const now = state === 'connected' || state === 'completed';
       if (now === up || state === 'closed' || (state === 'new' && !up)) return;
       up = now;
       this.events.transportLink(req.peerId, transport.id, now);
+      if (now && paths > 0) this.refreshVideo(req.peerId, req.direction);
+    });
+    // A path back after a gap (a blackhole, a new address, ICE restarted on another network):
+    // the pictures on it need a key frame. Asking at once saves the receiver's own request,
+    // which comes only after its decoder has waited in vain.
+    transport.on('iceselectedtuplechange', () => {
+      if (++paths > 1) this.refreshVideo(req.peerId, req.direction);
     });
     return {
       id: transport.id,
@@ -269,6 +277,21 @@ export class MediaRoom {
       if (producer) return producer;
     }
     return undefined;
+  }
+
+  /** Key frames for the video a peer receives (`recv`) or sends to the others (`send`). */
+  private refreshVideo(peerId: string, direction: 'send' | 'recv'): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    const ask = (c: types.Consumer) => {
+      if (c.kind === 'video' && !c.closed && !c.paused) void c.requestKeyFrame().catch(() => undefined);
+    };
+    if (direction === 'recv') {
+      for (const c of peer.consumers.values()) ask(c);
+      return;
+    }
+    const mine = new Set(peer.producers.keys());
+    for (const other of this.peers.values()) for (const c of other.consumers.values()) if (mine.has(c.producerId)) ask(c);
   }
 
   private peer(peerId: string, create = false): PeerMedia {
