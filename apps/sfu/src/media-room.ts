@@ -73,7 +73,9 @@ export class MediaRoom {
       appData: { peerId: req.peerId, direction: req.direction },
     });
     peer.transports.set(transport.id, transport);
-    if (req.direction === 'recv') this.videoRetries.set(transport.id, new VideoRetry(transport));
+    if (req.direction === 'recv') {
+      this.videoRetries.set(transport.id, new VideoRetry(transport, (ids) => this.baseLayerRate(req.peerId, ids)));
+    }
     transport.observer.once('close', () => {
       peer.transports.delete(transport.id);
       this.videoRetries.get(transport.id)?.close();
@@ -277,6 +279,21 @@ export class MediaRoom {
       if (producer) return producer;
     }
     return undefined;
+  }
+
+  /** What the lowest simulcast layer at its base frame rate of these consumers' producers sends now (the least of them). */
+  private async baseLayerRate(peerId: string, consumerIds: readonly string[]): Promise<number | undefined> {
+    const peer = this.peers.get(peerId);
+    const producers = consumerIds.map((id) => this.findProducer(peer?.consumers.get(id)?.producerId ?? ''));
+    const rates = await Promise.all(
+      producers.map(async (p) => {
+        if (!p || p.closed) return [];
+        // One entry per simulcast stream; "0.0" is its base temporal layer.
+        return (await p.getStats()).map((st) => st.bitrateByLayer?.['0.0'] ?? st.bitrate).filter((b) => b > 0);
+      }),
+    );
+    const all = rates.flat();
+    return all.length > 0 ? Math.min(...all) : undefined;
   }
 
   /** Key frames for the video a peer receives (`recv`) or sends to the others (`send`). */

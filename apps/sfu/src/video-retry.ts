@@ -1,11 +1,20 @@
 /**
- * Outgoing floor while a retry holds. mediasoup gives the estimate to video alone (the voice
- * comes on top): the lowest layer (320×180) at its base frame rate was forwarded at a 40 kbit/s
- * estimate in the rural e2e. 60 kbit/s of video beside the voice (~40 kbit/s with overhead)
- * stays under the weakest link we aim at, 128 kbit/s; 100 kbit/s crowded it (11.7 % of the
- * voice concealed there).
+ * The outgoing floor while a retry holds: what the paused videos' lowest layer at its base
+ * frame rate sends now, with a quarter more for the padding and retransmissions around it.
+ * mediasoup gives the estimate to video alone (the voice comes on top), so a fixed floor is
+ * either too low for a busy picture (60 kbit/s never brought the fake camera's back) or
+ * crowds the voice on a weak link for nothing (100 kbit/s concealed 11.7 % of it at 128 kbit/s).
  */
-export const RETRY_FLOOR_BPS = 60_000;
+export function floorFor(baseLayerBps: number | undefined): number {
+  if (!baseLayerBps || baseLayerBps <= 0) return FALLBACK_FLOOR_BPS;
+  return Math.min(Math.max(Math.round(baseLayerBps * 1.25), MIN_FLOOR_BPS), MAX_FLOOR_BPS);
+}
+/** mediasoup's own lower bound for an outgoing bitrate. */
+const MIN_FLOOR_BPS = 30_000;
+/** More than the lowest layer's whole budget (320×180 up to 150 kbit/s) is never needed. */
+const MAX_FLOOR_BPS = 190_000;
+/** When the sender's layer figures are not known yet. */
+export const FALLBACK_FLOOR_BPS = 100_000;
 /** How long the floor holds: a few rounds of the browser's congestion feedback. */
 export const RETRY_HOLD_MS = 3_000;
 /** The first retry after video paused; each retry that does not keep the video doubles it. */
@@ -19,6 +28,9 @@ export interface FloorTransport {
   readonly closed: boolean;
   setMinOutgoingBitrate(bitrate: number): Promise<void>;
 }
+
+/** What the paused videos' lowest layer at its base frame rate sends now (bit/s; undefined: not known). */
+export type BaseLayerRate = (consumerIds: readonly string[]) => Promise<number | undefined>;
 
 export interface RetryTimers {
   now(): number;
@@ -44,7 +56,7 @@ const realTimers: RetryTimers = {
  * sender's bitrate happened to start a probe.
  *
  * So while any video consumer on the transport is paused for bandwidth, the transport's
- * outgoing floor is raised to RETRY_FLOOR_BPS for RETRY_HOLD_MS: the lowest layer is
+ * outgoing floor is raised to what the lowest layer needs (`floorFor`) for RETRY_HOLD_MS: the lowest layer is
  * forwarded, and the feedback on it shows whether the link now carries it. If it does, the
  * estimate stays up when the floor goes and the layers climb; if not, it falls and the video
  * pauses again. Retries come after 10 s, then 20, 40 and every 60 s while they fail, so on a
@@ -57,13 +69,17 @@ export class VideoRetry {
   private next: unknown;
   private release: unknown;
   private delay = RETRY_FIRST_MS;
+  private trying = false;
   /** When the last video got its layer back (null while some are paused). */
   private backSince: number | null = null;
   /** Retries made (the tests read it). */
   retries = 0;
 
-  constructor(transport: FloorTransport, timers: RetryTimers = realTimers) {
+  private readonly baseLayer: BaseLayerRate;
+
+  constructor(transport: FloorTransport, baseLayer: BaseLayerRate, timers: RetryTimers = realTimers) {
     this.transport = transport;
+    this.baseLayer = baseLayer;
     this.timers = timers;
   }
 
@@ -74,7 +90,7 @@ export class VideoRetry {
       if (this.backSince !== null && this.timers.now() - this.backSince >= KEPT_MS) this.delay = RETRY_FIRST_MS;
       this.backSince = null;
       this.paused.add(consumerId);
-      if (this.next === undefined && this.release === undefined) this.schedule();
+      if (this.next === undefined && this.release === undefined && !this.trying) this.schedule();
       return;
     }
     if (!this.paused.delete(consumerId) || this.paused.size > 0) return;
@@ -105,13 +121,21 @@ export class VideoRetry {
     if (this.transport.closed || this.paused.size === 0) return;
     this.retries++;
     this.delay = Math.min(this.delay * 2, RETRY_MAX_MS);
-    await this.transport.setMinOutgoingBitrate(RETRY_FLOOR_BPS).catch(() => undefined);
+    this.trying = true;
+    const floor = floorFor(await this.baseLayer([...this.paused]).catch(() => undefined));
+    this.trying = false;
+    if (this.transport.closed || this.paused.size === 0) return this.scheduleIfPaused();
+    await this.transport.setMinOutgoingBitrate(floor).catch(() => undefined);
     this.release = this.timers.set(() => {
       this.release = undefined;
       if (this.transport.closed) return;
       void this.transport.setMinOutgoingBitrate(0).catch(() => undefined);
-      // Still (or again) without video: the next retry, later.
-      if (this.paused.size > 0 && this.next === undefined) this.schedule();
+      this.scheduleIfPaused();
     }, RETRY_HOLD_MS);
+  }
+
+  /** Still (or again) without video: the next retry, later. */
+  private scheduleIfPaused(): void {
+    if (this.paused.size > 0 && this.next === undefined && !this.transport.closed) this.schedule();
   }
 }

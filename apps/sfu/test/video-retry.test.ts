@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
-import { RETRY_FIRST_MS, RETRY_FLOOR_BPS, RETRY_HOLD_MS, RETRY_MAX_MS, VideoRetry, type RetryTimers } from '../src/video-retry.ts';
+import {
+  FALLBACK_FLOOR_BPS,
+  floorFor,
+  RETRY_FIRST_MS,
+  RETRY_HOLD_MS,
+  RETRY_MAX_MS,
+  VideoRetry,
+  type RetryTimers,
+} from '../src/video-retry.ts';
 
 let worker: types.Worker;
 let router: types.Router;
@@ -65,21 +73,36 @@ async function recordedTransport(clock: ManualClock) {
   };
 }
 
+/** The paused video's lowest layer at its base frame rate sends 64 kbit/s: the floor is a quarter more. */
+const baseLayer = async () => 64_000;
+const FLOOR = 80_000;
+
+describe('the floor of a retry', () => {
+  it('is what the lowest layer sends now and a quarter more, within mediasoup’s 30 kbit/s and the layer’s budget', () => {
+    expect(floorFor(64_000)).toBe(FLOOR);
+    expect(floorFor(10_000)).toBe(30_000);
+    expect(floorFor(400_000)).toBe(190_000);
+    // Not known yet (no stats from the sender): a middle figure.
+    expect(floorFor(undefined)).toBe(FALLBACK_FLOOR_BPS);
+    expect(floorFor(0)).toBe(FALLBACK_FLOOR_BPS);
+  });
+});
+
 describe('video paused for bandwidth is tried again', () => {
   it('raises the floor for a moment after 10 s, then 20, 40 and at most every 60 s while the link stays weak', async () => {
     const clock = new ManualClock();
     const { floors, floorTransport, transport } = await recordedTransport(clock);
-    const retry = new VideoRetry(floorTransport, clock);
+    const retry = new VideoRetry(floorTransport, baseLayer, clock);
     retry.noLayer('v1', true);
     await clock.advance(RETRY_FIRST_MS - 1);
     expect(floors).toEqual([]);
     await clock.advance(1);
-    expect(floors).toEqual([[RETRY_FIRST_MS, RETRY_FLOOR_BPS]]);
+    expect(floors).toEqual([[RETRY_FIRST_MS, FLOOR]]);
     await clock.advance(RETRY_HOLD_MS);
     expect(floors.at(-1)).toEqual([RETRY_FIRST_MS + RETRY_HOLD_MS, 0]);
     // Each failed try doubles the wait, up to the cap.
     await clock.advance(200_000);
-    const raised = floors.filter(([, b]) => b === RETRY_FLOOR_BPS).map(([t]) => t);
+    const raised = floors.filter(([, b]) => b === FLOOR).map(([t]) => t);
     const gaps = raised.slice(1).map((t, i) => t - raised[i]! - RETRY_HOLD_MS);
     expect(gaps).toEqual([20_000, 40_000, RETRY_MAX_MS, RETRY_MAX_MS]);
     // Every raise is released again.
@@ -91,7 +114,7 @@ describe('video paused for bandwidth is tried again', () => {
   it('a layer back stops the tries; kept for 30 s, the next pause starts again at 10 s', async () => {
     const clock = new ManualClock();
     const { floors, floorTransport, transport } = await recordedTransport(clock);
-    const retry = new VideoRetry(floorTransport, clock);
+    const retry = new VideoRetry(floorTransport, baseLayer, clock);
     retry.noLayer('v1', true);
     await clock.advance(RETRY_FIRST_MS + RETRY_HOLD_MS); // one try, released
     retry.noLayer('v1', false); // the try worked: the layers climb
@@ -100,7 +123,7 @@ describe('video paused for bandwidth is tried again', () => {
     retry.noLayer('v1', true); // a new weak spell long after
     await clock.advance(RETRY_FIRST_MS);
     expect(retry.retries).toBe(2);
-    expect(floors.filter(([, b]) => b === RETRY_FLOOR_BPS).length).toBe(2);
+    expect(floors.filter(([, b]) => b === FLOOR).length).toBe(2);
     retry.close();
     transport.close();
   });
@@ -108,7 +131,7 @@ describe('video paused for bandwidth is tried again', () => {
   it('two paused videos share one schedule; tries go on until both have a layer; closing stops them', async () => {
     const clock = new ManualClock();
     const { floorTransport, transport } = await recordedTransport(clock);
-    const retry = new VideoRetry(floorTransport, clock);
+    const retry = new VideoRetry(floorTransport, baseLayer, clock);
     retry.noLayer('v1', true);
     retry.noLayer('v2', true);
     await clock.advance(RETRY_FIRST_MS + RETRY_HOLD_MS);
@@ -125,7 +148,7 @@ describe('video paused for bandwidth is tried again', () => {
   it('a paused consumer (audio only) is no reason to try: the schedule is dropped', async () => {
     const clock = new ManualClock();
     const { floorTransport, transport } = await recordedTransport(clock);
-    const retry = new VideoRetry(floorTransport, clock);
+    const retry = new VideoRetry(floorTransport, baseLayer, clock);
     retry.noLayer('v1', true);
     retry.noLayer('v1', false); // the person chose «Только звук»: mediasoup reports no layer, not for the link
     await clock.advance(RETRY_MAX_MS);
