@@ -1,24 +1,25 @@
 /**
- * The outgoing floor while a retry holds: what the paused videos' lowest layer at its base
- * frame rate sends now, with a quarter more for the padding and retransmissions around it.
- * mediasoup gives the estimate to video alone (the voice comes on top), so a fixed floor is
- * either too low for a busy picture (60 kbit/s never brought the fake camera's back) or
- * crowds the voice on a weak link for nothing (100 kbit/s concealed 11.7 % of it at 128 kbit/s).
+ * The outgoing floor while a retry holds: at least 100 kbit/s, more when the paused videos'
+ * lowest layer at its base frame rate sends more now (a quarter on top for the padding and
+ * retransmissions around it). mediasoup gives the estimate to video alone (the voice comes on
+ * top). In the rural sweep a 100 kbit/s floor brought the video back once the link recovered;
+ * 60 kbit/s, and the layer's own rate + 25 % alone, did not.
  */
 export function floorFor(baseLayerBps: number | undefined): number {
   if (!baseLayerBps || baseLayerBps <= 0) return FALLBACK_FLOOR_BPS;
-  return Math.min(Math.max(Math.round(baseLayerBps * 1.25), MIN_FLOOR_BPS), MAX_FLOOR_BPS);
+  return Math.min(Math.max(Math.round(baseLayerBps * 1.25), FALLBACK_FLOOR_BPS), MAX_FLOOR_BPS);
 }
-/** mediasoup's own lower bound for an outgoing bitrate. */
-const MIN_FLOOR_BPS = 30_000;
 /** More than the lowest layer's whole budget (320×180 up to 150 kbit/s) is never needed. */
 const MAX_FLOOR_BPS = 190_000;
-/** When the sender's layer figures are not known yet. */
+/** The least floor, and the floor when the sender's layer figures are not known yet. */
 export const FALLBACK_FLOOR_BPS = 100_000;
 /** How long the floor holds: a few rounds of the browser's congestion feedback. */
 export const RETRY_HOLD_MS = 3_000;
-/** The first retry after video paused; each retry that does not keep the video doubles it. */
-export const RETRY_FIRST_MS = 10_000;
+/**
+ * The first retry after video paused; each retry that does not keep the video doubles it.
+ * Not sooner: right after a pause the link is still weak, and a retry then only crowds the voice.
+ */
+export const RETRY_FIRST_MS = 20_000;
 export const RETRY_MAX_MS = 60_000;
 /** Video kept this long after a retry means the link got better: the next pause starts afresh. */
 const KEPT_MS = 30_000;
@@ -59,7 +60,7 @@ const realTimers: RetryTimers = {
  * outgoing floor is raised to what the lowest layer needs (`floorFor`) for RETRY_HOLD_MS: the lowest layer is
  * forwarded, and the feedback on it shows whether the link now carries it. If it does, the
  * estimate stays up when the floor goes and the layers climb; if not, it falls and the video
- * pauses again. Retries come after 10 s, then 20, 40 and every 60 s while they fail, so on a
+ * pauses again. Retries come after 20 s, then 40 and every 60 s while they fail, so on a
  * link weaker still the voice is crowded for at most 3 s a minute.
  */
 export class VideoRetry {

@@ -73,14 +73,14 @@ async function recordedTransport(clock: ManualClock) {
   };
 }
 
-/** The paused video's lowest layer at its base frame rate sends 64 kbit/s: the floor is a quarter more. */
-const baseLayer = async () => 64_000;
-const FLOOR = 80_000;
+/** The paused video's lowest layer at its base frame rate sends 96 kbit/s: the floor is a quarter more. */
+const baseLayer = async () => 96_000;
+const FLOOR = 120_000;
 
 describe('the floor of a retry', () => {
-  it('is what the lowest layer sends now and a quarter more, within mediasoup’s 30 kbit/s and the layer’s budget', () => {
-    expect(floorFor(64_000)).toBe(FLOOR);
-    expect(floorFor(10_000)).toBe(30_000);
+  it('is what the lowest layer sends now and a quarter more, at least 100 kbit/s and within the layer’s budget', () => {
+    expect(floorFor(96_000)).toBe(FLOOR);
+    expect(floorFor(40_000)).toBe(FALLBACK_FLOOR_BPS);
     expect(floorFor(400_000)).toBe(190_000);
     // Not known yet (no stats from the sender): a middle figure.
     expect(floorFor(undefined)).toBe(FALLBACK_FLOOR_BPS);
@@ -89,7 +89,7 @@ describe('the floor of a retry', () => {
 });
 
 describe('video paused for bandwidth is tried again', () => {
-  it('raises the floor for a moment after 10 s, then 20, 40 and at most every 60 s while the link stays weak', async () => {
+  it('raises the floor for a moment after 20 s, then 40 and at most every 60 s while the link stays weak', async () => {
     const clock = new ManualClock();
     const { floors, floorTransport, transport } = await recordedTransport(clock);
     const retry = new VideoRetry(floorTransport, baseLayer, clock);
@@ -104,14 +104,14 @@ describe('video paused for bandwidth is tried again', () => {
     await clock.advance(200_000);
     const raised = floors.filter(([, b]) => b === FLOOR).map(([t]) => t);
     const gaps = raised.slice(1).map((t, i) => t - raised[i]! - RETRY_HOLD_MS);
-    expect(gaps).toEqual([20_000, 40_000, RETRY_MAX_MS, RETRY_MAX_MS]);
+    expect(gaps).toEqual([40_000, RETRY_MAX_MS, RETRY_MAX_MS]);
     // Every raise is released again.
     expect(floors.filter(([, b]) => b === 0).length).toBe(raised.length);
     retry.close();
     transport.close();
   });
 
-  it('a layer back stops the tries; kept for 30 s, the next pause starts again at 10 s', async () => {
+  it('a layer back stops the tries; kept for 30 s, the next pause starts again at 20 s', async () => {
     const clock = new ManualClock();
     const { floors, floorTransport, transport } = await recordedTransport(clock);
     const retry = new VideoRetry(floorTransport, baseLayer, clock);
