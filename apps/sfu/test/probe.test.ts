@@ -16,7 +16,7 @@ describe('network-test probes', () => {
         SFU_RPC_PORT: '0',
         SFU_WORKERS: '1',
         SFU_LISTEN_IP: '127.0.0.1',
-        SFU_RTC_PORT: '42100',
+        SFU_RTC_PORT: '22100',
         MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN,
       }),
       pino({ level: 'silent' }),

@@ -9,7 +9,7 @@ const env = (extra: Record<string, string> = {}) => ({
   SFU_RPC_PORT: '0',
   SFU_WORKERS: '2',
   SFU_LISTEN_IP: '127.0.0.1',
-  SFU_RTC_PORT: '42000',
+  SFU_RTC_PORT: '22000',
   MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN ?? '',
   ...extra,
 });
@@ -69,7 +69,7 @@ describe('sfu node', () => {
     expect(a.workerPid).not.toBe(b.workerPid);
     const dumps = await Promise.all(node.pool.list().map((s) => s.webRtcServer.dump()));
     const ports = dumps.flatMap((d) => d.udpSockets.map((u) => u.port)).sort();
-    expect(ports).toEqual([42000, 42001]);
+    expect(ports).toEqual([22000, 22001]);
     await node.service.handlers.closeRouter({ roomId: 'a' }, 't');
     await node.service.handlers.closeRouter({ roomId: 'b' }, 't');
   });

@@ -25,7 +25,7 @@ beforeAll(async () => {
       SFU_RPC_PORT: '0',
       SFU_WORKERS: '2',
       SFU_LISTEN_IP: '127.0.0.1',
-      SFU_RTC_PORT: '42200',
+      SFU_RTC_PORT: '22200',
       MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN,
     })),
     pino({ level: 'silent' }),

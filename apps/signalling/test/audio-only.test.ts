@@ -8,7 +8,7 @@ import { connectPeer, connectSeat, ok, seatFor, startStack, tokenFor, waitFor, t
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack(47500);
+  stack = await startStack(27500);
 }, 60_000);
 afterAll(async () => {
   await stack?.close();

@@ -21,7 +21,7 @@ let stack: Stack;
 const peers: TestPeer[] = [];
 
 beforeAll(async () => {
-  stack = await startStack(46100);
+  stack = await startStack(26100);
 }, 60_000);
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ const DAY = 24 * 3_600_000;
 const LONG = 30 * DAY;
 
 beforeAll(async () => {
-  stack = await startStack(48350, 1, { DP_TEST_CLOCK: '1' });
+  stack = await startStack(28350, 1, { DP_TEST_CLOCK: '1' });
 }, 60_000);
 
 afterAll(async () => {

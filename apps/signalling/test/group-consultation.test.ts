@@ -7,7 +7,7 @@ import { connectSeat, errorCode, ok, opusRtpParameters, roomId, seatFor, startSt
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack(46300);
+  stack = await startStack(26300);
 }, 60_000);
 afterAll(async () => {
   await stack?.close();

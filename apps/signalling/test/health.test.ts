@@ -26,7 +26,7 @@ let stack: Stack;
 const inst = {} as Record<'own' | 'sibling' | 'foreign', { id: string; departmentId: string }>;
 
 beforeAll(async () => {
-  stack = await startStack(43600);
+  stack = await startStack(23600);
   Object.assign(inst, await threeInstitutions(stack));
 }, 60_000);
 

@@ -34,7 +34,7 @@ beforeAll(async () => {
       SFU_RPC_PORT: '0',
       SFU_WORKERS: '1',
       SFU_LISTEN_IP: '127.0.0.1',
-      SFU_RTC_PORT: '44700',
+      SFU_RTC_PORT: '24700',
       MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN,
     }),
     quiet,

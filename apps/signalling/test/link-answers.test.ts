@@ -10,7 +10,7 @@ let stack: Stack;
 const LOOKUPS_PER_LINK = 6;
 
 beforeAll(async () => {
-  stack = await startStack(46700, 1, { LIMIT_LINK_LOOKUPS_PER_LINK: String(LOOKUPS_PER_LINK) });
+  stack = await startStack(26700, 1, { LIMIT_LINK_LOOKUPS_PER_LINK: String(LOOKUPS_PER_LINK) });
 }, 60_000);
 
 afterAll(async () => {

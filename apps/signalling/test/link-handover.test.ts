@@ -26,7 +26,7 @@ let rtpCapabilities: MediaCapabilities['routerRtpCapabilities'];
 const peers: TestPeer[] = [];
 
 beforeAll(async () => {
-  stack = await startStack(45100);
+  stack = await startStack(25100);
   ids = await seedDemo(stack.signalling.prisma);
   rtpCapabilities = ((await (await fetch(`${stack.url}/api/media/capabilities`)).json()) as MediaCapabilities).routerRtpCapabilities;
 }, 60_000);

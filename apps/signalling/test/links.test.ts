@@ -8,7 +8,7 @@ import { connectPeer, connectSeat, errorCode, ok, roomId, seatFor, signedInAs, s
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack(43800);
+  stack = await startStack(23800);
 }, 60_000);
 
 afterAll(async () => {

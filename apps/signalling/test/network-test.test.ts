@@ -32,7 +32,7 @@ let stack: Stack;
 let rtpCapabilities: MediaCapabilities['routerRtpCapabilities'];
 
 beforeAll(async () => {
-  stack = await startStack(43900);
+  stack = await startStack(23900);
   const res = await fetch(`${stack.url}/api/media/capabilities`);
   rtpCapabilities = ((await res.json()) as MediaCapabilities).routerRtpCapabilities;
 }, 60_000);

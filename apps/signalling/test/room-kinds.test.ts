@@ -21,7 +21,7 @@ import {
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack(43400);
+  stack = await startStack(23400);
 }, 60_000);
 afterAll(async () => {
   await stack?.close();

@@ -20,7 +20,7 @@ import {
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack(43000);
+  stack = await startStack(23000);
 }, 60_000);
 afterAll(async () => {
   await stack?.close();

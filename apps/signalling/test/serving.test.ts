@@ -29,7 +29,7 @@ beforeAll(async () => {
   writeFileSync(join(dist, 'assets/index-AbC123.js.br'), brotliCompressSync(script));
   writeFileSync(join(dist, 'assets/index-AbC123.js.gz'), gzipSync(script));
   writeFileSync(join(dist, 'assets/small-XyZ789.css'), 'body{margin:0}\n');
-  stack = await startStack(44800, 1, { WEB_DIST: dist });
+  stack = await startStack(24800, 1, { WEB_DIST: dist });
 }, 60_000);
 
 afterAll(async () => {

@@ -69,7 +69,7 @@ describe('a production start (main.ts as a process)', () => {
         SFU_RPC_PORT: '0',
         SFU_WORKERS: '1',
         SFU_LISTEN_IP: '127.0.0.1',
-        SFU_RTC_PORT: '44750',
+        SFU_RTC_PORT: '24750',
         MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN,
       }),
       pino({ level: 'silent' }),

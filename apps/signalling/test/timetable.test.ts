@@ -22,7 +22,7 @@ import {
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack(43200);
+  stack = await startStack(23200);
 }, 60_000);
 afterAll(async () => {
   await stack?.close();

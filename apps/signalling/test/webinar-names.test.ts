@@ -25,7 +25,7 @@ jest.setTimeout(30_000);
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack(44150);
+  stack = await startStack(24150);
 }, 90_000);
 afterAll(async () => {
   await stack?.close();

@@ -91,7 +91,7 @@ let inst: Record<'own' | 'sibling' | 'foreign', Inst>;
 const peers: TestPeer[] = [];
 
 beforeAll(async () => {
-  stack = await startStack(45300);
+  stack = await startStack(25300);
   inst = await threeInstitutions(stack);
 }, 60_000);
 

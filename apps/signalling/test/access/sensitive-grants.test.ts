@@ -137,7 +137,7 @@ const refused = (status: number): Answer =>
   status === 401 || status === 403 || status === 404 ? status : (`unexpected ${status}` as never);
 
 beforeAll(async () => {
-  stack = await startStack(45200);
+  stack = await startStack(25200);
   inst = await threeInstitutions(stack);
   const own = { institutionId: inst.own.id, departmentId: inst.own.departmentId };
   cast.admin = await staffMember(stack, 'admin', { institutionId: null, departmentId: inst.own.departmentId });

@@ -46,7 +46,7 @@ interface Inst {
 const inst = {} as Record<'own' | 'sibling' | 'foreign', Inst>;
 
 beforeAll(async () => {
-  stack = await startStack(43400);
+  stack = await startStack(23400);
   Object.assign(inst, await threeInstitutions(stack));
 }, 60_000);
 

@@ -750,7 +750,7 @@ async function replay(s: Suspect): Promise<void> {
 }
 
 beforeAll(async () => {
-  stack = await startStack(45900);
+  stack = await startStack(25900);
   inst = await threeInstitutions(stack);
   const place = (role: StaffRoleName) =>
     role === 'admin'
